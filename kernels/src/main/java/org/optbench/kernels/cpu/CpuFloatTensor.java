@@ -1,0 +1,43 @@
+package org.optbench.kernels.cpu;
+
+import org.optbench.kernels.FloatTensor;
+import org.optbench.kernels.KernelException;
+
+/**
+ * A float tensor of the CPU backend: a window {@code [offset, offset + length)} of a Java array.
+ * Kernels read {@link #array} and {@link #offset} directly.
+ */
+public final class CpuFloatTensor implements FloatTensor {
+
+    final float[] array;
+    final int offset;
+    private final int length;
+
+    CpuFloatTensor(float[] array, int offset, int length) {
+        this.array = array;
+        this.offset = offset;
+        this.length = length;
+    }
+
+    static CpuFloatTensor of(FloatTensor tensor) {
+        if (tensor instanceof CpuFloatTensor cpu) {
+            return cpu;
+        }
+        throw new KernelException("the CPU backend was given a tensor of another backend: "
+                + tensor.getClass().getName());
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public CpuFloatTensor slice(long from, long count) {
+        if (from < 0 || count < 0 || from + count > length) {
+            throw new KernelException("slice [" + from + ", " + (from + count)
+                    + ") lies outside a tensor of " + length + " elements");
+        }
+        return new CpuFloatTensor(array, offset + (int) from, (int) count);
+    }
+}

@@ -1,0 +1,40 @@
+package org.optbench.kernels.cpu;
+
+import org.optbench.kernels.IntTensor;
+import org.optbench.kernels.KernelException;
+
+/** An int tensor of the CPU backend: a window {@code [offset, offset + length)} of a Java array. */
+public final class CpuIntTensor implements IntTensor {
+
+    final int[] array;
+    final int offset;
+    private final int length;
+
+    CpuIntTensor(int[] array, int offset, int length) {
+        this.array = array;
+        this.offset = offset;
+        this.length = length;
+    }
+
+    static CpuIntTensor of(IntTensor tensor) {
+        if (tensor instanceof CpuIntTensor cpu) {
+            return cpu;
+        }
+        throw new KernelException("the CPU backend was given a tensor of another backend: "
+                + tensor.getClass().getName());
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public CpuIntTensor slice(long from, long count) {
+        if (from < 0 || count < 0 || from + count > length) {
+            throw new KernelException("slice [" + from + ", " + (from + count)
+                    + ") lies outside a tensor of " + length + " elements");
+        }
+        return new CpuIntTensor(array, offset + (int) from, (int) count);
+    }
+}

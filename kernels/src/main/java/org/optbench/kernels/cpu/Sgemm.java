@@ -1,0 +1,269 @@
+package org.optbench.kernels.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision matrix multiply C (+)= op(A) op(B) on row-major arrays, in the Goto/BLIS
+ * structure: B is packed into panels of NR columns (KC deep, shared by all threads), each task
+ * packs a block of A into panels of MR rows, and a register-blocked MR x NR micro-kernel (8 rows
+ * x two vectors, sixteen accumulators) runs over the packed panels. Tasks are (A block, column
+ * group) pairs so that tall, wide and small products all spread across the worker threads.
+ */
+final class Sgemm {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final int MR = 8;
+    static final int NR = 2 * L;
+    static final int KC = 256;
+    static final int MC = 128;
+    static final int NC = 4096;
+
+    private final WorkerPool pool;
+    private float[] packedB = new float[KC * NC];
+    private final ThreadLocal<float[]> packedA = ThreadLocal.withInitial(() -> new float[MC * KC]);
+    private final ThreadLocal<float[]> tiles = ThreadLocal.withInitial(() -> new float[MR * NR]);
+
+    Sgemm(WorkerPool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * c[m x n] (+)= op(a)[m x k] * op(b)[k x n]. op(a)[i][p] is a[aOff + i*lda + p], or
+     * a[aOff + p*lda + i] when transA; op(b)[p][j] is b[bOff + p*ldb + j], or b[bOff + j*ldb + p]
+     * when transB. With accumulate the product is added to c, otherwise it replaces c.
+     */
+    void multiply(float[] c, int cOff, int ldc,
+                  float[] a, int aOff, int lda, boolean transA,
+                  float[] b, int bOff, int ldb, boolean transB,
+                  int m, int n, int k, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        float[] bPack = packedB;
+        int mBlocks = (m + MC - 1) / MC;
+        for (int jc = 0; jc < n; jc += NC) {
+            final int nc = Math.min(NC, n - jc);
+            final int colPanels = (nc + NR - 1) / NR;
+            int wantTasks = 4 * pool.threads();
+            final int groups = Math.min(colPanels, Math.max(1, (wantTasks + mBlocks - 1) / mBlocks));
+            final int panelsPerGroup = (colPanels + groups - 1) / groups;
+            final int j0 = jc;
+            for (int pc = 0; pc < k; pc += KC) {
+                final int kc = Math.min(KC, k - pc);
+                final int p0 = pc;
+                final boolean add = accumulate || pc > 0;
+                pool.forRange(colPanels, 4, (from, to) -> {
+                    for (int q = from; q < to; q++) {
+                        packB(bPack, q, b, bOff, ldb, transB, p0, kc, j0 + q * NR, Math.min(NR, n - j0 - q * NR));
+                    }
+                });
+                pool.forRange(mBlocks * groups, 1, (from, to) -> {
+                    float[] aPack = packedA.get();
+                    float[] tile = tiles.get();
+                    for (int task = from; task < to; task++) {
+                        int ic = (task / groups) * MC;
+                        int mc = Math.min(MC, m - ic);
+                        int qFirst = (task % groups) * panelsPerGroup;
+                        int qEnd = Math.min(colPanels, qFirst + panelsPerGroup);
+                        if (qFirst >= qEnd) {
+                            continue;
+                        }
+                        int rowPanels = (mc + MR - 1) / MR;
+                        for (int r = 0; r < rowPanels; r++) {
+                            packA(aPack, r, a, aOff, lda, transA, ic + r * MR, Math.min(MR, m - ic - r * MR), p0, kc);
+                        }
+                        for (int q = qFirst; q < qEnd; q++) {
+                            int col = j0 + q * NR;
+                            int nr = Math.min(NR, n - col);
+                            for (int r = 0; r < rowPanels; r++) {
+                                int row = ic + r * MR;
+                                int mr = Math.min(MR, m - row);
+                                microKernel(aPack, r * kc * MR, bPack, q * kc * NR, kc,
+                                        c, cOff + row * ldc + col, ldc, mr, nr, add, tile);
+                            }
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /** Packs columns [col, col+nr) of rows [p0, p0+kc) of op(b) into panel q, zero-padded to NR. */
+    private static void packB(float[] dst, int q, float[] b, int bOff, int ldb, boolean transB,
+                              int p0, int kc, int col, int nr) {
+        int base = q * kc * NR;
+        if (!transB) {
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (p0 + p) * ldb + col;
+                int d = base + p * NR;
+                if (nr == NR) {
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                } else {
+                    for (int j = 0; j < nr; j++) {
+                        dst[d + j] = b[src + j];
+                    }
+                    for (int j = nr; j < NR; j++) {
+                        dst[d + j] = 0f;
+                    }
+                }
+            }
+        } else {
+            for (int j = 0; j < nr; j++) {
+                int src = bOff + (col + j) * ldb + p0;
+                for (int p = 0; p < kc; p++) {
+                    dst[base + p * NR + j] = b[src + p];
+                }
+            }
+            for (int j = nr; j < NR; j++) {
+                for (int p = 0; p < kc; p++) {
+                    dst[base + p * NR + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs rows [row, row+mr) of columns [p0, p0+kc) of op(a) into panel r, zero-padded to MR. */
+    private static void packA(float[] dst, int r, float[] a, int aOff, int lda, boolean transA,
+                              int row, int mr, int p0, int kc) {
+        int base = r * kc * MR;
+        if (!transA) {
+            for (int i = 0; i < mr; i++) {
+                int src = aOff + (row + i) * lda + p0;
+                for (int p = 0; p < kc; p++) {
+                    dst[base + p * MR + i] = a[src + p];
+                }
+            }
+            for (int i = mr; i < MR; i++) {
+                for (int p = 0; p < kc; p++) {
+                    dst[base + p * MR + i] = 0f;
+                }
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (p0 + p) * lda + row;
+                int d = base + p * MR;
+                for (int i = 0; i < mr; i++) {
+                    dst[d + i] = a[src + i];
+                }
+                for (int i = mr; i < MR; i++) {
+                    dst[d + i] = 0f;
+                }
+            }
+        }
+    }
+
+    /** One MR x NR tile of c (+)= packed A panel x packed B panel, kc deep. */
+    private static void microKernel(float[] ap, int aBase, float[] bp, int bBase, int kc,
+                                    float[] c, int cOff, int ldc, int mr, int nr, boolean add,
+                                    float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bBase + p * NR;
+            int ai = aBase + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        if (mr == MR && nr == NR) {
+            if (add) {
+            FloatVector.fromArray(S, c, cOff + 0 * ldc).add(c00).intoArray(c, cOff + 0 * ldc);
+            FloatVector.fromArray(S, c, cOff + 0 * ldc + L).add(c01).intoArray(c, cOff + 0 * ldc + L);
+            FloatVector.fromArray(S, c, cOff + 1 * ldc).add(c10).intoArray(c, cOff + 1 * ldc);
+            FloatVector.fromArray(S, c, cOff + 1 * ldc + L).add(c11).intoArray(c, cOff + 1 * ldc + L);
+            FloatVector.fromArray(S, c, cOff + 2 * ldc).add(c20).intoArray(c, cOff + 2 * ldc);
+            FloatVector.fromArray(S, c, cOff + 2 * ldc + L).add(c21).intoArray(c, cOff + 2 * ldc + L);
+            FloatVector.fromArray(S, c, cOff + 3 * ldc).add(c30).intoArray(c, cOff + 3 * ldc);
+            FloatVector.fromArray(S, c, cOff + 3 * ldc + L).add(c31).intoArray(c, cOff + 3 * ldc + L);
+            FloatVector.fromArray(S, c, cOff + 4 * ldc).add(c40).intoArray(c, cOff + 4 * ldc);
+            FloatVector.fromArray(S, c, cOff + 4 * ldc + L).add(c41).intoArray(c, cOff + 4 * ldc + L);
+            FloatVector.fromArray(S, c, cOff + 5 * ldc).add(c50).intoArray(c, cOff + 5 * ldc);
+            FloatVector.fromArray(S, c, cOff + 5 * ldc + L).add(c51).intoArray(c, cOff + 5 * ldc + L);
+            FloatVector.fromArray(S, c, cOff + 6 * ldc).add(c60).intoArray(c, cOff + 6 * ldc);
+            FloatVector.fromArray(S, c, cOff + 6 * ldc + L).add(c61).intoArray(c, cOff + 6 * ldc + L);
+            FloatVector.fromArray(S, c, cOff + 7 * ldc).add(c70).intoArray(c, cOff + 7 * ldc);
+            FloatVector.fromArray(S, c, cOff + 7 * ldc + L).add(c71).intoArray(c, cOff + 7 * ldc + L);
+            } else {
+            c00.intoArray(c, cOff + 0 * ldc);
+            c01.intoArray(c, cOff + 0 * ldc + L);
+            c10.intoArray(c, cOff + 1 * ldc);
+            c11.intoArray(c, cOff + 1 * ldc + L);
+            c20.intoArray(c, cOff + 2 * ldc);
+            c21.intoArray(c, cOff + 2 * ldc + L);
+            c30.intoArray(c, cOff + 3 * ldc);
+            c31.intoArray(c, cOff + 3 * ldc + L);
+            c40.intoArray(c, cOff + 4 * ldc);
+            c41.intoArray(c, cOff + 4 * ldc + L);
+            c50.intoArray(c, cOff + 5 * ldc);
+            c51.intoArray(c, cOff + 5 * ldc + L);
+            c60.intoArray(c, cOff + 6 * ldc);
+            c61.intoArray(c, cOff + 6 * ldc + L);
+            c70.intoArray(c, cOff + 7 * ldc);
+            c71.intoArray(c, cOff + 7 * ldc + L);
+            }
+            return;
+        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+        for (int i = 0; i < mr; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < nr; j++) {
+                c[row + j] = add ? c[row + j] + tile[i * NR + j] : tile[i * NR + j];
+            }
+        }
+    }
+}
