@@ -113,6 +113,15 @@ public interface Backend extends AutoCloseable {
     /** out[0] = sum of inp[i]^2 for i in [0, n), accumulated in double precision. */
     void sumOfSquares(FloatTensor out, FloatTensor inp, long n);
 
+    /**
+     * One fused AdamW step over n elements (Loshchilov and Hutter, 2019): with g = gradScale * grad,
+     * m = beta1*m + (1-beta1)*g, v = beta2*v + (1-beta2)*g^2, param *= decay, then
+     * param -= lr * (m/(1-beta1^step)) / (sqrt(v/(1-beta2^step)) + eps). {@code decay} is the
+     * decoupled weight-decay factor 1 - lr_t*wd' computed by the caller; step counts from 1.
+     */
+    void adamwUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor v, long n, float lr,
+                     float beta1, float beta2, float eps, float decay, float gradScale, int step);
+
     /** Releases the backend's threads and device memory. */
     @Override
     void close();

@@ -119,13 +119,13 @@ final class AttentionKernels {
                     int bound = S.loopBound(count);
                     int t2 = 0;
                     for (; t2 < bound; t2 += L) {
-                        FloatVector e = FloatVector.fromArray(S, row, t2).sub(maxV).lanewise(VectorOperators.EXP);
+                        FloatVector e = VectorMath.exp(FloatVector.fromArray(S, row, t2).sub(maxV));
                         e.intoArray(row, t2);
                         sumV = sumV.add(e);
                     }
                     float sum = sumV.reduceLanes(VectorOperators.ADD);
                     for (; t2 < count; t2++) {
-                        float e = (float) Math.exp(row[t2] - max);
+                        float e = VectorMath.exp(row[t2] - max);
                         row[t2] = e;
                         sum += e;
                     }

@@ -23,6 +23,7 @@ public final class CpuBackend implements Backend {
     private final EmbeddingKernels embedding;
     private final CrossEntropyKernels crossEntropy;
     private final VectorKernels vector;
+    private final OptimizerKernels optimizer;
 
     public CpuBackend(int threads) {
         this.pool = new WorkerPool(threads);
@@ -34,6 +35,7 @@ public final class CpuBackend implements Backend {
         this.embedding = new EmbeddingKernels(pool);
         this.crossEntropy = new CrossEntropyKernels(pool);
         this.vector = new VectorKernels(pool);
+        this.optimizer = new OptimizerKernels(pool);
     }
 
     /** A backend with one thread per available processor. */
@@ -218,6 +220,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void sumOfSquares(FloatTensor out, FloatTensor inp, long n) {
         vector.sumOfSquares(require(out, 1, "out"), require(inp, n, "inp"), (int) n);
+    }
+
+    @Override
+    public void adamwUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor v, long n, float lr,
+                            float beta1, float beta2, float eps, float decay, float gradScale, int step) {
+        optimizer.adamw(require(param, n, "param"), require(grad, n, "grad"), require(m, n, "m"), require(v, n, "v"),
+                (int) n, lr, beta1, beta2, eps, decay, gradScale, step);
     }
 
     @Override

@@ -47,11 +47,11 @@ final class CrossEntropyKernels {
                 FloatVector sumV = FloatVector.zero(S);
                 i = 0;
                 for (; i < bound; i += L) {
-                    sumV = sumV.add(FloatVector.fromArray(S, x, base + i).sub(mv).lanewise(VectorOperators.EXP));
+                    sumV = sumV.add(VectorMath.exp(FloatVector.fromArray(S, x, base + i).sub(mv)));
                 }
                 double sum = sumV.reduceLanes(VectorOperators.ADD);
                 for (; i < v; i++) {
-                    sum += Math.exp(x[base + i] - max);
+                    sum += VectorMath.exp(x[base + i] - max);
                 }
                 float l = (float) (max + Math.log(sum));
                 lse.array[lse.offset + row] = l;
@@ -74,11 +74,11 @@ final class CrossEntropyKernels {
                 int dbase = dlogits.offset + row * v;
                 int i = 0;
                 for (; i < bound; i += L) {
-                    FloatVector.fromArray(S, x, base + i).sub(lv).lanewise(VectorOperators.EXP).mul(factor)
+                    VectorMath.exp(FloatVector.fromArray(S, x, base + i).sub(lv)).mul(factor)
                             .intoArray(d, dbase + i);
                 }
                 for (; i < v; i++) {
-                    d[dbase + i] = (float) Math.exp(x[base + i] - l) * factor;
+                    d[dbase + i] = VectorMath.exp(x[base + i] - l) * factor;
                 }
                 d[dbase + targets.array[targets.offset + row]] -= scale;
             }

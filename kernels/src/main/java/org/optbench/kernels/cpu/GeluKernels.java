@@ -1,7 +1,6 @@
 package org.optbench.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -88,14 +87,14 @@ final class GeluKernels {
                 FloatVector q = z2.mul(B8).add(B6).fma(z2, FloatVector.broadcast(S, B4))
                         .fma(z2, FloatVector.broadcast(S, B2)).fma(z2, FloatVector.broadcast(S, B0));
                 FloatVector cdf = p.div(q).add(1f).mul(0.5f);
-                FloatVector pdf = xv.mul(xv).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+                FloatVector pdf = VectorMath.exp(xv.mul(xv).mul(-0.5f)).mul(INV_SQRT_2PI);
                 FloatVector grad = xv.fma(pdf, cdf);
                 grad.mul(FloatVector.fromArray(S, dy, dyOff + i)).intoArray(dx, dxOff + i);
             }
             for (; i < to; i++) {
                 float v = x[xOff + i];
                 float cdf = 0.5f * (1f + erf(v * INV_SQRT2));
-                float pdf = (float) Math.exp(-0.5f * v * v) * INV_SQRT_2PI;
+                float pdf = VectorMath.exp(-0.5f * v * v) * INV_SQRT_2PI;
                 dx[dxOff + i] = dy[dyOff + i] * (cdf + v * pdf);
             }
         });

@@ -1,0 +1,69 @@
+package org.optbench.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.optbench.kernels.cpu.CpuBackend;
+import org.optbench.model.ModelConfig;
+import org.optbench.model.Transformer;
+import org.optbench.optim.AdamW;
+import org.optbench.optim.LrSchedule;
+import org.optbench.train.data.SequentialBatches;
+import org.optbench.train.data.SyntheticTokens;
+
+class TrainingLoopTest {
+
+    private static final CpuBackend BACKEND = new CpuBackend(2);
+
+    @AfterAll
+    static void close() {
+        BACKEND.close();
+    }
+
+    private static TrainingLoop loop(double threshold, long seed) {
+        ModelConfig config = ModelConfig.of(128, 32, 2, 2, 32);
+        Transformer model = new Transformer(config, 8, BACKEND);
+        model.initialize(seed);
+        SyntheticTokens tokens = new SyntheticTokens(128, 2, 1_000_000, 5);
+        AdamW adam = new AdamW(BACKEND, model.parameters(), model.gradients(), AdamW.Config.paper(1e-2f));
+        return new TrainingLoop(model, adam, LrSchedule.paper(1e-2, 10, 100),
+                new SequentialBatches(tokens, 8, 32), 1.0, threshold);
+    }
+
+    @Test
+    void learnsTheSyntheticChain() {
+        List<StepRecord> records = new ArrayList<>();
+        RunResult result = loop(100, 1).run(100, records::add);
+        assertEquals("completed", result.status());
+        assertEquals(100, records.size());
+        double first = records.get(0).loss();
+        double last = records.get(99).loss();
+        System.out.printf("synthetic chain: loss %.3f -> %.3f (chain entropy %.3f)%n", first, last, Math.log(2));
+        assertTrue(first > Math.log(128) - 0.5, "starts near log V: " + first);
+        assertTrue(last < 2.0, "learns most of the chain: " + last);
+        assertEquals(8 * 32 * 100L, result.tokens());
+        assertEquals(1e-2 * (0.1 + 0.9 / 10), records.get(0).lr(), 1e-9, "step 1 of the paper warmup");
+    }
+
+    @Test
+    void aLossAboveTheThresholdIsReportedAsDivergedNotThrown() {
+        RunResult result = loop(1.0, 1).run(10, r -> { });
+        assertEquals("diverged", result.status());
+        assertEquals(1, result.divergedAtStep());
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalLosses() {
+        List<StepRecord> a = new ArrayList<>();
+        List<StepRecord> b = new ArrayList<>();
+        loop(100, 7).run(5, a::add);
+        loop(100, 7).run(5, b::add);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(a.get(i).loss(), b.get(i).loss(), 0.0);
+        }
+    }
+}
