@@ -1,0 +1,200 @@
+package org.optbench.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.optbench.kernels.FloatTensor;
+import org.optbench.kernels.cpu.CpuBackend;
+import org.optbench.kernels.cpu.FmaPeak;
+import org.optbench.model.ModelConfig;
+import org.optbench.model.ModelPresets;
+import org.optbench.model.Preset;
+import org.optbench.model.Transformer;
+import org.optbench.optim.AdamW;
+import org.optbench.optim.GradientClipping;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code optbench bench}: throughput of the CPU backend next to references measured in the same
+ * run: the machine's FMA peak, sgemm at 1024^3 and at each benchmark shape's matmuls, and
+ * training-step throughput (forward+backward, and the whole step with clipping and AdamW) for the
+ * benchmark shapes P0, P1, P2. Model FLOPs per token: 6 x (matmul weights) + 6 x L x C x T
+ * (causal attention, forward and backward).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure FMA peak, sgemm and training-step throughput; JSON lines with --json.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--shape", defaultValue = "all", description = "P0, P1, P2 or all (default ${DEFAULT-VALUE})")
+    String shape;
+
+    @Option(names = "--steps", defaultValue = "5", description = "timed training steps per shape, after 2 warm-up steps (default ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--json", description = "one JSON object per line instead of a table")
+    boolean json;
+
+    @Mixin
+    ThreadsOption threads;
+
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out;
+
+    @Override
+    public Integer call() {
+        if (steps < 1) {
+            throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+        }
+        List<Preset> shapes = new ArrayList<>();
+        for (String name : shape.equals("all") ? List.of("P0", "P1", "P2") : List.of(shape)) {
+            if (!name.matches("P[012]")) {
+                throw new IllegalArgumentException("--shape must be P0, P1, P2 or all, got '" + name + "'");
+            }
+            shapes.add(ModelPresets.get(name));
+        }
+        out = spec.commandLine().getOut();
+        double peak = FmaPeak.measure(threads.threads, 50_000_000L);
+        emit(map("bench", "fma_peak", "threads", threads.threads, "gflops", Samples.round(peak)));
+        try (CpuBackend backend = threads.backend()) {
+            Samples square = sgemm(backend, "nt", 1024, 1024, 1024, 10);
+            emit(map("bench", "sgemm", "layout", "nt", "m", 1024, "n", 1024, "k", 1024, "threads", threads.threads,
+                    "gflops", square.json(), "of_fma_peak", Samples.ratio(square.median(), peak)));
+            for (Preset p : shapes) {
+                ModelConfig c = p.config();
+                int n = p.batchSize() * c.seqLen();
+                int[][] mm = {{c.dModel(), c.dModel()}, {c.dModel(), c.mlpHidden()}, {c.mlpHidden(), c.dModel()},
+                        {c.dModel(), c.vocabSize()}};
+                for (int[] io : mm) {
+                    for (String layout : new String[] {"nt", "backward"}) {
+                        Samples s = sgemm(backend, layout, n, io[0], io[1], 3);
+                        emit(map("bench", "sgemm", "shape", p.name(), "layout", layout, "m", n, "n", io[1], "k", io[0],
+                                "threads", threads.threads, "gflops", s.json()));
+                    }
+                }
+                trainStep(backend, p, square.median());
+            }
+        }
+        return 0;
+    }
+
+    /** GFLOP/s of matmulForward (layout nt) or matmulBackward (both products) at (n, c, oc). */
+    private Samples sgemm(CpuBackend backend, String layout, int n, int c, int oc, int reps) {
+        SplittableRandom rng = new SplittableRandom(1);
+        FloatTensor x = random(backend, (long) n * c, rng);
+        FloatTensor w = random(backend, (long) oc * c, rng);
+        FloatTensor y = random(backend, (long) n * oc, rng);
+        FloatTensor dx = backend.allocate((long) n * c);
+        FloatTensor dw = backend.allocate((long) oc * c);
+        boolean forward = layout.equals("nt");
+        double flops = (forward ? 2.0 : 4.0) * n * c * oc;
+        double[] gflops = new double[reps];
+        for (int r = -2; r < reps; r++) {
+            long t0 = System.nanoTime();
+            if (forward) {
+                backend.matmulForward(y, x, w, n, c, oc);
+            } else {
+                backend.matmulBackward(dx, dw, y, x, w, n, c, oc);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (r >= 0) {
+                gflops[r] = flops / seconds / 1e9;
+            }
+        }
+        return Samples.of(gflops);
+    }
+
+    private static FloatTensor random(CpuBackend backend, long n, SplittableRandom rng) {
+        float[] values = new float[Math.toIntExact(n)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (rng.nextDouble() - 0.5);
+        }
+        FloatTensor t = backend.allocate(n);
+        backend.write(t, values, 0, values.length);
+        return t;
+    }
+
+    /** Model FLOPs per token of forward + backward, as documented on the class. */
+    static double flopsPerToken(ModelConfig c) {
+        double d = c.dModel();
+        double matmulWeights = c.nLayers() * (4 * d * d + 2 * d * c.mlpHidden()) + (double) c.vocabSize() * d;
+        return 6 * matmulWeights + 6.0 * c.nLayers() * d * c.seqLen();
+    }
+
+    private void trainStep(CpuBackend backend, Preset p, double sgemmGflops) {
+        ModelConfig c = p.config();
+        Transformer model = new Transformer(c, p.batchSize(), backend);
+        model.initialize(0);
+        AdamW adam = new AdamW(backend, model.parameters(), model.gradients(), AdamW.Config.paper(1e-3f));
+        SplittableRandom rng = new SplittableRandom(3);
+        int n = model.rows();
+        int[] inputs = new int[n];
+        int[] targets = new int[n];
+        for (int i = 0; i < n; i++) {
+            inputs[i] = rng.nextInt(c.vocabSize());
+            targets[i] = rng.nextInt(c.vocabSize());
+        }
+        double[] fb = new double[steps];
+        double[] full = new double[steps];
+        for (int s = -2; s < steps; s++) {
+            long t0 = System.nanoTime();
+            model.zeroGradients();
+            model.forward(inputs, targets);
+            model.backward();
+            long t1 = System.nanoTime();
+            double norm = model.gradientNorm();
+            adam.step(s + 3, 1e-3f, GradientClipping.coefficient(norm, 1.0));
+            long t2 = System.nanoTime();
+            if (s >= 0) {
+                fb[s] = (t1 - t0) / 1e9;
+                full[s] = (t2 - t0) / 1e9;
+            }
+        }
+        double perToken = flopsPerToken(c);
+        for (String phase : new String[] {"forward_backward", "full_step"}) {
+            double[] seconds = phase.equals("full_step") ? full : fb;
+            double[] tps = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                tps[i] = n / seconds[i];
+            }
+            Samples tokens = Samples.of(tps);
+            Samples gflops = tokens.scaled(perToken / 1e9);
+            emit(map("bench", "train_step", "shape", p.name(), "phase", phase, "threads", threads.threads,
+                    "batch", p.batchSize(), "seq_len", c.seqLen(), "tokens_per_s", tokens.json(),
+                    "gflops", gflops.json(), "of_sgemm_1024", Samples.ratio(gflops.median(), sgemmGflops)));
+        }
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private void emit(Map<String, Object> record) {
+        if (json) {
+            out.println(Json.line(record));
+            return;
+        }
+        StringBuilder line = new StringBuilder();
+        record.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> stats) {
+                line.append(String.format("%s %s [%s..%s]  ", k, stats.get("median"), stats.get("min"), stats.get("max")));
+            } else {
+                line.append(k).append(' ').append(v).append("  ");
+            }
+        });
+        out.println(line.toString().trim());
+    }
+}

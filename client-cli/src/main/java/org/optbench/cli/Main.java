@@ -1,0 +1,61 @@
+package org.optbench.cli;
+
+import java.io.PrintWriter;
+import org.optbench.kernels.KernelException;
+import org.optbench.model.ModelConfigException;
+import org.optbench.model.io.SafetensorsException;
+import org.optbench.optim.HyperparameterException;
+import org.optbench.train.data.TokenFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code optbench} command line. Exit codes: 0 success (a diverged training run is a
+ * success: divergence is a result), 2 bad input (usage errors, unreadable or mismatched files,
+ * invalid hyperparameters; the message says what to change), 1 an unexpected internal error.
+ */
+@Command(name = "optbench", mixinStandardHelpOptions = true, version = "optbench 0.1.0",
+        description = "Train transformer language models with the optimizers of the study and measure them.",
+        subcommands = {TrainCommand.class, ForwardCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_INTERNAL = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given output streams and returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (isBadInput(e)) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            commandLine.getErr().println("internal error: " + e);
+            e.printStackTrace(commandLine.getErr());
+            return EXIT_INTERNAL;
+        });
+        return cli.execute(args);
+    }
+
+    private static boolean isBadInput(Exception e) {
+        return e instanceof ModelConfigException || e instanceof SafetensorsException
+                || e instanceof TokenFileException || e instanceof HyperparameterException
+                || e instanceof KernelException || e instanceof IllegalArgumentException
+                || e instanceof java.nio.file.NoSuchFileException;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

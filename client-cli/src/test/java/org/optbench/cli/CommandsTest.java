@@ -1,0 +1,184 @@
+package org.optbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.optbench.kernels.cpu.CpuBackend;
+import org.optbench.model.LossValue;
+import org.optbench.model.ModelConfig;
+import org.optbench.model.ParameterSpec;
+import org.optbench.model.Transformer;
+import org.optbench.model.io.ModelWeights;
+import org.optbench.model.io.SafetensorsFile;
+import org.optbench.model.io.TensorEntry;
+import org.optbench.train.data.NpyArray;
+import org.optbench.train.data.NpyWriter;
+
+class CommandsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+        List<JsonNode> jsonLines() throws Exception {
+            List<JsonNode> lines = new ArrayList<>();
+            for (String line : out.split("\n")) {
+                if (line.startsWith("{")) {
+                    lines.add(JSON.readTree(line));
+                }
+            }
+            return lines;
+        }
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void forwardReportsTheLossAndWritesGradientsByName() throws Exception {
+        ModelConfig config = ModelConfig.of(50, 16, 2, 2, 6);
+        int b = 3;
+        Path weights = dir.resolve("w.safetensors");
+        Path tokens = dir.resolve("batches.npy");
+        Path grads = dir.resolve("g.safetensors");
+        int[] values = new int[2 * b * (config.seqLen() + 1)];
+        SplittableRandom rng = new SplittableRandom(4);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = rng.nextInt(config.vocabSize());
+        }
+        NpyWriter.write(tokens, new long[] {2, b, config.seqLen() + 1}, values, NpyArray.Dtype.UINT16);
+        try (CpuBackend backend = new CpuBackend(2)) {
+            Transformer model = new Transformer(config, b, backend);
+            model.initialize(8);
+            ModelWeights.save(weights, model);
+            int n = b * config.seqLen();
+            int[] in = new int[n];
+            int[] tg = new int[n];
+            int w = config.seqLen() + 1;
+            for (int s = 0; s < b; s++) {
+                for (int t = 0; t < config.seqLen(); t++) {
+                    in[s * config.seqLen() + t] = values[b * w + s * w + t];
+                    tg[s * config.seqLen() + t] = values[b * w + s * w + t + 1];
+                }
+            }
+            model.zeroGradients();
+            LossValue want = model.forward(in, tg);
+            model.backward();
+
+            Result r = run("forward", "--weights", weights.toString(), "--tokens", tokens.toString(),
+                    "--batch-index", "1", "--grads-out", grads.toString(), "--threads", "1");
+            assertEquals(0, r.code(), r.err());
+            JsonNode line = r.jsonLines().get(0);
+            assertEquals(want.loss(), line.get("loss").asDouble(), 1e-6);
+            assertEquals(want.ce(), line.get("ce").asDouble(), 1e-6);
+            assertEquals(want.zLoss(), line.get("z_loss").asDouble(), 1e-9);
+            assertEquals(model.gradientNorm(), line.get("grad_norm").asDouble(), 1e-5);
+            SafetensorsFile g = SafetensorsFile.read(grads);
+            for (ParameterSpec spec : model.layout().specs()) {
+                assertArrayEquals(model.readGradient(spec.name()), g.tensors().get(spec.name()).data(), 1e-6f,
+                        spec.name());
+            }
+            Result noZ = run("forward", "--weights", weights.toString(), "--tokens", tokens.toString(),
+                    "--batch-index", "1", "--z-loss", "0");
+            assertEquals(0.0, noZ.jsonLines().get(0).get("z_loss").asDouble());
+            assertEquals(want.ce(), noZ.jsonLines().get(0).get("loss").asDouble(), 1e-6);
+        }
+    }
+
+    @Test
+    void forwardMatchesTheIndependentNumpyReference() throws Exception {
+        Path script = Path.of("..", "scripts", "reference_forward.py").toAbsolutePath();
+        boolean numpy = script.toFile().exists() && new ProcessBuilder("python3", "-c", "import numpy")
+                .redirectErrorStream(true).start().waitFor() == 0;
+        org.junit.jupiter.api.Assumptions.assumeTrue(numpy, "python3 with NumPy is not installed");
+        ModelConfig config = ModelConfig.of(64, 32, 2, 4, 9);
+        Path weights = dir.resolve("ref.safetensors");
+        Path tokens = dir.resolve("ref.npy");
+        try (CpuBackend backend = new CpuBackend(2)) {
+            Transformer model = new Transformer(config, 2, backend);
+            model.initialize(21);
+            ModelWeights.save(weights, model);
+        }
+        int[] values = new int[3 * 2 * 10];
+        SplittableRandom rng = new SplittableRandom(6);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = rng.nextInt(64);
+        }
+        NpyWriter.write(tokens, new long[] {3, 2, 10}, values, NpyArray.Dtype.INT32);
+        Result ours = run("forward", "--weights", weights.toString(), "--tokens", tokens.toString(), "--batch-index", "2");
+        Process p = new ProcessBuilder("python3", script.toString(), weights.toString(), tokens.toString(), "2")
+                .redirectErrorStream(true).start();
+        String reference = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), reference);
+        JsonNode ref = JSON.readTree(reference);
+        JsonNode got = ours.jsonLines().get(0);
+        System.out.printf("forward vs NumPy reference: loss %.9f vs %.9f%n", got.get("loss").asDouble(),
+                ref.get("loss").asDouble());
+        assertEquals(ref.get("loss").asDouble(), got.get("loss").asDouble(), 1e-5);
+        assertEquals(ref.get("z_loss").asDouble(), got.get("z_loss").asDouble(), 1e-8);
+    }
+
+    @Test
+    void forwardNamesTheMissingShapeFlagAndBadBatchIndex() throws Exception {
+        Path weights = dir.resolve("nometa.safetensors");
+        SafetensorsFile.write(weights, Map.of("vocab_size", "10"), List.of(new TensorEntry("x", new int[] {1}, new float[1])));
+        Path tokens = dir.resolve("t.npy");
+        NpyWriter.write(tokens, new long[] {1, 1, 3}, new int[] {1, 2, 3}, NpyArray.Dtype.INT32);
+        Result r = run("forward", "--weights", weights.toString(), "--tokens", tokens.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, r.code());
+        assertTrue(r.err().contains("--d-model"), r.err());
+        Result bad = run("forward", "--weights", weights.toString(), "--tokens", tokens.toString(), "--batch-index", "5");
+        assertEquals(Main.EXIT_BAD_INPUT, bad.code());
+        assertTrue(bad.err().contains("batch index 5"), bad.err());
+    }
+
+    @Test
+    void trainRunsAShortRunAndPrintsAResultLine() throws Exception {
+        Path metrics = dir.resolve("m.jsonl");
+        Result r = run("train", "--preset", "nano", "--steps", "4", "--threads", "2", "--metrics", metrics.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode result = r.jsonLines().get(r.jsonLines().size() - 1);
+        assertEquals("completed", result.get("status").asText());
+        assertEquals(4, result.get("steps").asInt());
+        assertEquals(4, java.nio.file.Files.readAllLines(metrics).size());
+        Result bad = run("train", "--preset", "nano", "--steps", "2", "--lr", "-1");
+        assertEquals(Main.EXIT_BAD_INPUT, bad.code());
+        assertTrue(bad.err().contains("invalid lr -1.0"), bad.err());
+        Result preset = run("train", "--preset", "huge");
+        assertEquals(Main.EXIT_BAD_INPUT, preset.code());
+        assertTrue(preset.err().contains("nano"), preset.err());
+    }
+
+    @Test
+    void benchPrintsJsonLinesWithReferences() throws Exception {
+        Result r = run("bench", "--shape", "P0", "--steps", "1", "--json", "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        List<String> kinds = new ArrayList<>();
+        for (JsonNode line : r.jsonLines()) {
+            kinds.add(line.get("bench").asText() + (line.has("phase") ? ":" + line.get("phase").asText() : ""));
+        }
+        assertTrue(kinds.contains("fma_peak") && kinds.contains("sgemm") && kinds.contains("train_step:forward_backward")
+                && kinds.contains("train_step:full_step"), kinds.toString());
+        JsonNode step = r.jsonLines().stream().filter(l -> l.has("phase")).findFirst().orElseThrow();
+        assertTrue(step.get("tokens_per_s").get("median").asDouble() > 0);
+        assertEquals("P0", step.get("shape").asText());
+    }
+}
