@@ -30,7 +30,7 @@ public final class CpuBackend implements Backend {
         this.sgemm = new Sgemm(pool);
         this.layerNorm = new LayerNormKernels(pool);
         this.rope = new RopeKernels(pool);
-        this.attention = new AttentionKernels(pool);
+        this.attention = new AttentionKernels(pool, sgemm);
         this.gelu = new GeluKernels(pool);
         this.embedding = new EmbeddingKernels(pool);
         this.crossEntropy = new CrossEntropyKernels(pool);

@@ -24,36 +24,29 @@ final class Sgemm {
     private float[] packedB = new float[KC * NC];
     private final ThreadLocal<float[]> packedA = ThreadLocal.withInitial(() -> new float[MC * KC]);
     private final ThreadLocal<float[]> tiles = ThreadLocal.withInitial(() -> new float[MR * NR]);
+    private final ThreadLocal<float[]> serialPackedB = ThreadLocal.withInitial(() -> new float[KC * NC]);
 
     Sgemm(WorkerPool pool) {
         this.pool = pool;
     }
 
     /**
-     * c[m x n] (+)= op(a)[m x k] * op(b)[k x n]. op(a)[i][p] is a[aOff + i*lda + p], or
-     * a[aOff + p*lda + i] when transA; op(b)[p][j] is b[bOff + p*ldb + j], or b[bOff + j*ldb + p]
-     * when transB. With accumulate the product is added to c, otherwise it replaces c.
+     * c[m x n] (+)= op(a)[m x k] * op(b)[k x n] on the worker pool. op(a)[i][p] is
+     * a[aOff + i*lda + p], or a[aOff + p*lda + i] when transA; op(b)[p][j] is b[bOff + p*ldb + j],
+     * or b[bOff + j*ldb + p] when transB. With accumulate the product is added to c, otherwise it
+     * replaces c.
      */
     void multiply(float[] c, int cOff, int ldc,
                   float[] a, int aOff, int lda, boolean transA,
                   float[] b, int bOff, int ldb, boolean transB,
                   int m, int n, int k, boolean accumulate) {
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            if (!accumulate) {
-                for (int i = 0; i < m; i++) {
-                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-                }
-            }
+        if (degenerate(c, cOff, ldc, m, n, k, accumulate)) {
             return;
         }
         float[] bPack = packedB;
         int mBlocks = (m + MC - 1) / MC;
         for (int jc = 0; jc < n; jc += NC) {
-            final int nc = Math.min(NC, n - jc);
-            final int colPanels = (nc + NR - 1) / NR;
+            final int colPanels = (Math.min(NC, n - jc) + NR - 1) / NR;
             int wantTasks = 4 * pool.threads();
             final int groups = Math.min(colPanels, Math.max(1, (wantTasks + mBlocks - 1) / mBlocks));
             final int panelsPerGroup = (colPanels + groups - 1) / groups;
@@ -62,38 +55,94 @@ final class Sgemm {
                 final int kc = Math.min(KC, k - pc);
                 final int p0 = pc;
                 final boolean add = accumulate || pc > 0;
-                pool.forRange(colPanels, 4, (from, to) -> {
-                    for (int q = from; q < to; q++) {
-                        packB(bPack, q, b, bOff, ldb, transB, p0, kc, j0 + q * NR, Math.min(NR, n - j0 - q * NR));
-                    }
-                });
+                pool.forRange(colPanels, 4, (from, to) ->
+                        packBPanels(bPack, from, to, b, bOff, ldb, transB, p0, kc, j0, n));
                 pool.forRange(mBlocks * groups, 1, (from, to) -> {
                     float[] aPack = packedA.get();
                     float[] tile = tiles.get();
                     for (int task = from; task < to; task++) {
-                        int ic = (task / groups) * MC;
-                        int mc = Math.min(MC, m - ic);
                         int qFirst = (task % groups) * panelsPerGroup;
-                        int qEnd = Math.min(colPanels, qFirst + panelsPerGroup);
-                        if (qFirst >= qEnd) {
-                            continue;
-                        }
-                        int rowPanels = (mc + MR - 1) / MR;
-                        for (int r = 0; r < rowPanels; r++) {
-                            packA(aPack, r, a, aOff, lda, transA, ic + r * MR, Math.min(MR, m - ic - r * MR), p0, kc);
-                        }
-                        for (int q = qFirst; q < qEnd; q++) {
-                            int col = j0 + q * NR;
-                            int nr = Math.min(NR, n - col);
-                            for (int r = 0; r < rowPanels; r++) {
-                                int row = ic + r * MR;
-                                int mr = Math.min(MR, m - row);
-                                microKernel(aPack, r * kc * MR, bPack, q * kc * NR, kc,
-                                        c, cOff + row * ldc + col, ldc, mr, nr, add, tile);
-                            }
-                        }
+                        blockProduct(aPack, tile, bPack, a, aOff, lda, transA, m, (task / groups) * MC, p0, kc,
+                                qFirst, Math.min(colPanels, qFirst + panelsPerGroup), j0, n, c, cOff, ldc, add);
                     }
                 });
+            }
+        }
+    }
+
+    /**
+     * The same product computed entirely on the calling thread, with that thread's own packing
+     * buffers: for small products inside an already-parallel loop (attention per batch and head).
+     */
+    void multiplySerial(float[] c, int cOff, int ldc,
+                        float[] a, int aOff, int lda, boolean transA,
+                        float[] b, int bOff, int ldb, boolean transB,
+                        int m, int n, int k, boolean accumulate) {
+        if (degenerate(c, cOff, ldc, m, n, k, accumulate)) {
+            return;
+        }
+        float[] aPack = packedA.get();
+        float[] tile = tiles.get();
+        float[] bPack = serialPackedB.get();
+        for (int jc = 0; jc < n; jc += NC) {
+            int colPanels = (Math.min(NC, n - jc) + NR - 1) / NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packBPanels(bPack, 0, colPanels, b, bOff, ldb, transB, pc, kc, jc, n);
+                for (int ic = 0; ic < m; ic += MC) {
+                    blockProduct(aPack, tile, bPack, a, aOff, lda, transA, m, ic, pc, kc, 0, colPanels, jc, n,
+                            c, cOff, ldc, accumulate || pc > 0);
+                }
+            }
+        }
+    }
+
+    /** Handles empty products; returns true when there is nothing left to compute. */
+    private static boolean degenerate(float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return true;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static void packBPanels(float[] bPack, int from, int to, float[] b, int bOff, int ldb, boolean transB,
+                                    int p0, int kc, int j0, int n) {
+        for (int q = from; q < to; q++) {
+            packB(bPack, q, b, bOff, ldb, transB, p0, kc, j0 + q * NR, Math.min(NR, n - j0 - q * NR));
+        }
+    }
+
+    /**
+     * Packs the A block of rows [ic, ic+MC) for depth [p0, p0+kc) and multiplies it with packed B
+     * panels [qFirst, qEnd) of the column block starting at j0.
+     */
+    private static void blockProduct(float[] aPack, float[] tile, float[] bPack,
+                                     float[] a, int aOff, int lda, boolean transA, int m, int ic, int p0, int kc,
+                                     int qFirst, int qEnd, int j0, int n,
+                                     float[] c, int cOff, int ldc, boolean add) {
+        if (qFirst >= qEnd) {
+            return;
+        }
+        int mc = Math.min(MC, m - ic);
+        int rowPanels = (mc + MR - 1) / MR;
+        for (int r = 0; r < rowPanels; r++) {
+            packA(aPack, r, a, aOff, lda, transA, ic + r * MR, Math.min(MR, m - ic - r * MR), p0, kc);
+        }
+        for (int q = qFirst; q < qEnd; q++) {
+            int col = j0 + q * NR;
+            int nr = Math.min(NR, n - col);
+            for (int r = 0; r < rowPanels; r++) {
+                int row = ic + r * MR;
+                microKernel(aPack, r * kc * MR, bPack, q * kc * NR, kc,
+                        c, cOff + row * ldc + col, ldc, Math.min(MR, m - row), nr, add, tile);
             }
         }
     }

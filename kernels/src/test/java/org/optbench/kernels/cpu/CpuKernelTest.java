@@ -254,11 +254,16 @@ class CpuKernelTest {
 
     @Test
     void attentionBackwardMatchesFiniteDifferences() {
+        attentionGradientCheck(2, 6, 40, 2);
+    }
+
+    @Test
+    void attentionBackwardMatchesFiniteDifferencesAcrossRowBlocks() {
+        attentionGradientCheck(1, 70, 8, 2);
+    }
+
+    private static void attentionGradientCheck(int b, int t, int c, int h) {
         SplittableRandom rng = new SplittableRandom(5);
-        int b = 2;
-        int t = 6;
-        int c = 40;
-        int h = 2;
         int n = b * t * c;
         float[] q = Checks.random(rng, n, 1);
         float[] k = Checks.random(rng, n, 1);
