@@ -31,6 +31,7 @@ public final class Transformer {
     private final IntTensor targets;   // (N)
     private final float[] ceHost;      // (N)
     private final float[] lseHost;     // (N)
+    private final float[] normHost = new float[1];
 
     public Transformer(ModelConfig config, int batchSize, Backend backend) {
         if (batchSize <= 0) {
@@ -248,8 +249,7 @@ public final class Transformer {
     /** The L2 norm of all gradients, sqrt of the sum of squares over every parameter. */
     public double gradientNorm() {
         backend.sumOfSquares(acts.scalar, grads, layout.totalCount());
-        float[] out = new float[1];
-        backend.read(out, 0, acts.scalar, 1);
-        return Math.sqrt(out[0]);
+        backend.read(normHost, 0, acts.scalar, 1);
+        return Math.sqrt(normHost[0]);
     }
 }
