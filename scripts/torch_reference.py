@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""The optbench model in PyTorch, written from SPEC.md, for cross-checks and throughput comparison.
+
+  torch_reference.py grads WEIGHTS.safetensors TOKENS.npy K GRADS.safetensors [Z_LOSS]
+      loss and every gradient of batch K, compared with the gradients `optbench forward
+      --grads-out` wrote (max abs difference per tensor).
+  torch_reference.py bench P0|P1|P2 [THREADS] [STEPS]
+      tokens/s of forward + backward + AdamW at a benchmark shape, the same measurement as
+      `optbench bench` (median [min..max] over STEPS timed steps after 2 warm-up steps).
+
+Needs PyTorch (Debian: apt-get install python3-torch) and NumPy.
+"""
+import json
+import math
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+SHAPES = {"P0": (8192, 128, 4, 4, 128, 16), "P1": (8192, 256, 4, 4, 256, 16), "P2": (32128, 512, 8, 8, 512, 8)}
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    meta = header.pop("__metadata__", {})
+    out = {}
+    for name, info in header.items():
+        b, e = info["data_offsets"]
+        out[name] = torch.from_numpy(np.frombuffer(data[b:e], dtype="<f4").reshape(info["shape"]).copy())
+    return meta, out
+
+
+def rope(x, n_heads, theta=10000.0):
+    b, t, c = x.shape
+    hs = c // n_heads
+    half = hs // 2
+    x = x.view(b, t, n_heads, hs)
+    inv = theta ** (-torch.arange(half, dtype=torch.float64) * 2.0 / hs)
+    ang = (torch.arange(t, dtype=torch.float64)[:, None] * inv[None, :]).float()
+    cos, sin = ang.cos()[None, :, None, :], ang.sin()[None, :, None, :]
+    x1, x2 = x[..., :half], x[..., half:]
+    return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1).view(b, t, c)
+
+
+def loss_fn(p, idx, tgt, n_layers, n_heads, z_coef):
+    b, t = idx.shape
+    x = p["wte.weight"][idx]
+    c = x.shape[-1]
+    hs = c // n_heads
+    mask = torch.ones(t, t, dtype=torch.bool).triu(1)
+    for i in range(n_layers):
+        pre = f"blocks.{i}."
+        h = F.layer_norm(x, (c,), p[pre + "ln1.weight"], None, 1e-5)
+        q, k, v = (h @ p[pre + "attn.qkv.weight"].t()).split(c, dim=-1)
+        if pre + "attn.q_norm.weight" in p:
+            q = F.layer_norm(q, (c,), p[pre + "attn.q_norm.weight"], None, 1e-5)
+            k = F.layer_norm(k, (c,), p[pre + "attn.k_norm.weight"], None, 1e-5)
+        q, k = rope(q, n_heads), rope(k, n_heads)
+        q, k, v = (z.view(b, t, n_heads, hs).transpose(1, 2) for z in (q, k, v))
+        s = (q @ k.transpose(-1, -2)) / math.sqrt(hs)
+        y = s.masked_fill(mask, float("-inf")).softmax(-1) @ v
+        x = x + y.transpose(1, 2).reshape(b, t, c) @ p[pre + "attn.proj.weight"].t()
+        h = F.layer_norm(x, (c,), p[pre + "ln2.weight"], None, 1e-5)
+        x = x + F.gelu(h @ p[pre + "mlp.fc.weight"].t()) @ p[pre + "mlp.proj.weight"].t()
+    logits = F.layer_norm(x, (c,), p["ln_f.weight"], None, 1e-5) @ p["lm_head.weight"].t()
+    lse = logits.logsumexp(-1)
+    ce = F.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.reshape(-1))
+    z = z_coef * (lse ** 2).mean()
+    return ce + z, ce, z
+
+
+def grads(weights, tokens, k, grads_path, z_coef=1e-4):
+    meta, p = read_safetensors(weights)
+    p = {n: t.double().requires_grad_() for n, t in p.items()}
+    batch = torch.from_numpy(np.load(tokens)[int(k)].astype(np.int64))
+    loss, ce, z = loss_fn(p, batch[:, :-1], batch[:, 1:], int(meta["n_layers"]), int(meta["n_heads"]), z_coef)
+    loss.backward()
+    _, theirs = read_safetensors(grads_path)
+    worst = 0.0
+    for name, t in p.items():
+        diff = (t.grad - theirs[name].double()).abs().max().item()
+        scale = t.grad.abs().max().item()
+        worst = max(worst, diff / max(scale, 1e-12))
+        print(f"{name:32s} max|grad| {scale:.3e}  max|diff| {diff:.3e}")
+    norm = math.sqrt(sum((t.grad ** 2).sum().item() for t in p.values()))
+    print(json.dumps({"loss": loss.item(), "ce": ce.item(), "z_loss": z.item(), "grad_norm": norm,
+                      "worst_relative_grad_diff": worst}))
+
+
+def bench(shape, threads=2, steps=5):
+    steps = int(steps)
+    torch.set_num_threads(int(threads))
+    v, c, n_layers, n_heads, t, b = SHAPES[shape]
+    torch.manual_seed(0)
+    names = {"wte.weight": (v, c), "ln_f.weight": (c,), "lm_head.weight": (v, c)}
+    for i in range(n_layers):
+        pre = f"blocks.{i}."
+        names.update({pre + "ln1.weight": (c,), pre + "attn.qkv.weight": (3 * c, c), pre + "attn.q_norm.weight": (c,),
+                      pre + "attn.k_norm.weight": (c,), pre + "attn.proj.weight": (c, c), pre + "ln2.weight": (c,),
+                      pre + "mlp.fc.weight": (4 * c, c), pre + "mlp.proj.weight": (c, 4 * c)})
+    p = {n: (torch.ones(s) if len(s) == 1 else torch.randn(s) / math.sqrt(s[1])).requires_grad_() for n, s in names.items()}
+    opt = torch.optim.AdamW(p.values(), lr=1e-3, betas=(0.9, 0.95), eps=1e-15, weight_decay=0.0)
+    idx = torch.randint(0, v, (b, t))
+    tgt = torch.randint(0, v, (b, t))
+    rates = []
+    for s in range(steps + 2):
+        t0 = time.perf_counter()
+        opt.zero_grad(set_to_none=True)
+        loss_fn(p, idx, tgt, n_layers, n_heads, 1e-4)[0].backward()
+        torch.nn.utils.clip_grad_norm_(p.values(), 1.0)
+        opt.step()
+        if s >= 2:
+            rates.append(b * t / (time.perf_counter() - t0))
+    rates.sort()
+    print(json.dumps({"bench": "torch_train_step", "torch": torch.__version__, "shape": shape, "threads": int(threads),
+                      "tokens_per_s": {"median": round(rates[len(rates) // 2], 1), "min": round(rates[0], 1),
+                                       "max": round(rates[-1], 1)}}))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "grads":
+        grads(*sys.argv[2:])
+    elif sys.argv[1] == "bench":
+        bench(*sys.argv[2:])
+    else:
+        sys.exit(__doc__)
