@@ -78,6 +78,46 @@ class CpuKernelTest {
     }
 
     @Test
+    void matmulBackwardMatchesFiniteDifferences() {
+        SplittableRandom rng = new SplittableRandom(12);
+        int n = 9;
+        int c = 13;
+        int oc = 35;
+        float[] x = Checks.random(rng, n * c, 1);
+        float[] w = Checks.random(rng, oc * c, 1);
+        float[] dy = Checks.random(rng, n * oc, 1);
+        FloatTensor out = BACKEND.allocate(n * oc);
+        FloatTensor dx = BACKEND.allocate(n * c);
+        FloatTensor dw = BACKEND.allocate(oc * c);
+        BACKEND.matmulBackward(dx, dw, upload(dy), upload(x), upload(w), n, c, oc);
+        java.util.function.DoubleSupplier loss = () -> {
+            BACKEND.matmulForward(out, upload(x), upload(w), n, c, oc);
+            return Checks.dot(download(out, n * oc), dy);
+        };
+        assertTrue(Checks.gradientError("matmul dinp", x, download(dx, n * c), loss, 1e-2f) < TOLERANCE);
+        assertTrue(Checks.gradientError("matmul dweight", w, download(dw, oc * c), loss, 1e-2f) < TOLERANCE);
+    }
+
+    @Test
+    void embeddingBackwardMatchesFiniteDifferences() {
+        SplittableRandom rng = new SplittableRandom(13);
+        int v = 7;
+        int c = 70;
+        int[] tokens = {3, 1, 3, 6, 0, 3};
+        float[] wte = Checks.random(rng, v * c, 1);
+        float[] dy = Checks.random(rng, tokens.length * c, 1);
+        FloatTensor out = BACKEND.allocate(tokens.length * c);
+        FloatTensor dwte = BACKEND.allocate(v * c);
+        IntTensor ids = uploadInts(tokens);
+        BACKEND.embeddingBackward(dwte, upload(dy), ids, tokens.length, c);
+        java.util.function.DoubleSupplier loss = () -> {
+            BACKEND.embeddingForward(out, ids, upload(wte), tokens.length, c);
+            return Checks.dot(download(out, tokens.length * c), dy);
+        };
+        assertTrue(Checks.gradientError("embedding dwte", wte, download(dwte, v * c), loss, 1e-2f) < TOLERANCE);
+    }
+
+    @Test
     void layerNormForwardOfAHandComputedRow() {
         float[] x = {1f, 2f, 3f, 6f};
         float[] w = {1f, 2f, 0.5f, 1f};
