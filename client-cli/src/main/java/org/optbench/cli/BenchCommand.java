@@ -14,7 +14,9 @@ import org.optbench.model.ModelConfig;
 import org.optbench.model.ModelPresets;
 import org.optbench.model.Preset;
 import org.optbench.model.Transformer;
-import org.optbench.optim.AdamW;
+import org.optbench.optim.GroupRules;
+import org.optbench.optim.LrSchedule;
+import org.optbench.optim.Optimizer;
 import org.optbench.optim.GradientClipping;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -134,7 +136,8 @@ final class BenchCommand implements Callable<Integer> {
         ModelConfig c = p.config();
         Transformer model = new Transformer(c, p.batchSize(), backend);
         model.initialize(0);
-        AdamW adam = new AdamW(backend, model.parameters(), model.gradients(), AdamW.Config.paper(1e-3f));
+        Optimizer adam = new Optimizer(backend, GroupRules.named("adamw").resolve(model.layout().specs(),
+                Map.of("lr", 1e-3)), model.parameters(), model.gradients(), LrSchedule.constant());
         SplittableRandom rng = new SplittableRandom(3);
         int n = model.rows();
         int[] inputs = new int[n];
@@ -152,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
             model.backward();
             long t1 = System.nanoTime();
             double norm = model.gradientNorm();
-            adam.step(s + 3, 1e-3f, GradientClipping.coefficient(norm, 1.0));
+            adam.step(s + 3, GradientClipping.coefficient(norm, 1.0));
             long t2 = System.nanoTime();
             if (s >= 0) {
                 fb[s] = (t1 - t0) / 1e9;

@@ -14,8 +14,8 @@ import org.optbench.model.ModelPresets;
 import org.optbench.model.Preset;
 import org.optbench.model.Transformer;
 import org.optbench.model.io.ModelWeights;
-import org.optbench.optim.AdamW;
-import org.optbench.optim.LrSchedule;
+import org.optbench.optim.Optimizer;
+import org.optbench.optim.ParamGroup;
 import org.optbench.train.RunResult;
 import org.optbench.train.StepRecord;
 import org.optbench.train.TrainingLoop;
@@ -30,13 +30,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code optbench train}: one training run with AdamW and the paper's schedule on a model
- * preset, over a 1-D token file or the built-in synthetic Markov stream. Prints progress, writes
+ * {@code optbench train}: one training run with any optimizer or hybrid of the suite and the
+ * paper's schedule (or another) on a model preset, over a 1-D token file or the built-in synthetic Markov stream. Prints progress, writes
  * per-step metrics as JSON lines, and ends with one JSON line of the result; a diverged run is a
  * result with exit code 0.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a model preset with AdamW and the paper's LR schedule.")
+        description = "Train a model preset with any optimizer of the suite.")
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--preset", defaultValue = "nano", description = "model preset (default ${DEFAULT-VALUE}); one of: nano, micro, mini, P0, P1, P2, 150m, 300m, 600m, 1.2b")
@@ -45,26 +45,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "optimizer steps (default: the preset's, 300 for nano)")
     Integer steps;
 
-    @Option(names = "--batch-size", description = "sequences per step (default: the preset's)")
+    @Option(names = "--batch", description = "sequences per step (default: the preset's)")
     Integer batchSize;
-
-    @Option(names = "--lr", defaultValue = "3.16e-3", description = "peak learning rate (default ${DEFAULT-VALUE})")
-    float lr;
 
     @Option(names = "--warmup", description = "warmup steps (default: 10% of --steps)")
     Integer warmup;
-
-    @Option(names = "--beta1", defaultValue = "0.9", description = "default ${DEFAULT-VALUE}")
-    float beta1;
-
-    @Option(names = "--beta2", defaultValue = "0.95", description = "default ${DEFAULT-VALUE}")
-    float beta2;
-
-    @Option(names = "--eps", defaultValue = "1e-15", description = "default ${DEFAULT-VALUE}")
-    float eps;
-
-    @Option(names = "--wd", defaultValue = "0", description = "decoupled weight decay, torch convention (default ${DEFAULT-VALUE})")
-    float wd;
 
     @Option(names = "--clip", defaultValue = "1.0", description = "global gradient-norm clip; 0 turns it off (default ${DEFAULT-VALUE})")
     double clip;
@@ -85,11 +70,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log-every", defaultValue = "10", description = "print progress every N steps (default ${DEFAULT-VALUE})")
     int logEvery;
 
-    @Option(names = "--metrics", description = "write one JSON line per step to this file")
+    @Option(names = "--metrics-out", description = "write one JSON line per step to this file")
     Path metrics;
 
-    @Option(names = "--save", description = "write the final weights to this safetensors file")
+    @Option(names = "--save-weights", description = "write the final weights to this safetensors file")
     Path save;
+
+    @Mixin
+    OptimizerOptions optim;
 
     @Mixin
     ThreadsOption threads;
@@ -110,18 +98,22 @@ final class TrainCommand implements Callable<Integer> {
         int batch = batchSize != null ? batchSize : p.batchSize();
         int warm = warmup != null ? warmup : Math.max(1, steps / 10);
         ModelConfig config = p.config().withZLoss(zLoss);
-        AdamW.Config hyper = new AdamW.Config(lr, beta1, beta2, eps, wd);
         PrintWriter out = spec.commandLine().getOut();
         try (CpuBackend backend = threads.backend();
              Writer metricsOut = metrics != null ? Files.newBufferedWriter(metrics) : Writer.nullWriter()) {
             BatchSource batches = batches(config, batch);
             Transformer model = new Transformer(config, batch, backend);
             model.initialize(seed);
-            AdamW adam = new AdamW(backend, model.parameters(), model.gradients(), hyper);
-            TrainingLoop loop = new TrainingLoop(model, adam, LrSchedule.paper(lr, warm, steps), batches, clip,
-                    divergenceThreshold);
-            out.printf("train %s (%,d parameters) on %s, batch %d x %d, %d steps, AdamW lr %s, %s%n", preset,
-                    model.layout().totalCount(), data, batch, config.seqLen(), steps, lr, backend.description());
+            Optimizer optimizer = optim.build(backend, model.layout(), model.parameters(), model.gradients(), warm,
+                    steps);
+            TrainingLoop loop = new TrainingLoop(model, optimizer, batches, clip, divergenceThreshold);
+            out.printf("train %s (%,d parameters) on %s, batch %d x %d, %d steps, %s, %s%n", preset,
+                    model.layout().totalCount(), data, batch, config.seqLen(), steps, optim.label(),
+                    backend.description());
+            for (ParamGroup g : optimizer.groups()) {
+                out.printf("  group %-10s %-9s %3d tensors  %s%n", g.name(), g.kind(), g.parameters().size(),
+                        g.hyperparameters());
+            }
             RunResult result = loop.run(steps, r -> {
                 writeMetrics(metricsOut, r);
                 if (r.step() % logEvery == 0 || r.step() == 1 || r.step() == steps) {
@@ -139,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("final_train_loss", result.lastFiniteLoss());
             summary.put("tokens", result.tokens());
             summary.put("tokens_per_s", Math.round(result.tokensPerSecond()));
-            summary.put("optimizer_state_bytes", adam.stateBytes());
+            summary.put("optimizer_state_bytes", optimizer.stateBytes());
             summary.put("device", backend.description());
             out.println(Json.line(summary));
         }
@@ -159,7 +151,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", r.step());
         line.put("tokens", r.tokens());
-        line.put("train_loss", r.loss());
+        line.put("loss", r.loss());
         line.put("lr", r.lr());
         line.put("grad_norm", r.gradNorm());
         line.put("ms", r.millis());

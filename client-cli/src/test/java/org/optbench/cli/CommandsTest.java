@@ -153,7 +153,7 @@ class CommandsTest {
     @Test
     void trainRunsAShortRunAndPrintsAResultLine() throws Exception {
         Path metrics = dir.resolve("m.jsonl");
-        Result r = run("train", "--preset", "nano", "--steps", "4", "--threads", "2", "--metrics", metrics.toString());
+        Result r = run("train", "--preset", "nano", "--steps", "4", "--threads", "2", "--metrics-out", metrics.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode result = r.jsonLines().get(r.jsonLines().size() - 1);
         assertEquals("completed", result.get("status").asText());

@@ -114,13 +114,63 @@ public interface Backend extends AutoCloseable {
     void sumOfSquares(FloatTensor out, FloatTensor inp, long n);
 
     /**
-     * One fused AdamW step over n elements (Loshchilov and Hutter, 2019): with g = gradScale * grad,
-     * m = beta1*m + (1-beta1)*g, v = beta2*v + (1-beta2)*g^2, param *= decay, then
-     * param -= lr * (m/(1-beta1^step)) / (sqrt(v/(1-beta2^step)) + eps). {@code decay} is the
-     * decoupled weight-decay factor 1 - lr_t*wd' computed by the caller; step counts from 1.
+     * out (M,N) (+)= op(a) (M,K) @ op(b) (K,N), row-major; op(x) is x or its transpose as flagged
+     * (a is (K,M) when transA, b is (N,K) when transB). With accumulate the product is added.
+     */
+    void matmul(FloatTensor out, FloatTensor a, boolean transA, FloatTensor b, boolean transB,
+                int m, int n, int k, boolean accumulate);
+
+    /** out[i] = alpha * x[i] + beta * y[i] for i in [0, n); out may alias x or y. */
+    void axpby(FloatTensor out, float alpha, FloatTensor x, float beta, FloatTensor y, long n);
+
+    // Optimizer updates. Each is one fused pass over a parameter tensor of n elements: g is
+    // gradScale * grad (the clipping coefficient is folded in), decay is the decoupled weight-decay
+    // factor 1 - lr_t * wd' applied to the parameter before the update, step counts from 1.
+
+    /**
+     * Heavy-ball SGD (timm SGDW): buf = momentum*buf + g; param = param*decay - lr*buf, or with
+     * nesterov param = param*decay - lr*(g + momentum*buf).
+     */
+    void sgdUpdate(FloatTensor param, FloatTensor grad, FloatTensor buf, long n, float lr, float momentum,
+                   boolean nesterov, float decay, float gradScale);
+
+    /**
+     * AdamW: m = b1*m + (1-b1)*g, v = b2*v + (1-b2)*g^2,
+     * param = param*decay - lr * (m/(1-b1^step)) / (sqrt(v/(1-b2^step)) + eps).
      */
     void adamwUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor v, long n, float lr,
                      float beta1, float beta2, float eps, float decay, float gradScale, int step);
+
+    /** Bias-corrected EMA momentum, no second moment: m = b1*m + (1-b1)*g; param = param*decay - lr*m/(1-b1^step). */
+    void momentumUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, long n, float lr, float beta1,
+                        float decay, float gradScale, int step);
+
+    /** Lion: param = param*decay - lr*sign(b1*m + (1-b1)*g); then m = b2*m + (1-b2)*g. sign(0) = 0. */
+    void lionUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, long n, float lr, float beta1, float beta2,
+                    float decay, float gradScale);
+
+    /**
+     * Adam with one second-moment scalar per block of {@code blockSize} consecutive elements
+     * (Adalayer; also Adafactor's per-row and scalar modes): vBlocks[j] = b2*vBlocks[j] +
+     * (1-b2)*mean(g^2 over block j); m and the update as in AdamW with v replaced by its block's
+     * scalar. vBlocks has n / blockSize entries.
+     */
+    void blockAdamUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor vBlocks, long n,
+                         int blockSize, float lr, float beta1, float beta2, float eps, float decay, float gradScale,
+                         int step);
+
+    /**
+     * The study's Adafactor on a (rows, cols) matrix: EMAs r (rows) and c (cols) of the row and
+     * column means of g^2, v = outer(r, c) / mean(r), both moments bias-corrected, no update
+     * clipping or relative step; m is the bias-corrected EMA of g, or g itself when m is null
+     * (beta1 = 0, "without momentum").
+     */
+    void adafactorUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor rowV, FloatTensor colV,
+                         int rows, int cols, float lr, float beta1, float beta2, float eps, float decay,
+                         float gradScale, int step);
+
+    /** Nesterov momentum for Muon: buf = mu*buf + g; update = g + mu*buf. */
+    void nesterovMomentum(FloatTensor update, FloatTensor grad, FloatTensor buf, long n, float mu, float gradScale);
 
     /** Releases the backend's threads and device memory. */
     @Override

@@ -1,20 +1,13 @@
 package org.optbench.optim;
 
-/** A hyperparameter outside its valid range; the message names it, the value and the range. */
+/**
+ * A hyperparameter or parameter-group rule that cannot be used: a value outside its range, a
+ * hyperparameter the optimizer does not have, a parameter no rule (or two rules) matched. The
+ * message names the offending value and what is valid.
+ */
 public class HyperparameterException extends IllegalArgumentException {
 
     public HyperparameterException(String message) {
         super(message);
-    }
-
-    static float check(String name, float value, float min, boolean minInclusive, float max, boolean maxInclusive) {
-        boolean ok = Float.isFinite(value)
-                && (minInclusive ? value >= min : value > min)
-                && (maxInclusive ? value <= max : value < max);
-        if (!ok) {
-            throw new HyperparameterException("invalid " + name + " " + value + ": must lie in "
-                    + (minInclusive ? "[" : "(") + min + ", " + max + (maxInclusive ? "]" : ")"));
-        }
-        return value;
     }
 }

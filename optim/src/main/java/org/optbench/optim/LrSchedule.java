@@ -1,33 +1,87 @@
 package org.optbench.optim;
 
+import java.util.Locale;
+
 /**
- * The learning rate at each optimizer step, steps counted from 1. {@link #paper} is the study's
- * schedule: linear warmup from 0.1*lr to lr over W steps, cosine decay to 0.1*lr at step N, then
- * 0.1*lr.
+ * The learning rate at each optimizer step (steps counted from 1), as a multiple of a group's
+ * peak LR so one schedule serves every group. All shapes share the paper's warmup (linear from
+ * 0.1*lr to lr over W steps) and floor (0.1*lr from step N on):
+ * <ul>
+ *   <li>{@code paper}: cosine from lr at W to 0.1*lr at N (SPEC's formula);</li>
+ *   <li>{@code linear}: linear from lr at W to 0.1*lr at N;</li>
+ *   <li>{@code wsd}: warmup-stable-decay, lr until the last 20% of the steps, then linear to 0.1*lr;</li>
+ *   <li>{@code constant}: lr at every step, no warmup.</li>
+ * </ul>
  */
-@FunctionalInterface
-public interface LrSchedule {
+public final class LrSchedule {
 
-    double lr(int step);
+    /** Schedule shapes. */
+    public enum Kind {
+        PAPER, CONSTANT, LINEAR, WSD;
 
-    static LrSchedule constant(double lr) {
-        return step -> lr;
+        public static Kind of(String name) {
+            try {
+                return valueOf(name.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new HyperparameterException("unknown schedule '" + name + "'; choose paper, constant, linear or wsd");
+            }
+        }
     }
 
-    static LrSchedule paper(double lr, int warmup, int total) {
-        if (warmup < 0 || total <= 0 || warmup > total) {
-            throw new HyperparameterException("schedule needs 0 <= warmup <= steps and steps > 0, got warmup "
+    static final double FLOOR = 0.1;
+    static final double WSD_DECAY_FRACTION = 0.2;
+
+    private final Kind kind;
+    private final int warmup;
+    private final int total;
+
+    public LrSchedule(Kind kind, int warmup, int total) {
+        if (total <= 0 || warmup < 0 || warmup > total) {
+            throw new HyperparameterException("schedule needs steps > 0 and 0 <= warmup <= steps, got warmup "
                     + warmup + " and steps " + total);
         }
-        return step -> {
-            if (step < warmup) {
-                return lr * (0.1 + 0.9 * step / warmup);
+        this.kind = kind;
+        this.warmup = warmup;
+        this.total = total;
+    }
+
+    public static LrSchedule paper(int warmup, int total) {
+        return new LrSchedule(Kind.PAPER, warmup, total);
+    }
+
+    public static LrSchedule constant() {
+        return new LrSchedule(Kind.CONSTANT, 0, 1);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The learning rate of step {@code step} for a group whose peak LR is {@code peak}. */
+    public double lr(double peak, int step) {
+        return peak * factor(step);
+    }
+
+    /** lr_step / peak. */
+    public double factor(int step) {
+        if (kind == Kind.CONSTANT) {
+            return 1.0;
+        }
+        if (step < warmup) {
+            return FLOOR + (1 - FLOOR) * step / warmup;
+        }
+        if (step >= total) {
+            return FLOOR;
+        }
+        double progress = (double) (step - warmup) / (total - warmup);
+        return switch (kind) {
+            case PAPER -> FLOOR + (1 - FLOOR) * (1 + Math.cos(Math.PI * progress)) / 2;
+            case LINEAR -> 1 - (1 - FLOOR) * progress;
+            case WSD -> {
+                int decayStart = Math.max(warmup, (int) Math.round(total * (1 - WSD_DECAY_FRACTION)));
+                yield step < decayStart ? 1.0 : 1 - (1 - FLOOR) * (step - decayStart) / (double) (total - decayStart);
             }
-            if (step < total) {
-                double progress = (double) (step - warmup) / (total - warmup);
-                return 0.1 * lr + 0.9 * lr * (1 + Math.cos(Math.PI * progress)) / 2;
-            }
-            return 0.1 * lr;
+            case CONSTANT -> 1.0;
         };
     }
 }

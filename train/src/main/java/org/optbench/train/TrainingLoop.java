@@ -3,9 +3,8 @@ package org.optbench.train;
 import java.util.function.Consumer;
 import org.optbench.model.LossValue;
 import org.optbench.model.Transformer;
-import org.optbench.optim.AdamW;
 import org.optbench.optim.GradientClipping;
-import org.optbench.optim.LrSchedule;
+import org.optbench.optim.Optimizer;
 import org.optbench.train.data.BatchSource;
 
 /**
@@ -18,23 +17,21 @@ import org.optbench.train.data.BatchSource;
 public final class TrainingLoop {
 
     private final Transformer model;
-    private final AdamW optimizer;
-    private final LrSchedule schedule;
+    private final Optimizer optimizer;
     private final BatchSource batches;
     private final double maxGradNorm;
     private final double divergenceThreshold;
     private final int[] inputs;
     private final int[] targets;
 
-    public TrainingLoop(Transformer model, AdamW optimizer, LrSchedule schedule, BatchSource batches,
-                        double maxGradNorm, double divergenceThreshold) {
+    public TrainingLoop(Transformer model, Optimizer optimizer, BatchSource batches, double maxGradNorm,
+                        double divergenceThreshold) {
         if (batches.batchSize() != model.batchSize() || batches.seqLen() != model.config().seqLen()) {
             throw new IllegalArgumentException("batches of " + batches.batchSize() + " x " + batches.seqLen()
                     + " do not fit a model built for " + model.batchSize() + " x " + model.config().seqLen());
         }
         this.model = model;
         this.optimizer = optimizer;
-        this.schedule = schedule;
         this.batches = batches;
         this.maxGradNorm = maxGradNorm;
         this.divergenceThreshold = divergenceThreshold;
@@ -60,10 +57,9 @@ public final class TrainingLoop {
             model.backward();
             double norm = model.gradientNorm();
             float coef = GradientClipping.coefficient(norm, maxGradNorm);
-            float lr = (float) schedule.lr(step);
-            optimizer.step(step, lr, coef);
+            optimizer.step(step, coef);
             double ms = (System.nanoTime() - t0) / 1e6;
-            listener.accept(new StepRecord(step, step * tokensPerStep, loss.loss(), lr, norm, ms));
+            listener.accept(new StepRecord(step, step * tokensPerStep, loss.loss(), optimizer.lr(step), norm, ms));
         }
         return new RunResult("completed", steps, null, lastFinite, steps * tokensPerStep,
                 rate(steps * tokensPerStep, start));

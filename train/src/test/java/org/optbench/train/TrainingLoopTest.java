@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.optbench.kernels.cpu.CpuBackend;
 import org.optbench.model.ModelConfig;
 import org.optbench.model.Transformer;
-import org.optbench.optim.AdamW;
+import java.util.Map;
+import org.optbench.optim.GroupRules;
+import org.optbench.optim.Optimizer;
 import org.optbench.optim.LrSchedule;
 import org.optbench.train.data.SequentialBatches;
 import org.optbench.train.data.SyntheticTokens;
@@ -29,9 +31,9 @@ class TrainingLoopTest {
         Transformer model = new Transformer(config, 8, BACKEND);
         model.initialize(seed);
         SyntheticTokens tokens = new SyntheticTokens(128, 2, 1_000_000, 5);
-        AdamW adam = new AdamW(BACKEND, model.parameters(), model.gradients(), AdamW.Config.paper(1e-2f));
-        return new TrainingLoop(model, adam, LrSchedule.paper(1e-2, 10, 100),
-                new SequentialBatches(tokens, 8, 32), 1.0, threshold);
+        Optimizer adam = new Optimizer(BACKEND, GroupRules.named("adamw").resolve(model.layout().specs(),
+                Map.of("lr", 1e-2)), model.parameters(), model.gradients(), LrSchedule.paper(10, 100));
+        return new TrainingLoop(model, adam, new SequentialBatches(tokens, 8, 32), 1.0, threshold);
     }
 
     @Test

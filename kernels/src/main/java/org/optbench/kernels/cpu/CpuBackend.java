@@ -223,10 +223,75 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void matmul(FloatTensor out, FloatTensor a, boolean transA, FloatTensor b, boolean transB,
+                       int m, int n, int k, boolean accumulate) {
+        CpuFloatTensor o = require(out, (long) m * n, "out");
+        CpuFloatTensor x = require(a, (long) m * k, "a");
+        CpuFloatTensor y = require(b, (long) k * n, "b");
+        sgemm.multiply(o.array, o.offset, n, x.array, x.offset, transA ? m : k, transA,
+                y.array, y.offset, transB ? k : n, transB, m, n, k, accumulate);
+    }
+
+    @Override
+    public void axpby(FloatTensor out, float alpha, FloatTensor x, float beta, FloatTensor y, long n) {
+        vector.axpby(require(out, n, "out"), alpha, require(x, n, "x"), beta, require(y, n, "y"), (int) n);
+    }
+
+    @Override
+    public void sgdUpdate(FloatTensor param, FloatTensor grad, FloatTensor buf, long n, float lr, float momentum,
+                          boolean nesterov, float decay, float gradScale) {
+        optimizer.sgd(require(param, n, "param"), require(grad, n, "grad"), require(buf, n, "buf"), (int) n, lr,
+                momentum, nesterov, decay, gradScale);
+    }
+
+    @Override
     public void adamwUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor v, long n, float lr,
                             float beta1, float beta2, float eps, float decay, float gradScale, int step) {
         optimizer.adamw(require(param, n, "param"), require(grad, n, "grad"), require(m, n, "m"), require(v, n, "v"),
                 (int) n, lr, beta1, beta2, eps, decay, gradScale, step);
+    }
+
+    @Override
+    public void momentumUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, long n, float lr, float beta1,
+                               float decay, float gradScale, int step) {
+        optimizer.momentum(require(param, n, "param"), require(grad, n, "grad"), require(m, n, "m"), (int) n, lr,
+                beta1, decay, gradScale, step);
+    }
+
+    @Override
+    public void lionUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, long n, float lr, float beta1,
+                           float beta2, float decay, float gradScale) {
+        optimizer.lion(require(param, n, "param"), require(grad, n, "grad"), require(m, n, "m"), (int) n, lr, beta1,
+                beta2, decay, gradScale);
+    }
+
+    @Override
+    public void blockAdamUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor vBlocks, long n,
+                                int blockSize, float lr, float beta1, float beta2, float eps, float decay,
+                                float gradScale, int step) {
+        if (blockSize <= 0 || n % blockSize != 0) {
+            throw new KernelException("block size " + blockSize + " must divide the tensor's " + n + " elements");
+        }
+        optimizer.blockAdam(require(param, n, "param"), require(grad, n, "grad"), require(m, n, "m"),
+                require(vBlocks, n / blockSize, "vBlocks"), (int) n, blockSize, lr, beta1, beta2, eps, decay,
+                gradScale, step);
+    }
+
+    @Override
+    public void adafactorUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor rowV,
+                                FloatTensor colV, int rows, int cols, float lr, float beta1, float beta2, float eps,
+                                float decay, float gradScale, int step) {
+        long n = (long) rows * cols;
+        optimizer.adafactor(require(param, n, "param"), require(grad, n, "grad"), m == null ? null : require(m, n, "m"),
+                require(rowV, rows, "rowV"), require(colV, cols, "colV"), rows, cols, lr, beta1, beta2, eps, decay,
+                gradScale, step);
+    }
+
+    @Override
+    public void nesterovMomentum(FloatTensor update, FloatTensor grad, FloatTensor buf, long n, float mu,
+                                 float gradScale) {
+        optimizer.nesterov(require(update, n, "update"), require(grad, n, "grad"), require(buf, n, "buf"), (int) n,
+                mu, gradScale);
     }
 
     @Override

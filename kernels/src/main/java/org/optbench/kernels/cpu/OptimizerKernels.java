@@ -1,12 +1,16 @@
 package org.optbench.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Fused optimizer updates: each reads the gradient and state once and writes the state and the
- * parameter once, parallel over fixed chunks. Shapes: param, grad and every state buffer (n).
+ * Fused optimizer updates. Each reads the gradient and the state once and writes the state and the
+ * parameter once, parallel over fixed chunks; reductions (Adalayer's block means, Adafactor's row
+ * and column means) are added in a fixed order so results do not depend on the thread count.
+ * Shapes: param, grad and per-element state (n); block state (n / blockSize); Adafactor's row
+ * state (rows) and column state (cols).
  */
 final class OptimizerKernels {
 
@@ -15,9 +19,39 @@ final class OptimizerKernels {
     private static final int CHUNK = 1 << 15;
 
     private final WorkerPool pool;
+    private double[] partials = new double[0];
+    private double[] columnSums = new double[0];
 
     OptimizerKernels(WorkerPool pool) {
         this.pool = pool;
+    }
+
+    private static float correction(float beta, int step) {
+        return (float) (1.0 / (1.0 - Math.pow(beta, step)));
+    }
+
+    void sgd(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor buf, int n, float lr, float momentum,
+             boolean nesterov, float decay, float gradScale) {
+        float[] p = param.array;
+        float[] g = grad.array;
+        float[] b = buf.array;
+        pool.forRange(n, CHUNK, (from, to) -> {
+            int i = from;
+            for (; i + L <= to; i += L) {
+                FloatVector gv = FloatVector.fromArray(S, g, grad.offset + i).mul(gradScale);
+                FloatVector bv = FloatVector.fromArray(S, b, buf.offset + i).fma(FloatVector.broadcast(S, momentum), gv);
+                bv.intoArray(b, buf.offset + i);
+                FloatVector step = nesterov ? bv.fma(FloatVector.broadcast(S, momentum), gv) : bv;
+                FloatVector.fromArray(S, p, param.offset + i).mul(decay).sub(step.mul(lr)).intoArray(p, param.offset + i);
+            }
+            for (; i < to; i++) {
+                float gi = g[grad.offset + i] * gradScale;
+                float bi = Math.fma(b[buf.offset + i], momentum, gi);
+                b[buf.offset + i] = bi;
+                float step = nesterov ? Math.fma(bi, momentum, gi) : bi;
+                p[param.offset + i] = p[param.offset + i] * decay - step * lr;
+            }
+        });
     }
 
     void adamw(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, CpuFloatTensor v, int n, float lr,
@@ -26,33 +60,275 @@ final class OptimizerKernels {
         float[] g = grad.array;
         float[] ma = m.array;
         float[] va = v.array;
-        int pOff = param.offset;
-        int gOff = grad.offset;
-        int mOff = m.offset;
-        int vOff = v.offset;
-        float c1 = (float) (1.0 / (1.0 - Math.pow(beta1, step)));
-        float c2 = (float) (1.0 / (1.0 - Math.pow(beta2, step)));
+        float c1 = correction(beta1, step);
+        float c2 = correction(beta2, step);
         float a1 = 1f - beta1;
         float a2 = 1f - beta2;
         pool.forRange(n, CHUNK, (from, to) -> {
             int i = from;
             for (; i + L <= to; i += L) {
-                FloatVector gv = FloatVector.fromArray(S, g, gOff + i).mul(gradScale);
-                FloatVector mv = FloatVector.fromArray(S, ma, mOff + i).mul(beta1).add(gv.mul(a1));
-                FloatVector vv = FloatVector.fromArray(S, va, vOff + i).mul(beta2).add(gv.mul(gv).mul(a2));
-                mv.intoArray(ma, mOff + i);
-                vv.intoArray(va, vOff + i);
+                FloatVector gv = FloatVector.fromArray(S, g, grad.offset + i).mul(gradScale);
+                FloatVector mv = FloatVector.fromArray(S, ma, m.offset + i).mul(beta1).add(gv.mul(a1));
+                FloatVector vv = FloatVector.fromArray(S, va, v.offset + i).mul(beta2).add(gv.mul(gv).mul(a2));
+                mv.intoArray(ma, m.offset + i);
+                vv.intoArray(va, v.offset + i);
                 FloatVector denom = vv.mul(c2).lanewise(VectorOperators.SQRT).add(eps);
-                FloatVector pv = FloatVector.fromArray(S, p, pOff + i).mul(decay);
-                pv.sub(mv.mul(c1).div(denom).mul(lr)).intoArray(p, pOff + i);
+                FloatVector pv = FloatVector.fromArray(S, p, param.offset + i).mul(decay);
+                pv.sub(mv.mul(c1).div(denom).mul(lr)).intoArray(p, param.offset + i);
             }
             for (; i < to; i++) {
-                float gi = g[gOff + i] * gradScale;
-                float mi = beta1 * ma[mOff + i] + a1 * gi;
-                float vi = beta2 * va[vOff + i] + a2 * gi * gi;
-                ma[mOff + i] = mi;
-                va[vOff + i] = vi;
-                p[pOff + i] = p[pOff + i] * decay - lr * (mi * c1) / ((float) Math.sqrt(vi * c2) + eps);
+                float gi = g[grad.offset + i] * gradScale;
+                float mi = beta1 * ma[m.offset + i] + a1 * gi;
+                float vi = beta2 * va[v.offset + i] + a2 * (gi * gi);
+                ma[m.offset + i] = mi;
+                va[v.offset + i] = vi;
+                p[param.offset + i] = p[param.offset + i] * decay - (mi * c1) / ((float) Math.sqrt(vi * c2) + eps) * lr;
+            }
+        });
+    }
+
+    void momentum(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, int n, float lr, float beta1,
+                  float decay, float gradScale, int step) {
+        float[] p = param.array;
+        float[] g = grad.array;
+        float[] ma = m.array;
+        float scale = lr * correction(beta1, step);
+        float a1 = 1f - beta1;
+        pool.forRange(n, CHUNK, (from, to) -> {
+            int i = from;
+            for (; i + L <= to; i += L) {
+                FloatVector gv = FloatVector.fromArray(S, g, grad.offset + i).mul(gradScale);
+                FloatVector mv = FloatVector.fromArray(S, ma, m.offset + i).mul(beta1).add(gv.mul(a1));
+                mv.intoArray(ma, m.offset + i);
+                FloatVector.fromArray(S, p, param.offset + i).mul(decay).sub(mv.mul(scale)).intoArray(p, param.offset + i);
+            }
+            for (; i < to; i++) {
+                float gi = g[grad.offset + i] * gradScale;
+                float mi = beta1 * ma[m.offset + i] + a1 * gi;
+                ma[m.offset + i] = mi;
+                p[param.offset + i] = p[param.offset + i] * decay - mi * scale;
+            }
+        });
+    }
+
+    void lion(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, int n, float lr, float beta1,
+              float beta2, float decay, float gradScale) {
+        float[] p = param.array;
+        float[] g = grad.array;
+        float[] ma = m.array;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector minusOne = FloatVector.broadcast(S, -1f);
+        pool.forRange(n, CHUNK, (from, to) -> {
+            int i = from;
+            for (; i + L <= to; i += L) {
+                FloatVector gv = FloatVector.fromArray(S, g, grad.offset + i).mul(gradScale);
+                FloatVector mv = FloatVector.fromArray(S, ma, m.offset + i);
+                FloatVector c = mv.mul(beta1).add(gv.mul(1f - beta1));
+                VectorMask<Float> pos = c.compare(VectorOperators.GT, 0f);
+                VectorMask<Float> neg = c.compare(VectorOperators.LT, 0f);
+                FloatVector u = FloatVector.zero(S).blend(one, pos).blend(minusOne, neg);
+                FloatVector.fromArray(S, p, param.offset + i).mul(decay).sub(u.mul(lr)).intoArray(p, param.offset + i);
+                mv.mul(beta2).add(gv.mul(1f - beta2)).intoArray(ma, m.offset + i);
+            }
+            for (; i < to; i++) {
+                float gi = g[grad.offset + i] * gradScale;
+                float mi = ma[m.offset + i];
+                float c = beta1 * mi + (1f - beta1) * gi;
+                float u = c > 0 ? 1f : (c < 0 ? -1f : 0f);
+                p[param.offset + i] = p[param.offset + i] * decay - u * lr;
+                ma[m.offset + i] = beta2 * mi + (1f - beta2) * gi;
+            }
+        });
+    }
+
+    void blockAdam(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, CpuFloatTensor vBlocks, int n,
+                   int blockSize, float lr, float beta1, float beta2, float eps, float decay, float gradScale,
+                   int step) {
+        int blocks = n / blockSize;
+        float[] vb = vBlocks.array;
+        int vOff = vBlocks.offset;
+        if (blockSize <= CHUNK) {
+            int perTask = Math.max(1, CHUNK / blockSize);
+            pool.forRange(blocks, perTask, (from, to) -> {
+                for (int blk = from; blk < to; blk++) {
+                    int start = blk * blockSize;
+                    double sum = sumOfSquares(grad.array, grad.offset + start, blockSize);
+                    float gMean = (float) (sum / blockSize) * gradScale * gradScale;
+                    float vj = beta2 * vb[vOff + blk] + (1f - beta2) * gMean;
+                    vb[vOff + blk] = vj;
+                    scalarVUpdate(param, grad, m, start, start + blockSize, vj, lr, beta1, beta2, eps, decay,
+                            gradScale, step);
+                }
+            });
+            return;
+        }
+        int pieces = (blockSize + CHUNK - 1) / CHUNK;
+        int tasks = blocks * pieces;
+        if (partials.length < tasks) {
+            partials = new double[tasks];
+        }
+        double[] part = partials;
+        pool.forRange(tasks, 1, (from, to) -> {
+            for (int task = from; task < to; task++) {
+                int start = (task / pieces) * blockSize + (task % pieces) * CHUNK;
+                int end = Math.min((task / pieces) * blockSize + blockSize, start + CHUNK);
+                part[task] = sumOfSquares(grad.array, grad.offset + start, end - start);
+            }
+        });
+        for (int blk = 0; blk < blocks; blk++) {
+            double sum = 0;
+            for (int piece = 0; piece < pieces; piece++) {
+                sum += part[blk * pieces + piece];
+            }
+            float gMean = (float) (sum / blockSize) * gradScale * gradScale;
+            vb[vOff + blk] = beta2 * vb[vOff + blk] + (1f - beta2) * gMean;
+        }
+        pool.forRange(tasks, 1, (from, to) -> {
+            for (int task = from; task < to; task++) {
+                int blk = task / pieces;
+                int start = blk * blockSize + (task % pieces) * CHUNK;
+                int end = Math.min(blk * blockSize + blockSize, start + CHUNK);
+                scalarVUpdate(param, grad, m, start, end, vb[vOff + blk], lr, beta1, beta2, eps, decay, gradScale, step);
+            }
+        });
+    }
+
+    private static double sumOfSquares(float[] x, int from, int count) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= count; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, from + i);
+            acc = v.fma(v, acc);
+        }
+        double sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < count; i++) {
+            sum += (double) x[from + i] * x[from + i];
+        }
+        return sum;
+    }
+
+    /** AdamW's element update on [from, to) with one second-moment value v for all elements. */
+    private static void scalarVUpdate(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, int from, int to,
+                                      float v, float lr, float beta1, float beta2, float eps, float decay,
+                                      float gradScale, int step) {
+        float[] p = param.array;
+        float[] g = grad.array;
+        float[] ma = m.array;
+        float c1 = correction(beta1, step);
+        float denom = (float) Math.sqrt(v * correction(beta2, step)) + eps;
+        float scale = lr * c1 / denom;
+        float a1 = 1f - beta1;
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, grad.offset + i).mul(gradScale);
+            FloatVector mv = FloatVector.fromArray(S, ma, m.offset + i).mul(beta1).add(gv.mul(a1));
+            mv.intoArray(ma, m.offset + i);
+            FloatVector.fromArray(S, p, param.offset + i).mul(decay).sub(mv.mul(scale)).intoArray(p, param.offset + i);
+        }
+        for (; i < to; i++) {
+            float gi = g[grad.offset + i] * gradScale;
+            float mi = beta1 * ma[m.offset + i] + a1 * gi;
+            ma[m.offset + i] = mi;
+            p[param.offset + i] = p[param.offset + i] * decay - mi * scale;
+        }
+    }
+
+    void adafactor(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, CpuFloatTensor rowV,
+                   CpuFloatTensor colV, int rows, int cols, float lr, float beta1, float beta2, float eps,
+                   float decay, float gradScale, int step) {
+        float[] g = grad.array;
+        float[] r = rowV.array;
+        float[] c = colV.array;
+        float g2 = gradScale * gradScale;
+        pool.forRange(rows, Math.max(1, CHUNK / cols), (from, to) -> {
+            for (int row = from; row < to; row++) {
+                double sum = sumOfSquares(g, grad.offset + row * cols, cols);
+                r[rowV.offset + row] = beta2 * r[rowV.offset + row] + (1f - beta2) * (float) (sum / cols) * g2;
+            }
+        });
+        if (columnSums.length < cols) {
+            columnSums = new double[cols];
+        }
+        double[] colSum = columnSums;
+        int colBlock = 64;
+        pool.forRange((cols + colBlock - 1) / colBlock, 1, (from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                int c0 = blk * colBlock;
+                int c1 = Math.min(cols, c0 + colBlock);
+                java.util.Arrays.fill(colSum, c0, c1, 0.0);
+                for (int row = 0; row < rows; row++) {
+                    int base = grad.offset + row * cols;
+                    for (int j = c0; j < c1; j++) {
+                        float x = g[base + j];
+                        colSum[j] += x * x;
+                    }
+                }
+                for (int j = c0; j < c1; j++) {
+                    c[colV.offset + j] = beta2 * c[colV.offset + j] + (1f - beta2) * (float) (colSum[j] / rows) * g2;
+                }
+            }
+        });
+        double rSum = 0;
+        for (int row = 0; row < rows; row++) {
+            rSum += r[rowV.offset + row];
+        }
+        float rMean = (float) (rSum / rows);
+        float c1 = correction(beta1, step);
+        float c2 = correction(beta2, step);
+        float[] p = param.array;
+        float a1 = 1f - beta1;
+        pool.forRange(rows, Math.max(1, CHUNK / cols), (from, to) -> {
+            for (int row = from; row < to; row++) {
+                float rowScale = rMean > 0 ? r[rowV.offset + row] / rMean * c2 : 0f;
+                int base = row * cols;
+                int j = 0;
+                FloatVector rs = FloatVector.broadcast(S, rowScale);
+                for (; j + L <= cols; j += L) {
+                    FloatVector gv = FloatVector.fromArray(S, g, grad.offset + base + j).mul(gradScale);
+                    FloatVector mv = gv;
+                    if (m != null) {
+                        mv = FloatVector.fromArray(S, m.array, m.offset + base + j).mul(beta1).add(gv.mul(a1));
+                        mv.intoArray(m.array, m.offset + base + j);
+                        mv = mv.mul(c1);
+                    }
+                    FloatVector v = FloatVector.fromArray(S, c, colV.offset + j).mul(rs);
+                    FloatVector denom = v.lanewise(VectorOperators.SQRT).add(eps);
+                    FloatVector.fromArray(S, p, param.offset + base + j).mul(decay).sub(mv.div(denom).mul(lr))
+                            .intoArray(p, param.offset + base + j);
+                }
+                for (; j < cols; j++) {
+                    float gi = g[grad.offset + base + j] * gradScale;
+                    float mi = gi;
+                    if (m != null) {
+                        mi = beta1 * m.array[m.offset + base + j] + a1 * gi;
+                        m.array[m.offset + base + j] = mi;
+                        mi *= c1;
+                    }
+                    float v = c[colV.offset + j] * rowScale;
+                    p[param.offset + base + j] = p[param.offset + base + j] * decay
+                            - mi / ((float) Math.sqrt(v) + eps) * lr;
+                }
+            }
+        });
+    }
+
+    void nesterov(CpuFloatTensor update, CpuFloatTensor grad, CpuFloatTensor buf, int n, float mu, float gradScale) {
+        float[] u = update.array;
+        float[] g = grad.array;
+        float[] b = buf.array;
+        pool.forRange(n, CHUNK, (from, to) -> {
+            int i = from;
+            for (; i + L <= to; i += L) {
+                FloatVector gv = FloatVector.fromArray(S, g, grad.offset + i).mul(gradScale);
+                FloatVector bv = FloatVector.fromArray(S, b, buf.offset + i).fma(FloatVector.broadcast(S, mu), gv);
+                bv.intoArray(b, buf.offset + i);
+                bv.fma(FloatVector.broadcast(S, mu), gv).intoArray(u, update.offset + i);
+            }
+            for (; i < to; i++) {
+                float gi = g[grad.offset + i] * gradScale;
+                float bi = Math.fma(b[buf.offset + i], mu, gi);
+                b[buf.offset + i] = bi;
+                u[update.offset + i] = Math.fma(bi, mu, gi);
             }
         });
     }

@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Element-wise kernels over flat float runs: fill, residual add and the sum of squares that the
+ * Element-wise kernels over flat float runs: fill, residual add, axpby and the sum of squares that the
  * global gradient norm is built from. Parallel over fixed-size chunks; the sum of squares adds
  * per-chunk partials in double precision in chunk order, so its result does not depend on the
  * number of threads.
@@ -40,6 +40,22 @@ final class VectorKernels {
             }
             for (; i < to; i++) {
                 o[out.offset + i] = x[a.offset + i] + y[b.offset + i];
+            }
+        });
+    }
+
+    void axpby(CpuFloatTensor out, float alpha, CpuFloatTensor x, float beta, CpuFloatTensor y, int n) {
+        float[] o = out.array;
+        float[] xa = x.array;
+        float[] ya = y.array;
+        pool.forRange(n, CHUNK, (from, to) -> {
+            int i = from;
+            for (; i + L <= to; i += L) {
+                FloatVector.fromArray(S, xa, x.offset + i).mul(alpha)
+                        .add(FloatVector.fromArray(S, ya, y.offset + i).mul(beta)).intoArray(o, out.offset + i);
+            }
+            for (; i < to; i++) {
+                o[out.offset + i] = alpha * xa[x.offset + i] + beta * ya[y.offset + i];
             }
         });
     }

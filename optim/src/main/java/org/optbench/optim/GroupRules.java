@@ -1,0 +1,218 @@
+package org.optbench.optim;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.optbench.model.ParameterSpec;
+
+/**
+ * An ordered list of {@link GroupRule}s (optax {@code partition}, torch param groups), read from
+ * YAML or JSON or taken from a named optimizer: every optimizer is a one-rule list, and the
+ * hybrids of the study and Muon are the presets below. {@link #resolve} assigns every parameter to
+ * exactly one group.
+ *
+ * <pre>
+ * groups:
+ *   - name: adaptive
+ *     params: [lm_head.weight, "*ln1.weight", "*ln2.weight", "*_norm.weight", ln_f.weight]
+ *     optimizer: adalayer
+ *     lr: lr_last
+ *   - name: rest
+ *     rest: true
+ *     optimizer: momentum
+ * </pre>
+ */
+public record GroupRules(List<GroupRule> rules) {
+
+    /** Default peak LR of the adaptive groups of the hybrids (the paper's 3.16e-3). */
+    public static final float DEFAULT_LR_LAST = 3.16e-3f;
+    private static final Set<String> RULE_KEYS = Set.of("name", "params", "rest", "optimizer");
+    private static final String[] LAYER_NORMS = {"*.ln1.weight", "*.ln2.weight", "*.attn.q_norm.weight",
+        "*.attn.k_norm.weight", "ln_f.weight"};
+    private static final String[] HIDDEN_MATRICES = {"blocks.*.attn.qkv.weight", "blocks.*.attn.proj.weight",
+        "blocks.*.mlp.fc.weight", "blocks.*.mlp.proj.weight"};
+    private static final Map<String, String> PRESET_DESCRIPTIONS = new LinkedHashMap<>();
+
+    static {
+        PRESET_DESCRIPTIONS.put("adaptive-last-ln",
+                "LM head per-row Adalayer + LayerNorm weights per-tensor Adalayer at lr_last; momentum elsewhere");
+        PRESET_DESCRIPTIONS.put("adafactor-last-ln",
+                "LM head + LayerNorm weights with Adafactor at lr_last; momentum elsewhere");
+        PRESET_DESCRIPTIONS.put("adam-last-ln-sgd-rest", "LM head + LayerNorm weights with AdamW at lr_last; SGD elsewhere");
+        PRESET_DESCRIPTIONS.put("muon", "Muon on the 2-D hidden matrices; AdamW at lr_last on embeddings, LM head, LayerNorms");
+    }
+
+    public GroupRules {
+        rules = List.copyOf(rules);
+        long restRules = rules.stream().filter(GroupRule::rest).count();
+        if (restRules > 1) {
+            throw new HyperparameterException("only one rule may be 'rest: true', found " + restRules);
+        }
+        if (rules.isEmpty()) {
+            throw new HyperparameterException("a group rule list needs at least one rule");
+        }
+    }
+
+    /** Names accepted by {@link #named}: every optimizer and every preset. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>(OptimizerKind.names());
+        PRESET_DESCRIPTIONS.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+        return names;
+    }
+
+    public static Map<String, String> presetDescriptions() {
+        return PRESET_DESCRIPTIONS;
+    }
+
+    /** The rules of an optimizer or named hybrid; the error lists the valid names. */
+    public static GroupRules named(String name) {
+        Map<String, Object> lrLast = Map.of("lr", GroupRule.LR_LAST);
+        return switch (name) {
+            case "adaptive-last-ln" -> new GroupRules(List.of(
+                    GroupRule.of("last", OptimizerKind.ADALAYER, lrLast, "lm_head.weight"),
+                    GroupRule.of("layernorm", OptimizerKind.ADALAYER, lrLast, LAYER_NORMS),
+                    GroupRule.rest("rest", OptimizerKind.MOMENTUM, Map.of())));
+            case "adafactor-last-ln" -> new GroupRules(List.of(
+                    GroupRule.of("last", OptimizerKind.ADAFACTOR, lrLast, "lm_head.weight"),
+                    GroupRule.of("layernorm", OptimizerKind.ADAFACTOR, lrLast, LAYER_NORMS),
+                    GroupRule.rest("rest", OptimizerKind.MOMENTUM, Map.of())));
+            case "adam-last-ln-sgd-rest" -> new GroupRules(List.of(
+                    GroupRule.of("last", OptimizerKind.ADAMW, lrLast, "lm_head.weight"),
+                    GroupRule.of("layernorm", OptimizerKind.ADAMW, lrLast, LAYER_NORMS),
+                    GroupRule.rest("rest", OptimizerKind.SGD, Map.of())));
+            case "muon" -> new GroupRules(List.of(
+                    GroupRule.of("matrices", OptimizerKind.MUON, Map.of(), HIDDEN_MATRICES),
+                    GroupRule.rest("adamw", OptimizerKind.ADAMW, lrLast)));
+            default -> {
+                if (!OptimizerKind.names().contains(name)) {
+                    throw new HyperparameterException("unknown optimizer '" + name + "'; choose one of " + names());
+                }
+                yield new GroupRules(List.of(GroupRule.rest("all", OptimizerKind.of(name), Map.of())));
+            }
+        };
+    }
+
+    /** Rules from YAML or JSON text; errors carry the line and column. */
+    public static GroupRules parse(String text, String source) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new HyperparameterException(source + (at != null ? ":" + at.getLineNr() + ":" + at.getColumnNr() : "")
+                    + ": " + e.getOriginalMessage());
+        }
+        JsonNode list = root != null && root.isObject() ? root.get("groups") : root;
+        if (list == null || !list.isArray()) {
+            throw new HyperparameterException(source + ": expected a list of rules, or 'groups:' with a list");
+        }
+        List<GroupRule> rules = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            rules.add(parseRule(list.get(i), i, source));
+        }
+        return new GroupRules(rules);
+    }
+
+    private static GroupRule parseRule(JsonNode node, int index, String source) {
+        String where = source + ": rule " + (index + 1);
+        if (!node.isObject()) {
+            throw new HyperparameterException(where + " must be a mapping with params/rest, optimizer and hyperparameters");
+        }
+        String name = node.path("name").asText("group" + index);
+        if (!node.hasNonNull("optimizer")) {
+            throw new HyperparameterException(where + " ('" + name + "') has no 'optimizer'; choose one of "
+                    + OptimizerKind.names());
+        }
+        OptimizerKind kind = OptimizerKind.of(node.get("optimizer").asText());
+        List<String> patterns = new ArrayList<>();
+        JsonNode params = node.get("params");
+        if (params != null) {
+            if (params.isArray()) {
+                params.forEach(p -> patterns.add(p.asText()));
+            } else {
+                patterns.add(params.asText());
+            }
+        }
+        boolean rest = node.path("rest").asBoolean(false);
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            if (RULE_KEYS.contains(f.getKey())) {
+                continue;
+            }
+            if (!kind.accepts(f.getKey())) {
+                throw new HyperparameterException(where + " ('" + name + "'): unknown key '" + f.getKey()
+                        + "'; a rule has " + RULE_KEYS + " and the hyperparameters of " + kind + ": "
+                        + kind.hyperparameters().keySet());
+            }
+            JsonNode v = f.getValue();
+            overrides.put(f.getKey(), v.isNumber() ? v.numberValue() : v.isBoolean() ? v.booleanValue() : v.asText());
+        }
+        return new GroupRule(name, patterns, rest, kind, overrides);
+    }
+
+    /**
+     * Assigns every parameter to exactly one group and resolves each group's hyperparameters:
+     * optimizer defaults, then the run's values ({@code run}, e.g. CLI flags) where the optimizer
+     * has them, then the rule's overrides. A parameter matched by no rule or by two explicit rules
+     * is an error naming it; so is a run value that no group uses.
+     */
+    public List<ParamGroup> resolve(List<ParameterSpec> parameters, Map<String, Object> run) {
+        Map<GroupRule, List<ParameterSpec>> assigned = new LinkedHashMap<>();
+        rules.forEach(r -> assigned.put(r, new ArrayList<>()));
+        GroupRule restRule = rules.stream().filter(GroupRule::rest).findFirst().orElse(null);
+        for (ParameterSpec spec : parameters) {
+            List<GroupRule> hits = rules.stream().filter(r -> r.matches(spec.name())).toList();
+            if (hits.size() > 1) {
+                throw new HyperparameterException("parameter '" + spec.name() + "' matches rules '" + hits.get(0).name()
+                        + "' and '" + hits.get(1).name() + "': make the patterns exclusive");
+            }
+            GroupRule rule = hits.isEmpty() ? restRule : hits.get(0);
+            if (rule == null) {
+                throw new HyperparameterException("parameter '" + spec.name() + "' matches no rule: add a pattern for it "
+                        + "or a rule with 'rest: true'");
+            }
+            assigned.get(rule).add(spec);
+        }
+        Object lrLast = run.getOrDefault(GroupRule.LR_LAST, DEFAULT_LR_LAST);
+        List<ParamGroup> groups = new ArrayList<>();
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (Map.Entry<GroupRule, List<ParameterSpec>> e : assigned.entrySet()) {
+            GroupRule rule = e.getKey();
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            Map<String, Object> given = new LinkedHashMap<>();
+            run.forEach((k, v) -> {
+                if (rule.kind().accepts(k) && !(k.equals("lr") && rule.usesLrLast())) {
+                    given.put(k, v);
+                    used.add(k);
+                }
+            });
+            rule.overrides().forEach((k, v) -> given.put(k, GroupRule.LR_LAST.equals(v) && k.equals("lr") ? lrLast : v));
+            if (rule.usesLrLast()) {
+                used.add(GroupRule.LR_LAST);
+            }
+            groups.add(new ParamGroup(rule.name(), rule.kind(), rule.kind().resolve(given), e.getValue()));
+        }
+        for (String k : run.keySet()) {
+            if (!used.contains(k)) {
+                StringBuilder kinds = new StringBuilder();
+                groups.forEach(g -> kinds.append(kinds.length() == 0 ? "" : ", ").append(g.name()).append(": ")
+                        .append(g.kind()));
+                throw new HyperparameterException("hyperparameter '" + k + "' is not used by any group (" + kinds
+                        + ")" + (k.equals(GroupRule.LR_LAST) ? "; lr_last sets the lr of groups whose rule says lr: lr_last" : ""));
+            }
+        }
+        return groups;
+    }
+}

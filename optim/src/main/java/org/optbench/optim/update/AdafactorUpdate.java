@@ -1,0 +1,55 @@
+package org.optbench.optim.update;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.optbench.kernels.Backend;
+import org.optbench.kernels.FloatTensor;
+
+/**
+ * The study's Adafactor (Shazeer and Stern, 2018, as modified by Zhao et al., 2024) on a matrix:
+ * factored second moment from EMAs of row and column means of g^2, fixed beta2, bias-corrected
+ * moments, no update clipping, relative step or parameter scaling. With beta1 = 0 there is no
+ * momentum buffer. State: exp_avg (unless beta1 = 0), exp_avg_sq_row, exp_avg_sq_col.
+ */
+final class AdafactorUpdate implements TensorUpdate {
+
+    private final Backend backend;
+    private final FloatTensor param;
+    private final FloatTensor grad;
+    private final StateBuffer m;
+    private final StateBuffer rows;
+    private final StateBuffer cols;
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+
+    AdafactorUpdate(Backend backend, FloatTensor param, FloatTensor grad, int[] shape, float beta1, float beta2,
+                    float eps) {
+        this.backend = backend;
+        this.param = param;
+        this.grad = grad;
+        this.m = beta1 > 0 ? new StateBuffer("exp_avg", shape, backend.allocate(param.length())) : null;
+        this.rows = new StateBuffer("exp_avg_sq_row", new int[] {shape[0]}, backend.allocate(shape[0]));
+        this.cols = new StateBuffer("exp_avg_sq_col", new int[] {shape[1]}, backend.allocate(shape[1]));
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+    }
+
+    @Override
+    public void step(int step, float lr, float decay, float gradScale) {
+        backend.adafactorUpdate(param, grad, m == null ? null : m.tensor(), rows.tensor(), cols.tensor(),
+                rows.shape()[0], cols.shape()[0], lr, beta1, beta2, eps, decay, gradScale, step);
+    }
+
+    @Override
+    public List<StateBuffer> state() {
+        List<StateBuffer> list = new ArrayList<>();
+        if (m != null) {
+            list.add(m);
+        }
+        list.add(rows);
+        list.add(cols);
+        return list;
+    }
+}

@@ -1,0 +1,43 @@
+package org.optbench.optim.update;
+
+import java.util.List;
+import org.optbench.kernels.Backend;
+import org.optbench.kernels.FloatTensor;
+
+/**
+ * AdamW (Loshchilov and Hutter, 2019): bias-corrected first and second moments, eps after the
+ * square root. Also Adafactor's rule for 1-D tensors (full v). State: exp_avg, exp_avg_sq.
+ */
+final class AdamWUpdate implements TensorUpdate {
+
+    private final Backend backend;
+    private final FloatTensor param;
+    private final FloatTensor grad;
+    private final StateBuffer m;
+    private final StateBuffer v;
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+
+    AdamWUpdate(Backend backend, FloatTensor param, FloatTensor grad, int[] shape, float beta1, float beta2, float eps) {
+        this.backend = backend;
+        this.param = param;
+        this.grad = grad;
+        this.m = new StateBuffer("exp_avg", shape, backend.allocate(param.length()));
+        this.v = new StateBuffer("exp_avg_sq", shape, backend.allocate(param.length()));
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+    }
+
+    @Override
+    public void step(int step, float lr, float decay, float gradScale) {
+        backend.adamwUpdate(param, grad, m.tensor(), v.tensor(), param.length(), lr, beta1, beta2, eps, decay,
+                gradScale, step);
+    }
+
+    @Override
+    public List<StateBuffer> state() {
+        return List.of(m, v);
+    }
+}

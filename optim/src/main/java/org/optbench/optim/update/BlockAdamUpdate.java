@@ -1,0 +1,48 @@
+package org.optbench.optim.update;
+
+import java.util.List;
+import org.optbench.kernels.Backend;
+import org.optbench.kernels.FloatTensor;
+
+/**
+ * Adam with one second-moment scalar per block of consecutive elements: Adalayer (Zhao et al.,
+ * 2024), Adafactor's per-row ({@code neuron_only}) and scalar ({@code vector_mode: scalar}) modes.
+ * State: exp_avg (per element), exp_avg_sq_block (one per block).
+ */
+final class BlockAdamUpdate implements TensorUpdate {
+
+    private final Backend backend;
+    private final FloatTensor param;
+    private final FloatTensor grad;
+    private final StateBuffer m;
+    private final StateBuffer v;
+    private final int blockSize;
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+
+    BlockAdamUpdate(Backend backend, FloatTensor param, FloatTensor grad, int[] shape, int blockSize, float beta1,
+                    float beta2, float eps) {
+        this.backend = backend;
+        this.param = param;
+        this.grad = grad;
+        this.blockSize = blockSize;
+        int blocks = Math.toIntExact(param.length() / blockSize);
+        this.m = new StateBuffer("exp_avg", shape, backend.allocate(param.length()));
+        this.v = new StateBuffer("exp_avg_sq_block", new int[] {blocks}, backend.allocate(blocks));
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+    }
+
+    @Override
+    public void step(int step, float lr, float decay, float gradScale) {
+        backend.blockAdamUpdate(param, grad, m.tensor(), v.tensor(), param.length(), blockSize, lr, beta1, beta2, eps,
+                decay, gradScale, step);
+    }
+
+    @Override
+    public List<StateBuffer> state() {
+        return List.of(m, v);
+    }
+}

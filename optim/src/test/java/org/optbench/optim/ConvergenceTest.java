@@ -1,0 +1,141 @@
+package org.optbench.optim;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.optbench.kernels.cpu.CpuBackend;
+
+/**
+ * Every optimizer minimises a badly conditioned quadratic and the Rosenbrock function to a stated
+ * tolerance, with the paper's cosine schedule (warmup 5%, floor 0.1 * lr). The parameter is a 2-D
+ * hidden matrix so that every rule, Muon included, applies to it.
+ */
+class ConvergenceTest {
+
+    private static final CpuBackend BACKEND = new CpuBackend(2);
+    private static final String NAME = "blocks.0.mlp.fc.weight";
+
+    @AfterAll
+    static void close() {
+        BACKEND.close();
+    }
+
+    private interface Problem {
+        double value(float[] x);
+
+        void gradient(float[] x, float[] g);
+    }
+
+    /** f(x) = 0.5 * sum a_i x_i^2 with a_i from 1 to 100, minimum 0 at x = 0. */
+    private static final Problem QUADRATIC = new Problem() {
+        @Override
+        public double value(float[] x) {
+            double f = 0;
+            for (int i = 0; i < x.length; i++) {
+                f += 0.5 * curvature(i, x.length) * x[i] * x[i];
+            }
+            return f;
+        }
+
+        @Override
+        public void gradient(float[] x, float[] g) {
+            for (int i = 0; i < x.length; i++) {
+                g[i] = (float) (curvature(i, x.length) * x[i]);
+            }
+        }
+
+        private double curvature(int i, int n) {
+            return Math.pow(100, (double) i / (n - 1));
+        }
+    };
+
+    /** f(x, y) = (1 - x)^2 + 100 (y - x^2)^2, minimum 0 at (1, 1). */
+    private static final Problem ROSENBROCK = new Problem() {
+        @Override
+        public double value(float[] p) {
+            double x = p[0];
+            double y = p[1];
+            return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x);
+        }
+
+        @Override
+        public void gradient(float[] p, float[] g) {
+            double x = p[0];
+            double y = p[1];
+            g[0] = (float) (-2 * (1 - x) - 400 * x * (y - x * x));
+            g[1] = (float) (200 * (y - x * x));
+        }
+    };
+
+    private record Case(String optimizer, Map<String, Object> hyper, int steps) {
+    }
+
+    private static double run(Problem problem, int[] shape, float[] start, Case c) {
+        Harness h = new Harness(BACKEND, GroupRules.named(c.optimizer()), c.hyper(),
+                LrSchedule.paper(c.steps() / 20, c.steps()), NAME, shape);
+        float[] x = start.clone();
+        float[] g = new float[x.length];
+        h.set(NAME, x);
+        for (int t = 1; t <= c.steps(); t++) {
+            problem.gradient(x, g);
+            h.grad(NAME, g);
+            h.step(t, 1f);
+            x = h.get(NAME);
+        }
+        return problem.value(x);
+    }
+
+    private static Map<String, Object> hp(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void everyOptimizerSolvesBothProblems() {
+        List<Case> quadratic = List.of(
+                new Case("sgd", hp("lr", 0.005, "momentum", 0.9), 2000),
+                new Case("adamw", hp("lr", 0.05), 2000),
+                new Case("adafactor", hp("lr", 0.05), 2000),
+                new Case("lion", hp("lr", 0.01), 2000),
+                new Case("signum", hp("lr", 0.01), 2000),
+                new Case("adalayer", hp("lr", 0.05), 2000),
+                new Case("momentum", hp("lr", 0.005, "beta1", 0.9), 2000),
+                new Case("muon", hp("lr", 0.05), 2000));
+        List<Case> rosenbrock = List.of(
+                new Case("sgd", hp("lr", 2e-4, "momentum", 0.9), 6000),
+                new Case("adamw", hp("lr", 0.02), 6000),
+                new Case("adafactor", hp("lr", 0.02), 6000),
+                new Case("lion", hp("lr", 0.01), 6000),
+                new Case("signum", hp("lr", 0.01), 6000),
+                new Case("adalayer", hp("lr", 0.02), 6000),
+                new Case("momentum", hp("lr", 2e-3, "beta1", 0.9), 6000),
+                new Case("muon", hp("lr", 0.01), 6000));
+        float[] qStart = new float[32];
+        for (int i = 0; i < qStart.length; i++) {
+            qStart[i] = (float) Math.cos(i);
+        }
+        double q0 = QUADRATIC.value(qStart);
+        double r0 = ROSENBROCK.value(new float[] {-1.2f, 1f});
+        System.out.printf("%-10s %14s %14s%n", "optimizer", "quadratic", "rosenbrock");
+        StringBuilder failures = new StringBuilder();
+        for (int i = 0; i < quadratic.size(); i++) {
+            double q = run(QUADRATIC, new int[] {4, 8}, qStart, quadratic.get(i));
+            double r = run(ROSENBROCK, new int[] {1, 2}, new float[] {-1.2f, 1f}, rosenbrock.get(i));
+            System.out.printf("%-10s %14.3e %14.3e%n", quadratic.get(i).optimizer(), q, r);
+            if (!(q < 1e-3 * q0)) {
+                failures.append(quadratic.get(i).optimizer()).append(" quadratic ").append(q).append("; ");
+            }
+            if (!(r < 1e-3 * r0)) {
+                failures.append(rosenbrock.get(i).optimizer()).append(" rosenbrock ").append(r).append("; ");
+            }
+        }
+        assertTrue(failures.length() == 0, failures.toString());
+    }
+}
