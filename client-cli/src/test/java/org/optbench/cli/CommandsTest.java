@@ -161,7 +161,7 @@ class CommandsTest {
         assertEquals(4, java.nio.file.Files.readAllLines(metrics).size());
         Result bad = run("train", "--preset", "nano", "--steps", "2", "--lr", "-1");
         assertEquals(Main.EXIT_BAD_INPUT, bad.code());
-        assertTrue(bad.err().contains("invalid lr -1.0"), bad.err());
+        assertTrue(bad.err().contains("invalid lr -1: must lie in (0, inf)"), bad.err());
         Result preset = run("train", "--preset", "huge");
         assertEquals(Main.EXIT_BAD_INPUT, preset.code());
         assertTrue(preset.err().contains("nano"), preset.err());

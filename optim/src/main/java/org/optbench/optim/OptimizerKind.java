@@ -46,7 +46,7 @@ public enum OptimizerKind {
         this.cliName = cliName;
         this.factory = factory;
         Map<String, Hyperparameter> all = new LinkedHashMap<>();
-        all.put("lr", Hyperparameter.number("lr", defaultLr, 0, true, Double.MAX_VALUE, false));
+        all.put("lr", Hyperparameter.number("lr", defaultLr, 0, true, Double.MAX_VALUE, true));
         for (Hyperparameter h : own) {
             all.put(h.name(), h);
         }
