@@ -9,9 +9,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.kernels.cpu.CpuBackend;
+import org.optbench.kernels.cpu.CopyBandwidth;
 import org.optbench.kernels.cpu.FmaPeak;
 import org.optbench.model.ModelConfig;
 import org.optbench.model.ModelPresets;
+import org.optbench.model.ParameterLayout;
 import org.optbench.model.Preset;
 import org.optbench.model.Transformer;
 import org.optbench.optim.GroupRules;
@@ -44,6 +46,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object per line instead of a table")
     boolean json;
 
+    @Option(names = "--optim", description = "benchmark every optimizer's step on a 52M-parameter model instead, "
+            + "as GB/s of parameter, gradient and state traffic next to the copy bandwidth")
+    boolean optim;
+
     @Mixin
     ThreadsOption threads;
 
@@ -65,6 +71,10 @@ final class BenchCommand implements Callable<Integer> {
             shapes.add(ModelPresets.get(name));
         }
         out = spec.commandLine().getOut();
+        if (optim) {
+            optimizerSteps();
+            return 0;
+        }
         double peak = FmaPeak.measure(threads.threads, 50_000_000L);
         emit(map("bench", "fma_peak", "threads", threads.threads, "gflops", Samples.round(peak)));
         try (CpuBackend backend = threads.backend()) {
@@ -174,6 +184,40 @@ final class BenchCommand implements Callable<Integer> {
             emit(map("bench", "train_step", "shape", p.name(), "phase", phase, "threads", threads.threads,
                     "batch", p.batchSize(), "seq_len", c.seqLen(), "tokens_per_s", tokens.json(),
                     "gflops", gflops.json(), "of_sgemm_1024", Samples.ratio(gflops.median(), sgemmGflops)));
+        }
+    }
+
+    /**
+     * Every optimizer's step on the parameters of a 52M-parameter model (P2 with 6 layers). Traffic
+     * per step is the minimum a fused update moves: parameters read and written, gradients read,
+     * state read and written; GB/s is that traffic over the step time.
+     */
+    private void optimizerSteps() {
+        double copy = CopyBandwidth.measure(threads.threads, 1 << 26, 5);
+        emit(map("bench", "copy_bandwidth", "threads", threads.threads, "gb_per_s", Samples.round(copy)));
+        ModelConfig config = ModelConfig.of(32128, 512, 6, 8, 512);
+        ParameterLayout layout = new ParameterLayout(config);
+        long n = layout.totalCount();
+        try (CpuBackend backend = threads.backend()) {
+            FloatTensor params = random(backend, n, new SplittableRandom(4));
+            FloatTensor grads = random(backend, n, new SplittableRandom(5));
+            for (String name : GroupRules.names()) {
+                Optimizer opt = new Optimizer(backend, GroupRules.named(name).resolve(layout.specs(), Map.of()), params,
+                        grads, LrSchedule.constant());
+                double[] ms = new double[steps];
+                for (int s = -2; s < steps; s++) {
+                    long t0 = System.nanoTime();
+                    opt.step(s + 3, 1f);
+                    if (s >= 0) {
+                        ms[s] = (System.nanoTime() - t0) / 1e6;
+                    }
+                }
+                double traffic = 12.0 * n + 2.0 * opt.stateBytes();
+                Samples time = Samples.of(ms);
+                double gbps = traffic / (time.median() / 1e3) / 1e9;
+                emit(map("bench", "optim_step", "optimizer", name, "parameters", n, "threads", threads.threads,
+                        "ms", time.json(), "gb_per_s", Samples.round(gbps), "of_copy", Samples.ratio(gbps, copy)));
+            }
         }
     }
 

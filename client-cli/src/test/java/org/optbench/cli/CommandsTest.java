@@ -168,6 +168,47 @@ class CommandsTest {
     }
 
     @Test
+    void trainAcceptsEveryOptimizerAndGroupFiles() throws Exception {
+        for (String optimizer : new String[] {"adaptive-last-ln", "muon", "adafactor"}) {
+            Result r = run("train", "--preset", "nano", "--steps", "3", "--optimizer", optimizer, "--lr", "0.01");
+            assertEquals(0, r.code(), optimizer + ": " + r.err());
+            assertTrue(r.out().contains("group "), r.out());
+        }
+        Path rules = dir.resolve("rules.yaml");
+        java.nio.file.Files.writeString(rules, """
+                groups:
+                  - {name: head, params: [lm_head.weight], optimizer: adamw, lr: lr_last}
+                  - {name: rest, rest: true, optimizer: lion}
+                """);
+        Result g = run("train", "--preset", "nano", "--steps", "2", "--groups", rules.toString(), "--lr", "1e-4",
+                "--lr-last", "2e-3", "--schedule", "wsd");
+        assertEquals(0, g.code(), g.err());
+        assertTrue(g.out().contains("group head") && g.out().contains("lr=0.002"), g.out());
+        Result unused = run("train", "--preset", "nano", "--steps", "2", "--optimizer", "adamw", "--momentum", "0.9");
+        assertEquals(Main.EXIT_BAD_INPUT, unused.code());
+        assertTrue(unused.err().contains("'momentum' is not used by any group"), unused.err());
+    }
+
+    @Test
+    void optimExplainAndMemoryDescribeTheGroups() throws Exception {
+        Result explain = run("optim", "explain", "--preset", "nano", "--optimizer", "muon");
+        assertEquals(0, explain.code(), explain.err());
+        assertTrue(explain.out().contains("group matrices: muon"), explain.out());
+        assertTrue(explain.out().contains("blocks.0.attn.qkv.weight") && explain.out().contains("3 x [64, 64]"),
+                explain.out());
+        Result memory = run("optim", "memory", "--preset", "150m", "--json");
+        assertEquals(0, memory.code(), memory.err());
+        Map<String, Double> perParam = new java.util.HashMap<>();
+        for (JsonNode line : memory.jsonLines()) {
+            perParam.put(line.get("optimizer").asText(), line.get("bytes_per_parameter").asDouble());
+        }
+        assertEquals(8.0, perParam.get("adamw"));
+        assertEquals(4.0, perParam.get("sgd"));
+        assertTrue(perParam.get("adafactor") < 4.01 && perParam.get("adafactor") > 4.0, perParam.toString());
+        assertEquals(11, perParam.size());
+    }
+
+    @Test
     void benchPrintsJsonLinesWithReferences() throws Exception {
         Result r = run("bench", "--shape", "P0", "--steps", "1", "--json", "--threads", "2");
         assertEquals(0, r.code(), r.err());

@@ -250,19 +250,13 @@ final class OptimizerKernels {
             columnSums = new double[cols];
         }
         double[] colSum = columnSums;
-        int colBlock = 64;
+        int colBlock = 4 * L;
         pool.forRange((cols + colBlock - 1) / colBlock, 1, (from, to) -> {
             for (int blk = from; blk < to; blk++) {
                 int c0 = blk * colBlock;
                 int c1 = Math.min(cols, c0 + colBlock);
                 java.util.Arrays.fill(colSum, c0, c1, 0.0);
-                for (int row = 0; row < rows; row++) {
-                    int base = grad.offset + row * cols;
-                    for (int j = c0; j < c1; j++) {
-                        float x = g[base + j];
-                        colSum[j] += x * x;
-                    }
-                }
+                columnSumsOfSquares(g, grad.offset, cols, rows, c0, c1, colSum);
                 for (int j = c0; j < c1; j++) {
                     c[colV.offset + j] = beta2 * c[colV.offset + j] + (1f - beta2) * (float) (colSum[j] / rows) * g2;
                 }
@@ -310,6 +304,32 @@ final class OptimizerKernels {
                 }
             }
         });
+    }
+
+    /**
+     * sums[j] += sum over rows of x[row*cols + j]^2 for j in [c0, c1): float vector accumulators
+     * over runs of 256 rows, each run added into the double sums.
+     */
+    private static void columnSumsOfSquares(float[] x, int offset, int cols, int rows, int c0, int c1, double[] sums) {
+        float[] run = new float[c1 - c0];
+        for (int r0 = 0; r0 < rows; r0 += 256) {
+            int r1 = Math.min(rows, r0 + 256);
+            java.util.Arrays.fill(run, 0f);
+            for (int row = r0; row < r1; row++) {
+                int base = offset + row * cols + c0;
+                int j = 0;
+                for (; j + L <= run.length; j += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, base + j);
+                    v.fma(v, FloatVector.fromArray(S, run, j)).intoArray(run, j);
+                }
+                for (; j < run.length; j++) {
+                    run[j] += x[base + j] * x[base + j];
+                }
+            }
+            for (int j = 0; j < run.length; j++) {
+                sums[c0 + j] += run[j];
+            }
+        }
     }
 
     void nesterov(CpuFloatTensor update, CpuFloatTensor grad, CpuFloatTensor buf, int n, float mu, float gradScale) {
