@@ -44,6 +44,19 @@ public final class Main implements Runnable {
             e.printStackTrace(commandLine.getErr());
             return EXIT_INTERNAL;
         });
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--config") && args.length > 0 && args[0].equals("train")) {
+                try {
+                    ConfigDefaults config = ConfigDefaults.read(java.nio.file.Path.of(args[i + 1]));
+                    CommandLine train = cli.getSubcommands().get("train");
+                    config.check(train.getCommandSpec());
+                    train.setDefaultValueProvider(config);
+                } catch (IllegalArgumentException e) {
+                    err.println("error: " + e.getMessage());
+                    return EXIT_BAD_INPUT;
+                }
+            }
+        }
         return cli.execute(args);
     }
 

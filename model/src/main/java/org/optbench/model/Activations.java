@@ -1,5 +1,6 @@
 package org.optbench.model;
 
+import java.util.function.LongFunction;
 import org.optbench.kernels.Backend;
 import org.optbench.kernels.FloatTensor;
 
@@ -34,28 +35,28 @@ final class Activations {
         final FloatTensor fc;       // (N,F) before GELU
         final FloatTensor fcGelu;   // (N,F)
 
-        Layer(Backend be, FloatTensor x, int n, int c, int f, long attSize) {
+        Layer(LongFunction<FloatTensor> be, FloatTensor x, int n, int c, int f, long attSize) {
             this.x = x;
-            ln1 = be.allocate((long) n * c);
-            ln1Mean = be.allocate(n);
-            ln1Rstd = be.allocate(n);
-            q = be.allocate((long) n * c);
-            k = be.allocate((long) n * c);
-            v = be.allocate((long) n * c);
-            qMean = be.allocate(n);
-            qRstd = be.allocate(n);
-            kMean = be.allocate(n);
-            kRstd = be.allocate(n);
-            qr = be.allocate((long) n * c);
-            kr = be.allocate((long) n * c);
-            att = be.allocate(attSize);
-            attY = be.allocate((long) n * c);
-            xMid = be.allocate((long) n * c);
-            ln2 = be.allocate((long) n * c);
-            ln2Mean = be.allocate(n);
-            ln2Rstd = be.allocate(n);
-            fc = be.allocate((long) n * f);
-            fcGelu = be.allocate((long) n * f);
+            ln1 = be.apply((long) n * c);
+            ln1Mean = be.apply(n);
+            ln1Rstd = be.apply(n);
+            q = be.apply((long) n * c);
+            k = be.apply((long) n * c);
+            v = be.apply((long) n * c);
+            qMean = be.apply(n);
+            qRstd = be.apply(n);
+            kMean = be.apply(n);
+            kRstd = be.apply(n);
+            qr = be.apply((long) n * c);
+            kr = be.apply((long) n * c);
+            att = be.apply(attSize);
+            attY = be.apply((long) n * c);
+            xMid = be.apply((long) n * c);
+            ln2 = be.apply((long) n * c);
+            ln2Mean = be.apply(n);
+            ln2Rstd = be.apply(n);
+            fc = be.apply((long) n * f);
+            fcGelu = be.apply((long) n * f);
         }
     }
 
@@ -78,34 +79,48 @@ final class Activations {
     final FloatTensor dF;        // (N,F)
     final FloatTensor scalar;    // (1) reduction result
 
-    Activations(Backend be, ModelConfig config, int batch) {
+    Activations(Backend backend, ModelConfig config, int batch) {
+        this(backend::allocate, config, batch);
+    }
+
+    /** Floats of every buffer for this shape, without allocating: for memory estimates. */
+    static long floats(ModelConfig config, int batch) {
+        long[] total = new long[1];
+        new Activations(n -> {
+            total[0] += n;
+            return null;
+        }, config, batch);
+        return total[0];
+    }
+
+    private Activations(LongFunction<FloatTensor> be, ModelConfig config, int batch) {
         int t = config.seqLen();
         int n = batch * t;
         int c = config.dModel();
         int f = config.mlpHidden();
         long attSize = (long) batch * config.nHeads() * t * t;
         layers = new Layer[config.nLayers()];
-        FloatTensor x = be.allocate((long) n * c);
+        FloatTensor x = be.apply((long) n * c);
         for (int l = 0; l < layers.length; l++) {
             layers[l] = new Layer(be, x, n, c, f, attSize);
-            x = be.allocate((long) n * c);
+            x = be.apply((long) n * c);
         }
         xFinal = x;
-        lnf = be.allocate((long) n * c);
-        lnfMean = be.allocate(n);
-        lnfRstd = be.allocate(n);
-        logits = be.allocate((long) n * config.vocabSize());
-        ce = be.allocate(n);
-        lse = be.allocate(n);
-        proj = be.allocate((long) n * c);
-        dResidual = be.allocate((long) n * c);
-        dC1 = be.allocate((long) n * c);
-        dC2 = be.allocate((long) n * c);
-        dq = be.allocate((long) n * c);
-        dk = be.allocate((long) n * c);
-        dv = be.allocate((long) n * c);
-        dF = be.allocate((long) n * f);
-        scalar = be.allocate(1);
+        lnf = be.apply((long) n * c);
+        lnfMean = be.apply(n);
+        lnfRstd = be.apply(n);
+        logits = be.apply((long) n * config.vocabSize());
+        ce = be.apply(n);
+        lse = be.apply(n);
+        proj = be.apply((long) n * c);
+        dResidual = be.apply((long) n * c);
+        dC1 = be.apply((long) n * c);
+        dC2 = be.apply((long) n * c);
+        dq = be.apply((long) n * c);
+        dk = be.apply((long) n * c);
+        dv = be.apply((long) n * c);
+        dF = be.apply((long) n * f);
+        scalar = be.apply(1);
     }
 
     /** The residual-stream input of block {@code l + 1}, or the final output for the last block. */

@@ -68,6 +68,14 @@ public final class Transformer {
         backend.write(ropeSin, sin, 0, sin.length);
     }
 
+    /**
+     * Bytes this model needs on its backend at {@code batchSize}: parameters, gradients and
+     * activations (optimizer state not included), without allocating anything.
+     */
+    public static long estimateBytes(ModelConfig config, int batchSize) {
+        return 4L * (2 * new ParameterLayout(config).totalCount() + Activations.floats(config, batchSize));
+    }
+
     public ModelConfig config() {
         return config;
     }

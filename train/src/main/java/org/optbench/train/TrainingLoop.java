@@ -1,6 +1,6 @@
 package org.optbench.train;
 
-import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.optbench.model.LossValue;
 import org.optbench.model.Transformer;
 import org.optbench.optim.GradientClipping;
@@ -8,61 +8,120 @@ import org.optbench.optim.Optimizer;
 import org.optbench.train.data.BatchSource;
 
 /**
- * The training loop of the study protocol: step s (from 1) trains on batch s-1 with the
+ * The training loop of the study protocol: step s (from 1) trains on global batch s-1 with the
  * parameters after step s-1; the loss logged for step s is that batch's loss before the update.
- * Each step runs forward, backward, global-norm clipping (norm reported before clipping) and the
- * optimizer at the schedule's learning rate. A loss that is NaN/Inf or above the divergence
- * threshold ends the run as {@code diverged}, a result rather than an error.
+ * A global batch is {@code microBatches} consecutive batches of the source whose gradients are
+ * accumulated (each backward scaled by 1/microBatches). Each step then clips by the global norm
+ * (reported before clipping) and runs the optimizer's groups at their scheduled learning rates.
+ * A loss that is NaN/Inf or above the divergence threshold ends the run as {@code diverged}, a
+ * result rather than an error. Evaluations run at the schedule's steps, checkpoints every
+ * {@code checkpointEvery} steps through the given callback.
  */
 public final class TrainingLoop {
 
     private final Transformer model;
     private final Optimizer optimizer;
     private final BatchSource batches;
+    private final int microBatches;
     private final double maxGradNorm;
     private final double divergenceThreshold;
     private final int[] inputs;
     private final int[] targets;
+    private Evaluator evaluator;
+    private EvalSchedule evalSchedule;
+    private int checkpointEvery;
+    private IntConsumer checkpointer;
 
-    public TrainingLoop(Transformer model, Optimizer optimizer, BatchSource batches, double maxGradNorm,
-                        double divergenceThreshold) {
+    public TrainingLoop(Transformer model, Optimizer optimizer, BatchSource batches, int microBatches,
+                        double maxGradNorm, double divergenceThreshold) {
         if (batches.batchSize() != model.batchSize() || batches.seqLen() != model.config().seqLen()) {
             throw new IllegalArgumentException("batches of " + batches.batchSize() + " x " + batches.seqLen()
                     + " do not fit a model built for " + model.batchSize() + " x " + model.config().seqLen());
         }
+        if (microBatches < 1) {
+            throw new IllegalArgumentException("micro-batches per step must be at least 1, got " + microBatches);
+        }
         this.model = model;
         this.optimizer = optimizer;
         this.batches = batches;
+        this.microBatches = microBatches;
         this.maxGradNorm = maxGradNorm;
         this.divergenceThreshold = divergenceThreshold;
         this.inputs = new int[model.rows()];
         this.targets = new int[model.rows()];
     }
 
-    /** Runs steps 1..steps, handing each step's record to {@code listener}. */
-    public RunResult run(int steps, Consumer<StepRecord> listener) {
-        long tokensPerStep = model.rows();
+    public TrainingLoop(Transformer model, Optimizer optimizer, BatchSource batches, double maxGradNorm,
+                        double divergenceThreshold) {
+        this(model, optimizer, batches, 1, maxGradNorm, divergenceThreshold);
+    }
+
+    /** Evaluates with {@code evaluator} at the steps of {@code schedule}. */
+    public TrainingLoop evaluating(Evaluator evaluator, EvalSchedule schedule) {
+        this.evaluator = evaluator;
+        this.evalSchedule = schedule;
+        return this;
+    }
+
+    /** Calls {@code checkpointer} with the step after every {@code every} steps (0: never). */
+    public TrainingLoop checkpointing(int every, IntConsumer checkpointer) {
+        this.checkpointEvery = every;
+        this.checkpointer = checkpointer;
+        return this;
+    }
+
+    /** Tokens in one optimizer step. */
+    public long tokensPerStep() {
+        return (long) model.rows() * microBatches;
+    }
+
+    /** Runs steps first..last (first > 1 when resuming) and reports to {@code listener}. */
+    public RunResult run(int first, int last, RunListener listener) {
+        long perStep = tokensPerStep();
         long start = System.nanoTime();
         double lastFinite = Double.NaN;
-        for (int step = 1; step <= steps; step++) {
+        double finalVal = Double.NaN;
+        double bestVal = Double.NaN;
+        double finalBpb = Double.NaN;
+        for (int step = first; step <= last; step++) {
             long t0 = System.nanoTime();
-            batches.batch(step - 1, inputs, targets);
             model.zeroGradients();
-            LossValue loss = model.forward(inputs, targets);
-            if (!loss.isFinite() || loss.loss() > divergenceThreshold) {
-                return new RunResult("diverged", step, step, lastFinite, (step - 1) * tokensPerStep,
-                        rate((step - 1) * tokensPerStep, start));
+            double lossSum = 0;
+            for (int micro = 0; micro < microBatches; micro++) {
+                batches.batch((long) (step - 1) * microBatches + micro, inputs, targets);
+                LossValue loss = model.forward(inputs, targets);
+                if (!loss.isFinite() || loss.loss() > divergenceThreshold) {
+                    long tokens = (step - first) * perStep;
+                    return new RunResult("diverged", step, step, lastFinite, finalVal, bestVal, finalBpb,
+                            (step - 1) * perStep, rate(tokens, start));
+                }
+                lossSum += loss.loss();
+                model.backward(1f / microBatches);
             }
-            lastFinite = loss.loss();
-            model.backward();
+            double loss = lossSum / microBatches;
+            lastFinite = loss;
             double norm = model.gradientNorm();
-            float coef = GradientClipping.coefficient(norm, maxGradNorm);
-            optimizer.step(step, coef);
+            if (!Double.isFinite(norm)) {
+                return new RunResult("diverged", step, step, lastFinite, finalVal, bestVal, finalBpb,
+                        (step - 1) * perStep, rate((step - first) * perStep, start));
+            }
+            optimizer.step(step, GradientClipping.coefficient(norm, maxGradNorm));
             double ms = (System.nanoTime() - t0) / 1e6;
-            listener.accept(new StepRecord(step, step * tokensPerStep, loss.loss(), optimizer.lr(step), norm, ms));
+            listener.onStep(new StepRecord(step, step * perStep, loss, optimizer.lr(step), norm, ms));
+            if (evaluator != null && evalSchedule.isEvalStep(step)) {
+                EvalRecord eval = evaluator.evaluate(step);
+                finalVal = eval.valLoss();
+                finalBpb = eval.valBitsPerByte();
+                bestVal = Double.isNaN(bestVal) ? finalVal : Math.min(bestVal, finalVal);
+                listener.onEval(eval);
+            }
+            if (checkpointEvery > 0 && step % checkpointEvery == 0 && step < last) {
+                checkpointer.accept(step);
+                listener.onCheckpoint(step);
+            }
         }
-        return new RunResult("completed", steps, null, lastFinite, steps * tokensPerStep,
-                rate(steps * tokensPerStep, start));
+        return new RunResult("completed", last, null, lastFinite, finalVal, bestVal, finalBpb, last * perStep,
+                rate((last - first + 1) * perStep, start));
     }
 
     private static double rate(long tokens, long startNanos) {

@@ -39,7 +39,7 @@ class TrainingLoopTest {
     @Test
     void learnsTheSyntheticChain() {
         List<StepRecord> records = new ArrayList<>();
-        RunResult result = loop(100, 1).run(100, records::add);
+        RunResult result = loop(100, 1).run(1, 100, records::add);
         assertEquals("completed", result.status());
         assertEquals(100, records.size());
         double first = records.get(0).loss();
@@ -53,7 +53,7 @@ class TrainingLoopTest {
 
     @Test
     void aLossAboveTheThresholdIsReportedAsDivergedNotThrown() {
-        RunResult result = loop(1.0, 1).run(10, r -> { });
+        RunResult result = loop(1.0, 1).run(1, 10, r -> { });
         assertEquals("diverged", result.status());
         assertEquals(1, result.divergedAtStep());
     }
@@ -62,8 +62,8 @@ class TrainingLoopTest {
     void sameSeedGivesBitIdenticalLosses() {
         List<StepRecord> a = new ArrayList<>();
         List<StepRecord> b = new ArrayList<>();
-        loop(100, 7).run(5, a::add);
-        loop(100, 7).run(5, b::add);
+        loop(100, 7).run(1, 5, a::add);
+        loop(100, 7).run(1, 5, b::add);
         for (int i = 0; i < 5; i++) {
             assertEquals(a.get(i).loss(), b.get(i).loss(), 0.0);
         }

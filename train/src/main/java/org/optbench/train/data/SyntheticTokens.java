@@ -36,6 +36,21 @@ public final class SyntheticTokens implements SequentialBatches.TokenStream {
         return Math.log(successors[0].length);
     }
 
+    /** The stream's positions [from, from + length) as a stream of its own (a held-out split). */
+    public static SequentialBatches.TokenStream window(SequentialBatches.TokenStream stream, long from, long length) {
+        return new SequentialBatches.TokenStream() {
+            @Override
+            public long length() {
+                return length;
+            }
+
+            @Override
+            public void read(long at, int[] dst, int dstOffset, int n) {
+                stream.read(from + at, dst, dstOffset, n);
+            }
+        };
+    }
+
     @Override
     public long length() {
         return length;
