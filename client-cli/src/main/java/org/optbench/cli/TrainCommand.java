@@ -370,7 +370,7 @@ final class TrainCommand implements Callable<Integer> {
         JsonNode saved = state.path("config");
         for (String key : new String[] {"vocab", "d_model", "layers", "heads", "seq_len", "batch", "micro_batch",
             "optimizer", "seed", "data", "batch_order", "schedule", "steps"}) {
-            if (!saved.path(key).equals(echo.path(key))) {
+            if (!saved.path(key).asText().equals(echo.path(key).asText())) {
                 throw new IllegalArgumentException("cannot resume: the checkpoint was made with " + key + " = "
                         + saved.path(key) + " but this run has " + echo.path(key) + "; pass the same options");
             }

@@ -153,13 +153,14 @@ class CommandsTest {
     @Test
     void trainRunsAShortRunAndPrintsAResultLine() throws Exception {
         Path metrics = dir.resolve("m.jsonl");
-        Result r = run("train", "--preset", "nano", "--steps", "4", "--threads", "2", "--metrics-out", metrics.toString());
+        Result r = run("train", "--preset", "nano", "--steps", "4", "--threads", "2", "--metrics-out", metrics.toString(),
+                "--data", "synthetic", "--eval-points", "0");
         assertEquals(0, r.code(), r.err());
         JsonNode result = r.jsonLines().get(r.jsonLines().size() - 1);
         assertEquals("completed", result.get("status").asText());
         assertEquals(4, result.get("steps").asInt());
-        assertEquals(4, java.nio.file.Files.readAllLines(metrics).size());
-        Result bad = run("train", "--preset", "nano", "--steps", "2", "--lr", "-1");
+        assertEquals(5, java.nio.file.Files.readAllLines(metrics).size(), "4 steps and the final evaluation");
+        Result bad = run("train", "--preset", "nano", "--steps", "2", "--lr", "-1", "--data", "synthetic");
         assertEquals(Main.EXIT_BAD_INPUT, bad.code());
         assertTrue(bad.err().contains("invalid lr -1: must lie in (0, inf)"), bad.err());
         Result preset = run("train", "--preset", "huge");
@@ -170,7 +171,8 @@ class CommandsTest {
     @Test
     void trainAcceptsEveryOptimizerAndGroupFiles() throws Exception {
         for (String optimizer : new String[] {"adaptive-last-ln", "muon", "adafactor"}) {
-            Result r = run("train", "--preset", "nano", "--steps", "3", "--optimizer", optimizer, "--lr", "0.01");
+            Result r = run("train", "--preset", "nano", "--steps", "3", "--optimizer", optimizer, "--lr", "0.01",
+                    "--data", "synthetic");
             assertEquals(0, r.code(), optimizer + ": " + r.err());
             assertTrue(r.out().contains("group "), r.out());
         }
@@ -181,10 +183,11 @@ class CommandsTest {
                   - {name: rest, rest: true, optimizer: lion}
                 """);
         Result g = run("train", "--preset", "nano", "--steps", "2", "--groups", rules.toString(), "--lr", "1e-4",
-                "--lr-last", "2e-3", "--schedule", "wsd");
+                "--lr-last", "2e-3", "--schedule", "wsd", "--data", "synthetic");
         assertEquals(0, g.code(), g.err());
         assertTrue(g.out().contains("group head") && g.out().contains("lr=0.002"), g.out());
-        Result unused = run("train", "--preset", "nano", "--steps", "2", "--optimizer", "adamw", "--momentum", "0.9");
+        Result unused = run("train", "--preset", "nano", "--steps", "2", "--optimizer", "adamw", "--momentum", "0.9",
+                "--data", "synthetic");
         assertEquals(Main.EXIT_BAD_INPUT, unused.code());
         assertTrue(unused.err().contains("'momentum' is not used by any group"), unused.err());
     }
