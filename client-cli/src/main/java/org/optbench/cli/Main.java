@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code optbench} command line. Exit codes: 0 success (a diverged training run is a
  * success: divergence is a result), 2 bad input (usage errors, unreadable or mismatched files,
- * invalid hyperparameters; the message says what to change), 1 an unexpected internal error.
+ * invalid hyperparameters; a one-line message says what to change), 1 an unexpected internal
+ * error. {@code --debug} anywhere on the line adds stack traces.
  */
 @Command(name = "optbench", mixinStandardHelpOptions = true, version = "optbench 0.1.0",
         description = "Train transformer language models with the optimizers of the study and measure them.",
@@ -31,17 +32,31 @@ public final class Main implements Runnable {
     }
 
     /** Runs the command line with the given output streams and returns the exit code. */
-    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    public static int run(String[] rawArgs, PrintWriter out, PrintWriter err) {
+        boolean debug = java.util.Arrays.asList(rawArgs).contains("--debug");
+        String[] args = java.util.Arrays.stream(rawArgs).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        cli.setParameterExceptionHandler((e, params) -> {
+            CommandLine command = e.getCommandLine();
+            command.getErr().println("error: " + e.getMessage() + " (see '" + command.getCommandSpec().qualifiedName()
+                    + " --help')");
+            return EXIT_BAD_INPUT;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (debug) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            if (e instanceof java.nio.file.NoSuchFileException missing) {
+                commandLine.getErr().println("error: no such file: " + missing.getFile());
+                return EXIT_BAD_INPUT;
+            }
             if (isBadInput(e)) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return EXIT_BAD_INPUT;
             }
-            commandLine.getErr().println("internal error: " + e);
-            e.printStackTrace(commandLine.getErr());
+            commandLine.getErr().println("internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)"));
             return EXIT_INTERNAL;
         });
         for (int i = 0; i + 1 < args.length; i++) {

@@ -25,7 +25,8 @@ final class EmbeddingKernels {
                 int token = tokens.array[tokens.offset + row];
                 if (token < 0 || token >= vocab) {
                     throw new KernelException("token id " + token + " at position " + row
-                            + " is outside the vocabulary [0, " + vocab + ")");
+                            + " is outside the vocabulary [0, " + vocab + "): the tokens come from a larger "
+                            + "vocabulary; pass --vocab " + (token + 1) + " or more, or use the tokenizer that fits");
                 }
                 System.arraycopy(wte.array, wte.offset + token * c, out.array, out.offset + row * c, c);
             }

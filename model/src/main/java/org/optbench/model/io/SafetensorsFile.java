@@ -78,7 +78,8 @@ public record SafetensorsFile(Map<String, String> metadata, Map<String, TensorEn
             }
             return new SafetensorsFile(metadata, tensors);
         } catch (IOException e) {
-            throw new SafetensorsException("cannot read " + path + ": " + e.getMessage(), e);
+            throw new SafetensorsException(e instanceof java.nio.file.NoSuchFileException ? "no such file: " + path
+                    : "cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 

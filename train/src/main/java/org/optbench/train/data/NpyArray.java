@@ -129,7 +129,8 @@ public final class NpyArray {
             }
             return new NpyArray(path, dtype, shape, dataStart, windows);
         } catch (IOException e) {
-            throw new TokenFileException("cannot read " + path + ": " + e.getMessage(), e);
+            throw new TokenFileException(e instanceof java.nio.file.NoSuchFileException ? "no such file: " + path
+                    : "cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 
