@@ -12,7 +12,7 @@ Needs PyTorch (Debian: apt-get install python3-torch) and NumPy.
 """
 import json
 import math
-import struct
+import os
 import sys
 import time
 
@@ -20,20 +20,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reference_forward  # noqa: E402  (the safetensors reader shared with the NumPy reference)
+
 SHAPES = {"P0": (8192, 128, 4, 4, 128, 16), "P1": (8192, 256, 4, 4, 256, 16), "P2": (32128, 512, 8, 8, 512, 8)}
 
 
 def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    meta = header.pop("__metadata__", {})
-    out = {}
-    for name, info in header.items():
-        b, e = info["data_offsets"]
-        out[name] = torch.from_numpy(np.frombuffer(data[b:e], dtype="<f4").reshape(info["shape"]).copy())
-    return meta, out
+    meta, arrays = reference_forward.read_safetensors(path)
+    return meta, {name: torch.from_numpy(a.astype(np.float32)) for name, a in arrays.items()}
 
 
 def rope(x, n_heads, theta=10000.0):

@@ -89,26 +89,8 @@ final class OptimizerKernels {
 
     void momentum(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, int n, float lr, float beta1,
                   float decay, float gradScale, int step) {
-        float[] p = param.array;
-        float[] g = grad.array;
-        float[] ma = m.array;
         float scale = lr * correction(beta1, step);
-        float a1 = 1f - beta1;
-        pool.forRange(n, CHUNK, (from, to) -> {
-            int i = from;
-            for (; i + L <= to; i += L) {
-                FloatVector gv = FloatVector.fromArray(S, g, grad.offset + i).mul(gradScale);
-                FloatVector mv = FloatVector.fromArray(S, ma, m.offset + i).mul(beta1).add(gv.mul(a1));
-                mv.intoArray(ma, m.offset + i);
-                FloatVector.fromArray(S, p, param.offset + i).mul(decay).sub(mv.mul(scale)).intoArray(p, param.offset + i);
-            }
-            for (; i < to; i++) {
-                float gi = g[grad.offset + i] * gradScale;
-                float mi = beta1 * ma[m.offset + i] + a1 * gi;
-                ma[m.offset + i] = mi;
-                p[param.offset + i] = p[param.offset + i] * decay - mi * scale;
-            }
-        });
+        pool.forRange(n, CHUNK, (from, to) -> momentumStep(param, grad, m, from, to, beta1, decay, gradScale, scale));
     }
 
     void lion(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, int n, float lr, float beta1,
@@ -211,12 +193,16 @@ final class OptimizerKernels {
     private static void scalarVUpdate(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, int from, int to,
                                       float v, float lr, float beta1, float beta2, float eps, float decay,
                                       float gradScale, int step) {
+        float denom = (float) Math.sqrt(v * correction(beta2, step)) + eps;
+        momentumStep(param, grad, m, from, to, beta1, decay, gradScale, lr * correction(beta1, step) / denom);
+    }
+
+    /** m = b1*m + (1-b1)*g; param = param*decay - scale*m on [from, to). */
+    private static void momentumStep(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, int from, int to,
+                                     float beta1, float decay, float gradScale, float scale) {
         float[] p = param.array;
         float[] g = grad.array;
         float[] ma = m.array;
-        float c1 = correction(beta1, step);
-        float denom = (float) Math.sqrt(v * correction(beta2, step)) + eps;
-        float scale = lr * c1 / denom;
         float a1 = 1f - beta1;
         int i = from;
         for (; i + L <= to; i += L) {
