@@ -1,0 +1,58 @@
+package org.optbench.sweep;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One swept hyperparameter in the Weights &amp; Biases sweep schema: a fixed {@code value}, a list
+ * of {@code values} (grid or random choice), or {@code min}/{@code max} with a
+ * {@code distribution} (uniform, log_uniform_values, int_uniform, q_uniform,
+ * q_log_uniform_values; {@code q} the quantum) for random search.
+ *
+ * @param values       the value or values, as written (strings, numbers, booleans)
+ * @param distribution null for value/values
+ * @param min          lower bound of a distribution
+ * @param max          upper bound of a distribution
+ * @param q            quantum of a q_ distribution
+ */
+public record SweepParameter(List<Object> values, String distribution, double min, double max, double q) {
+
+    public static final List<String> DISTRIBUTIONS = List.of("uniform", "log_uniform_values", "int_uniform",
+            "q_uniform", "q_log_uniform_values");
+
+    public SweepParameter {
+        values = values == null ? null : List.copyOf(values);
+    }
+
+    public boolean isDistribution() {
+        return distribution != null;
+    }
+
+    /** The grid values (value/values only). */
+    public List<Object> grid() {
+        return values;
+    }
+
+    /** One random draw. */
+    public Object sample(Random rng) {
+        if (!isDistribution()) {
+            return values.get(rng.nextInt(values.size()));
+        }
+        double u = rng.nextDouble();
+        return switch (distribution) {
+            case "uniform" -> min + u * (max - min);
+            case "log_uniform_values" -> Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min)));
+            case "int_uniform" -> (long) Math.floor(min + u * (max - min + 1));
+            case "q_uniform" -> Math.round((min + u * (max - min)) / q) * q;
+            case "q_log_uniform_values" -> Math.round(Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min))) / q) * q;
+            default -> throw new SweepSpecException("unknown distribution '" + distribution + "'; use one of " + DISTRIBUTIONS);
+        };
+    }
+
+    static SweepParameter fixed(Object value) {
+        List<Object> one = new ArrayList<>();
+        one.add(value);
+        return new SweepParameter(one, null, 0, 0, 0);
+    }
+}

@@ -1,0 +1,331 @@
+package org.optbench.sweep.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.optbench.sweep.TrialSpec;
+
+/**
+ * Sweeps, trials and their metrics in a SQL database: SQLite by default (a file, WAL journal,
+ * synchronous=NORMAL) or PostgreSQL by JDBC URL, the schema kept by Flyway migrations. One
+ * connection, every method synchronised: the sweep runner is the only writer, trial processes
+ * report through it.
+ */
+public final class TrialStore implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String url;
+    private final Connection connection;
+
+    private TrialStore(String url, Connection connection) {
+        this.url = url;
+        this.connection = connection;
+    }
+
+    /** Opens (and migrates) the store at {@code url}: jdbc:sqlite:FILE or jdbc:postgresql://... */
+    public static TrialStore open(String url, String user, String password) {
+        try {
+            if (url.startsWith("jdbc:sqlite:")) {
+                Path file = Path.of(url.substring("jdbc:sqlite:".length()));
+                if (file.getParent() != null) {
+                    Files.createDirectories(file.getParent());
+                }
+            } else if (!url.startsWith("jdbc:postgresql:")) {
+                throw new StoreException("unsupported store URL '" + url + "': use jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB");
+            }
+            Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").load().migrate();
+            Connection c = DriverManager.getConnection(url, user, password);
+            if (url.startsWith("jdbc:sqlite:")) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA journal_mode=WAL");
+                    s.execute("PRAGMA synchronous=NORMAL");
+                    s.execute("PRAGMA busy_timeout=10000");
+                }
+            }
+            return new TrialStore(url, c);
+        } catch (SQLException | java.io.IOException | org.flywaydb.core.api.FlywayException e) {
+            throw new StoreException("cannot open the trial store " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static TrialStore sqlite(Path file) {
+        return open("jdbc:sqlite:" + file, null, null);
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** Creates the sweep unless it exists; returns true when it was new. */
+    public synchronized boolean createSweep(String id, String name, String spec) {
+        try (PreparedStatement q = connection.prepareStatement("SELECT spec FROM sweeps WHERE id = ?")) {
+            q.setString(1, id);
+            try (ResultSet r = q.executeQuery()) {
+                if (r.next()) {
+                    return false;
+                }
+            }
+            try (PreparedStatement ins = connection.prepareStatement(
+                    "INSERT INTO sweeps (id, name, spec, created_at, status) VALUES (?, ?, ?, ?, 'running')")) {
+                ins.setString(1, id);
+                ins.setString(2, name);
+                ins.setString(3, spec);
+                ins.setString(4, Instant.now().toString());
+                ins.executeUpdate();
+            }
+            return true;
+        } catch (SQLException e) {
+            throw failure("create sweep " + id, e);
+        }
+    }
+
+    public synchronized String sweepSpec(String id) {
+        try (PreparedStatement q = connection.prepareStatement("SELECT spec FROM sweeps WHERE id = ?")) {
+            q.setString(1, id);
+            try (ResultSet r = q.executeQuery()) {
+                if (!r.next()) {
+                    throw new StoreException("no sweep '" + id + "' in " + url + "; known: " + sweepIds());
+                }
+                return r.getString(1);
+            }
+        } catch (SQLException e) {
+            throw failure("read sweep " + id, e);
+        }
+    }
+
+    public synchronized List<String> sweepIds() {
+        List<String> ids = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM sweeps ORDER BY created_at")) {
+            while (r.next()) {
+                ids.add(r.getString(1));
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw failure("list sweeps", e);
+        }
+    }
+
+    public synchronized void setSweepStatus(String id, String status) {
+        update("UPDATE sweeps SET status = ? WHERE id = ?", status, id);
+    }
+
+    /**
+     * Adds the trials of the expansion that the store lacks. A stored trial whose point differs
+     * from the expansion's means the spec changed under the same name: an error, nothing is lost.
+     */
+    public synchronized void ensureTrials(String sweepId, List<TrialSpec> trials) {
+        Map<Integer, TrialRecord> existing = new LinkedHashMap<>();
+        trials(sweepId).forEach(t -> existing.put(t.index(), t));
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement ins = connection.prepareStatement("INSERT INTO trials (id, sweep_id, idx, trial_key, "
+                    + "optimizer, params, seed, status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0)")) {
+                for (TrialSpec t : trials) {
+                    TrialRecord have = existing.get(t.index());
+                    if (have != null) {
+                        if (!have.key().equals(t.key())) {
+                            throw new StoreException("sweep " + sweepId + " already holds trial " + t.index() + " as '"
+                                    + have.key() + "' but the spec now makes it '" + t.key()
+                                    + "': give the changed spec a new name");
+                        }
+                        continue;
+                    }
+                    ins.setString(1, trialId(sweepId, t.index()));
+                    ins.setString(2, sweepId);
+                    ins.setInt(3, t.index());
+                    ins.setString(4, t.key());
+                    ins.setString(5, t.optimizer());
+                    ins.setString(6, JSON.writeValueAsString(t.hyperparameters()));
+                    ins.setLong(7, t.seed());
+                    ins.addBatch();
+                }
+                ins.executeBatch();
+            }
+            connection.commit();
+        } catch (SQLException | JsonProcessingException e) {
+            rollback();
+            throw new StoreException("cannot add the trials of " + sweepId + ": " + e.getMessage(), e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    public static String trialId(String sweepId, int index) {
+        return sweepId + "-" + String.format("%04d", index);
+    }
+
+    public synchronized List<TrialRecord> trials(String sweepId) {
+        List<TrialRecord> list = new ArrayList<>();
+        try (PreparedStatement q = connection.prepareStatement("SELECT id, sweep_id, idx, trial_key, optimizer, params, "
+                + "seed, status, error, attempts, executor_id, started_at, finished_at, final_val_loss, diverged_at, "
+                + "state_bytes, result FROM trials WHERE sweep_id = ? ORDER BY idx")) {
+            q.setString(1, sweepId);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    list.add(new TrialRecord(r.getString(1), r.getString(2), r.getInt(3), r.getString(4), r.getString(5),
+                            JSON.readValue(r.getString(6), new TypeReference<LinkedHashMap<String, String>>() { }),
+                            r.getLong(7), TrialStatus.of(r.getString(8)), r.getString(9), r.getInt(10), r.getString(11),
+                            r.getString(12), r.getString(13), (Double) nullable(r.getDouble(14), r),
+                            (Integer) nullable(r.getInt(15), r), (Long) nullable(r.getLong(16), r), r.getString(17)));
+                }
+            }
+            return list;
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StoreException("cannot read the trials of " + sweepId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Object nullable(Object value, ResultSet r) throws SQLException {
+        return r.wasNull() ? null : value;
+    }
+
+    public synchronized void markRunning(String trialId, String executorId) {
+        update("UPDATE trials SET status = 'running', executor_id = ?, started_at = ?, attempts = attempts + 1, "
+                + "error = NULL WHERE id = ?", executorId, Instant.now().toString(), trialId);
+    }
+
+    /** Records a finished trial with its result and metrics in one transaction. */
+    public synchronized void finish(String trialId, TrialStatus status, Double finalValLoss, Integer divergedAt,
+                                    Long stateBytes, String result, String error, List<MetricRow> metrics) {
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement del = connection.prepareStatement("DELETE FROM metrics WHERE trial_id = ?")) {
+                del.setString(1, trialId);
+                del.executeUpdate();
+            }
+            try (PreparedStatement ins = connection.prepareStatement("INSERT INTO metrics (trial_id, step, kind, tokens, "
+                    + "loss, lr, grad_norm) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (MetricRow m : metrics) {
+                    ins.setString(1, trialId);
+                    ins.setInt(2, m.step());
+                    ins.setString(3, m.kind());
+                    setLong(ins, 4, m.tokens());
+                    setDouble(ins, 5, m.loss());
+                    setDouble(ins, 6, m.lr());
+                    setDouble(ins, 7, m.gradNorm());
+                    ins.addBatch();
+                }
+                ins.executeBatch();
+            }
+            try (PreparedStatement up = connection.prepareStatement("UPDATE trials SET status = ?, final_val_loss = ?, "
+                    + "diverged_at = ?, state_bytes = ?, result = ?, error = ?, finished_at = ? WHERE id = ?")) {
+                up.setString(1, status.label());
+                setDouble(up, 2, finalValLoss);
+                setLong(up, 3, divergedAt);
+                setLong(up, 4, stateBytes);
+                up.setString(5, result);
+                up.setString(6, error);
+                up.setString(7, Instant.now().toString());
+                up.setString(8, trialId);
+                up.executeUpdate();
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw failure("record trial " + trialId, e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /** Trials left running by a runner that died go back to pending (they resume from their checkpoints). */
+    public synchronized int requeueInterrupted(String sweepId) {
+        return update("UPDATE trials SET status = 'pending' WHERE sweep_id = ? AND status = 'running'", sweepId);
+    }
+
+    /** Failed trials get another chance when the sweep is run again. */
+    public synchronized int requeueFailed(String sweepId) {
+        return update("UPDATE trials SET status = 'pending' WHERE sweep_id = ? AND status = 'failed'", sweepId);
+    }
+
+    public synchronized List<MetricRow> metrics(String trialId, String kind) {
+        List<MetricRow> rows = new ArrayList<>();
+        try (PreparedStatement q = connection.prepareStatement("SELECT step, kind, tokens, loss, lr, grad_norm FROM metrics "
+                + "WHERE trial_id = ? AND kind = ? ORDER BY step")) {
+            q.setString(1, trialId);
+            q.setString(2, kind);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    rows.add(new MetricRow(r.getInt(1), r.getString(2), (Long) nullable(r.getLong(3), r),
+                            (Double) nullable(r.getDouble(4), r), (Double) nullable(r.getDouble(5), r),
+                            (Double) nullable(r.getDouble(6), r)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw failure("read metrics of " + trialId, e);
+        }
+    }
+
+    private int update(String sql, Object... args) {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    private static void setDouble(PreparedStatement s, int i, Double v) throws SQLException {
+        if (v == null || !Double.isFinite(v)) {
+            s.setNull(i, Types.DOUBLE);
+        } else {
+            s.setDouble(i, v);
+        }
+    }
+
+    private static void setLong(PreparedStatement s, int i, Number v) throws SQLException {
+        if (v == null) {
+            s.setNull(i, Types.BIGINT);
+        } else {
+            s.setLong(i, v.longValue());
+        }
+    }
+
+    private void rollback() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is the one to report
+        }
+    }
+
+    private void autoCommit() {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            throw failure("restore auto-commit", e);
+        }
+    }
+
+    private StoreException failure(String what, SQLException e) {
+        return new StoreException("trial store " + url + ": cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw failure("close", e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.optbench.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.optbench.sweep.store.MetricRow;
+import org.optbench.sweep.store.StoreException;
+import org.optbench.sweep.store.TrialRecord;
+import org.optbench.sweep.store.TrialStatus;
+import org.optbench.sweep.store.TrialStore;
+
+/** Round trips through the store: SQLite always; PostgreSQL when OPTBENCH_TEST_POSTGRES names one (CI starts it). */
+class TrialStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private static List<TrialSpec> trials() {
+        return List.of(new TrialSpec(0, "adamw", Map.of("lr", "0.001"), 0), new TrialSpec(1, "lion", Map.of("lr", "1e-4"), 0));
+    }
+
+    private static void roundTrip(TrialStore store, String sweep) {
+        assertTrue(store.createSweep(sweep, "s", "name: s"));
+        store.ensureTrials(sweep, trials());
+        store.ensureTrials(sweep, trials());
+        List<TrialRecord> stored = store.trials(sweep);
+        assertEquals(2, stored.size(), "adding the same trials twice adds nothing");
+        assertEquals(TrialStatus.PENDING, stored.get(0).status());
+        String id = stored.get(0).id();
+        store.markRunning(id, "pid-1");
+        store.finish(id, TrialStatus.COMPLETED, 3.25, null, 1024L, "{\"status\":\"completed\"}", null,
+                List.of(new MetricRow(1, "train", 512L, 5.0, 1e-3, 0.5), new MetricRow(1, "eval", null, 4.0, null, null)));
+        TrialRecord done = store.trials(sweep).get(0);
+        assertEquals(TrialStatus.COMPLETED, done.status());
+        assertEquals(3.25, done.finalValLoss());
+        assertNull(done.divergedAt());
+        assertEquals(1, done.attempts());
+        assertEquals(1024L, done.stateBytes());
+        assertEquals(4.0, store.metrics(id, "eval").get(0).loss());
+        store.markRunning(stored.get(1).id(), "pid-2");
+        assertEquals(1, store.requeueInterrupted(sweep));
+        assertEquals(TrialStatus.PENDING, store.trials(sweep).get(1).status());
+        StoreException changed = assertThrows(StoreException.class, () -> store.ensureTrials(sweep,
+                List.of(new TrialSpec(0, "sgd", Map.of("lr", "1"), 0))));
+        assertTrue(changed.getMessage().contains("new name"), changed.getMessage());
+        assertTrue(store.sweepIds().contains(sweep));
+    }
+
+    @Test
+    void sqliteRoundTripSurvivesReopening() {
+        Path db = dir.resolve("runs/optbench.db");
+        try (TrialStore store = TrialStore.sqlite(db)) {
+            roundTrip(store, "sweep-a");
+        }
+        try (TrialStore again = TrialStore.sqlite(db)) {
+            assertEquals(TrialStatus.COMPLETED, again.trials("sweep-a").get(0).status());
+        }
+    }
+
+    @Test
+    void postgresRoundTrip() {
+        String url = System.getenv("OPTBENCH_TEST_POSTGRES");
+        org.junit.jupiter.api.Assumptions.assumeTrue(url != null && !url.isBlank(),
+                "OPTBENCH_TEST_POSTGRES is not set (CI starts a PostgreSQL server and sets it)");
+        try (TrialStore store = TrialStore.open(url, System.getenv("OPTBENCH_TEST_POSTGRES_USER"),
+                System.getenv("OPTBENCH_TEST_POSTGRES_PASSWORD"))) {
+            roundTrip(store, "pg-" + System.nanoTime());
+        }
+    }
+}
