@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "optbench", mixinStandardHelpOptions = true, version = "optbench 0.1.0",
         description = "Train transformer language models with the optimizers of the study and measure them.",
-        subcommands = {TrainCommand.class, DataCommand.class, ForwardCommand.class, BenchCommand.class, OptimCommand.class,
+        subcommands = {StudyCommand.class, ReportCommand.class, TrainCommand.class, DataCommand.class, WorkerCommand.class, ForwardCommand.class, BenchCommand.class, OptimCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -76,7 +76,7 @@ public final class Main implements Runnable {
     }
 
     private static boolean isBadInput(Exception e) {
-        return e instanceof ModelConfigException || e instanceof SafetensorsException
+        return e instanceof org.optbench.sweep.store.StoreException || e instanceof ModelConfigException || e instanceof SafetensorsException
                 || e instanceof TokenFileException || e instanceof HyperparameterException
                 || e instanceof KernelException || e instanceof IllegalArgumentException
                 || e instanceof java.nio.file.NoSuchFileException;

@@ -132,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log-every", defaultValue = "10", description = "plain progress lines every N steps when not on a terminal (default ${DEFAULT-VALUE})")
     int logEvery;
 
-    @Option(names = "--metrics-out", description = "one JSON object per step and per evaluation")
+    @Option(names = "--metrics-out", description = "one JSON object per step and per evaluation (appended to when resuming)")
     Path metrics;
 
     @Option(names = "--result-out", description = "also write the final result JSON to this file")
@@ -172,7 +172,10 @@ final class TrainCommand implements Callable<Integer> {
         checkMemory(modelConfig, micro);
         ObjectNode echo = echo(modelConfig, globalBatch, micro, totalSteps, warm);
         try (CpuBackend backend = threads.backend();
-             Writer metricsOut = metrics != null ? Files.newBufferedWriter(metrics) : Writer.nullWriter()) {
+             Writer metricsOut = metrics == null ? Writer.nullWriter() : resume != null
+                     ? Files.newBufferedWriter(metrics, java.nio.file.StandardOpenOption.CREATE,
+                             java.nio.file.StandardOpenOption.APPEND)
+                     : Files.newBufferedWriter(metrics)) {
             Transformer model = new Transformer(modelConfig, micro, backend);
             model.initialize(seed);
             if (initWeights != null) {

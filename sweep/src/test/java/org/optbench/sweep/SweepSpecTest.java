@@ -70,6 +70,20 @@ class SweepSpecTest {
     }
 
     @Test
+    void everyShippedExampleIsValid() throws Exception {
+        java.nio.file.Path examples = java.nio.file.Path.of("..", "examples");
+        Map<String, Integer> sizes = new java.util.TreeMap<>();
+        try (var files = java.nio.file.Files.list(examples)) {
+            for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                SweepSpec spec = SweepSpecParser.parse(java.nio.file.Files.readString(f), f.toString());
+                sizes.put(f.getFileName().toString(), SweepExpander.expand(spec).size());
+            }
+        }
+        assertEquals(Map.of("adaptivity.yaml", 24, "paper-150m-lr.yaml", 45, "paper-lr.yaml", 72,
+                "paper-momentum.yaml", 35, "quick.yaml", 12), sizes);
+    }
+
+    @Test
     void badSpecsAreExplained() {
         assertMessage("name: x\nsteps: 5\nparameters: {optimizer: [adamw\n", "x.yaml:3:");
         assertMessage("name: x\nstep: 5\nparameters: {optimizer: {values: [adamw]}}\n", "unknown key 'step'");

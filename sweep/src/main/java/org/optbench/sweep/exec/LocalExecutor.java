@@ -1,0 +1,89 @@
+package org.optbench.sweep.exec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.optbench.sweep.store.StoreException;
+
+/**
+ * Runs each trial as a child process (a JVM running {@code optbench worker DIR}), so a crash or
+ * an out-of-memory error ends one trial, not the sweep. The child's output goes to
+ * {@code DIR/log.txt} and its pid to {@code DIR/pid}, which lets a resumed sweep stop a child that
+ * outlived a killed runner before it runs the trial again.
+ */
+public final class LocalExecutor implements TrialExecutor {
+
+    private final List<String> workerCommand;
+    private final Map<String, Process> running = new ConcurrentHashMap<>();
+
+    /** {@code workerCommand}: the command that runs a worker, to which the trial directory is appended. */
+    public LocalExecutor(List<String> workerCommand) {
+        this.workerCommand = List.copyOf(workerCommand);
+    }
+
+    @Override
+    public String submit(String trialId, Path trialDir) {
+        List<String> cmd = new ArrayList<>(workerCommand);
+        cmd.add(trialDir.toAbsolutePath().toString());
+        try {
+            Path log = trialDir.resolve("log.txt");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Files.writeString(trialDir.resolve("pid"), Long.toString(p.pid()));
+            String id = "local-" + p.pid();
+            running.put(id, p);
+            return id;
+        } catch (IOException e) {
+            throw new StoreException("cannot start trial " + trialId + " (" + String.join(" ", cmd) + "): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Integer poll(String executorId) {
+        Process p = running.get(executorId);
+        if (p == null) {
+            return -1;
+        }
+        if (p.isAlive()) {
+            return null;
+        }
+        running.remove(executorId);
+        return p.exitValue();
+    }
+
+    @Override
+    public void cancel(String executorId) {
+        Process p = running.remove(executorId);
+        if (p != null) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    /** Stops a worker left running in {@code trialDir} by an earlier runner, if its pid still runs a worker there. */
+    public static void stopOrphan(Path trialDir) {
+        Path pidFile = trialDir.resolve("pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            ProcessHandle.of(pid).filter(h -> h.info().commandLine().map(c -> c.contains(trialDir.toAbsolutePath().toString()))
+                    .orElse(false)).ifPresent(h -> {
+                        h.destroyForcibly();
+                        h.onExit().join();
+                    });
+        } catch (IOException | NumberFormatException e) {
+            // an unreadable pid file names no process to stop
+        }
+    }
+
+    @Override
+    public void close() {
+        running.keySet().forEach(this::cancel);
+    }
+}

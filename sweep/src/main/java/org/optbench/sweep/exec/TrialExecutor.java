@@ -1,0 +1,22 @@
+package org.optbench.sweep.exec;
+
+import java.nio.file.Path;
+
+/**
+ * Places trials somewhere they can run and reports when they end. A trial runs in its own
+ * directory ({@code trial.json} in, {@code result.json} and {@code metrics.jsonl} out), so the
+ * executor only starts, watches and stops it.
+ */
+public interface TrialExecutor extends AutoCloseable {
+
+    /** Starts the trial whose directory is {@code trialDir}; returns an id for poll and cancel. */
+    String submit(String trialId, Path trialDir);
+
+    /** Null while the trial runs; its exit code once it has ended. */
+    Integer poll(String executorId);
+
+    void cancel(String executorId);
+
+    @Override
+    void close();
+}
