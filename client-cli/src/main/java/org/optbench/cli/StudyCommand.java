@@ -48,8 +48,13 @@ final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
         SweepSpec sweep = SweepSpecParser.parse(Files.readString(file), file.toString());
+        return run(sweep, file.toString(), where, threadsPerTrial, spec.commandLine().getOut());
+    }
+
+    /** Runs (or resumes) {@code sweep}: trials, results table, report. Shared with {@code sweep resume}. */
+    static int run(SweepSpec sweep, String label, StudyStore where, Integer threadsPerTrial, PrintWriter out)
+            throws Exception {
         if (!sweep.trainOptions().containsKey("data") || sweep.trainOptions().get("data").equals("default")) {
             DefaultCorpus.ensure(DefaultCorpus.root(), out);
         }
@@ -59,7 +64,7 @@ final class StudyCommand implements Callable<Integer> {
         try (TrialStore store = where.open();
              LocalExecutor executor = new LocalExecutor(workerCommand())) {
             SweepRunner runner = new SweepRunner(store, executor, runs, threads);
-            out.printf("study %s: %s, store %s%n", sweep.name(), file, store.url());
+            out.printf("study %s: %s, store %s%n", sweep.name(), label, store.url());
             long start = System.nanoTime();
             boolean terminal = System.console() != null;
             int[] lastDone = {-1};

@@ -88,5 +88,16 @@ class StudyResumeTest {
             assertTrue(completedBefore >= 2);
             assertTrue(out.toString().contains("report:"), out.toString());
         }
+        StringWriter list = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"sweep", "list", "--runs-dir", runs.toString()}, new PrintWriter(list, true),
+                new PrintWriter(err, true)));
+        assertTrue(list.toString().contains("kill-test") && list.toString().contains("6/6"), list.toString());
+        StringWriter again = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"sweep", "resume", "kill-test", "--runs-dir", runs.toString()},
+                new PrintWriter(again, true), new PrintWriter(err, true)), err.toString());
+        try (TrialStore store = TrialStore.sqlite(db)) {
+            assertEquals(7, store.trials("kill-test").stream().mapToInt(TrialRecord::attempts).sum(),
+                    "resuming a finished sweep runs nothing");
+        }
     }
 }
