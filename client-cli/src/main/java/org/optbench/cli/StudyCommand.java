@@ -21,7 +21,6 @@ import org.optbench.train.data.DefaultCorpus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -40,25 +39,22 @@ final class StudyCommand implements Callable<Integer> {
     @Mixin
     StudyStore where;
 
-    @Option(names = "--threads-per-trial", description = "kernel threads of each trial (default: processors / parallel)")
-    Integer threadsPerTrial;
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         SweepSpec sweep = SweepSpecParser.parse(Files.readString(file), file.toString());
-        return run(sweep, file.toString(), where, threadsPerTrial, spec.commandLine().getOut());
+        return run(sweep, file.toString(), where, spec.commandLine().getOut());
     }
 
     /** Runs (or resumes) {@code sweep}: trials, results table, report. Shared with {@code sweep resume}. */
-    static int run(SweepSpec sweep, String label, StudyStore where, Integer threadsPerTrial, PrintWriter out)
+    static int run(SweepSpec sweep, String label, StudyStore where, PrintWriter out)
             throws Exception {
         if (!sweep.trainOptions().containsKey("data") || sweep.trainOptions().get("data").equals("default")) {
             DefaultCorpus.ensure(DefaultCorpus.root(), out);
         }
-        int threads = threadsPerTrial != null ? threadsPerTrial
+        int threads = where.threadsPerTrial != null ? where.threadsPerTrial
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / sweep.parallel());
         Path runs = where.runs();
         try (TrialStore store = where.open();

@@ -11,9 +11,10 @@ import org.optbench.sweep.store.TrialStore;
 import picocli.CommandLine.Option;
 
 /**
- * The options that locate runs and the trial store, shared by {@code study} and {@code report}:
- * runs under {@code $OPTBENCH_HOME/runs} (or {@code ./runs}), the store in {@code runs/optbench.db}
- * (SQLite) unless {@code --db} gives a JDBC URL (PostgreSQL).
+ * The options that locate runs and the trial store, shared by {@code study}, {@code sweep} and
+ * {@code report}: runs under {@code $OPTBENCH_HOME/runs} (or {@code ./runs}), the store in
+ * {@code runs/optbench.db} (SQLite) unless {@code --db} gives a JDBC URL (PostgreSQL), and the
+ * kernel threads each trial gets when one runs.
  */
 final class StudyStore {
 
@@ -31,6 +32,9 @@ final class StudyStore {
 
     @Option(names = "--db-password", description = "database password (PostgreSQL); or OPTBENCH_DB_PASSWORD")
     String password;
+
+    @Option(names = "--threads-per-trial", description = "kernel threads of each trial (default: processors / parallel)")
+    Integer threadsPerTrial;
 
     Path runs() {
         if (runsDir != null) {

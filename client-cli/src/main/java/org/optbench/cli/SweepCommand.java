@@ -8,7 +8,6 @@ import org.optbench.sweep.store.TrialStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -62,9 +61,6 @@ final class SweepCommand implements Runnable {
         @Mixin
         StudyStore where;
 
-        @Option(names = "--threads-per-trial", description = "kernel threads of each trial (default: processors / parallel)")
-        Integer threadsPerTrial;
-
         @Spec
         CommandSpec spec;
 
@@ -74,7 +70,7 @@ final class SweepCommand implements Runnable {
             try (TrialStore store = where.open()) {
                 text = store.sweepSpec(id);
             }
-            return StudyCommand.run(SweepSpecParser.parse(text, "sweep " + id), "stored spec", where, threadsPerTrial,
+            return StudyCommand.run(SweepSpecParser.parse(text, "sweep " + id), "stored spec", where,
                     spec.commandLine().getOut());
         }
     }

@@ -22,6 +22,11 @@ public record ParameterSpec(String name, int[] shape, long offset) {
     }
 
     public long count() {
+        return count(shape);
+    }
+
+    /** Elements of a tensor of this shape. */
+    public static long count(int[] shape) {
         long n = 1;
         for (int d : shape) {
             n *= d;

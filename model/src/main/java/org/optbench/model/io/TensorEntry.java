@@ -9,10 +9,7 @@ public record TensorEntry(String name, int[] shape, float[] data) {
 
     public TensorEntry {
         shape = shape.clone();
-        long count = 1;
-        for (int d : shape) {
-            count *= d;
-        }
+        long count = org.optbench.model.ParameterSpec.count(shape);
         if (count != data.length) {
             throw new IllegalArgumentException("tensor " + name + " of shape " + Arrays.toString(shape)
                     + " needs " + count + " values, got " + data.length);

@@ -1,6 +1,7 @@
 package org.optbench.optim.update;
 
 import org.optbench.kernels.FloatTensor;
+import org.optbench.model.ParameterSpec;
 
 /**
  * One named buffer of optimizer state on the backend, e.g. {@code exp_avg} of a parameter;
@@ -18,10 +19,6 @@ public record StateBuffer(String name, int[] shape, FloatTensor tensor) {
     }
 
     public long count() {
-        long n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
+        return ParameterSpec.count(shape);
     }
 }
