@@ -12,12 +12,14 @@ import picocli.CommandLine.Command;
 /**
  * The {@code optbench} command line. Exit codes: 0 success (a diverged training run is a
  * success: divergence is a result), 2 bad input (usage errors, unreadable or mismatched files,
- * invalid hyperparameters; a one-line message says what to change), 1 an unexpected internal
- * error. {@code --debug} anywhere on the line adds stack traces.
+ * invalid hyperparameters, and server answers INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS or
+ * FAILED_PRECONDITION; a one-line message says what to change), 3 authentication or permission
+ * refused by a server, 4 server unreachable or deadline passed, 5 a server limit reached, 1 an
+ * unexpected internal error. {@code --debug} anywhere on the line adds stack traces.
  */
 @Command(name = "optbench", mixinStandardHelpOptions = true, version = "optbench 0.1.0",
         description = "Train transformer language models with the optimizers of the study and measure them.",
-        subcommands = {StudyCommand.class, SweepCommand.class, ReportCommand.class, TrainCommand.class, DataCommand.class, WorkerCommand.class, ForwardCommand.class, BenchCommand.class, OptimCommand.class,
+        subcommands = {StudyCommand.class, SweepCommand.class, ResultsCommand.class, ReportCommand.class, ServerCommand.class, TrainCommand.class, DataCommand.class, WorkerCommand.class, ForwardCommand.class, BenchCommand.class, OptimCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -33,9 +35,25 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int run(String[] rawArgs, PrintWriter out, PrintWriter err) {
+        return run(rawArgs, out, err, CommandLine.defaultFactory());
+    }
+
+    /** Runs a training command line whose steps and evaluations {@code observer} also receives (sweep workers). */
+    static int runTraining(String[] rawArgs, PrintWriter out, PrintWriter err, org.optbench.train.RunListener observer) {
+        CommandLine.IFactory base = CommandLine.defaultFactory();
+        return run(rawArgs, out, err, new CommandLine.IFactory() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K> K create(Class<K> type) throws Exception {
+                return type == TrainCommand.class ? (K) new TrainCommand(observer) : base.create(type);
+            }
+        });
+    }
+
+    private static int run(String[] rawArgs, PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
         boolean debug = java.util.Arrays.asList(rawArgs).contains("--debug");
         String[] args = java.util.Arrays.stream(rawArgs).filter(a -> !a.equals("--debug")).toArray(String[]::new);
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main(), factory);
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, params) -> {
@@ -47,6 +65,10 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (debug) {
                 e.printStackTrace(commandLine.getErr());
+            }
+            if (e instanceof io.grpc.StatusRuntimeException status) {
+                commandLine.getErr().println(org.optbench.cli.remote.RemoteErrors.message(status));
+                return org.optbench.cli.remote.RemoteErrors.exitCode(status);
             }
             if (e instanceof java.nio.file.NoSuchFileException missing) {
                 commandLine.getErr().println("error: no such file: " + missing.getFile());

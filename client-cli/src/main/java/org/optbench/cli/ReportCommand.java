@@ -2,9 +2,9 @@ package org.optbench.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.optbench.sweep.analysis.SweepAnalysis;
-import org.optbench.sweep.report.ReportWriter;
-import org.optbench.sweep.store.TrialStore;
+import org.optbench.cli.remote.ClientOptions;
+import org.optbench.cli.remote.Connection;
+import org.optbench.proto.v1.Results;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code optbench report SWEEP -o DIR}: the HTML report, plots, CSV and JSON of a stored sweep. */
-@Command(name = "report", mixinStandardHelpOptions = true, description = "Write a sweep's report from the trial store.")
+/** {@code optbench report SWEEP -o DIR}: the HTML report, plots, CSV and JSON of a sweep, local or on a server. */
+@Command(name = "report", mixinStandardHelpOptions = true, description = "Write a sweep's HTML report, plots, CSV and JSON.")
 final class ReportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "the sweep (its name)")
@@ -25,18 +25,18 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     StudyStore where;
 
+    @Mixin
+    ClientOptions client;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        try (TrialStore store = where.open()) {
-            store.sweepSpec(sweep);
-            var trials = store.trials(sweep);
-            long[] facts = StudyStore.modelFacts(trials);
-            Path report = ReportWriter.write(store, sweep, (int) facts[0], facts[1], out);
-            spec.commandLine().getOut().println(StudyCommand.table(SweepAnalysis.summarize(trials, (int) facts[0], facts[1])));
-            spec.commandLine().getOut().println("report: " + report);
+        try (Connection c = Clients.connect(client, where)) {
+            Results results = Clients.results(c, sweep, true);
+            spec.commandLine().getOut().println(ResultsTable.table(results));
+            spec.commandLine().getOut().println("report: " + Clients.writeReport(results, out));
         }
         return 0;
     }

@@ -1,19 +1,36 @@
 package org.optbench.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.optbench.cli.remote.ClientOptions;
+import org.optbench.cli.remote.Connection;
+import org.optbench.cli.remote.SweepWatch;
+import org.optbench.proto.v1.CancelSweepRequest;
+import org.optbench.proto.v1.CreateSweepRequest;
+import org.optbench.proto.v1.DeleteSweepRequest;
+import org.optbench.proto.v1.GetSweepRequest;
+import org.optbench.proto.v1.ListSweepsRequest;
+import org.optbench.proto.v1.ListSweepsResponse;
+import org.optbench.proto.v1.Sweep;
+import org.optbench.proto.v1.SweepState;
 import org.optbench.sweep.SweepSpecParser;
-import org.optbench.sweep.store.TrialRecord;
-import org.optbench.sweep.store.TrialStatus;
-import org.optbench.sweep.store.TrialStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code optbench sweep}: the sweeps of a trial store: list them, resume one from its stored spec. */
-@Command(name = "sweep", mixinStandardHelpOptions = true, description = "List stored sweeps or resume one.",
-        subcommands = {SweepCommand.List.class, SweepCommand.Resume.class})
+/**
+ * {@code optbench sweep}: submit, list, inspect, watch, cancel, delete and resume sweeps, on a
+ * server ({@code --server}) or on the local store through an in-process server.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true, description = "Submit, list, watch and cancel sweeps.",
+        subcommands = {SweepCommand.Submit.class, SweepCommand.List.class, SweepCommand.Status.class, SweepCommand.Watch.class,
+            SweepCommand.Cancel.class, SweepCommand.Delete.class, SweepCommand.Resume.class})
 final class SweepCommand implements Runnable {
 
     @Spec
@@ -24,54 +41,171 @@ final class SweepCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** {@code optbench sweep list}: every sweep with its trial counts. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the sweeps in the store.")
-    static final class List implements Callable<Integer> {
-
+    /** Options every sweep subcommand takes: where the server or the local store is. */
+    abstract static class Base implements Callable<Integer> {
         @Mixin
         StudyStore where;
+
+        @Mixin
+        ClientOptions client;
 
         @Spec
         CommandSpec spec;
 
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        Connection connect() throws java.io.IOException {
+            return Clients.connect(client, where);
+        }
+    }
+
+    /** {@code sweep submit FILE [--watch]}. */
+    @Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit a sweep spec (the same name and spec "
+            + "resumes it). Without --server the sweep runs in this process, so it is always watched.")
+    static final class Submit extends Base {
+        @Parameters(index = "0", description = "the sweep spec (YAML or JSON)")
+        Path file;
+
+        @Option(names = "--watch", description = "follow the sweep's progress until it ends")
+        boolean watch;
+
         @Override
-        public Integer call() {
-            try (TrialStore store = where.open()) {
-                for (String id : store.sweepIds()) {
-                    java.util.List<TrialRecord> trials = store.trials(id);
-                    long done = trials.stream().filter(t -> t.status().isFinished()).count();
-                    long diverged = trials.stream().filter(t -> t.status() == TrialStatus.DIVERGED).count();
-                    long failed = trials.stream().filter(t -> t.status() == TrialStatus.FAILED).count();
-                    spec.commandLine().getOut().printf("%-24s %4d/%-4d finished  %3d diverged  %3d failed%n", id, done,
-                            trials.size(), diverged, failed);
+        public Integer call() throws Exception {
+            String text = Files.readString(file);
+            SweepSpecParser.parse(text, file.toString());
+            if (client.server() == null) {
+                return StudyCommand.run(SweepSpecParser.parse(text, file.toString()), file.toString(), where, client, null,
+                        out(), false);
+            }
+            try (Connection c = connect()) {
+                Sweep s = c.sweeps().createSweep(CreateSweepRequest.newBuilder().setYaml(text).build());
+                out().printf("submitted %s: %d trials on %s%n", s.getId(), s.getTrialsTotal(), c.target());
+                if (watch) {
+                    new SweepWatch(out(), System.console() != null).follow(c, s.getId());
                 }
             }
             return 0;
         }
     }
 
-    /** {@code optbench sweep resume ID}: runs what is left of a stored sweep, from its stored spec. */
-    @Command(name = "resume", mixinStandardHelpOptions = true,
-            description = "Resume a stored sweep from the spec kept with it (completed trials are not run again).")
-    static final class Resume implements Callable<Integer> {
+    /** {@code sweep list [--state S]}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List your sweeps (all sweeps for an admin).")
+    static final class List extends Base {
+        @Option(names = "--state", description = "only sweeps in this state: running, completed, cancelled, paused")
+        String state;
 
-        @Parameters(index = "0", description = "the sweep (its name)")
+        @Override
+        public Integer call() throws Exception {
+            ListSweepsRequest.Builder q = ListSweepsRequest.newBuilder().setPageSize(200);
+            if (state != null) {
+                try {
+                    q.setState(SweepState.valueOf("SWEEP_STATE_" + state.toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--state '" + state + "' must be running, completed, cancelled or paused");
+                }
+            }
+            try (Connection c = connect()) {
+                String page = "";
+                do {
+                    ListSweepsResponse r = c.sweeps().listSweeps(q.setPageToken(page).build());
+                    r.getSweepsList().forEach(s -> out().println(line(s)));
+                    page = r.getNextPageToken();
+                } while (!page.isEmpty());
+            }
+            return 0;
+        }
+    }
+
+    static String line(Sweep s) {
+        int finished = s.getTrialsTotal() - s.getTrialsPending() - s.getTrialsRunning();
+        return String.format(Locale.ROOT, "%-24s %-10s %4d/%-4d finished  %3d running  %3d diverged  %3d stopped  %3d failed  "
+                + "owner %s", s.getId(), s.getState().name().substring("SWEEP_STATE_".length()).toLowerCase(Locale.ROOT), finished,
+                s.getTrialsTotal(), s.getTrialsRunning(), s.getTrialsDiverged(), s.getTrialsStopped(), s.getTrialsFailed(),
+                s.getOwner());
+    }
+
+    /** {@code sweep status ID}. */
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show one sweep's state and trial counts.")
+    static final class Status extends Base {
+        @Parameters(index = "0", description = "the sweep id (its name)")
         String id;
 
-        @Mixin
-        StudyStore where;
+        @Override
+        public Integer call() throws Exception {
+            try (Connection c = connect()) {
+                out().println(line(c.sweeps().getSweep(GetSweepRequest.newBuilder().setSweepId(id).build())));
+            }
+            return 0;
+        }
+    }
 
-        @Spec
-        CommandSpec spec;
+    /** {@code sweep watch ID}. */
+    @Command(name = "watch", mixinStandardHelpOptions = true, description = "Follow a sweep's progress until it ends.")
+    static final class Watch extends Base {
+        @Parameters(index = "0", description = "the sweep id (its name)")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Connection c = connect()) {
+                Sweep done = new SweepWatch(out(), System.console() != null).follow(c, id);
+                if (done != null) {
+                    out().println(line(done));
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** {@code sweep cancel ID}. */
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Stop a sweep: running trials are stopped, "
+            + "pending ones cancelled; finished results stay.")
+    static final class Cancel extends Base {
+        @Parameters(index = "0", description = "the sweep id (its name)")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Connection c = connect()) {
+                out().println(line(c.sweeps().cancelSweep(CancelSweepRequest.newBuilder().setSweepId(id).build())));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code sweep delete ID}. */
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a sweep that is not running, with its "
+            + "trials and metrics (trial directories stay on disk).")
+    static final class Delete extends Base {
+        @Parameters(index = "0", description = "the sweep id (its name)")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Connection c = connect()) {
+                c.sweeps().deleteSweep(DeleteSweepRequest.newBuilder().setSweepId(id).build());
+                out().println("deleted " + id);
+            }
+            return 0;
+        }
+    }
+
+    /** {@code sweep resume ID}: runs what is left of a sweep from the spec kept with it. */
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Resume a sweep from the spec kept with it (completed trials are not run again).")
+    static final class Resume extends Base {
+        @Parameters(index = "0", description = "the sweep id (its name)")
+        String id;
 
         @Override
         public Integer call() throws Exception {
             String text;
-            try (TrialStore store = where.open()) {
-                text = store.sweepSpec(id);
+            try (Connection c = connect()) {
+                text = c.sweeps().getSweep(GetSweepRequest.newBuilder().setSweepId(id).build()).getSpec();
             }
-            return StudyCommand.run(SweepSpecParser.parse(text, "sweep " + id), "stored spec", where,
-                    spec.commandLine().getOut());
+            return StudyCommand.run(SweepSpecParser.parse(text, "sweep " + id), "stored spec", where, client, null, out(), true);
         }
     }
 }

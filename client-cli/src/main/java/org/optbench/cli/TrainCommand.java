@@ -58,6 +58,17 @@ import picocli.CommandLine.Spec;
         description = "Train a model with any optimizer of the suite; evaluates, checkpoints, resumes.")
 final class TrainCommand implements Callable<Integer> {
 
+    /** Also told every step and evaluation (a sweep worker's reporter); does nothing by default. */
+    private final RunListener observer;
+
+    TrainCommand() {
+        this(r -> { });
+    }
+
+    TrainCommand(RunListener observer) {
+        this.observer = observer;
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--config", description = "YAML/JSON file of option values (keys without dashes); flags override it")
@@ -126,6 +137,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-points", defaultValue = "10", description = "log-spaced evaluations besides the last step (default ${DEFAULT-VALUE})")
     int evalPoints;
 
+    @Option(names = "--eval-steps", split = ",", description = "extra steps to evaluate at, e.g. 30,90,270 (early-stopping rungs)")
+    java.util.List<Integer> evalSteps = new java.util.ArrayList<>();
+
     @Option(names = "--divergence-threshold", defaultValue = "100", description = "a loss above this ends the run as diverged (default ${DEFAULT-VALUE})")
     double divergenceThreshold;
 
@@ -192,7 +206,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainingLoop loop = new TrainingLoop(model, optimizer, batches, globalBatch / micro, clip, divergenceThreshold);
             if (source.val != null) {
                 loop.evaluating(new Evaluator(model, source.val, evalTokens, source.tokensPerByte),
-                        new EvalSchedule(totalSteps, evalPoints));
+                        new EvalSchedule(totalSteps, evalPoints, evalSteps));
             }
             loop.checkpointing(checkpointEvery, s -> Checkpoint.save(checkpointDir, model, optimizer, s, seed, echo));
             out.printf("train %s (%,d parameters) on %s, batch %d x %d%s, %d steps, %s, %s%n", preset,
@@ -212,12 +226,14 @@ final class TrainCommand implements Callable<Integer> {
                 public void onStep(StepRecord r) {
                     write(metricsOut, stepLine(r));
                     progress.step(r);
+                    observer.onStep(r);
                 }
 
                 @Override
                 public void onEval(EvalRecord e) {
                     write(metricsOut, evalLine(e));
                     progress.eval(e);
+                    observer.onEval(e);
                 }
             });
             progress.finish();

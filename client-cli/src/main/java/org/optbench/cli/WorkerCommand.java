@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.optbench.cli.remote.ProgressReporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Spec;
  * {@code optbench worker DIR}: runs one sweep trial, the training run described by
  * {@code DIR/trial.json}, writing {@code metrics.jsonl}, {@code result.json} and checkpoints
  * (every quarter of the run) into DIR. When DIR holds a checkpoint, the run resumes from it and
- * the metrics logged after it are dropped first, so no step is counted twice.
+ * the metrics logged after it are dropped first, so no step is counted twice. When the trial file
+ * names a server, steps, evaluations and the result are also reported to it over gRPC with the
+ * attempt's token.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, hidden = true,
         description = "Run one sweep trial from its directory (started by the sweep runner).")
@@ -51,7 +54,19 @@ final class WorkerCommand implements Callable<Integer> {
             Files.deleteIfExists(metrics);
         }
         PrintWriter out = spec.commandLine().getOut();
-        return Main.run(args.toArray(String[]::new), out, spec.commandLine().getErr());
+        JsonNode report = trial.path("report");
+        if (report.isMissingNode()) {
+            return Main.run(args.toArray(String[]::new), out, spec.commandLine().getErr());
+        }
+        try (ProgressReporter reporter = new ProgressReporter(report.path("server").asText(), report.path("token").asText(),
+                trial.path("id").asText(), trial.path("attempt").asInt())) {
+            int code = Main.runTraining(args.toArray(String[]::new), out, spec.commandLine().getErr(), reporter);
+            Path result = dir.resolve("result.json");
+            if (code == 0 && Files.isRegularFile(result)) {
+                reporter.result(JSON.readTree(result.toFile()));
+            }
+            return code;
+        }
     }
 
     private static int stepsOf(List<String> args) {

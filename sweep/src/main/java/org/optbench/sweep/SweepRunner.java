@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.optbench.sweep.exec.LocalExecutor;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.StoreException;
@@ -24,11 +28,15 @@ import org.optbench.sweep.store.TrialStore;
  * and its trials are created (or found, when the same sweep runs again), trials a dead runner
  * left running go back to pending and resume from their checkpoints, failed ones are retried,
  * completed and diverged ones are never run twice. Up to {@code parallel} trials run at once, each
- * in {@code runs/<sweep>/<trial>/} with a quarter-run checkpoint cadence.
+ * in {@code runs/<sweep>/<trial>/} with a quarter-run checkpoint cadence. With a report address,
+ * every attempt gets its own worker token and reports its progress to the server there; a trial
+ * whose worker reported no result is read back from its files. The spec's early-stopping rule is
+ * applied as evaluations arrive.
  */
 public final class SweepRunner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Progress of a running sweep. */
     public interface Listener {
@@ -39,6 +47,7 @@ public final class SweepRunner {
     private final TrialExecutor executor;
     private final Path runsDir;
     private final int threadsPerTrial;
+    private String reportAddress;
 
     public SweepRunner(TrialStore store, TrialExecutor executor, Path runsDir, int threadsPerTrial) {
         this.store = store;
@@ -47,18 +56,26 @@ public final class SweepRunner {
         this.threadsPerTrial = threadsPerTrial;
     }
 
-    /** Creates or resumes the sweep of {@code spec}; returns its id without running anything. */
-    public String prepare(SweepSpec spec) {
+    /** Workers report to the server at {@code hostPort} with a token minted per attempt. */
+    public SweepRunner reportingTo(String hostPort) {
+        this.reportAddress = hostPort;
+        return this;
+    }
+
+    /** Creates or resumes the sweep of {@code spec} for {@code owner}; returns its id without running anything. */
+    public String prepare(SweepSpec spec, String owner) {
         String id = spec.name();
-        store.createSweep(id, spec.name(), spec.text());
+        store.createSweep(id, spec.name(), spec.text(), owner);
         store.ensureTrials(id, SweepExpander.expand(spec));
         for (TrialRecord t : store.trials(id)) {
             if (t.status() == TrialStatus.RUNNING) {
-                LocalExecutor.stopOrphan(trialDir(id, t));
+                executor.stopOrphan(t.executorId(), trialDir(id, t));
             }
         }
         store.requeueInterrupted(id);
         store.requeueFailed(id);
+        store.requeueCancelled(id);
+        store.setSweepStatus(id, "running");
         return id;
     }
 
@@ -68,20 +85,38 @@ public final class SweepRunner {
 
     /** Runs every pending trial of the sweep and returns when none is pending or running. */
     public void run(SweepSpec spec, Listener listener) throws InterruptedException {
-        String id = prepare(spec);
+        prepare(spec, "local");
+        run(spec, listener, () -> false);
+    }
+
+    /**
+     * Runs the prepared sweep until no trial is pending or running, or until {@code cancelled}
+     * says so: then running trials are stopped and pending ones cancelled. Returns true when the
+     * sweep completed.
+     */
+    public boolean run(SweepSpec spec, Listener listener, BooleanSupplier cancelled) throws InterruptedException {
+        String id = spec.name();
         Map<String, String> running = new LinkedHashMap<>();   // trial id -> executor id
+        EarlyStopper early = spec.earlyStop() == null ? null : new EarlyStopper(spec);
+        long lastEarlyCheck = 0;
         while (true) {
+            if (cancelled.getAsBoolean()) {
+                running.forEach((trial, exec) -> {
+                    executor.cancel(exec);
+                    store.setStatus(trial, TrialStatus.CANCELLED, "cancelled by the sweep's owner");
+                });
+                store.cancelPending(id);
+                store.setSweepStatus(id, "cancelled");
+                listener.update(store.trials(id));
+                return false;
+            }
             List<TrialRecord> trials = store.trials(id);
             for (TrialRecord t : trials) {
                 if (running.size() >= spec.parallel()) {
                     break;
                 }
                 if (t.status() == TrialStatus.PENDING && !running.containsKey(t.id())) {
-                    Path dir = trialDir(id, t);
-                    writeTrialFile(spec, t, dir);
-                    String exec = executor.submit(t.id(), dir);
-                    store.markRunning(t.id(), exec);
-                    running.put(t.id(), exec);
+                    running.put(t.id(), start(spec, t));
                 }
             }
             for (var it = running.entrySet().iterator(); it.hasNext(); ) {
@@ -92,17 +127,37 @@ public final class SweepRunner {
                     it.remove();
                 }
             }
+            if (early != null && System.currentTimeMillis() - lastEarlyCheck > 500) {
+                lastEarlyCheck = System.currentTimeMillis();
+                early.apply(store.trials(id), running);
+            }
             List<TrialRecord> now = store.trials(id);
             listener.update(now);
             if (running.isEmpty() && now.stream().noneMatch(t -> t.status() == TrialStatus.PENDING)) {
                 store.setSweepStatus(id, "completed");
-                return;
+                return true;
             }
             Thread.sleep(200);
         }
     }
 
-    private void writeTrialFile(SweepSpec spec, TrialRecord t, Path dir) {
+    private String start(SweepSpec spec, TrialRecord t) {
+        Path dir = trialDir(spec.name(), t);
+        String token = reportAddress == null ? null : HexFormat.of().formatHex(randomBytes());
+        store.markRunning(t.id(), null, token);
+        writeTrialFile(spec, t, dir, t.attempts() + 1, token);
+        String exec = executor.submit(t.id(), dir);
+        store.setExecutorId(t.id(), exec);
+        return exec;
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[24];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    private void writeTrialFile(SweepSpec spec, TrialRecord t, Path dir, int attempt, String token) {
         List<String> args = new ArrayList<>();
         args.add("train");
         Map<String, String> options = new LinkedHashMap<>(spec.trainOptions());
@@ -113,6 +168,13 @@ public final class SweepRunner {
                 args.add(v);
             }
         });
+        if (spec.earlyStop() != null) {
+            List<Integer> rungs = spec.earlyStop().rungs(Integer.parseInt(options.get("steps")));
+            if (!rungs.isEmpty()) {
+                args.add("--eval-steps");
+                args.add(rungs.stream().map(String::valueOf).collect(Collectors.joining(",")));
+            }
+        }
         args.add("--optimizer");
         args.add(t.optimizer());
         args.add("--seed");
@@ -121,23 +183,42 @@ public final class SweepRunner {
         args.add(Integer.toString(threadsPerTrial));
         ObjectNode trial = JSON.createObjectNode();
         trial.put("id", t.id());
+        trial.put("attempt", attempt);
         ArrayNode list = trial.putArray("args");
         args.forEach(list::add);
+        if (token != null) {
+            ObjectNode report = trial.putObject("report");
+            report.put("server", reportAddress);
+            report.put("token", token);
+        }
         try {
             Files.createDirectories(dir);
-            JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("trial.json").toFile(), trial);
+            Path file = dir.resolve("trial.json");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), trial);
+            restrictToOwner(file);
         } catch (IOException e) {
             throw new StoreException("cannot write " + dir.resolve("trial.json") + ": " + e.getMessage(), e);
         }
     }
 
+    private static void restrictToOwner(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // the file system has no POSIX permissions; the runs directory's own protection applies
+        }
+    }
+
     private void record(String sweepId, String trialId, int exit) {
-        TrialRecord t = store.trials(sweepId).stream().filter(x -> x.id().equals(trialId)).findFirst().orElseThrow();
+        TrialRecord t = store.trial(trialId).orElseThrow();
+        if (t.status() != TrialStatus.RUNNING) {
+            return;   // its worker reported the result, or it was stopped
+        }
         Path dir = trialDir(sweepId, t);
         Path result = dir.resolve("result.json");
         if (exit != 0 || !Files.isRegularFile(result)) {
             store.finish(trialId, TrialStatus.FAILED, null, null, null, null,
-                    "exit code " + exit + ": " + logTail(dir.resolve("log.txt")), List.of());
+                    "exit code " + exit + ": " + logTail(dir.resolve("log.txt")), null);
             return;
         }
         try {
@@ -148,7 +229,7 @@ public final class SweepRunner {
             store.finish(trialId, status, val, div, r.path("optimizer_state_bytes").asLong(), r.toString(), null,
                     metrics(dir.resolve("metrics.jsonl")));
         } catch (IOException e) {
-            store.finish(trialId, TrialStatus.FAILED, null, null, null, null, "unreadable result: " + e.getMessage(), List.of());
+            store.finish(trialId, TrialStatus.FAILED, null, null, null, null, "unreadable result: " + e.getMessage(), null);
         }
     }
 
@@ -178,6 +259,63 @@ public final class SweepRunner {
             return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
         } catch (IOException e) {
             return "(no log)";
+        }
+    }
+
+    /** Applies the spec's early-stopping rule to running trials as their rung evaluations arrive. */
+    private final class EarlyStopper {
+
+        private final SweepSpec spec;
+        private final java.util.Set<String> decided = new java.util.HashSet<>();   // "trial@step"
+
+        EarlyStopper(SweepSpec spec) {
+            this.spec = spec;
+        }
+
+        void apply(List<TrialRecord> trials, Map<String, String> running) {
+            EarlyStopRule rule = spec.earlyStop();
+            Map<String, Map<Integer, Double>> evals = new LinkedHashMap<>();
+            for (TrialRecord t : trials) {
+                Map<Integer, Double> byStep = new LinkedHashMap<>();
+                store.metrics(t.id(), "eval").forEach(m -> byStep.put(m.step(), m.loss()));
+                evals.put(t.id(), byStep);
+            }
+            for (TrialRecord t : trials) {
+                if (!running.containsKey(t.id())) {
+                    continue;
+                }
+                for (int rung : rule.rungs(steps(t))) {
+                    Double loss = evals.get(t.id()).get(rung);
+                    if (loss == null || !decided.add(t.id() + "@" + rung)) {
+                        if (loss == null) {
+                            break;
+                        }
+                        continue;
+                    }
+                    List<Double> cohort = new ArrayList<>();
+                    for (TrialRecord o : trials) {
+                        Double at = evals.get(o.id()).get(rung);
+                        if (at != null && rule.cohort(o.optimizer()).equals(rule.cohort(t.optimizer()))) {
+                            cohort.add(at);
+                        }
+                    }
+                    if (rule.stops(loss, cohort)) {
+                        executor.cancel(running.remove(t.id()));
+                        store.setStatus(t.id(), TrialStatus.STOPPED, String.format(Locale.ROOT,
+                                "early-stopped at step %d: val_loss %.4f is outside the best 1/%s of %d trials at this rung",
+                                rung, loss, fmt(rule.eta()), cohort.size()));
+                        break;
+                    }
+                }
+            }
+        }
+
+        private int steps(TrialRecord t) {
+            return Integer.parseInt(t.params().getOrDefault("steps", spec.trainOptions().get("steps")));
+        }
+
+        private static String fmt(double v) {
+            return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
         }
     }
 }

@@ -45,7 +45,7 @@ public final class SweepSpecParser {
 
     private static final Set<String> TOP = Set.of("name", "description", "method", "metric", "model", "data", "steps",
             "tokens", "batch", "micro_batch", "seeds", "parallel", "run_cap", "random_seed", "divergence_threshold",
-            "train", "parameters", "executor", "early_stop");
+            "train", "parameters", "executor", "early_terminate");
     private static final Set<String> MODEL_KEYS = Set.of("preset", "vocab", "d_model", "layers", "heads", "seq_len");
     private static final Set<String> PARAM_KEYS = Set.of("value", "values", "min", "max", "distribution", "q");
     /** Optimizer hyperparameters: swept under parameters, checked by the optimizer. */
@@ -88,8 +88,16 @@ public final class SweepSpecParser {
         if (!executor.equals("local")) {
             throw new SweepSpecException(source + ": executor '" + executor + "' is not available here; use local");
         }
-        if (root.has("early_stop")) {
-            throw new SweepSpecException(source + ": early_stop is not supported yet; the paper's protocol runs every point to the end");
+        EarlyStopRule earlyStop = null;
+        if (root.has("early_terminate")) {
+            if (!root.get("early_terminate").isObject()) {
+                throw new SweepSpecException(source + ": early_terminate must be a mapping such as {type: hyperband, min_iter: 50, eta: 3}");
+            }
+            earlyStop = EarlyStopRule.parse(new ObjectMapper().convertValue(root.get("early_terminate"),
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }), source);
+            if (!root.has("steps") || !root.get("steps").canConvertToInt()) {
+                throw new SweepSpecException(source + ": early_terminate needs a fixed 'steps' (its rungs are training steps)");
+            }
         }
         Map<String, String> train = new LinkedHashMap<>();
         JsonNode model = root.path("model");
@@ -153,7 +161,7 @@ public final class SweepSpecParser {
             throw new SweepSpecException(source + ": parameters.optimizer names no optimizer; choose from " + GroupRules.names());
         }
         SweepSpec spec = new SweepSpec(name, text, method, metricName, optimizers, shared, train, seeds, parallel,
-                Math.max(runCap, 0), root.path("random_seed").asLong(0));
+                Math.max(runCap, 0), root.path("random_seed").asLong(0), earlyStop);
         validateAgainstModel(spec, source);
         return spec;
     }

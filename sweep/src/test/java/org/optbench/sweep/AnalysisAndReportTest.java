@@ -29,7 +29,7 @@ class AnalysisAndReportTest {
 
     private static TrialRecord trial(int i, String opt, double lr, long seed, TrialStatus status, Double loss) {
         return new TrialRecord("t" + i, "s", i, opt + lr + seed, opt, Map.of("lr", Double.toString(lr)), seed, status, null,
-                1, null, null, null, loss, status == TrialStatus.DIVERGED ? 5 : null, 800L, null);
+                1, null, null, null, loss, status == TrialStatus.DIVERGED ? 5 : null, 800L, null, null, null);
     }
 
     /** adamw: flat near its best; sgd: a sharp minimum and a diverged point. */

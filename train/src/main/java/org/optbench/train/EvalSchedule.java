@@ -4,7 +4,7 @@ import java.util.TreeSet;
 
 /**
  * The steps at which a run evaluates: about ten log-spaced steps, round(N^(i/10)) for i = 1..10,
- * and always the final step N.
+ * and always the final step N, plus any extra steps asked for (the rungs of early stopping).
  */
 public final class EvalSchedule {
 
@@ -15,6 +15,12 @@ public final class EvalSchedule {
             steps.add((int) Math.max(1, Math.round(Math.pow(total, (double) i / points))));
         }
         steps.add(total);
+    }
+
+    /** The log-spaced schedule plus {@code extra} steps (those beyond the run are ignored). */
+    public EvalSchedule(int total, int points, java.util.Collection<Integer> extra) {
+        this(total, points);
+        extra.stream().filter(s -> s >= 1 && s <= total).forEach(steps::add);
     }
 
     public boolean isEvalStep(int step) {

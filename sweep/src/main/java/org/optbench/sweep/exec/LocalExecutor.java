@@ -65,7 +65,8 @@ public final class LocalExecutor implements TrialExecutor {
     }
 
     /** Stops a worker left running in {@code trialDir} by an earlier runner, if its pid still runs a worker there. */
-    public static void stopOrphan(Path trialDir) {
+    @Override
+    public void stopOrphan(String executorId, Path trialDir) {
         Path pidFile = trialDir.resolve("pid");
         if (!Files.isRegularFile(pidFile)) {
             return;

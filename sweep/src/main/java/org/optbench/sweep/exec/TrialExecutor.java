@@ -17,6 +17,14 @@ public interface TrialExecutor extends AutoCloseable {
 
     void cancel(String executorId);
 
+    /**
+     * Stops an attempt that an earlier runner (a process that has since died) started as
+     * {@code executorId} in {@code trialDir}, so that the trial can run again without two
+     * workers writing one directory. {@code executorId} may be null when the runner died before
+     * the executor placed it.
+     */
+    void stopOrphan(String executorId, Path trialDir);
+
     @Override
     void close();
 }

@@ -30,13 +30,24 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
+    /** Writes the report of a stored sweep into {@code dir}; returns the HTML file. */
     public static Path write(TrialStore store, String sweepId, int vocab, long parameters, Path dir) throws IOException {
+        return write(sweepId, store.sweepSpec(sweepId), store.trials(sweepId), trial -> store.metrics(trial, "eval"), vocab,
+                parameters, dir);
+    }
+
+    /**
+     * Writes the report of a sweep given as data (its spec text, its trials, and a lookup of a
+     * trial's evaluations), e.g. results fetched from a server; returns the HTML file.
+     */
+    public static Path write(String sweepId, String spec, List<TrialRecord> trials,
+                             java.util.function.Function<String, List<MetricRow>> evals, int vocab, long parameters,
+                             Path dir) throws IOException {
         Files.createDirectories(dir);
-        List<TrialRecord> trials = store.trials(sweepId);
         List<OptimizerSummary> summaries = SweepAnalysis.summarize(trials, vocab, parameters);
         Map<String, List<MetricRow>> curves = new LinkedHashMap<>();
         for (OptimizerSummary s : summaries) {
-            curves.put(s.optimizer(), store.metrics(s.bestTrialId(), "eval"));
+            curves.put(s.optimizer(), evals.apply(s.bestTrialId()));
         }
         byte[] abs = Plots.write(Plots.lossVsLr(summaries, false), dir, "loss_vs_lr");
         byte[] rel = Plots.write(Plots.lossVsLr(summaries, true), dir, "loss_vs_relative_lr");
@@ -63,7 +74,7 @@ public final class ReportWriter {
             html.append("<h2>").append(plot[0]).append("</h2><img alt=\"").append(plot[0]).append("\" src=\"data:image/png;base64,")
                     .append(Base64.getEncoder().encodeToString((byte[]) plot[1])).append("\">");
         }
-        html.append("<h2>Spec</h2><pre>").append(esc(store.sweepSpec(sweepId))).append("</pre>");
+        html.append("<h2>Spec</h2><pre>").append(esc(spec)).append("</pre>");
         html.append("<h2>Software and machine</h2><p>optbench 0.1.0; Java ").append(esc(System.getProperty("java.version")))
                 .append("; ").append(esc(System.getProperty("os.name"))).append(' ').append(esc(System.getProperty("os.arch")))
                 .append("; ").append(Runtime.getRuntime().availableProcessors()).append(" processors</p>");

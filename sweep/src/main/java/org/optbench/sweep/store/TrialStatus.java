@@ -2,12 +2,16 @@ package org.optbench.sweep.store;
 
 import java.util.Locale;
 
-/** Where a trial stands. Completed and diverged are results; failed carries an error. */
+/**
+ * Where a trial stands. Completed and diverged are results; stopped means early stopping ended a
+ * hopeless trial (a result too: it counts as worst-case); failed carries an error; cancelled was
+ * stopped by a user.
+ */
 public enum TrialStatus {
-    PENDING, RUNNING, COMPLETED, DIVERGED, FAILED, CANCELLED;
+    PENDING, RUNNING, COMPLETED, DIVERGED, STOPPED, FAILED, CANCELLED;
 
     public boolean isFinished() {
-        return this == COMPLETED || this == DIVERGED || this == FAILED || this == CANCELLED;
+        return this != PENDING && this != RUNNING;
     }
 
     public String label() {

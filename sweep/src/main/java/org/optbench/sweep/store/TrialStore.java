@@ -17,14 +17,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.optbench.sweep.TrialSpec;
 
 /**
  * Sweeps, trials and their metrics in a SQL database: SQLite by default (a file, WAL journal,
  * synchronous=NORMAL) or PostgreSQL by JDBC URL, the schema kept by Flyway migrations. One
- * connection, every method synchronised: the sweep runner is the only writer, trial processes
- * report through it.
+ * connection, every method synchronised, so the sweep runner and the threads that take workers'
+ * reports can share it.
  */
 public final class TrialStore implements AutoCloseable {
 
@@ -72,8 +73,13 @@ public final class TrialStore implements AutoCloseable {
         return url;
     }
 
-    /** Creates the sweep unless it exists; returns true when it was new. */
+    /** Creates the sweep (owned by "local") unless it exists; returns true when it was new. */
     public synchronized boolean createSweep(String id, String name, String spec) {
+        return createSweep(id, name, spec, "local");
+    }
+
+    /** Creates the sweep for {@code owner} unless it exists; returns true when it was new. */
+    public synchronized boolean createSweep(String id, String name, String spec, String owner) {
         try (PreparedStatement q = connection.prepareStatement("SELECT spec FROM sweeps WHERE id = ?")) {
             q.setString(1, id);
             try (ResultSet r = q.executeQuery()) {
@@ -82,11 +88,12 @@ public final class TrialStore implements AutoCloseable {
                 }
             }
             try (PreparedStatement ins = connection.prepareStatement(
-                    "INSERT INTO sweeps (id, name, spec, created_at, status) VALUES (?, ?, ?, ?, 'running')")) {
+                    "INSERT INTO sweeps (id, name, spec, created_at, status, owner) VALUES (?, ?, ?, ?, 'running', ?)")) {
                 ins.setString(1, id);
                 ins.setString(2, name);
                 ins.setString(3, spec);
                 ins.setString(4, Instant.now().toString());
+                ins.setString(5, owner);
                 ins.executeUpdate();
             }
             return true;
@@ -106,6 +113,51 @@ public final class TrialStore implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw failure("read sweep " + id, e);
+        }
+    }
+
+    /** The sweep {@code id}, if the store has it. */
+    public synchronized Optional<SweepRow> sweep(String id) {
+        return sweeps("WHERE id = ?", id).stream().findFirst();
+    }
+
+    /** Every sweep, newest first. */
+    public synchronized List<SweepRow> sweeps() {
+        return sweeps("");
+    }
+
+    private List<SweepRow> sweeps(String where, Object... args) {
+        List<SweepRow> rows = new ArrayList<>();
+        try (PreparedStatement q = connection.prepareStatement("SELECT id, name, owner, spec, created_at, status FROM sweeps "
+                + where + " ORDER BY created_at DESC, id")) {
+            for (int i = 0; i < args.length; i++) {
+                q.setObject(i + 1, args[i]);
+            }
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    rows.add(new SweepRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                            r.getString(6)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw failure("list sweeps", e);
+        }
+    }
+
+    /** Deletes the sweep with its trials and their metrics. */
+    public synchronized void deleteSweep(String id) {
+        try {
+            connection.setAutoCommit(false);
+            update("DELETE FROM metrics WHERE trial_id IN (SELECT id FROM trials WHERE sweep_id = ?)", id);
+            update("DELETE FROM trials WHERE sweep_id = ?", id);
+            update("DELETE FROM sweeps WHERE id = ?", id);
+            connection.commit();
+        } catch (SQLException | StoreException e) {
+            rollback();
+            throw new StoreException("cannot delete sweep " + id + ": " + e.getMessage(), e);
+        } finally {
+            autoCommit();
         }
     }
 
@@ -171,23 +223,33 @@ public final class TrialStore implements AutoCloseable {
     }
 
     public synchronized List<TrialRecord> trials(String sweepId) {
+        return trials("sweep_id = ?", sweepId);
+    }
+
+    /** The trial {@code trialId}, if the store has it. */
+    public synchronized Optional<TrialRecord> trial(String trialId) {
+        return trials("id = ?", trialId).stream().findFirst();
+    }
+
+    private List<TrialRecord> trials(String where, String key) {
         List<TrialRecord> list = new ArrayList<>();
         try (PreparedStatement q = connection.prepareStatement("SELECT id, sweep_id, idx, trial_key, optimizer, params, "
                 + "seed, status, error, attempts, executor_id, started_at, finished_at, final_val_loss, diverged_at, "
-                + "state_bytes, result FROM trials WHERE sweep_id = ? ORDER BY idx")) {
-            q.setString(1, sweepId);
+                + "state_bytes, result, last_step, last_loss FROM trials WHERE " + where + " ORDER BY idx")) {
+            q.setString(1, key);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     list.add(new TrialRecord(r.getString(1), r.getString(2), r.getInt(3), r.getString(4), r.getString(5),
                             JSON.readValue(r.getString(6), new TypeReference<LinkedHashMap<String, String>>() { }),
                             r.getLong(7), TrialStatus.of(r.getString(8)), r.getString(9), r.getInt(10), r.getString(11),
                             r.getString(12), r.getString(13), (Double) nullable(r.getDouble(14), r),
-                            (Integer) nullable(r.getInt(15), r), (Long) nullable(r.getLong(16), r), r.getString(17)));
+                            (Integer) nullable(r.getInt(15), r), (Long) nullable(r.getLong(16), r), r.getString(17),
+                            (Integer) nullable(r.getInt(18), r), (Double) nullable(r.getDouble(19), r)));
                 }
             }
             return list;
         } catch (SQLException | JsonProcessingException e) {
-            throw new StoreException("cannot read the trials of " + sweepId + ": " + e.getMessage(), e);
+            throw new StoreException("cannot read trials (" + where.replace("?", key) + "): " + e.getMessage(), e);
         }
     }
 
@@ -196,32 +258,113 @@ public final class TrialStore implements AutoCloseable {
     }
 
     public synchronized void markRunning(String trialId, String executorId) {
-        update("UPDATE trials SET status = 'running', executor_id = ?, started_at = ?, attempts = attempts + 1, "
-                + "error = NULL WHERE id = ?", executorId, Instant.now().toString(), trialId);
+        markRunning(trialId, executorId, null);
     }
 
-    /** Records a finished trial with its result and metrics in one transaction. */
+    /** Starts a new attempt of the trial, placed as {@code executorId}, reporting with {@code workerToken}. */
+    public synchronized void markRunning(String trialId, String executorId, String workerToken) {
+        update("UPDATE trials SET status = 'running', executor_id = ?, started_at = ?, attempts = attempts + 1, "
+                + "error = NULL, worker_token = ? WHERE id = ?", executorId, Instant.now().toString(), workerToken, trialId);
+    }
+
+    /** The executor id of a running attempt, once the executor has placed it. */
+    public synchronized void setExecutorId(String trialId, String executorId) {
+        update("UPDATE trials SET executor_id = ? WHERE id = ?", executorId, trialId);
+    }
+
+    /** The token the trial's current attempt reports with (null when none). */
+    public synchronized String workerToken(String trialId) {
+        try (PreparedStatement q = connection.prepareStatement("SELECT worker_token FROM trials WHERE id = ?")) {
+            q.setString(1, trialId);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw failure("read the worker token of " + trialId, e);
+        }
+    }
+
+    /**
+     * Records reported metrics, ignoring rows the store already has (a retried report, or steps
+     * replayed after a resume), and moves the trial's latest step forward. Returns the rows that
+     * were new.
+     */
+    public synchronized int recordProgress(String trialId, List<MetricRow> rows) {
+        try {
+            connection.setAutoCommit(false);
+            int added = 0;
+            try (PreparedStatement ins = connection.prepareStatement("INSERT INTO metrics (trial_id, step, kind, tokens, "
+                    + "loss, lr, grad_norm) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trial_id, step, kind) DO NOTHING")) {
+                for (MetricRow m : rows) {
+                    bindMetric(ins, trialId, m);
+                    added += ins.executeUpdate();
+                }
+            }
+            MetricRow last = null;
+            for (MetricRow m : rows) {
+                if (m.kind().equals("train") && (last == null || m.step() > last.step())) {
+                    last = m;
+                }
+            }
+            if (last != null) {
+                try (PreparedStatement up = connection.prepareStatement("UPDATE trials SET last_step = ?, last_loss = ? "
+                        + "WHERE id = ? AND (last_step IS NULL OR last_step < ?)")) {
+                    up.setInt(1, last.step());
+                    setDouble(up, 2, last.loss());
+                    up.setString(3, trialId);
+                    up.setInt(4, last.step());
+                    up.executeUpdate();
+                }
+            }
+            connection.commit();
+            return added;
+        } catch (SQLException e) {
+            rollback();
+            throw failure("record progress of " + trialId, e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /** Sets a trial's status (and error) without touching its result, e.g. when it is cancelled. */
+    public synchronized void setStatus(String trialId, TrialStatus status, String error) {
+        update("UPDATE trials SET status = ?, error = ?, finished_at = ? WHERE id = ?", status.label(), error,
+                status.isFinished() ? Instant.now().toString() : null, trialId);
+    }
+
+    /** Cancels the sweep's pending trials; returns how many. */
+    public synchronized int cancelPending(String sweepId) {
+        return update("UPDATE trials SET status = 'cancelled', finished_at = ? WHERE sweep_id = ? AND status = 'pending'",
+                Instant.now().toString(), sweepId);
+    }
+
+    /** Cancelled trials run again when their sweep is resumed. */
+    public synchronized int requeueCancelled(String sweepId) {
+        return update("UPDATE trials SET status = 'pending' WHERE sweep_id = ? AND status = 'cancelled'", sweepId);
+    }
+
+    /**
+     * Records a finished trial with its result in one transaction. {@code metrics}, when not null,
+     * replace the trial's stored metrics (a run read back from its files); null keeps the metrics
+     * its worker reported.
+     */
     public synchronized void finish(String trialId, TrialStatus status, Double finalValLoss, Integer divergedAt,
                                     Long stateBytes, String result, String error, List<MetricRow> metrics) {
         try {
             connection.setAutoCommit(false);
-            try (PreparedStatement del = connection.prepareStatement("DELETE FROM metrics WHERE trial_id = ?")) {
-                del.setString(1, trialId);
-                del.executeUpdate();
-            }
-            try (PreparedStatement ins = connection.prepareStatement("INSERT INTO metrics (trial_id, step, kind, tokens, "
-                    + "loss, lr, grad_norm) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                for (MetricRow m : metrics) {
-                    ins.setString(1, trialId);
-                    ins.setInt(2, m.step());
-                    ins.setString(3, m.kind());
-                    setLong(ins, 4, m.tokens());
-                    setDouble(ins, 5, m.loss());
-                    setDouble(ins, 6, m.lr());
-                    setDouble(ins, 7, m.gradNorm());
-                    ins.addBatch();
+            if (metrics != null) {
+                try (PreparedStatement del = connection.prepareStatement("DELETE FROM metrics WHERE trial_id = ?")) {
+                    del.setString(1, trialId);
+                    del.executeUpdate();
                 }
-                ins.executeBatch();
+                try (PreparedStatement ins = connection.prepareStatement("INSERT INTO metrics (trial_id, step, kind, "
+                        + "tokens, loss, lr, grad_norm) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    for (MetricRow m : metrics) {
+                        bindMetric(ins, trialId, m);
+                        ins.addBatch();
+                    }
+                    ins.executeBatch();
+                }
             }
             try (PreparedStatement up = connection.prepareStatement("UPDATE trials SET status = ?, final_val_loss = ?, "
                     + "diverged_at = ?, state_bytes = ?, result = ?, error = ?, finished_at = ? WHERE id = ?")) {
@@ -282,6 +425,16 @@ public final class TrialStore implements AutoCloseable {
         } catch (SQLException e) {
             throw failure(sql, e);
         }
+    }
+
+    private static void bindMetric(PreparedStatement ins, String trialId, MetricRow m) throws SQLException {
+        ins.setString(1, trialId);
+        ins.setInt(2, m.step());
+        ins.setString(3, m.kind());
+        setLong(ins, 4, m.tokens());
+        setDouble(ins, 5, m.loss());
+        setDouble(ins, 6, m.lr());
+        setDouble(ins, 7, m.gradNorm());
     }
 
     private static void setDouble(PreparedStatement s, int i, Double v) throws SQLException {

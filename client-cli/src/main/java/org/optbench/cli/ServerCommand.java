@@ -1,0 +1,94 @@
+package org.optbench.cli;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.optbench.server.OptbenchServer;
+import org.optbench.server.ServerLimits;
+import org.optbench.server.auth.TokenFile;
+import org.optbench.sweep.store.TrialStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code optbench server}: serves the sweep API on a port over the trial store until stopped
+ * (SIGINT/SIGTERM shut it down gracefully within {@code --shutdown-grace} seconds). Users
+ * authenticate with the tokens of {@code --tokens}; the sweeps a previous server left running are
+ * resumed on start.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the optbench gRPC server.")
+final class ServerCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "7443", description = "TCP port (default ${DEFAULT-VALUE}; 0 picks a free one)")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--executor", defaultValue = "local", description = "where trials run: local (child processes)")
+    String executor;
+
+    @Option(names = "--tokens", required = true, description = "token file: one 'user token [role] [expires=INSTANT]' per line "
+            + "(role user or admin; # comments); edits apply without a restart")
+    Path tokens;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain (TLS)")
+    File tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key (TLS)")
+    File tlsKey;
+
+    @Option(names = "--max-message-bytes", defaultValue = "4194304", description = "largest request accepted (default ${DEFAULT-VALUE})")
+    int maxMessageBytes;
+
+    @Option(names = "--max-trials", defaultValue = "10000", description = "most trials per sweep (default ${DEFAULT-VALUE})")
+    int maxTrials;
+
+    @Option(names = "--max-streams-per-user", defaultValue = "2000", description = "watch streams one user may hold (default ${DEFAULT-VALUE})")
+    int maxStreams;
+
+    @Option(names = "--shutdown-grace", defaultValue = "10", description = "seconds calls in flight get at shutdown (default ${DEFAULT-VALUE})")
+    int grace;
+
+    @Mixin
+    StudyStore where;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!executor.equals("local")) {
+            throw new IllegalArgumentException("--executor '" + executor + "' is not available; use local");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
+        }
+        TokenFile users = TokenFile.load(tokens);
+        TrialStore store = where.open();
+        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options(bind, port, store, where.runs(),
+                WorkerLaunch::executorFor, where.threadsPerTrial, users, tlsCert, tlsKey, false,
+                new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000), true));
+        spec.commandLine().getOut().printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
+                tlsCert != null ? "TLS" : "plaintext", store.url());
+        spec.commandLine().getOut().flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.shutdown(grace * 1000L);
+                store.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                stopped.countDown();
+            }
+        }));
+        server.awaitTermination();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,31 @@
+package org.optbench.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.optbench.sweep.SweepSpec;
+import org.optbench.sweep.exec.LocalExecutor;
+import org.optbench.sweep.exec.TrialExecutor;
+
+/** How this installation starts a trial: this JVM's java, modules and classpath running {@code optbench worker}. */
+final class WorkerLaunch {
+
+    private WorkerLaunch() {
+    }
+
+    static List<String> workerCommand() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("--add-modules");
+        cmd.add("jdk.incubator.vector");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.add("worker");
+        return cmd;
+    }
+
+    /** The executor a sweep's spec asks for. */
+    static TrialExecutor executorFor(SweepSpec spec) {
+        return new LocalExecutor(workerCommand());
+    }
+}

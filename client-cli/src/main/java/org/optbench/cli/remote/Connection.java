@@ -1,0 +1,125 @@
+package org.optbench.cli.remote;
+
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.optbench.proto.v1.SweepServiceGrpc;
+import org.optbench.server.OptbenchServer;
+import org.optbench.server.ServerLimits;
+import org.optbench.sweep.SweepSpec;
+import org.optbench.sweep.exec.TrialExecutor;
+import org.optbench.sweep.store.TrialStore;
+
+/**
+ * A client's channel to the sweep service: to a remote server (TLS optional, the bearer token on
+ * every call), or to an in-process server started on the local store, which this connection
+ * then owns and stops on close. Both give the same stubs, so every command has one code path.
+ */
+public final class Connection implements AutoCloseable {
+
+    private final ManagedChannel channel;
+    private final OptbenchServer embedded;
+    private final TrialStore store;
+    private final CallCredentials credentials;
+    private final int deadlineSeconds;
+    private final String target;
+
+    private Connection(ManagedChannel channel, OptbenchServer embedded, TrialStore store, CallCredentials credentials,
+                       int deadlineSeconds, String target) {
+        this.channel = channel;
+        this.embedded = embedded;
+        this.store = store;
+        this.credentials = credentials;
+        this.deadlineSeconds = deadlineSeconds;
+        this.target = target;
+    }
+
+    /** Connects to {@code options.server()}. */
+    public static Connection remote(ClientOptions options) throws java.io.IOException {
+        NettyChannelBuilder b = NettyChannelBuilder.forTarget(options.server()).maxInboundMessageSize(64 << 20);
+        if (options.tls()) {
+            Path ca = options.tlsCa();
+            if (ca != null) {
+                b.sslContext(GrpcSslContexts.forClient().trustManager(ca.toFile()).build());
+            }
+            b.useTransportSecurity();
+        } else {
+            b.usePlaintext();
+        }
+        String token = options.token();
+        return new Connection(b.build(), null, null, token == null ? null : new Bearer(token), options.deadlineSeconds(),
+                options.server());
+    }
+
+    /**
+     * Starts an in-process server on {@code store} (owned by the connection from now on) whose
+     * workers report over loopback; no token is needed.
+     */
+    public static Connection embedded(TrialStore store, Path runsDir, Function<SweepSpec, TrialExecutor> executors,
+                                      Integer threadsPerTrial, int deadlineSeconds) throws java.io.IOException {
+        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, runsDir, executors,
+                threadsPerTrial, null, null, null, true, ServerLimits.defaults(), false));
+        return new Connection(server.inProcessChannel(), server, store, null, deadlineSeconds, "embedded (" + store.url() + ")");
+    }
+
+    /** Where the calls go, for messages. */
+    public String target() {
+        return target;
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    /** A blocking stub whose calls carry the token and the deadline. */
+    public SweepServiceGrpc.SweepServiceBlockingStub sweeps() {
+        return stub(SweepServiceGrpc.newBlockingStub(channel)).withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
+    }
+
+    /** A blocking stub without a deadline, for watch streams that last as long as a sweep. */
+    public SweepServiceGrpc.SweepServiceBlockingStub streams() {
+        return stub(SweepServiceGrpc.newBlockingStub(channel));
+    }
+
+    private <S extends io.grpc.stub.AbstractStub<S>> S stub(S s) {
+        return credentials == null ? s : s.withCallCredentials(credentials);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow();
+        if (embedded != null) {
+            embedded.shutdown(5_000);
+            store.close();
+        }
+    }
+
+    /** The bearer token on every call. */
+    private static final class Bearer extends CallCredentials {
+        private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+                Metadata.ASCII_STRING_MARSHALLER);
+        private final String token;
+
+        Bearer(String token) {
+            this.token = token;
+        }
+
+        @Override
+        public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+            Metadata m = new Metadata();
+            m.put(AUTHORIZATION, "Bearer " + token);
+            try {
+                applier.apply(m);
+            } catch (RuntimeException e) {
+                applier.fail(Status.UNAUTHENTICATED.withCause(e));
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package org.optbench.cli.remote;
+
+import java.io.PrintWriter;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.optbench.proto.v1.Sweep;
+import org.optbench.proto.v1.SweepEvent;
+import org.optbench.proto.v1.Trial;
+import org.optbench.proto.v1.TrialState;
+import org.optbench.proto.v1.WatchSweepRequest;
+
+/**
+ * Follows a sweep's event stream and shows its progress: trials done, running and left, each
+ * running trial's latest step and training loss, the best final loss so far and an ETA. On a
+ * terminal the line is redrawn in place (at most five times a second); otherwise a line is
+ * printed whenever a trial changes state. Returns the sweep as its Done event gives it.
+ */
+public final class SweepWatch {
+
+    private final PrintWriter out;
+    private final boolean terminal;
+    private final Map<String, Trial> trials = new LinkedHashMap<>();
+    private final long start = System.nanoTime();
+    private int finishedAtStart = -1;
+    private long lastDraw;
+    private String lastLine = "";
+
+    public SweepWatch(PrintWriter out, boolean terminal) {
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    public Sweep follow(Connection connection, String sweepId) {
+        Iterator<SweepEvent> events = connection.streams().watchSweep(WatchSweepRequest.newBuilder().setSweepId(sweepId)
+                .setSteps(true).build());
+        Sweep done = null;
+        while (events.hasNext()) {
+            SweepEvent e = events.next();
+            switch (e.getEventCase()) {
+                case RESYNC -> {
+                    trials.clear();
+                    e.getResync().getTrialsList().forEach(t -> trials.put(t.getId(), t));
+                    if (finishedAtStart < 0) {
+                        finishedAtStart = finished();
+                    }
+                    draw(true);
+                }
+                case TRIAL -> {
+                    Trial before = trials.put(e.getTrial().getId(), e.getTrial());
+                    draw(before == null || before.getState() != e.getTrial().getState());
+                }
+                case STEP -> {
+                    Trial t = trials.get(e.getStep().getTrialId());
+                    if (t != null) {
+                        trials.put(t.getId(), t.toBuilder().setLastStep(e.getStep().getMetric().getStep())
+                                .setLastTrainLoss(e.getStep().getMetric().getLoss()).build());
+                    }
+                    draw(false);
+                }
+                case EVAL -> draw(false);
+                case DONE -> done = e.getDone();
+                default -> { }
+            }
+        }
+        if (terminal) {
+            out.println();
+        }
+        out.flush();
+        return done;
+    }
+
+    private int finished() {
+        return (int) trials.values().stream().filter(SweepWatch::isFinished).count();
+    }
+
+    static boolean isFinished(Trial t) {
+        return t.getState() != TrialState.TRIAL_STATE_PENDING && t.getState() != TrialState.TRIAL_STATE_RUNNING;
+    }
+
+    private void draw(boolean changed) {
+        long now = System.currentTimeMillis();
+        if (terminal ? now - lastDraw < 200 && !changed : !changed) {
+            return;
+        }
+        lastDraw = now;
+        String line = line();
+        if (terminal) {
+            out.print("\r" + line + " ".repeat(Math.max(0, lastLine.length() - line.length())));
+        } else if (!line.equals(lastLine)) {
+            out.println(line);
+        }
+        lastLine = line;
+        out.flush();
+    }
+
+    private String line() {
+        int done = finished();
+        Map<TrialState, Long> counts = trials.values().stream().collect(Collectors.groupingBy(Trial::getState,
+                Collectors.counting()));
+        long running = counts.getOrDefault(TrialState.TRIAL_STATE_RUNNING, 0L);
+        int left = trials.size() - done;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int doneHere = done - Math.max(0, finishedAtStart);
+        String eta = doneHere <= 0 ? "--:--" : String.format(Locale.ROOT, "%02d:%02d",
+                (long) (seconds / doneHere * left) / 60, (long) (seconds / doneHere * left) % 60);
+        String live = trials.values().stream().filter(t -> t.getState() == TrialState.TRIAL_STATE_RUNNING && t.getLastStep() > 0)
+                .map(t -> String.format(Locale.ROOT, "%s lr=%s @%d %.3f", t.getOptimizer(), t.getParamsOrDefault("lr", "?"),
+                        t.getLastStep(), t.getLastTrainLoss()))
+                .collect(Collectors.joining(" | "));
+        String best = trials.values().stream().filter(t -> t.getState() == TrialState.TRIAL_STATE_COMPLETED && t.hasFinalValLoss())
+                .min((a, b) -> Double.compare(a.getFinalValLoss(), b.getFinalValLoss()))
+                .map(t -> String.format(Locale.ROOT, "  best %s lr=%s %.4f", t.getOptimizer(), t.getParamsOrDefault("lr", "?"),
+                        t.getFinalValLoss())).orElse("");
+        return String.format(Locale.ROOT, "trials %d/%d done (%d diverged, %d stopped, %d failed), %d running, %d pending  ETA %s%s%s",
+                done, trials.size(), counts.getOrDefault(TrialState.TRIAL_STATE_DIVERGED, 0L),
+                counts.getOrDefault(TrialState.TRIAL_STATE_STOPPED, 0L),
+                counts.getOrDefault(TrialState.TRIAL_STATE_FAILED, 0L) + counts.getOrDefault(TrialState.TRIAL_STATE_CANCELLED, 0L),
+                running, left - running, eta, best, live.isEmpty() ? "" : "  [" + live + "]");
+    }
+}

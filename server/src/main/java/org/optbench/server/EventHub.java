@@ -1,0 +1,76 @@
+package org.optbench.server;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.optbench.proto.v1.SweepEvent;
+
+/**
+ * Fans sweep events out to their watchers and enforces the per-user limit on open streams.
+ * Publishing never blocks: each {@link Watcher} has its own bounded queue.
+ */
+final class EventHub implements AutoCloseable {
+
+    private final Map<String, Set<Watcher>> bySweep = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> streamsPerUser = new ConcurrentHashMap<>();
+    private final ExecutorService sender = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "optbench-watch-sender");
+        t.setDaemon(true);
+        return t;
+    });
+    private final int maxStreamsPerUser;
+    private final int queueCapacity;
+
+    EventHub(int maxStreamsPerUser, int queueCapacity) {
+        this.maxStreamsPerUser = maxStreamsPerUser;
+        this.queueCapacity = queueCapacity;
+    }
+
+    /**
+     * Opens a stream of {@code sweepId}'s events for {@code user}; the first event is a
+     * {@code snapshot}; training steps only when {@code steps}. Fails with RESOURCE_EXHAUSTED beyond the user's stream limit.
+     */
+    void subscribe(String sweepId, String user, ServerCallStreamObserver<SweepEvent> observer, Supplier<SweepEvent> snapshot,
+                   boolean steps) {
+        AtomicInteger open = streamsPerUser.computeIfAbsent(user, u -> new AtomicInteger());
+        if (open.incrementAndGet() > maxStreamsPerUser) {
+            open.decrementAndGet();
+            throw Status.RESOURCE_EXHAUSTED.withDescription(user + " already holds " + maxStreamsPerUser
+                    + " watch streams, the limit; close some first").asRuntimeException();
+        }
+        Set<Watcher> set = bySweep.computeIfAbsent(sweepId, s -> ConcurrentHashMap.newKeySet());
+        Watcher[] self = new Watcher[1];
+        self[0] = new Watcher(observer, snapshot, steps, sender, queueCapacity, () -> {
+            if (set.remove(self[0])) {
+                open.decrementAndGet();
+            }
+        });
+        set.add(self[0]);
+        self[0].schedule();
+    }
+
+    void publish(String sweepId, SweepEvent event) {
+        Set<Watcher> set = bySweep.get(sweepId);
+        if (set != null) {
+            set.forEach(w -> w.offer(event));
+        }
+    }
+
+    /** Open streams of {@code user} (tests and the benchmark check that closed streams are released). */
+    int openStreams(String user) {
+        AtomicInteger n = streamsPerUser.get(user);
+        return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public void close() {
+        bySweep.values().forEach(set -> set.forEach(w -> w.abort(Status.UNAVAILABLE.withDescription("the server is shutting down"))));
+        sender.shutdown();
+    }
+}

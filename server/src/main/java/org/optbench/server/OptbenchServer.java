@@ -1,0 +1,151 @@
+package org.optbench.server;
+
+import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.grpc.health.v1.HealthCheckResponse;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.optbench.proto.v1.SweepServiceGrpc;
+import org.optbench.server.auth.AuthInterceptor;
+import org.optbench.server.auth.TokenFile;
+import org.optbench.sweep.SweepSpec;
+import org.optbench.sweep.exec.TrialExecutor;
+import org.optbench.sweep.store.TrialStore;
+
+/**
+ * The optbench server: the sweep and worker services over one trial store, with bearer-token
+ * auth, the gRPC health service and server reflection, size and stream limits, and graceful
+ * shutdown. It listens on TCP (TLS when given a certificate) and, for the CLI's embedded mode, on
+ * an in-process transport where the local user needs no token. On start it can resume the sweeps
+ * a previous server left running (a standalone server does; the CLI's embedded server resumes
+ * only the sweep it is asked to run).
+ */
+public final class OptbenchServer implements AutoCloseable {
+
+    /**
+     * How to run the server.
+     *
+     * @param bindHost        the address to listen on (127.0.0.1 for loopback only)
+     * @param port            the TCP port, 0 for any free one
+     * @param store           the trial store (owned by the caller)
+     * @param runsDir         where trial directories go
+     * @param executors       the executor for a sweep's trials
+     * @param threadsPerTrial kernel threads per trial, or null for processors / parallel
+     * @param tokens          user tokens, or null (embedded: only in-process callers)
+     * @param tlsCert         PEM certificate chain, or null for plaintext
+     * @param tlsKey          PEM private key, or null
+     * @param embedded        whether in-process calls run as the local admin without a token
+     * @param limits          request and stream limits
+     * @param resumeOnStart   whether to resume the sweeps a previous server left running
+     */
+    public record Options(String bindHost, int port, TrialStore store, Path runsDir,
+                          Function<SweepSpec, TrialExecutor> executors, Integer threadsPerTrial, TokenFile tokens,
+                          File tlsCert, File tlsKey, boolean embedded, ServerLimits limits, boolean resumeOnStart) {
+    }
+
+    private final Options options;
+    private final EventHub hub;
+    private final SweepManager sweeps;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final String inProcessName = "optbench-" + UUID.randomUUID();
+    private Server network;
+    private Server inProcess;
+
+    private OptbenchServer(Options options) {
+        this.options = options;
+        this.hub = new EventHub(options.limits().maxStreamsPerUser(), options.limits().watchQueue());
+        this.sweeps = new SweepManager(options.store(), options.executors(), options.runsDir(), options.threadsPerTrial(), hub,
+                options.limits());
+    }
+
+    /** Starts listening and resumes interrupted sweeps. */
+    public static OptbenchServer start(Options options) throws IOException {
+        OptbenchServer s = new OptbenchServer(options);
+        s.listen();
+        return s;
+    }
+
+    private void listen() throws IOException {
+        AuthInterceptor auth = new AuthInterceptor(options.tokens(), options.store()::workerToken, options.embedded());
+        BindableService[] services = {new SweepService(options.store(), sweeps, hub),
+            new WorkerService(options.store(), hub, options.limits())};
+        NettyServerBuilder net = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindHost(), options.port()))
+                .maxInboundMessageSize(options.limits().maxMessageBytes())
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance());
+        if (options.tlsCert() != null) {
+            net.useTransportSecurity(options.tlsCert(), options.tlsKey());
+        }
+        InProcessServerBuilder local = InProcessServerBuilder.forName(inProcessName)
+                .maxInboundMessageSize(options.limits().maxMessageBytes())
+                .addService(health.getHealthService());
+        for (BindableService service : services) {
+            net.addService(ServerInterceptors.intercept(service, auth));
+            local.addService(ServerInterceptors.intercept(service, auth));
+        }
+        network = net.build().start();
+        inProcess = local.build().start();
+        sweeps.reportTo(reportHost() + ":" + port());
+        health.setStatus(SweepServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
+        health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
+        if (options.resumeOnStart()) {
+            sweeps.resumeInterrupted();
+        }
+    }
+
+    private String reportHost() {
+        String host = options.bindHost();
+        return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    }
+
+    /** The TCP port the server listens on. */
+    public int port() {
+        return network.getPort();
+    }
+
+    /** A channel to this server over the in-process transport (the embedded client's channel). */
+    public ManagedChannel inProcessChannel() {
+        return InProcessChannelBuilder.forName(inProcessName).directExecutor().build();
+    }
+
+    /**
+     * Stops taking calls, lets calls in flight finish for up to {@code deadlineMillis}, then
+     * forces the rest; sweeps stop driving their trials (the next server resumes them).
+     */
+    public void shutdown(long deadlineMillis) throws InterruptedException {
+        health.enterTerminalState();
+        network.shutdown();
+        inProcess.shutdown();
+        hub.close();
+        sweeps.close();
+        long end = System.currentTimeMillis() + deadlineMillis;
+        if (!network.awaitTermination(Math.max(1, end - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
+            network.shutdownNow();
+        }
+        if (!inProcess.awaitTermination(Math.max(1, end - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
+            inProcess.shutdownNow();
+        }
+    }
+
+    /** Blocks until the server has terminated. */
+    public void awaitTermination() throws InterruptedException {
+        network.awaitTermination();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        shutdown(5_000);
+    }
+}

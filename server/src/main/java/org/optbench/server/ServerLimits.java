@@ -1,0 +1,18 @@
+package org.optbench.server;
+
+/**
+ * What one request or user may ask of the server.
+ *
+ * @param maxMessageBytes    the largest request the server accepts (specs and reports)
+ * @param maxTrialsPerSweep  the most trials one sweep may expand to
+ * @param maxStreamsPerUser  watch streams one user may hold open at once
+ * @param watchQueue         events queued per watcher before it is resynchronised instead
+ * @param maxReportRows      metric rows in one worker report
+ */
+public record ServerLimits(int maxMessageBytes, int maxTrialsPerSweep, int maxStreamsPerUser, int watchQueue,
+                           int maxReportRows) {
+
+    public static ServerLimits defaults() {
+        return new ServerLimits(4 << 20, 10_000, 2_000, 1_024, 100_000);
+    }
+}

@@ -1,0 +1,211 @@
+package org.optbench.server;
+
+import io.grpc.Status;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.optbench.proto.v1.Resync;
+import org.optbench.proto.v1.Sweep;
+import org.optbench.proto.v1.SweepEvent;
+import org.optbench.sweep.SweepExpander;
+import org.optbench.sweep.SweepRunner;
+import org.optbench.sweep.SweepSpec;
+import org.optbench.sweep.SweepSpecParser;
+import org.optbench.sweep.exec.TrialExecutor;
+import org.optbench.sweep.store.SweepRow;
+import org.optbench.sweep.store.TrialRecord;
+import org.optbench.sweep.store.TrialStatus;
+import org.optbench.sweep.store.TrialStore;
+import org.optbench.train.data.DefaultCorpus;
+
+/**
+ * Drives the server's sweeps: each active sweep runs on its own thread through a
+ * {@link SweepRunner} whose workers report back to this server. Trial state changes seen by the
+ * runner and sweep completion are published to watchers. On start, sweeps a stopped server left
+ * running are resumed (their interrupted trials continue from their checkpoints).
+ */
+final class SweepManager implements AutoCloseable {
+
+    private final TrialStore store;
+    private final Function<SweepSpec, TrialExecutor> executors;
+    private final Path runsDir;
+    private final Integer threadsPerTrial;
+    private final EventHub hub;
+    private final ServerLimits limits;
+    private final Map<String, Active> active = new ConcurrentHashMap<>();
+    private volatile String reportAddress;
+    private volatile boolean closing;
+
+    private record Active(Thread thread, AtomicBoolean cancel, TrialExecutor executor) {
+    }
+
+    SweepManager(TrialStore store, Function<SweepSpec, TrialExecutor> executors, Path runsDir, Integer threadsPerTrial,
+                 EventHub hub, ServerLimits limits) {
+        this.store = store;
+        this.executors = executors;
+        this.runsDir = runsDir;
+        this.threadsPerTrial = threadsPerTrial;
+        this.hub = hub;
+        this.limits = limits;
+    }
+
+    /** Where workers report: the server's network address, known once it listens. */
+    void reportTo(String hostPort) {
+        this.reportAddress = hostPort;
+    }
+
+    /** Resumes every sweep a previous server left running. */
+    void resumeInterrupted() {
+        for (SweepRow row : store.sweeps()) {
+            if (row.status().equals("running")) {
+                start(SweepSpecParser.parse(row.spec(), "sweep " + row.id()), row.owner());
+            }
+        }
+    }
+
+    /**
+     * Creates (or resumes) the sweep of {@code text} for {@code owner} and starts it. The same
+     * name with another spec, or another user's name, is refused.
+     */
+    synchronized SweepRow create(String text, String source, String owner) {
+        SweepSpec spec = SweepSpecParser.parse(text, source);
+        int trials = SweepExpander.expand(spec).size();
+        if (trials > limits.maxTrialsPerSweep()) {
+            throw Status.RESOURCE_EXHAUSTED.withDescription("the spec expands to " + trials + " trials; this server runs at most "
+                    + limits.maxTrialsPerSweep() + " per sweep: split it or reduce the grids").asRuntimeException();
+        }
+        store.sweep(spec.name()).ifPresent(existing -> {
+            if (!existing.owner().equals(owner)) {
+                throw Status.ALREADY_EXISTS.withDescription("the sweep name '" + spec.name()
+                        + "' is taken by another user; choose another name").asRuntimeException();
+            }
+            if (!existing.spec().equals(spec.text())) {
+                throw Status.ALREADY_EXISTS.withDescription("sweep '" + spec.name() + "' exists with a different spec; give "
+                        + "the changed spec a new name (or delete the old sweep)").asRuntimeException();
+            }
+        });
+        if (!active.containsKey(spec.name())) {
+            start(spec, owner);
+        }
+        return store.sweep(spec.name()).orElseThrow();
+    }
+
+    private void start(SweepSpec spec, String owner) {
+        if (closing) {
+            throw Status.UNAVAILABLE.withDescription("the server is shutting down").asRuntimeException();
+        }
+        TrialExecutor executor = executors.apply(spec);
+        int threads = threadsPerTrial != null ? threadsPerTrial
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / spec.parallel());
+        SweepRunner runner = new SweepRunner(store, executor, runsDir, threads).reportingTo(reportAddress);
+        String id = runner.prepare(spec, owner);
+        AtomicBoolean cancel = new AtomicBoolean();
+        Thread thread = new Thread(() -> drive(spec, runner, cancel, executor), "optbench-sweep-" + id);
+        thread.setDaemon(true);
+        active.put(id, new Active(thread, cancel, executor));
+        thread.start();
+    }
+
+    private void drive(SweepSpec spec, SweepRunner runner, AtomicBoolean cancel, TrialExecutor executor) {
+        String id = spec.name();
+        Map<String, Integer> seen = new HashMap<>();   // trial id -> status ordinal * 1e6 + attempts
+        try {
+            if ("default".equals(spec.trainOptions().getOrDefault("data", "default"))) {
+                DefaultCorpus.ensure(DefaultCorpus.root(), new PrintWriter(System.err, true));
+            }
+            runner.run(spec, trials -> publishChanges(id, trials, seen),
+                    () -> cancel.get() || store.sweep(id).map(r -> r.status().equals("cancelled")).orElse(true));
+            hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweep(id)).build());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            System.err.println("optbench server: sweep " + id + " stopped: " + e.getMessage());
+            hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweep(id)).build());
+        } finally {
+            active.remove(id);
+            if (closing) {
+                executor.close();
+            }
+        }
+    }
+
+    private void publishChanges(String id, List<TrialRecord> trials, Map<String, Integer> seen) {
+        for (TrialRecord t : trials) {
+            int key = t.status().ordinal() * 1_000_000 + t.attempts();
+            Integer before = seen.put(t.id(), key);
+            if (before != null && before != key) {
+                hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setTrial(Protos.trial(t)).build());
+            }
+        }
+    }
+
+    boolean isActive(String id) {
+        return active.containsKey(id);
+    }
+
+    Sweep sweep(String id) {
+        SweepRow row = store.sweep(id).orElseThrow(() -> Status.NOT_FOUND.withDescription("no sweep '" + id + "'")
+                .asRuntimeException());
+        return Protos.sweep(row, store.trials(id), isActive(id));
+    }
+
+    /** The sweep and every trial, as a watcher's first event. */
+    SweepEvent snapshot(String id) {
+        Resync.Builder r = Resync.newBuilder().setSweep(sweep(id));
+        store.trials(id).forEach(t -> r.addTrials(Protos.trial(t)));
+        return SweepEvent.newBuilder().setSweepId(id).setResync(r).build();
+    }
+
+    /** Cancels an active sweep and waits for its runner to stop its trials. */
+    void cancel(String id) throws InterruptedException {
+        Active a = active.get(id);
+        if (a == null) {
+            SweepRow row = store.sweep(id).orElseThrow();
+            if (!row.status().equals("running")) {
+                throw Status.FAILED_PRECONDITION.withDescription("sweep '" + id + "' is already " + row.status())
+                        .asRuntimeException();
+            }
+            store.cancelPending(id);
+            store.trials(id).stream().filter(t -> t.status() == TrialStatus.RUNNING)
+                    .forEach(t -> store.setStatus(t.id(), TrialStatus.CANCELLED, "cancelled by the sweep's owner"));
+            store.setSweepStatus(id, "cancelled");
+            return;
+        }
+        a.cancel().set(true);
+        a.thread().join(60_000);
+    }
+
+    /** Deletes a sweep that is not running. */
+    void delete(String id) {
+        if (isActive(id)) {
+            throw Status.FAILED_PRECONDITION.withDescription("sweep '" + id + "' is running; cancel it first")
+                    .asRuntimeException();
+        }
+        store.deleteSweep(id);
+    }
+
+    /**
+     * Stops driving sweeps: their runner threads end and their local workers are stopped; the
+     * trials stay "running" in the store so the next server resumes them.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        for (Active a : active.values()) {
+            a.thread().interrupt();
+        }
+        for (Active a : active.values()) {
+            try {
+                a.thread().join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            a.executor().close();
+        }
+    }
+}

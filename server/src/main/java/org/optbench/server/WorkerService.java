@@ -1,0 +1,121 @@
+package org.optbench.server;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import org.optbench.proto.v1.Metric;
+import org.optbench.proto.v1.ProgressReport;
+import org.optbench.proto.v1.ReportAck;
+import org.optbench.proto.v1.ResultReport;
+import org.optbench.proto.v1.SweepEvent;
+import org.optbench.proto.v1.TrialMetric;
+import org.optbench.proto.v1.WorkerServiceGrpc;
+import org.optbench.server.auth.Caller;
+import org.optbench.sweep.store.MetricRow;
+import org.optbench.sweep.store.StoreException;
+import org.optbench.sweep.store.TrialRecord;
+import org.optbench.sweep.store.TrialStatus;
+import org.optbench.sweep.store.TrialStore;
+
+/**
+ * Takes trial processes' reports. A worker may report only on its own trial and only for its
+ * current attempt; rows the store already holds are acknowledged without being stored or
+ * published again, and a repeated result is acknowledged as already recorded.
+ */
+final class WorkerService extends WorkerServiceGrpc.WorkerServiceImplBase {
+
+    private final TrialStore store;
+    private final EventHub hub;
+    private final ServerLimits limits;
+
+    WorkerService(TrialStore store, EventHub hub, ServerLimits limits) {
+        this.store = store;
+        this.hub = hub;
+        this.limits = limits;
+    }
+
+    @Override
+    public void reportProgress(ProgressReport request, StreamObserver<ReportAck> response) {
+        try {
+            if (request.getStepsCount() + request.getEvalsCount() > limits.maxReportRows()) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription("a report holds at most " + limits.maxReportRows()
+                        + " rows; send smaller batches").asRuntimeException();
+            }
+            TrialRecord t = current(request.getTrialId(), request.getAttempt());
+            List<MetricRow> rows = new ArrayList<>();
+            request.getStepsList().forEach(m -> rows.add(Protos.row(m, "train")));
+            request.getEvalsList().forEach(m -> rows.add(Protos.row(m, "eval")));
+            int added = store.recordProgress(t.id(), rows);
+            if (added > 0) {
+                for (Metric m : request.getStepsList()) {
+                    hub.publish(t.sweepId(), SweepEvent.newBuilder().setSweepId(t.sweepId())
+                            .setStep(TrialMetric.newBuilder().setTrialId(t.id()).setMetric(m)).build());
+                }
+                for (Metric m : request.getEvalsList()) {
+                    hub.publish(t.sweepId(), SweepEvent.newBuilder().setSweepId(t.sweepId())
+                            .setEval(TrialMetric.newBuilder().setTrialId(t.id()).setMetric(m)).build());
+                }
+            }
+            response.onNext(ReportAck.newBuilder().setRecorded(added > 0).build());
+            response.onCompleted();
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+        } catch (StoreException e) {
+            response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+        }
+    }
+
+    @Override
+    public void reportResult(ResultReport request, StreamObserver<ReportAck> response) {
+        try {
+            Caller caller = worker(request.getTrialId());
+            TrialRecord t = store.trial(caller.trialId()).orElseThrow(() -> Status.NOT_FOUND
+                    .withDescription("no trial " + request.getTrialId()).asRuntimeException());
+            boolean recorded;
+            synchronized (this) {
+                TrialRecord now = store.trial(t.id()).orElseThrow();
+                boolean repeat = now.attempts() == request.getAttempt()
+                        && (now.status() == TrialStatus.COMPLETED || now.status() == TrialStatus.DIVERGED);
+                if (!repeat) {
+                    current(t.id(), request.getAttempt());
+                    store.finish(t.id(), request.getDiverged() ? TrialStatus.DIVERGED : TrialStatus.COMPLETED,
+                            request.hasFinalValLoss() ? request.getFinalValLoss() : null,
+                            request.hasDivergedAtStep() ? request.getDivergedAtStep() : null, request.getStateBytes(),
+                            request.getResultJson().isEmpty() ? null : request.getResultJson(), null, null);
+                    hub.publish(t.sweepId(), SweepEvent.newBuilder().setSweepId(t.sweepId())
+                            .setTrial(Protos.trial(store.trial(t.id()).orElseThrow())).build());
+                }
+                recorded = !repeat;
+            }
+            response.onNext(ReportAck.newBuilder().setRecorded(recorded).build());
+            response.onCompleted();
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+        } catch (StoreException e) {
+            response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+        }
+    }
+
+    private static Caller worker(String trialId) {
+        Caller caller = Caller.current();
+        if (caller == null || !caller.isWorker() || !caller.trialId().equals(trialId)) {
+            throw Status.PERMISSION_DENIED.withDescription("this token may not report on trial " + trialId)
+                    .asRuntimeException();
+        }
+        return caller;
+    }
+
+    /** The trial, if {@code attempt} is its running attempt; FAILED_PRECONDITION tells a stale worker to stop. */
+    private TrialRecord current(String trialId, int attempt) {
+        worker(trialId);
+        TrialRecord t = store.trial(trialId).orElseThrow(() -> Status.NOT_FOUND.withDescription("no trial " + trialId)
+                .asRuntimeException());
+        if (t.status() != TrialStatus.RUNNING || t.attempts() != attempt) {
+            throw Status.FAILED_PRECONDITION.withDescription("attempt " + attempt + " of trial " + trialId + " is not current "
+                    + "(the trial is " + t.status().label() + ", attempt " + t.attempts() + "); stop").asRuntimeException();
+        }
+        return t;
+    }
+}

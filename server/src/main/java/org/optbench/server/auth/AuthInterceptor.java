@@ -1,0 +1,102 @@
+package org.optbench.server.auth;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.function.Function;
+import org.optbench.proto.v1.SweepServiceGrpc;
+import org.optbench.proto.v1.WorkerServiceGrpc;
+
+/**
+ * Maps the bearer token of every call to a {@link Caller}. SweepService calls need a user token
+ * from the token file; WorkerService calls need the token minted for the trial named in the
+ * {@code x-optbench-trial} header. In the CLI's embedded mode, calls over the in-process
+ * transport (never the network) run as the admin user "local" without a token. Health and
+ * reflection calls need no token.
+ */
+public final class AuthInterceptor implements ServerInterceptor {
+
+    public static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> TRIAL = Metadata.Key.of("x-optbench-trial", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final TokenFile users;
+    private final Function<String, String> workerTokenOfTrial;
+    private final boolean embedded;
+
+    /**
+     * @param users              the user tokens (null: no user may connect over the network)
+     * @param workerTokenOfTrial the current worker token of a trial (null when it has none)
+     * @param embedded           whether in-process calls run as the local admin without a token
+     */
+    public AuthInterceptor(TokenFile users, Function<String, String> workerTokenOfTrial, boolean embedded) {
+        this.users = users;
+        this.workerTokenOfTrial = workerTokenOfTrial;
+        this.embedded = embedded;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        String service = call.getMethodDescriptor().getServiceName();
+        boolean sweeps = SweepServiceGrpc.SERVICE_NAME.equals(service);
+        boolean workers = WorkerServiceGrpc.SERVICE_NAME.equals(service);
+        if (!sweeps && !workers) {
+            return next.startCall(call, headers);
+        }
+        String token = bearer(headers.get(AUTHORIZATION));
+        Caller caller;
+        if (workers) {
+            String trial = headers.get(TRIAL);
+            String expected = trial == null ? null : workerTokenOfTrial.apply(trial);
+            if (token == null || expected == null || !same(token, expected)) {
+                return refuse(call, Status.UNAUTHENTICATED.withDescription("worker reports need the token minted for trial "
+                        + trial + " (its attempt may have been replaced)"));
+            }
+            caller = new Caller("worker", false, trial);
+        } else if (token == null && embedded && isInProcess(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR))) {
+            caller = new Caller("local", true, null);
+        } else if (token == null) {
+            return refuse(call, Status.UNAUTHENTICATED.withDescription("no token: pass --token, set OPTBENCH_TOKEN, "
+                    + "or put token= in the client config file"));
+        } else {
+            Optional<TokenFile.Entry> entry = users == null ? Optional.empty() : users.lookup(token);
+            if (entry.isEmpty()) {
+                boolean expired = users != null && users.isExpired(token);
+                return refuse(call, Status.UNAUTHENTICATED.withDescription(expired ? "the token has expired; ask the "
+                        + "server's operator for a new one" : "unknown or revoked token"));
+            }
+            caller = new Caller(entry.get().user(), entry.get().admin(), null);
+        }
+        return Contexts.interceptCall(Context.current().withValue(Caller.KEY, caller), call, headers, next);
+    }
+
+    private static boolean isInProcess(SocketAddress remote) {
+        return remote instanceof InProcessSocketAddress;
+    }
+
+    private static String bearer(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String t = header.substring(7).trim();
+        return t.isEmpty() ? null : t;
+    }
+
+    private static boolean same(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
+        call.close(status, new Metadata());
+        return new ServerCall.Listener<>() { };
+    }
+}
