@@ -115,6 +115,11 @@ public final class OptbenchServer implements AutoCloseable {
         return network.getPort();
     }
 
+    /** Watch streams {@code user} holds open now. */
+    public int openStreams(String user) {
+        return hub.openStreams(user);
+    }
+
     /** A channel to this server over the in-process transport (the embedded client's channel). */
     public ManagedChannel inProcessChannel() {
         return InProcessChannelBuilder.forName(inProcessName).directExecutor().build();

@@ -1,0 +1,465 @@
+package org.optbench.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.CallCredentials;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.optbench.proto.v1.CancelSweepRequest;
+import org.optbench.proto.v1.CreateSweepRequest;
+import org.optbench.proto.v1.DeleteSweepRequest;
+import org.optbench.proto.v1.GetResultsRequest;
+import org.optbench.proto.v1.GetSweepRequest;
+import org.optbench.proto.v1.ListSweepsRequest;
+import org.optbench.proto.v1.Metric;
+import org.optbench.proto.v1.ProgressReport;
+import org.optbench.proto.v1.ResultReport;
+import org.optbench.proto.v1.Results;
+import org.optbench.proto.v1.Sweep;
+import org.optbench.proto.v1.SweepEvent;
+import org.optbench.proto.v1.SweepServiceGrpc;
+import org.optbench.proto.v1.SweepState;
+import org.optbench.proto.v1.TrialState;
+import org.optbench.proto.v1.WatchSweepRequest;
+import org.optbench.proto.v1.WorkerServiceGrpc;
+import org.optbench.server.auth.TokenFile;
+import org.optbench.sweep.exec.TrialExecutor;
+import org.optbench.sweep.store.TrialStore;
+
+/** The server over real Netty on loopback: the sweep cycle, auth, limits, watchers, worker reports, restarts. */
+class ServerTest {
+
+    private static final String ALICE = "alice-token-0123456789";
+    private static final String BOB = "bob-token-0123456789ab";
+    private static final String ROOT = "root-token-0123456789a";
+    private static final String OLD = "old-token-0123456789ab";
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private Path tokens() throws Exception {
+        Path f = dir.resolve("tokens");
+        if (!Files.exists(f)) {
+            Files.writeString(f, "# test users\nalice " + ALICE + "\nbob " + BOB + " user\nroot " + ROOT + " admin\n"
+                    + "old " + OLD + " user expires=2020-01-01T00:00:00Z\n");
+        }
+        return f;
+    }
+
+    private TokenFile tokenFile;
+
+    private OptbenchServer start(TrialStore store, TrialExecutor workers, ServerLimits limits, boolean resume) throws Exception {
+        tokenFile = TokenFile.load(tokens());
+        OptbenchServer s = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, dir.resolve("runs"),
+                spec -> workers, 1, tokenFile, null, null, false, limits, resume));
+        open.add(s);
+        return s;
+    }
+
+    private TrialStore store() {
+        TrialStore s = TrialStore.sqlite(dir.resolve("runs/optbench.db"));
+        open.add(s);
+        return s;
+    }
+
+    private ManagedChannel channel(OptbenchServer s) {
+        ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", s.port()).usePlaintext().build();
+        open.add(c::shutdownNow);
+        return c;
+    }
+
+    private static SweepServiceGrpc.SweepServiceBlockingStub as(ManagedChannel c, String token) {
+        SweepServiceGrpc.SweepServiceBlockingStub stub = SweepServiceGrpc.newBlockingStub(c).withDeadlineAfter(30, TimeUnit.SECONDS);
+        return token == null ? stub : stub.withCallCredentials(bearer(token));
+    }
+
+    static CallCredentials bearer(String token) {
+        return new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+                Metadata m = new Metadata();
+                m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+                applier.apply(m);
+            }
+        };
+    }
+
+    static String spec(String name, int parallel, double... lrs) {
+        StringBuilder values = new StringBuilder();
+        for (double lr : lrs) {
+            values.append(values.length() == 0 ? "" : ", ").append(lr);
+        }
+        return "name: " + name + "\nmodel: {preset: nano, d_model: 32}\ndata: synthetic\nsteps: 10\nparallel: " + parallel
+                + "\nparameters:\n  optimizer:\n    adamw: {lr: {values: [" + values + "]}}\n";
+    }
+
+    private static CreateSweepRequest create(String yaml) {
+        return CreateSweepRequest.newBuilder().setYaml(yaml).build();
+    }
+
+    private static Status.Code code(Runnable call) {
+        return assertThrows(StatusRuntimeException.class, call::run).getStatus().getCode();
+    }
+
+    @Test
+    void submitWatchAndResults() throws Exception {
+        OptbenchServer server = start(store(), new ScriptedWorkers(10, 20, 5), ServerLimits.defaults(), false);
+        ManagedChannel c = channel(server);
+        Sweep created = as(c, ALICE).createSweep(create(spec("cycle", 2, 1e-3, 1e-2, 1e-1, 1.0)));
+        assertEquals("alice", created.getOwner());
+        assertEquals(4, created.getTrialsTotal());
+        Iterator<SweepEvent> events = SweepServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(ALICE))
+                .watchSweep(WatchSweepRequest.newBuilder().setSweepId("cycle").setSteps(true).build());
+        List<SweepEvent> seen = new ArrayList<>();
+        events.forEachRemaining(seen::add);
+        assertTrue(seen.get(0).hasResync(), "a watch starts with a snapshot");
+        assertTrue(seen.get(seen.size() - 1).hasDone(), "and ends with the sweep's end");
+        assertEquals(4, seen.get(seen.size() - 1).getDone().getTrialsCompleted());
+        assertTrue(seen.stream().anyMatch(SweepEvent::hasEval), "evaluations are streamed");
+        assertTrue(seen.stream().anyMatch(SweepEvent::hasStep), "steps are streamed when asked for");
+        assertTrue(seen.stream().anyMatch(e -> e.hasTrial() && e.getTrial().getState() == TrialState.TRIAL_STATE_COMPLETED));
+
+        Results r = as(c, ALICE).getResults(GetResultsRequest.newBuilder().setSweepId("cycle").setCurves(true).build());
+        assertEquals(4, r.getTrialsCount());
+        r.getTrialsList().forEach(t -> {
+            double lr = Double.parseDouble(t.getParamsOrThrow("lr"));
+            assertEquals(ScriptedWorkers.loss(lr, 10), t.getFinalValLoss(), 1e-12);
+            assertEquals(2, t.getEvalsCount());
+        });
+        assertEquals(1, r.getOptimizersCount());
+        assertEquals(1e-2, r.getOptimizers(0).getBestLr(), 1e-12);
+        assertEquals(5.1, r.getOptimizers(0).getBestLoss(), 1e-9);
+
+        assertEquals(1, as(c, ALICE).listSweeps(ListSweepsRequest.getDefaultInstance()).getSweepsCount());
+        assertEquals(0, as(c, BOB).listSweeps(ListSweepsRequest.getDefaultInstance()).getSweepsCount(), "bob sees only his own");
+        assertEquals(1, as(c, ROOT).listSweeps(ListSweepsRequest.newBuilder().setState(SweepState.SWEEP_STATE_COMPLETED)
+                .build()).getSweepsCount(), "an admin sees every sweep");
+        assertEquals(0, as(c, ROOT).listSweeps(ListSweepsRequest.newBuilder().setState(SweepState.SWEEP_STATE_RUNNING)
+                .build()).getSweepsCount());
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(c)
+                .check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        as(c, ALICE).deleteSweep(DeleteSweepRequest.newBuilder().setSweepId("cycle").build());
+        assertEquals(Status.Code.NOT_FOUND, code(() -> as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("cycle").build())));
+    }
+
+    @Test
+    void authIsEnforced() throws Exception {
+        TrialStore store = store();
+        OptbenchServer server = start(store, new ScriptedWorkers(200, 50, 50), ServerLimits.defaults(), false);
+        ManagedChannel c = channel(server);
+        GetSweepRequest get = GetSweepRequest.newBuilder().setSweepId("mine").build();
+        as(c, ALICE).createSweep(create(spec("mine", 1, 1e-2)));
+        assertEquals(Status.Code.UNAUTHENTICATED, code(() -> as(c, null).getSweep(get)), "no token");
+        assertEquals(Status.Code.UNAUTHENTICATED, code(() -> as(c, "not-a-token-at-all-xx").getSweep(get)), "wrong token");
+        StatusRuntimeException expired = assertThrows(StatusRuntimeException.class, () -> as(c, OLD).getSweep(get));
+        assertEquals(Status.Code.UNAUTHENTICATED, expired.getStatus().getCode());
+        assertTrue(expired.getStatus().getDescription().contains("expired"), expired.getStatus().getDescription());
+        assertEquals(Status.Code.NOT_FOUND, code(() -> as(c, BOB).getSweep(get)), "another user's sweep looks absent");
+        assertEquals(Status.Code.NOT_FOUND, code(() -> as(c, BOB).cancelSweep(CancelSweepRequest.newBuilder()
+                .setSweepId("mine").build())));
+        assertEquals("mine", as(c, ROOT).getSweep(get).getId(), "an admin sees it");
+        String workerToken = waitForWorkerToken(store, "mine-0000");
+        assertEquals(Status.Code.UNAUTHENTICATED, code(() -> as(c, workerToken).getSweep(get)), "worker tokens are not user tokens");
+        var workerStubWithUserToken = WorkerServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(ALICE));
+        assertEquals(Status.Code.UNAUTHENTICATED, code(() -> workerStubWithUserToken.reportProgress(
+                ProgressReport.newBuilder().setTrialId("mine-0000").setAttempt(1).build())));
+        Sweep cancelled = as(c, ALICE).cancelSweep(CancelSweepRequest.newBuilder().setSweepId("mine").build());
+        assertEquals(SweepState.SWEEP_STATE_CANCELLED, cancelled.getState());
+        assertEquals(1, cancelled.getTrialsCancelled());
+        assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> as(c, ALICE).cancelSweep(CancelSweepRequest.newBuilder()
+                .setSweepId("mine").build())), "a finished sweep cannot be cancelled");
+        Files.writeString(tokens(), "bob " + BOB + "\n");
+        Files.setLastModifiedTime(tokens(), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        tokenFile.recheck();
+        assertEquals(Status.Code.UNAUTHENTICATED, code(() -> as(c, ALICE).getSweep(get)), "a removed line revokes its token");
+    }
+
+    private static String waitForWorkerToken(TrialStore store, String trial) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            String t = store.workerToken(trial);
+            if (t != null) {
+                return t;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("trial " + trial + " never started");
+    }
+
+    @Test
+    void badSpecsAndLimits() throws Exception {
+        OptbenchServer server = start(store(), new ScriptedWorkers(100, 50, 50),
+                new ServerLimits(64 * 1024, 3, 2, 16, 1000), false);
+        ManagedChannel c = channel(server);
+        StatusRuntimeException yaml = assertThrows(StatusRuntimeException.class, () -> as(c, ALICE).createSweep(
+                create("name: x\nparameters: [unclosed\n")));
+        assertEquals(Status.Code.INVALID_ARGUMENT, yaml.getStatus().getCode());
+        assertTrue(yaml.getStatus().getDescription().matches("(?s)spec:\\d+:\\d+: .*"), yaml.getStatus().getDescription());
+        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> as(c, ALICE).createSweep(
+                create(spec("u", 1, 1e-2).replace("adamw", "adamm"))));
+        assertEquals(Status.Code.INVALID_ARGUMENT, unknown.getStatus().getCode());
+        assertTrue(unknown.getStatus().getDescription().contains("adamw"), "names the valid optimizers");
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, code(() -> as(c, ALICE).createSweep(create(spec("big", 1, 1, 2, 3, 4)))),
+                "more trials than the server allows");
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, code(() -> as(c, ALICE).createSweep(create(spec("huge", 1, 1e-2)
+                + "# " + "x".repeat(100_000) + "\n"))), "a request above the message limit");
+        as(c, ALICE).createSweep(create(spec("s1", 1, 1e-2)));
+        assertEquals(Status.Code.ALREADY_EXISTS, code(() -> as(c, ALICE).createSweep(create(spec("s1", 1, 1e-3)))),
+                "the same name with another spec");
+        assertEquals(Status.Code.ALREADY_EXISTS, code(() -> as(c, BOB).createSweep(create(spec("s1", 1, 1e-2)))),
+                "another user's name");
+        assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> as(c, ALICE).deleteSweep(DeleteSweepRequest.newBuilder()
+                .setSweepId("s1").build())), "a running sweep cannot be deleted");
+        List<Iterator<SweepEvent>> streams = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Iterator<SweepEvent> it = SweepServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(ALICE))
+                    .watchSweep(WatchSweepRequest.newBuilder().setSweepId("s1").build());
+            it.next();
+            streams.add(it);
+        }
+        Iterator<SweepEvent> third = SweepServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(ALICE))
+                .watchSweep(WatchSweepRequest.newBuilder().setSweepId("s1").build());
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, code(third::next), "a user's stream limit");
+        assertEquals("s1", as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("s1").build()).getId(),
+                "the server keeps serving");
+    }
+
+    @Test
+    void workerReportsAreIdempotentAndScoped() throws Exception {
+        TrialStore store = store();
+        ParkedWorkers parked = new ParkedWorkers();
+        OptbenchServer server = start(store, parked, ServerLimits.defaults(), false);
+        ManagedChannel c = channel(server);
+        as(c, ALICE).createSweep(create(spec("rep", 2, 1e-2, 1e-3)));
+        String t0 = "rep-0000";
+        String token = waitForWorkerToken(store, t0);
+        waitForWorkerToken(store, "rep-0001");
+        JsonNode trial = new ObjectMapper().readTree(dir.resolve("runs/rep/" + t0 + "/trial.json").toFile());
+        assertEquals(token, trial.path("report").path("token").asText(), "the worker finds its token in trial.json");
+        var worker = workerStub(c, token, t0);
+        ProgressReport report = ProgressReport.newBuilder().setTrialId(t0).setAttempt(1)
+                .addSteps(Metric.newBuilder().setStep(1).setLoss(6.5).setTokens(64))
+                .addSteps(Metric.newBuilder().setStep(2).setLoss(6.25).setTokens(128))
+                .addEvals(Metric.newBuilder().setStep(2).setLoss(6.0)).build();
+        assertTrue(worker.reportProgress(report).getRecorded());
+        assertFalse(worker.reportProgress(report).getRecorded(), "a retried report is acknowledged, not recorded again");
+        assertEquals(2, store.metrics(t0, "train").size());
+        assertEquals(1, store.metrics(t0, "eval").size());
+        assertEquals(2, store.trial(t0).orElseThrow().lastStep());
+        assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> worker.reportProgress(report.toBuilder().setAttempt(2).build())),
+                "another attempt's report");
+        assertEquals(Status.Code.PERMISSION_DENIED, code(() -> worker.reportProgress(report.toBuilder().setTrialId("rep-0001")
+                .build())), "a worker reports only on its own trial");
+        var wrongToken = workerStub(c, token, "rep-0001");
+        assertEquals(Status.Code.UNAUTHENTICATED, code(() -> wrongToken.reportProgress(report.toBuilder().setTrialId("rep-0001")
+                .build())), "a token is scoped to its trial");
+        ResultReport result = ResultReport.newBuilder().setTrialId(t0).setAttempt(1).setFinalValLoss(6.0).setStateBytes(8)
+                .setResultJson("{}").build();
+        assertTrue(worker.reportResult(result).getRecorded());
+        assertFalse(worker.reportResult(result).getRecorded(), "a retried result is acknowledged, not recorded again");
+        assertEquals(6.0, store.trial(t0).orElseThrow().finalValLoss());
+        assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> worker.reportProgress(report)), "a finished attempt takes no more");
+        parked.release();
+    }
+
+    private static WorkerServiceGrpc.WorkerServiceBlockingStub workerStub(ManagedChannel c, String token, String trial) {
+        Metadata h = new Metadata();
+        h.put(Metadata.Key.of("x-optbench-trial", Metadata.ASCII_STRING_MARSHALLER), trial);
+        return WorkerServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(token))
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h));
+    }
+
+    @Test
+    void slowAndDisconnectingWatchersDoNotStallTheServer() throws Exception {
+        OptbenchServer server = start(store(), new ScriptedWorkers(400, 1, 1), new ServerLimits(4 << 20, 100, 100, 8, 1000), false);
+        ManagedChannel c = channel(server);
+        as(c, ALICE).createSweep(create(spec("slow", 2, 1e-3, 1e-2, 1e-1, 1.0)));
+        List<SweepEvent> got = new CopyOnWriteArrayList<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        // a small HTTP/2 window, so the stalled reader's transport fills up quickly
+        ManagedChannel narrow = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+                .flowControlWindow(4096).build();
+        open.add(narrow::shutdownNow);
+        ClientCall<WatchSweepRequest, SweepEvent> call = narrow.newCall(SweepServiceGrpc.getWatchSweepMethod(),
+                CallOptions.DEFAULT.withCallCredentials(bearer(ALICE)));
+        call.start(new ClientCall.Listener<>() {
+            @Override
+            public void onMessage(SweepEvent message) {
+                got.add(message);
+            }
+
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                closed.countDown();
+            }
+        }, new Metadata());
+        call.sendMessage(WatchSweepRequest.newBuilder().setSweepId("slow").setSteps(true).build());
+        call.halfClose();
+        call.request(1);
+        Iterator<SweepEvent> fast = SweepServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(ALICE))
+                .watchSweep(WatchSweepRequest.newBuilder().setSweepId("slow").build());
+        int fastEvents = 0;
+        while (fast.hasNext()) {
+            fast.next();
+            fastEvents++;
+        }
+        assertTrue(fastEvents > 4, "a reading watcher follows the whole sweep while another one stalls");
+        assertEquals(1, got.size(), "the stalled watcher took only what it asked for");
+        call.request(1000);
+        assertTrue(closed.await(30, TimeUnit.SECONDS), "the stalled watcher still gets to the end");
+        SweepEvent resync = got.stream().skip(1).filter(SweepEvent::hasResync).findFirst().orElseThrow(
+                () -> new AssertionError("no resync after overflowing: " + got.size() + " events"));
+        assertTrue(resync.getResync().getDropped() > 0, "the resync counts the dropped events");
+        assertEquals(4, resync.getResync().getSweep().getTrialsTotal());
+        assertTrue(got.get(got.size() - 1).hasDone());
+    }
+
+    @Test
+    void aDisconnectedWatcherIsReleased() throws Exception {
+        OptbenchServer server = start(store(), new ScriptedWorkers(400, 20, 100), ServerLimits.defaults(), false);
+        ManagedChannel c = channel(server);
+        as(c, ALICE).createSweep(create(spec("gone", 1, 1e-2)));
+        io.grpc.Context.CancellableContext ctx = io.grpc.Context.current().withCancellation();
+        Iterator<SweepEvent>[] it = new Iterator[1];
+        ctx.run(() -> {
+            it[0] = SweepServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(ALICE))
+                    .watchSweep(WatchSweepRequest.newBuilder().setSweepId("gone").setSteps(true).build());
+            it[0].next();
+        });
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (server.openStreams("alice") != 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, server.openStreams("alice"));
+        ctx.cancel(null);
+        while (server.openStreams("alice") != 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, server.openStreams("alice"), "a watcher that leaves frees its stream");
+        assertEquals(SweepState.SWEEP_STATE_RUNNING, as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("gone")
+                .build()).getState(), "and the sweep goes on");
+    }
+
+    @Test
+    void aServerRestartMidSweepLosesNothing() throws Exception {
+        TrialStore store = store();
+        ScriptedWorkers first = new ScriptedWorkers(10, 40, 5);
+        OptbenchServer a = start(store, first, ServerLimits.defaults(), true);
+        as(channel(a), ALICE).createSweep(create(spec("restart", 1, 1e-4, 1e-3, 1e-2, 1e-1, 1.0)));
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (store.trials("restart").stream().filter(t -> t.status().label().equals("completed")).count() < 2
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        a.shutdown(2_000);
+        List<String> completedBefore = store.trials("restart").stream().filter(t -> t.status().label().equals("completed"))
+                .map(t -> t.id()).toList();
+        assertTrue(completedBefore.size() >= 2);
+        ScriptedWorkers second = new ScriptedWorkers(10, 10, 5);
+        OptbenchServer b = start(store, second, ServerLimits.defaults(), true);
+        ManagedChannel c = channel(b);
+        Sweep s;
+        do {
+            Thread.sleep(50);
+            s = as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("restart").build());
+        } while (s.getState() != SweepState.SWEEP_STATE_COMPLETED && System.currentTimeMillis() < deadline);
+        assertEquals(SweepState.SWEEP_STATE_COMPLETED, s.getState(), "the new server resumed and finished the sweep");
+        assertEquals(5, s.getTrialsCompleted());
+        assertEquals(5 - completedBefore.size(), second.started.get(), "only unfinished trials ran again");
+        for (var t : store.trials("restart")) {
+            assertEquals(10, store.metrics(t.id(), "train").size(), "every step once: " + t.id());
+            if (completedBefore.contains(t.id())) {
+                assertEquals(1, t.attempts(), "finished before the restart, never run again");
+            }
+        }
+    }
+
+    @Test
+    void earlyStoppingStopsHopelessTrialsAtTheirRung() throws Exception {
+        TrialStore store = store();
+        OptbenchServer server = start(store, new ScriptedWorkers(16, 100, 4), ServerLimits.defaults(), false);
+        ManagedChannel c = channel(server);
+        as(c, ALICE).createSweep(create(spec("asha", 1, 1e-2, 1e-1, 1.0, 10.0).replace("steps: 10", "steps: 16")
+                + "early_terminate: {type: hyperband, min_iter: 4, eta: 2}\n"));
+        SweepServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(ALICE))
+                .watchSweep(WatchSweepRequest.newBuilder().setSweepId("asha").build()).forEachRemaining(e -> { });
+        JsonNode trial = new ObjectMapper().readTree(dir.resolve("runs/asha/asha-0001/trial.json").toFile());
+        assertTrue(trial.path("args").toString().contains("\"--eval-steps\",\"4,8\""), "trials evaluate at the rungs: " + trial);
+        var trials = store.trials("asha");
+        assertEquals("completed", trials.get(0).status().label(), "the first (and best) trial runs to the end");
+        for (var t : trials.subList(1, 4)) {
+            assertEquals("stopped", t.status().label(), t.toString());
+            assertTrue(t.error().startsWith("early-stopped at step 4"), t.error());
+            assertTrue(t.lastStep() < 16, "stopped before the end: " + t.lastStep());
+        }
+        Results r = as(c, ALICE).getResults(GetResultsRequest.newBuilder().setSweepId("asha").build());
+        assertEquals(1e-2, r.getOptimizers(0).getBestLr(), 1e-12);
+        assertEquals(3, r.getOptimizers(0).getDiverged(), "stopped trials count as worst-case points");
+    }
+
+    /** An executor whose trials start and then wait, so a test can report for them by hand. */
+    static final class ParkedWorkers implements TrialExecutor {
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        void release() {
+            release.countDown();
+        }
+
+        @Override
+        public String submit(String trialId, Path trialDir) {
+            return "parked-" + trialId;
+        }
+
+        @Override
+        public Integer poll(String executorId) {
+            return release.getCount() == 0 ? 0 : null;
+        }
+
+        @Override
+        public void cancel(String executorId) {
+        }
+
+        @Override
+        public void stopOrphan(String executorId, Path trialDir) {
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
+    }
+}
