@@ -51,6 +51,30 @@ class TrialStoreTest {
                 List.of(new TrialSpec(0, "sgd", Map.of("lr", "1"), 0))));
         assertTrue(changed.getMessage().contains("new name"), changed.getMessage());
         assertTrue(store.sweepIds().contains(sweep));
+
+        String running = stored.get(1).id();
+        store.markRunning(running, null, "token-1");
+        store.setExecutorId(running, "pid-3");
+        assertEquals("token-1", store.workerToken(running));
+        List<MetricRow> report = List.of(new MetricRow(1, "train", 64L, 7.0, 1e-4, 1.0), new MetricRow(2, "train", 128L, 6.5,
+                1e-4, 0.9), new MetricRow(2, "eval", null, 6.4, null, null));
+        assertEquals(3, store.recordProgress(running, report));
+        assertEquals(0, store.recordProgress(running, report), "a repeated report adds nothing");
+        assertEquals(2, store.metrics(running, "train").size());
+        TrialRecord live = store.trial(running).orElseThrow();
+        assertEquals(2, live.lastStep());
+        assertEquals(6.5, live.lastLoss());
+        assertEquals("pid-3", live.executorId());
+        assertTrue(store.createSweep(sweep + "-b", "b", "x", "alice"));
+        assertEquals("alice", store.sweep(sweep + "-b").orElseThrow().owner());
+        assertEquals("local", store.sweep(sweep).orElseThrow().owner());
+        store.setStatus(running, TrialStatus.CANCELLED, "by test");
+        assertEquals(1, store.requeueCancelled(sweep));
+        assertEquals(0, store.cancelPending(sweep + "-b"));
+        store.deleteSweep(sweep);
+        assertTrue(store.sweep(sweep).isEmpty());
+        assertTrue(store.trials(sweep).isEmpty());
+        assertTrue(store.metrics(running, "train").isEmpty(), "deleting a sweep deletes its metrics");
     }
 
     @Test
@@ -60,7 +84,7 @@ class TrialStoreTest {
             roundTrip(store, "sweep-a");
         }
         try (TrialStore again = TrialStore.sqlite(db)) {
-            assertEquals(TrialStatus.COMPLETED, again.trials("sweep-a").get(0).status());
+            assertEquals("alice", again.sweep("sweep-a-b").orElseThrow().owner(), "what was written survives reopening");
         }
     }
 
