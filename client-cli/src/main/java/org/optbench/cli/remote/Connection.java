@@ -2,12 +2,9 @@ package org.optbench.cli.remote;
 
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.optbench.proto.v1.SweepServiceGrpc;
@@ -54,7 +51,7 @@ public final class Connection implements AutoCloseable {
             b.usePlaintext();
         }
         String token = options.token();
-        return new Connection(b.build(), null, null, token == null ? null : new Bearer(token), options.deadlineSeconds(),
+        return new Connection(b.build(), null, null, token == null ? null : new BearerToken(token), options.deadlineSeconds(),
                 options.server());
     }
 
@@ -98,28 +95,6 @@ public final class Connection implements AutoCloseable {
         if (embedded != null) {
             embedded.shutdown(5_000);
             store.close();
-        }
-    }
-
-    /** The bearer token on every call. */
-    private static final class Bearer extends CallCredentials {
-        private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
-                Metadata.ASCII_STRING_MARSHALLER);
-        private final String token;
-
-        Bearer(String token) {
-            this.token = token;
-        }
-
-        @Override
-        public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-            Metadata m = new Metadata();
-            m.put(AUTHORIZATION, "Bearer " + token);
-            try {
-                applier.apply(m);
-            } catch (RuntimeException e) {
-                applier.fail(Status.UNAUTHENTICATED.withCause(e));
-            }
         }
     }
 }

@@ -1,0 +1,32 @@
+package org.optbench.cli.remote;
+
+import io.grpc.CallCredentials;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import java.util.concurrent.Executor;
+
+/** Call credentials that put {@code authorization: Bearer <token>} on every call. */
+public final class BearerToken extends CallCredentials {
+
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final String token;
+
+    public BearerToken(String token) {
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("no token: pass --token, set OPTBENCH_TOKEN, or put token= in the client config");
+        }
+        this.token = token;
+    }
+
+    @Override
+    public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+        Metadata m = new Metadata();
+        m.put(AUTHORIZATION, "Bearer " + token);
+        try {
+            applier.apply(m);
+        } catch (RuntimeException e) {
+            applier.fail(Status.UNAUTHENTICATED.withCause(e));
+        }
+    }
+}
