@@ -431,6 +431,34 @@ class ServerTest {
         assertEquals(3, r.getOptimizers(0).getDiverged(), "stopped trials count as worst-case points");
     }
 
+    @Test
+    void servesOverTls() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl;
+        try {
+            openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("openssl is not installed: " + e.getMessage());
+            return;
+        }
+        assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes()));
+        tokenFile = TokenFile.load(tokens());
+        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store(), dir.resolve("runs"),
+                spec -> new ParkedWorkers(), 1, tokenFile, cert.toFile(), key.toFile(), false, ServerLimits.defaults(), false));
+        open.add(server);
+        ManagedChannel tls = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .sslContext(io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient().trustManager(cert.toFile()).build())
+                .build();
+        open.add(tls::shutdownNow);
+        assertEquals(0, as(tls, ALICE).listSweeps(ListSweepsRequest.getDefaultInstance()).getSweepsCount());
+        ManagedChannel plain = channel(server);
+        assertEquals(Status.Code.UNAVAILABLE, code(() -> as(plain, ALICE).listSweeps(ListSweepsRequest.getDefaultInstance())),
+                "a plaintext client cannot talk to a TLS server");
+    }
+
     /** An executor whose trials start and then wait, so a test can report for them by hand. */
     static final class ParkedWorkers implements TrialExecutor {
         private final CountDownLatch release = new CountDownLatch(1);
