@@ -29,8 +29,13 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--executor", defaultValue = "local", description = "where trials run: local (child processes)")
+    @Option(names = "--executor", defaultValue = "local", description = "where trials of specs that name no executor run: "
+            + "local (child processes) or slurm (sbatch jobs) (default ${DEFAULT-VALUE})")
     String executor;
+
+    @Option(names = "--advertise", description = "host:port that workers report to (default: this host's name and --port; "
+            + "set it when Slurm nodes reach the server by another name)")
+    String advertise;
 
     @Option(names = "--tokens", required = true, description = "token file: one 'user token [role] [expires=INSTANT]' per line "
             + "(role user or admin; # comments); edits apply without a restart")
@@ -62,8 +67,8 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!executor.equals("local")) {
-            throw new IllegalArgumentException("--executor '" + executor + "' is not available; use local");
+        if (!executor.equals("local") && !executor.equals("slurm")) {
+            throw new IllegalArgumentException("--executor '" + executor + "' must be local or slurm");
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
@@ -71,7 +76,7 @@ final class ServerCommand implements Callable<Integer> {
         TokenFile users = TokenFile.load(tokens);
         TrialStore store = where.open();
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options(bind, port, store, where.runs(),
-                WorkerLaunch::executorFor, where.threadsPerTrial, users, tlsCert, tlsKey, false,
+                WorkerLaunch::executorFor, executor, advertise, where.threadsPerTrial, users, tlsCert, tlsKey, false,
                 new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000), true));
         spec.commandLine().getOut().printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
                 tlsCert != null ? "TLS" : "plaintext", store.url());

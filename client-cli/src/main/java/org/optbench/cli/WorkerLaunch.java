@@ -2,8 +2,9 @@ package org.optbench.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.optbench.sweep.SweepSpec;
+import org.optbench.sweep.ExecutorSpec;
 import org.optbench.sweep.exec.LocalExecutor;
+import org.optbench.sweep.exec.SlurmExecutor;
 import org.optbench.sweep.exec.TrialExecutor;
 
 /** How this installation starts a trial: this JVM's java, modules and classpath running {@code optbench worker}. */
@@ -24,8 +25,8 @@ final class WorkerLaunch {
         return cmd;
     }
 
-    /** The executor a sweep's spec asks for. */
-    static TrialExecutor executorFor(SweepSpec spec) {
-        return new LocalExecutor(workerCommand());
+    /** The executor a sweep's (resolved) executor spec asks for. */
+    static TrialExecutor executorFor(ExecutorSpec spec) {
+        return spec.isSlurm() ? new SlurmExecutor(spec, workerCommand()) : new LocalExecutor(workerCommand());
     }
 }

@@ -57,7 +57,7 @@ class RemoteSweepTest {
                 """);
         try (TrialStore store = TrialStore.sqlite(dir.resolve("server/optbench.db"));
              OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store,
-                     dir.resolve("server"), WorkerLaunch::executorFor, 1, TokenFile.load(tokens), null, null, false,
+                     dir.resolve("server"), WorkerLaunch::executorFor, "local", null, 1, TokenFile.load(tokens), null, null, false,
                      ServerLimits.defaults(), true))) {
             String at = "127.0.0.1:" + server.port();
             Run submit = cli("sweep", "submit", spec.toString(), "--watch", "--server", at, "--token", TOKEN);

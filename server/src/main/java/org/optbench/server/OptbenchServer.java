@@ -20,7 +20,7 @@ import java.util.function.Function;
 import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.server.auth.AuthInterceptor;
 import org.optbench.server.auth.TokenFile;
-import org.optbench.sweep.SweepSpec;
+import org.optbench.sweep.ExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.store.TrialStore;
 
@@ -41,7 +41,9 @@ public final class OptbenchServer implements AutoCloseable {
      * @param port            the TCP port, 0 for any free one
      * @param store           the trial store (owned by the caller)
      * @param runsDir         where trial directories go
-     * @param executors       the executor for a sweep's trials
+     * @param executors       the executor for a sweep's executor spec (its type resolved: local or slurm)
+     * @param defaultExecutor the executor type of specs that name none (local or slurm)
+     * @param advertise       host:port workers report to, or null for the bound address and port
      * @param threadsPerTrial kernel threads per trial, or null for processors / parallel
      * @param tokens          user tokens, or null (embedded: only in-process callers)
      * @param tlsCert         PEM certificate chain, or null for plaintext
@@ -51,7 +53,8 @@ public final class OptbenchServer implements AutoCloseable {
      * @param resumeOnStart   whether to resume the sweeps a previous server left running
      */
     public record Options(String bindHost, int port, TrialStore store, Path runsDir,
-                          Function<SweepSpec, TrialExecutor> executors, Integer threadsPerTrial, TokenFile tokens,
+                          Function<ExecutorSpec, TrialExecutor> executors, String defaultExecutor, String advertise,
+                          Integer threadsPerTrial, TokenFile tokens,
                           File tlsCert, File tlsKey, boolean embedded, ServerLimits limits, boolean resumeOnStart) {
     }
 
@@ -66,8 +69,8 @@ public final class OptbenchServer implements AutoCloseable {
     private OptbenchServer(Options options) {
         this.options = options;
         this.hub = new EventHub(options.limits().maxStreamsPerUser(), options.limits().watchQueue());
-        this.sweeps = new SweepManager(options.store(), options.executors(), options.runsDir(), options.threadsPerTrial(), hub,
-                options.limits());
+        this.sweeps = new SweepManager(options.store(), options.executors(), options.defaultExecutor(), options.runsDir(),
+                options.threadsPerTrial(), hub, options.limits());
     }
 
     /** Starts listening and resumes interrupted sweeps. */
@@ -97,7 +100,7 @@ public final class OptbenchServer implements AutoCloseable {
         }
         network = net.build().start();
         inProcess = local.build().start();
-        sweeps.reportTo(reportHost() + ":" + port());
+        sweeps.reportTo(options.advertise() != null ? options.advertise() : reportHost() + ":" + port());
         health.setStatus(SweepServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
         health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
         if (options.resumeOnStart()) {
@@ -107,7 +110,14 @@ public final class OptbenchServer implements AutoCloseable {
 
     private String reportHost() {
         String host = options.bindHost();
-        return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        if (!host.equals("0.0.0.0") && !host.equals("::")) {
+            return host;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "127.0.0.1";
+        }
     }
 
     /** The TCP port the server listens on. */
@@ -129,7 +139,10 @@ public final class OptbenchServer implements AutoCloseable {
      * Stops taking calls, lets calls in flight finish for up to {@code deadlineMillis}, then
      * forces the rest; sweeps stop driving their trials (the next server resumes them).
      */
-    public void shutdown(long deadlineMillis) throws InterruptedException {
+    public synchronized void shutdown(long deadlineMillis) throws InterruptedException {
+        if (network.isShutdown()) {
+            return;
+        }
         health.enterTerminalState();
         network.shutdown();
         inProcess.shutdown();

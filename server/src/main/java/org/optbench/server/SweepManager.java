@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.optbench.proto.v1.Resync;
 import org.optbench.proto.v1.Sweep;
 import org.optbench.proto.v1.SweepEvent;
+import org.optbench.sweep.ExecutorSpec;
 import org.optbench.sweep.SweepExpander;
 import org.optbench.sweep.SweepRunner;
 import org.optbench.sweep.SweepSpec;
@@ -32,7 +33,8 @@ import org.optbench.train.data.DefaultCorpus;
 final class SweepManager implements AutoCloseable {
 
     private final TrialStore store;
-    private final Function<SweepSpec, TrialExecutor> executors;
+    private final Function<ExecutorSpec, TrialExecutor> executors;
+    private final String defaultExecutor;
     private final Path runsDir;
     private final Integer threadsPerTrial;
     private final EventHub hub;
@@ -44,10 +46,11 @@ final class SweepManager implements AutoCloseable {
     private record Active(Thread thread, AtomicBoolean cancel, TrialExecutor executor) {
     }
 
-    SweepManager(TrialStore store, Function<SweepSpec, TrialExecutor> executors, Path runsDir, Integer threadsPerTrial,
-                 EventHub hub, ServerLimits limits) {
+    SweepManager(TrialStore store, Function<ExecutorSpec, TrialExecutor> executors, String defaultExecutor, Path runsDir,
+                 Integer threadsPerTrial, EventHub hub, ServerLimits limits) {
         this.store = store;
         this.executors = executors;
+        this.defaultExecutor = defaultExecutor;
         this.runsDir = runsDir;
         this.threadsPerTrial = threadsPerTrial;
         this.hub = hub;
@@ -63,7 +66,7 @@ final class SweepManager implements AutoCloseable {
     void resumeInterrupted() {
         for (SweepRow row : store.sweeps()) {
             if (row.status().equals("running")) {
-                start(SweepSpecParser.parse(row.spec(), "sweep " + row.id()), row.owner());
+                start(SweepSpecParser.parse(row.spec(), "sweep " + row.id()), row.owner(), false);
             }
         }
     }
@@ -90,20 +93,21 @@ final class SweepManager implements AutoCloseable {
             }
         });
         if (!active.containsKey(spec.name())) {
-            start(spec, owner);
+            start(spec, owner, true);
         }
         return store.sweep(spec.name()).orElseThrow();
     }
 
-    private void start(SweepSpec spec, String owner) {
+    private void start(SweepSpec spec, String owner, boolean retryCancelled) {
         if (closing) {
             throw Status.UNAVAILABLE.withDescription("the server is shutting down").asRuntimeException();
         }
-        TrialExecutor executor = executors.apply(spec);
-        int threads = threadsPerTrial != null ? threadsPerTrial
+        ExecutorSpec where = spec.executor().resolve(defaultExecutor);
+        TrialExecutor executor = executors.apply(where);
+        int threads = where.isSlurm() ? Math.max(1, where.cpusPerTrial()) : threadsPerTrial != null ? threadsPerTrial
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / spec.parallel());
         SweepRunner runner = new SweepRunner(store, executor, runsDir, threads).reportingTo(reportAddress);
-        String id = runner.prepare(spec, owner);
+        String id = runner.prepare(spec, owner, retryCancelled);
         AtomicBoolean cancel = new AtomicBoolean();
         Thread thread = new Thread(() -> drive(spec, runner, cancel, executor), "optbench-sweep-" + id);
         thread.setDaemon(true);

@@ -97,12 +97,12 @@ final class ScriptedWorkers implements TrialExecutor {
     }
 
     @Override
-    public Integer poll(String executorId) {
+    public org.optbench.sweep.exec.Outcome poll(String executorId) {
         Thread t = threads.get(executorId);
         if (t == null) {
-            return -1;
+            return org.optbench.sweep.exec.Outcome.lost("unknown");
         }
-        return t.isAlive() ? null : exits.getOrDefault(executorId, 1);
+        return t.isAlive() ? null : org.optbench.sweep.exec.Outcome.exited(exits.getOrDefault(executorId, 1));
     }
 
     @Override

@@ -86,7 +86,7 @@ class ServerTest {
     private OptbenchServer start(TrialStore store, TrialExecutor workers, ServerLimits limits, boolean resume) throws Exception {
         tokenFile = TokenFile.load(tokens());
         OptbenchServer s = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, dir.resolve("runs"),
-                spec -> workers, 1, tokenFile, null, null, false, limits, resume));
+                spec -> workers, "local", null, 1, tokenFile, null, null, false, limits, resume));
         open.add(s);
         return s;
     }
@@ -447,7 +447,7 @@ class ServerTest {
         assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes()));
         tokenFile = TokenFile.load(tokens());
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store(), dir.resolve("runs"),
-                spec -> new ParkedWorkers(), 1, tokenFile, cert.toFile(), key.toFile(), false, ServerLimits.defaults(), false));
+                spec -> new ParkedWorkers(), "local", null, 1, tokenFile, cert.toFile(), key.toFile(), false, ServerLimits.defaults(), false));
         open.add(server);
         ManagedChannel tls = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
                 .sslContext(io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient().trustManager(cert.toFile()).build())
@@ -473,8 +473,8 @@ class ServerTest {
         }
 
         @Override
-        public Integer poll(String executorId) {
-            return release.getCount() == 0 ? 0 : null;
+        public org.optbench.sweep.exec.Outcome poll(String executorId) {
+            return release.getCount() == 0 ? org.optbench.sweep.exec.Outcome.exited(0) : null;
         }
 
         @Override

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.optbench.sweep.exec.Outcome;
 import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.StoreException;
@@ -48,6 +49,7 @@ public final class SweepRunner {
     private final Path runsDir;
     private final int threadsPerTrial;
     private String reportAddress;
+    private final Map<String, String> reattached = new LinkedHashMap<>();   // trial id -> executor id
 
     public SweepRunner(TrialStore store, TrialExecutor executor, Path runsDir, int threadsPerTrial) {
         this.store = store;
@@ -62,19 +64,30 @@ public final class SweepRunner {
         return this;
     }
 
-    /** Creates or resumes the sweep of {@code spec} for {@code owner}; returns its id without running anything. */
-    public String prepare(SweepSpec spec, String owner) {
+    /**
+     * Creates or resumes the sweep of {@code spec} for {@code owner}; returns its id without
+     * running anything. Failed trials are retried; cancelled ones too when {@code retryCancelled}
+     * (a user runs the sweep again, rather than a restarted server picking it up).
+     */
+    public String prepare(SweepSpec spec, String owner, boolean retryCancelled) {
         String id = spec.name();
         store.createSweep(id, spec.name(), spec.text(), owner);
         store.ensureTrials(id, SweepExpander.expand(spec));
         for (TrialRecord t : store.trials(id)) {
-            if (t.status() == TrialStatus.RUNNING) {
+            if (t.status() != TrialStatus.RUNNING) {
+                continue;
+            }
+            if (t.executorId() != null && executor.reattach(t.executorId(), trialDir(id, t))) {
+                reattached.put(t.id(), t.executorId());
+            } else {
                 executor.stopOrphan(t.executorId(), trialDir(id, t));
+                store.setStatus(t.id(), TrialStatus.PENDING, null);
             }
         }
-        store.requeueInterrupted(id);
         store.requeueFailed(id);
-        store.requeueCancelled(id);
+        if (retryCancelled) {
+            store.requeueCancelled(id);
+        }
         store.setSweepStatus(id, "running");
         return id;
     }
@@ -85,7 +98,7 @@ public final class SweepRunner {
 
     /** Runs every pending trial of the sweep and returns when none is pending or running. */
     public void run(SweepSpec spec, Listener listener) throws InterruptedException {
-        prepare(spec, "local");
+        prepare(spec, "local", true);
         run(spec, listener, () -> false);
     }
 
@@ -96,7 +109,8 @@ public final class SweepRunner {
      */
     public boolean run(SweepSpec spec, Listener listener, BooleanSupplier cancelled) throws InterruptedException {
         String id = spec.name();
-        Map<String, String> running = new LinkedHashMap<>();   // trial id -> executor id
+        Map<String, String> running = new LinkedHashMap<>(reattached);   // trial id -> executor id
+        reattached.clear();
         EarlyStopper early = spec.earlyStop() == null ? null : new EarlyStopper(spec);
         long lastEarlyCheck = 0;
         while (true) {
@@ -121,9 +135,9 @@ public final class SweepRunner {
             }
             for (var it = running.entrySet().iterator(); it.hasNext(); ) {
                 var e = it.next();
-                Integer exit = executor.poll(e.getValue());
-                if (exit != null) {
-                    record(id, e.getKey(), exit);
+                Outcome outcome = executor.poll(e.getValue());
+                if (outcome != null) {
+                    record(spec, e.getKey(), outcome);
                     it.remove();
                 }
             }
@@ -209,16 +223,31 @@ public final class SweepRunner {
         }
     }
 
-    private void record(String sweepId, String trialId, int exit) {
+    private void record(SweepSpec spec, String trialId, Outcome outcome) {
         TrialRecord t = store.trial(trialId).orElseThrow();
         if (t.status() != TrialStatus.RUNNING) {
             return;   // its worker reported the result, or it was stopped
         }
-        Path dir = trialDir(sweepId, t);
+        Path dir = trialDir(spec.name(), t);
         Path result = dir.resolve("result.json");
+        if (outcome.kind() == Outcome.Kind.CANCELLED) {
+            store.setStatus(trialId, TrialStatus.CANCELLED, outcome.reason());
+            return;
+        }
+        if (outcome.kind() == Outcome.Kind.LOST) {
+            if (t.attempts() <= spec.executor().retries()) {
+                store.setStatus(trialId, TrialStatus.PENDING, null);   // resumes from its last checkpoint
+            } else {
+                store.finish(trialId, TrialStatus.FAILED, null, null, null, null, outcome.reason() + "; gave up after "
+                        + t.attempts() + " attempts", null);
+            }
+            return;
+        }
+        int exit = outcome.exitCode();
         if (exit != 0 || !Files.isRegularFile(result)) {
             store.finish(trialId, TrialStatus.FAILED, null, null, null, null,
-                    "exit code " + exit + ": " + logTail(dir.resolve("log.txt")), null);
+                    "exit code " + exit + (outcome.reason().isEmpty() ? "" : " (" + outcome.reason() + ")") + ": "
+                            + logTail(dir.resolve("log.txt")), null);
             return;
         }
         try {

@@ -22,9 +22,10 @@ import java.util.Map;
  * @param runCap               random search: trials per optimizer
  * @param randomSeed           random search: the sampler's seed
  * @param earlyStop            the early-stopping rule, or null to run every trial to the end
+ * @param executor             where the trials run (local processes or Slurm jobs)
  */
 public record SweepSpec(String name, String text, String method, String metric,
                         Map<String, Map<String, SweepParameter>> optimizers, Map<String, SweepParameter> shared,
                         Map<String, String> trainOptions, List<Long> seeds, int parallel, int runCap, long randomSeed,
-                        EarlyStopRule earlyStop) {
+                        EarlyStopRule earlyStop, ExecutorSpec executor) {
 }

@@ -84,9 +84,13 @@ public final class SweepSpecParser {
         if (!metricName.equals("val_loss") || !metric.path("goal").asText("minimize").equals("minimize")) {
             throw new SweepSpecException(source + ": metric must be {name: val_loss, goal: minimize}, the study's metric");
         }
-        String executor = root.path("executor").path("type").asText("local");
-        if (!executor.equals("local")) {
-            throw new SweepSpecException(source + ": executor '" + executor + "' is not available here; use local");
+        ExecutorSpec executor = ExecutorSpec.defaults();
+        if (root.has("executor")) {
+            if (!root.get("executor").isObject()) {
+                throw new SweepSpecException(source + ": executor must be a mapping such as {type: slurm, partition: gpu}");
+            }
+            executor = ExecutorSpec.parse(new ObjectMapper().convertValue(root.get("executor"),
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }), source);
         }
         EarlyStopRule earlyStop = null;
         if (root.has("early_terminate")) {
@@ -161,7 +165,8 @@ public final class SweepSpecParser {
             throw new SweepSpecException(source + ": parameters.optimizer names no optimizer; choose from " + GroupRules.names());
         }
         SweepSpec spec = new SweepSpec(name, text, method, metricName, optimizers, shared, train, seeds, parallel,
-                Math.max(runCap, 0), root.path("random_seed").asLong(0), earlyStop);
+                Math.max(runCap, 0), root.path("random_seed").asLong(0), earlyStop,
+                executor);
         validateAgainstModel(spec, source);
         return spec;
     }

@@ -10,7 +10,7 @@ import java.util.function.Function;
 import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
-import org.optbench.sweep.SweepSpec;
+import org.optbench.sweep.ExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.store.TrialStore;
 
@@ -59,10 +59,10 @@ public final class Connection implements AutoCloseable {
      * Starts an in-process server on {@code store} (owned by the connection from now on) whose
      * workers report over loopback; no token is needed.
      */
-    public static Connection embedded(TrialStore store, Path runsDir, Function<SweepSpec, TrialExecutor> executors,
+    public static Connection embedded(TrialStore store, Path runsDir, Function<ExecutorSpec, TrialExecutor> executors,
                                       Integer threadsPerTrial, int deadlineSeconds) throws java.io.IOException {
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, runsDir, executors,
-                threadsPerTrial, null, null, null, true, ServerLimits.defaults(), false));
+                "local", null, threadsPerTrial, null, null, null, true, ServerLimits.defaults(), false));
         return new Connection(server.inProcessChannel(), server, store, null, deadlineSeconds, "embedded (" + store.url() + ")");
     }
 

@@ -43,16 +43,16 @@ public final class LocalExecutor implements TrialExecutor {
     }
 
     @Override
-    public Integer poll(String executorId) {
+    public Outcome poll(String executorId) {
         Process p = running.get(executorId);
         if (p == null) {
-            return -1;
+            return Outcome.lost("no such process " + executorId);
         }
         if (p.isAlive()) {
             return null;
         }
         running.remove(executorId);
-        return p.exitValue();
+        return Outcome.exited(p.exitValue());
     }
 
     @Override

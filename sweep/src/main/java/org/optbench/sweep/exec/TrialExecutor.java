@@ -12,8 +12,8 @@ public interface TrialExecutor extends AutoCloseable {
     /** Starts the trial whose directory is {@code trialDir}; returns an id for poll and cancel. */
     String submit(String trialId, Path trialDir);
 
-    /** Null while the trial runs; its exit code once it has ended. */
-    Integer poll(String executorId);
+    /** Null while the trial runs; how it ended once it has. */
+    Outcome poll(String executorId);
 
     void cancel(String executorId);
 
@@ -24,6 +24,15 @@ public interface TrialExecutor extends AutoCloseable {
      * the executor placed it.
      */
     void stopOrphan(String executorId, Path trialDir);
+
+    /**
+     * Whether the attempt {@code executorId}, started by an earlier runner, can be followed by
+     * this one (a Slurm job outlives the server that submitted it). When true, the runner polls it
+     * instead of running the trial again; local child processes are never re-attached.
+     */
+    default boolean reattach(String executorId, Path trialDir) {
+        return false;
+    }
 
     @Override
     void close();
