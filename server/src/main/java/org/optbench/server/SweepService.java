@@ -7,7 +7,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.optbench.proto.v1.CancelSweepRequest;
 import org.optbench.proto.v1.CreateSweepRequest;
 import org.optbench.proto.v1.DeleteSweepRequest;
@@ -51,7 +50,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
 
     @Override
     public void createSweep(CreateSweepRequest request, StreamObserver<Sweep> response) {
-        unary(response, () -> {
+        Calls.unary(response, () -> {
             Caller caller = user();
             String text = switch (request.getSpecCase()) {
                 case YAML -> request.getYaml();
@@ -77,12 +76,12 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
 
     @Override
     public void getSweep(GetSweepRequest request, StreamObserver<Sweep> response) {
-        unary(response, () -> sweeps.sweep(owned(request.getSweepId()).id()));
+        Calls.unary(response, () -> sweeps.sweep(owned(request.getSweepId()).id()));
     }
 
     @Override
     public void listSweeps(ListSweepsRequest request, StreamObserver<ListSweepsResponse> response) {
-        unary(response, () -> {
+        Calls.unary(response, () -> {
             Caller caller = user();
             int size = request.getPageSize() == 0 ? 50 : request.getPageSize();
             if (size < 1 || size > 1000) {
@@ -112,7 +111,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
 
     @Override
     public void cancelSweep(CancelSweepRequest request, StreamObserver<Sweep> response) {
-        unary(response, () -> {
+        Calls.unary(response, () -> {
             String id = owned(request.getSweepId()).id();
             sweeps.cancel(id);
             return sweeps.sweep(id);
@@ -121,7 +120,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
 
     @Override
     public void deleteSweep(DeleteSweepRequest request, StreamObserver<DeleteSweepResponse> response) {
-        unary(response, () -> {
+        Calls.unary(response, () -> {
             sweeps.delete(owned(request.getSweepId()).id());
             return DeleteSweepResponse.getDefaultInstance();
         });
@@ -146,7 +145,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
 
     @Override
     public void getResults(GetResultsRequest request, StreamObserver<Results> response) {
-        unary(response, () -> {
+        Calls.unary(response, () -> {
             String id = owned(request.getSweepId()).id();
             List<TrialRecord> trials = store.trials(id);
             ModelFacts facts = ModelFacts.of(trials);
@@ -179,27 +178,5 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
         }
         return store.sweep(id).filter(r -> caller.owns(r.owner())).orElseThrow(() -> Status.NOT_FOUND
                 .withDescription("no sweep '" + id + "'" + (caller.admin() ? "" : " of user " + caller.user())).asRuntimeException());
-    }
-
-    private static <T> void unary(StreamObserver<T> response, Callable<T> body) {
-        T value;
-        try {
-            value = body.call();
-        } catch (StatusRuntimeException e) {
-            response.onError(e);
-            return;
-        } catch (StoreException e) {
-            response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            response.onError(Status.CANCELLED.withDescription("interrupted").asRuntimeException());
-            return;
-        } catch (Exception e) {
-            response.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
-            return;
-        }
-        response.onNext(value);
-        response.onCompleted();
     }
 }

@@ -1,7 +1,6 @@
 package org.optbench.server;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,6 @@ import org.optbench.proto.v1.TrialMetric;
 import org.optbench.proto.v1.WorkerServiceGrpc;
 import org.optbench.server.auth.Caller;
 import org.optbench.sweep.store.MetricRow;
-import org.optbench.sweep.store.StoreException;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
@@ -38,7 +36,7 @@ final class WorkerService extends WorkerServiceGrpc.WorkerServiceImplBase {
 
     @Override
     public void reportProgress(ProgressReport request, StreamObserver<ReportAck> response) {
-        try {
+        Calls.unary(response, () -> {
             if (request.getStepsCount() + request.getEvalsCount() > limits.maxReportRows()) {
                 throw Status.RESOURCE_EXHAUSTED.withDescription("a report holds at most " + limits.maxReportRows()
                         + " rows; send smaller batches").asRuntimeException();
@@ -58,18 +56,13 @@ final class WorkerService extends WorkerServiceGrpc.WorkerServiceImplBase {
                             .setEval(TrialMetric.newBuilder().setTrialId(t.id()).setMetric(m)).build());
                 }
             }
-            response.onNext(ReportAck.newBuilder().setRecorded(added > 0).build());
-            response.onCompleted();
-        } catch (StatusRuntimeException e) {
-            response.onError(e);
-        } catch (StoreException e) {
-            response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
-        }
+            return ReportAck.newBuilder().setRecorded(added > 0).build();
+        });
     }
 
     @Override
     public void reportResult(ResultReport request, StreamObserver<ReportAck> response) {
-        try {
+        Calls.unary(response, () -> {
             Caller caller = worker(request.getTrialId());
             TrialRecord t = store.trial(caller.trialId()).orElseThrow(() -> Status.NOT_FOUND
                     .withDescription("no trial " + request.getTrialId()).asRuntimeException());
@@ -89,13 +82,8 @@ final class WorkerService extends WorkerServiceGrpc.WorkerServiceImplBase {
                 }
                 recorded = !repeat;
             }
-            response.onNext(ReportAck.newBuilder().setRecorded(recorded).build());
-            response.onCompleted();
-        } catch (StatusRuntimeException e) {
-            response.onError(e);
-        } catch (StoreException e) {
-            response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
-        }
+            return ReportAck.newBuilder().setRecorded(recorded).build();
+        });
     }
 
     private static Caller worker(String trialId) {

@@ -4,11 +4,10 @@ import io.grpc.CallCredentials;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.util.concurrent.Executor;
+import org.optbench.server.auth.AuthInterceptor;
 
 /** Call credentials that put {@code authorization: Bearer <token>} on every call. */
 public final class BearerToken extends CallCredentials {
-
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final String token;
 
@@ -22,7 +21,7 @@ public final class BearerToken extends CallCredentials {
     @Override
     public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
         Metadata m = new Metadata();
-        m.put(AUTHORIZATION, "Bearer " + token);
+        m.put(AuthInterceptor.AUTHORIZATION, "Bearer " + token);
         try {
             applier.apply(m);
         } catch (RuntimeException e) {

@@ -16,6 +16,7 @@ import org.optbench.proto.v1.ProgressReport;
 import org.optbench.proto.v1.ReportAck;
 import org.optbench.proto.v1.ResultReport;
 import org.optbench.proto.v1.WorkerServiceGrpc;
+import org.optbench.server.auth.AuthInterceptor;
 import org.optbench.train.EvalRecord;
 import org.optbench.train.RunListener;
 import org.optbench.train.StepRecord;
@@ -50,8 +51,8 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
     public ProgressReporter(String server, String token, String trialId, int attempt) {
         this.channel = NettyChannelBuilder.forTarget(server).usePlaintext().build();
         Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        headers.put(Metadata.Key.of("x-optbench-trial", Metadata.ASCII_STRING_MARSHALLER), trialId);
+        headers.put(AuthInterceptor.AUTHORIZATION, "Bearer " + token);
+        headers.put(AuthInterceptor.TRIAL, trialId);
         this.stub = WorkerServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.trialId = trialId;
         this.attempt = attempt;
