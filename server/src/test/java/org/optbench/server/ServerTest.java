@@ -173,6 +173,8 @@ class ServerTest {
                 .build()).getSweepsCount());
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(c)
                 .check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        assertTrue(reflectedServices(c).containsAll(List.of("optbench.v1.SweepService", "optbench.v1.WorkerService",
+                "grpc.health.v1.Health")), "server reflection lists the services (what grpcurl uses)");
         as(c, ALICE).deleteSweep(DeleteSweepRequest.newBuilder().setSweepId("cycle").build());
         assertEquals(Status.Code.NOT_FOUND, code(() -> as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("cycle").build())));
     }
@@ -207,6 +209,32 @@ class ServerTest {
         Files.setLastModifiedTime(tokens(), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
         tokenFile.recheck();
         assertEquals(Status.Code.UNAUTHENTICATED, code(() -> as(c, ALICE).getSweep(get)), "a removed line revokes its token");
+    }
+
+    private static List<String> reflectedServices(ManagedChannel c) throws InterruptedException {
+        List<String> names = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        var requests = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(c).serverReflectionInfo(
+                new io.grpc.stub.StreamObserver<io.grpc.reflection.v1.ServerReflectionResponse>() {
+                    @Override
+                    public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
+                        r.getListServicesResponse().getServiceList().forEach(s -> names.add(s.getName()));
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.countDown();
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.countDown();
+                    }
+                });
+        requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        return names;
     }
 
     private static String waitForWorkerToken(TrialStore store, String trial) throws InterruptedException {
