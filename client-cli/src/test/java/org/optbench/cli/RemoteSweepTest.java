@@ -85,6 +85,18 @@ class RemoteSweepTest {
             assertTrue(Files.size(dir.resolve("report/report.html")) > 10_000);
             assertTrue(Files.isRegularFile(dir.resolve("report/loss_vs_relative_lr.svg")));
 
+            Path config = dir.resolve("client.properties");
+            Files.writeString(config, "server=" + at + "\ntoken=" + TOKEN + "\n");
+            ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "--add-modules",
+                    "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "sweep", "list")
+                    .redirectErrorStream(true);
+            pb.environment().put("OPTBENCH_CONFIG", config.toString());
+            pb.environment().remove("OPTBENCH_TOKEN");
+            Process p = pb.start();
+            String listed = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), listed);
+            assertTrue(listed.contains("remote-test"), "server and token from the client config file: " + listed);
+
             Run wrong = cli("sweep", "list", "--server", at, "--token", "wrong-token-0123456789");
             assertEquals(3, wrong.code(), wrong.err());
             assertTrue(wrong.err().contains("UNAUTHENTICATED"), wrong.err());
