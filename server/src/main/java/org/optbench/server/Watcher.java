@@ -42,7 +42,7 @@ final class Watcher {
 
     /** Queues an event (never blocks); overflowing drops the queue in favour of a resync. */
     void offer(SweepEvent event) {
-        if (event.hasStep() && !steps) {
+        if (event.hasSteps() && !steps) {
             return;
         }
         synchronized (this) {

@@ -4,12 +4,11 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
-import org.optbench.proto.v1.Metric;
 import org.optbench.proto.v1.ProgressReport;
 import org.optbench.proto.v1.ReportAck;
 import org.optbench.proto.v1.ResultReport;
 import org.optbench.proto.v1.SweepEvent;
-import org.optbench.proto.v1.TrialMetric;
+import org.optbench.proto.v1.TrialMetrics;
 import org.optbench.proto.v1.WorkerServiceGrpc;
 import org.optbench.server.auth.Caller;
 import org.optbench.sweep.store.MetricRow;
@@ -46,15 +45,13 @@ final class WorkerService extends WorkerServiceGrpc.WorkerServiceImplBase {
             request.getStepsList().forEach(m -> rows.add(Protos.row(m, "train")));
             request.getEvalsList().forEach(m -> rows.add(Protos.row(m, "eval")));
             int added = store.recordProgress(t.id(), rows);
-            if (added > 0) {
-                for (Metric m : request.getStepsList()) {
-                    hub.publish(t.sweepId(), SweepEvent.newBuilder().setSweepId(t.sweepId())
-                            .setStep(TrialMetric.newBuilder().setTrialId(t.id()).setMetric(m)).build());
-                }
-                for (Metric m : request.getEvalsList()) {
-                    hub.publish(t.sweepId(), SweepEvent.newBuilder().setSweepId(t.sweepId())
-                            .setEval(TrialMetric.newBuilder().setTrialId(t.id()).setMetric(m)).build());
-                }
+            if (added > 0 && request.getStepsCount() > 0) {
+                hub.publish(t.sweepId(), SweepEvent.newBuilder().setSweepId(t.sweepId()).setSteps(TrialMetrics.newBuilder()
+                        .setTrialId(t.id()).addAllMetrics(request.getStepsList())).build());
+            }
+            if (added > 0 && request.getEvalsCount() > 0) {
+                hub.publish(t.sweepId(), SweepEvent.newBuilder().setSweepId(t.sweepId()).setEvals(TrialMetrics.newBuilder()
+                        .setTrialId(t.id()).addAllMetrics(request.getEvalsList())).build());
             }
             return ReportAck.newBuilder().setRecorded(added > 0).build();
         });

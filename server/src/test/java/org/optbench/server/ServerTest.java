@@ -150,8 +150,8 @@ class ServerTest {
         assertTrue(seen.get(0).hasResync(), "a watch starts with a snapshot");
         assertTrue(seen.get(seen.size() - 1).hasDone(), "and ends with the sweep's end");
         assertEquals(4, seen.get(seen.size() - 1).getDone().getTrialsCompleted());
-        assertTrue(seen.stream().anyMatch(SweepEvent::hasEval), "evaluations are streamed");
-        assertTrue(seen.stream().anyMatch(SweepEvent::hasStep), "steps are streamed when asked for");
+        assertTrue(seen.stream().anyMatch(SweepEvent::hasEvals), "evaluations are streamed");
+        assertTrue(seen.stream().anyMatch(SweepEvent::hasSteps), "steps are streamed when asked for");
         assertTrue(seen.stream().anyMatch(e -> e.hasTrial() && e.getTrial().getState() == TrialState.TRIAL_STATE_COMPLETED));
 
         Results r = as(c, ALICE).getResults(GetResultsRequest.newBuilder().setSweepId("cycle").setCurves(true).build());

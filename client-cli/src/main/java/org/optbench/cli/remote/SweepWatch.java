@@ -52,15 +52,16 @@ public final class SweepWatch {
                     Trial before = trials.put(e.getTrial().getId(), e.getTrial());
                     draw(before == null || before.getState() != e.getTrial().getState());
                 }
-                case STEP -> {
-                    Trial t = trials.get(e.getStep().getTrialId());
-                    if (t != null) {
-                        trials.put(t.getId(), t.toBuilder().setLastStep(e.getStep().getMetric().getStep())
-                                .setLastTrainLoss(e.getStep().getMetric().getLoss()).build());
+                case STEPS -> {
+                    Trial t = trials.get(e.getSteps().getTrialId());
+                    int n = e.getSteps().getMetricsCount();
+                    if (t != null && n > 0) {
+                        var last = e.getSteps().getMetrics(n - 1);
+                        trials.put(t.getId(), t.toBuilder().setLastStep(last.getStep()).setLastTrainLoss(last.getLoss()).build());
                     }
                     draw(false);
                 }
-                case EVAL -> draw(false);
+                case EVALS -> draw(false);
                 case DONE -> done = e.getDone();
                 default -> { }
             }
