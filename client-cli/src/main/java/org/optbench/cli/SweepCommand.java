@@ -61,6 +61,12 @@ final class SweepCommand implements Runnable {
         }
     }
 
+    /** A subcommand about one sweep, named by its id. */
+    abstract static class ById extends Base {
+        @Parameters(index = "0", description = "the sweep id (its name)")
+        String id;
+    }
+
     /** {@code sweep submit FILE [--watch]}. */
     @Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit a sweep spec (the same name and spec "
             + "resumes it). Without --server the sweep runs in this process, so it is always watched.")
@@ -128,10 +134,7 @@ final class SweepCommand implements Runnable {
 
     /** {@code sweep status ID}. */
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show one sweep's state and trial counts.")
-    static final class Status extends Base {
-        @Parameters(index = "0", description = "the sweep id (its name)")
-        String id;
-
+    static final class Status extends ById {
         @Override
         public Integer call() throws Exception {
             try (Connection c = connect()) {
@@ -143,10 +146,7 @@ final class SweepCommand implements Runnable {
 
     /** {@code sweep watch ID}. */
     @Command(name = "watch", mixinStandardHelpOptions = true, description = "Follow a sweep's progress until it ends.")
-    static final class Watch extends Base {
-        @Parameters(index = "0", description = "the sweep id (its name)")
-        String id;
-
+    static final class Watch extends ById {
         @Override
         public Integer call() throws Exception {
             try (Connection c = connect()) {
@@ -162,10 +162,7 @@ final class SweepCommand implements Runnable {
     /** {@code sweep cancel ID}. */
     @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Stop a sweep: running trials are stopped, "
             + "pending ones cancelled; finished results stay.")
-    static final class Cancel extends Base {
-        @Parameters(index = "0", description = "the sweep id (its name)")
-        String id;
-
+    static final class Cancel extends ById {
         @Override
         public Integer call() throws Exception {
             try (Connection c = connect()) {
@@ -178,10 +175,7 @@ final class SweepCommand implements Runnable {
     /** {@code sweep delete ID}. */
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a sweep that is not running, with its "
             + "trials and metrics (trial directories stay on disk).")
-    static final class Delete extends Base {
-        @Parameters(index = "0", description = "the sweep id (its name)")
-        String id;
-
+    static final class Delete extends ById {
         @Override
         public Integer call() throws Exception {
             try (Connection c = connect()) {
@@ -195,10 +189,7 @@ final class SweepCommand implements Runnable {
     /** {@code sweep resume ID}: runs what is left of a sweep from the spec kept with it. */
     @Command(name = "resume", mixinStandardHelpOptions = true,
             description = "Resume a sweep from the spec kept with it (completed trials are not run again).")
-    static final class Resume extends Base {
-        @Parameters(index = "0", description = "the sweep id (its name)")
-        String id;
-
+    static final class Resume extends ById {
         @Override
         public Integer call() throws Exception {
             String text;
