@@ -5,6 +5,7 @@ import org.optbench.kernels.Backend;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.kernels.IntTensor;
 import org.optbench.kernels.KernelException;
+import org.optbench.kernels.TensorChecks;
 
 /**
  * The embedded default backend: Java arrays in host memory, kernels written with the Vector API
@@ -87,9 +88,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void writeInts(IntTensor dst, int[] src, int srcOffset, int length) {
         CpuIntTensor d = CpuIntTensor.of(dst);
-        if (d.length() < length) {
-            throw new KernelException("dst holds " + d.length() + " ints, needs " + length);
-        }
+        TensorChecks.requireInts(d.length(), length);
         System.arraycopy(src, srcOffset, d.array, d.offset, length);
     }
 
@@ -269,9 +268,7 @@ public final class CpuBackend implements Backend {
     public void blockAdamUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor vBlocks, long n,
                                 int blockSize, float lr, float beta1, float beta2, float eps, float decay,
                                 float gradScale, int step) {
-        if (blockSize <= 0 || n % blockSize != 0) {
-            throw new KernelException("block size " + blockSize + " must divide the tensor's " + n + " elements");
-        }
+        TensorChecks.checkBlocks(blockSize, n);
         optimizer.blockAdam(require(param, n, "param"), require(grad, n, "grad"), require(m, n, "m"),
                 require(vBlocks, n / blockSize, "vBlocks"), (int) n, blockSize, lr, beta1, beta2, eps, decay,
                 gradScale, step);
@@ -301,25 +298,17 @@ public final class CpuBackend implements Backend {
 
     private static CpuFloatTensor require(FloatTensor tensor, long elements, String name) {
         CpuFloatTensor cpu = CpuFloatTensor.of(tensor);
-        if (cpu.length() < elements) {
-            throw new KernelException(name + " holds " + cpu.length() + " floats but the dimensions need "
-                    + elements);
-        }
+        TensorChecks.requireLength(cpu.length(), elements, name);
         return cpu;
     }
 
     private static CpuIntTensor requireInts(IntTensor tensor, long elements) {
         CpuIntTensor cpu = CpuIntTensor.of(tensor);
-        if (cpu.length() < elements) {
-            throw new KernelException("token tensor holds " + cpu.length() + " ints but the dimensions need "
-                    + elements);
-        }
+        TensorChecks.requireInts(cpu.length(), elements);
         return cpu;
     }
 
     private static void checkHeads(int c, int h) {
-        if (h <= 0 || c % h != 0 || (c / h) % 2 != 0) {
-            throw new KernelException("channels " + c + " must split into " + h + " heads of an even size");
-        }
+        TensorChecks.checkHeads(c, h);
     }
 }

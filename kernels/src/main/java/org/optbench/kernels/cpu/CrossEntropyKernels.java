@@ -3,7 +3,7 @@ package org.optbench.kernels.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.optbench.kernels.KernelException;
+import org.optbench.kernels.TensorChecks;
 
 /**
  * Softmax cross-entropy with the z-loss term, fused per row of logits. Forward caches the
@@ -30,8 +30,7 @@ final class CrossEntropyKernels {
             for (int row = from; row < to; row++) {
                 int target = targets.array[targets.offset + row];
                 if (target < 0 || target >= v) {
-                    throw new KernelException("target id " + target + " at position " + row
-                            + " is outside the vocabulary [0, " + v + ")");
+                    throw TensorChecks.targetOutsideVocabulary(target, row, v);
                 }
                 int base = logits.offset + row * v;
                 FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);

@@ -1,6 +1,6 @@
 package org.optbench.kernels.cpu;
 
-import org.optbench.kernels.KernelException;
+import org.optbench.kernels.TensorChecks;
 
 /**
  * Token embedding lookup and its scatter-add gradient. Forward is parallel over rows; backward is
@@ -24,9 +24,7 @@ final class EmbeddingKernels {
             for (int row = from; row < to; row++) {
                 int token = tokens.array[tokens.offset + row];
                 if (token < 0 || token >= vocab) {
-                    throw new KernelException("token id " + token + " at position " + row
-                            + " is outside the vocabulary [0, " + vocab + "): the tokens come from a larger "
-                            + "vocabulary; pass --vocab " + (token + 1) + " or more, or use the tokenizer that fits");
+                    throw TensorChecks.tokenOutsideVocabulary(token, row, vocab);
                 }
                 System.arraycopy(wte.array, wte.offset + token * c, out.array, out.offset + row * c, c);
             }

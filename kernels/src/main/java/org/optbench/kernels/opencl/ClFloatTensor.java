@@ -1,0 +1,45 @@
+package org.optbench.kernels.opencl;
+
+import org.jocl.cl_mem;
+import org.optbench.kernels.FloatTensor;
+import org.optbench.kernels.KernelException;
+
+/**
+ * A float tensor of the OpenCL backend: a window {@code [offset, offset + length)} of a device
+ * buffer. Kernels get the buffer and the element offset as two arguments, because slices are not
+ * aligned as OpenCL sub-buffers must be.
+ */
+public final class ClFloatTensor implements FloatTensor {
+
+    final cl_mem buffer;
+    final int offset;
+    private final int length;
+
+    ClFloatTensor(cl_mem buffer, int offset, int length) {
+        this.buffer = buffer;
+        this.offset = offset;
+        this.length = length;
+    }
+
+    static ClFloatTensor of(FloatTensor tensor) {
+        if (tensor instanceof ClFloatTensor cl) {
+            return cl;
+        }
+        throw new KernelException("the OpenCL backend was given a tensor of another backend: "
+                + (tensor == null ? "null" : tensor.getClass().getName()));
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public ClFloatTensor slice(long from, long count) {
+        if (from < 0 || count < 0 || from + count > length) {
+            throw new KernelException("slice [" + from + ", " + (from + count)
+                    + ") lies outside a tensor of " + length + " elements");
+        }
+        return new ClFloatTensor(buffer, offset + (int) from, (int) count);
+    }
+}

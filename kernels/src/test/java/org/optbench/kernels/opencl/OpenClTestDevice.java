@@ -1,0 +1,28 @@
+package org.optbench.kernels.opencl;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Opens the OpenCL device the tests run on ({@code OPTBENCH_TEST_OPENCL}, default {@code opencl}).
+ * Tests skip when the machine has no OpenCL platform, unless {@code OPTBENCH_REQUIRE_OPENCL=1}
+ * (set by CI, which installs PoCL) turns the absence into a failure.
+ */
+public final class OpenClTestDevice {
+
+    private OpenClTestDevice() {
+    }
+
+    public static OpenClBackend open() {
+        if (!OpenClDevices.available()) {
+            if ("1".equals(System.getenv("OPTBENCH_REQUIRE_OPENCL"))) {
+                fail("OPTBENCH_REQUIRE_OPENCL=1 but no OpenCL platform is installed");
+            }
+            assumeTrue(false, "no OpenCL platform on this machine");
+        }
+        String selector = System.getenv().getOrDefault("OPTBENCH_TEST_OPENCL", "opencl");
+        OpenClBackend backend = OpenClBackend.open(selector);
+        System.out.println("OpenCL tests run on " + backend.description());
+        return backend;
+    }
+}
