@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.optbench.kernels.Backend;
 import org.optbench.kernels.FloatTensor;
-import org.optbench.kernels.cpu.CpuBackend;
 import org.optbench.kernels.cpu.CopyBandwidth;
 import org.optbench.kernels.cpu.FmaPeak;
 import org.optbench.model.ModelConfig;
@@ -27,11 +27,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code optbench bench}: throughput of the CPU backend next to references measured in the same
- * run: the machine's FMA peak, sgemm at 1024^3 and at each benchmark shape's matmuls, and
- * training-step throughput (forward+backward, and the whole step with clipping and AdamW) for the
- * benchmark shapes P0, P1, P2. Model FLOPs per token: 6 x (matmul weights) + 6 x L x C x T
- * (causal attention, forward and backward).
+ * {@code optbench bench}: throughput of each device in {@code --device} (a comma-separated list,
+ * e.g. {@code cpu,opencl}, so backends compare within one run) next to references measured in the
+ * same run: the machine's FMA peak, each device's sgemm at 1024^3 (and with
+ * {@code --shape-matmuls} each benchmark shape's matmuls), and training-step throughput
+ * (forward+backward, and the whole step with clipping and AdamW) for the benchmark shapes P0, P1,
+ * P2. Timings end with a device synchronisation. Model FLOPs per token: 6 x (matmul weights) + 6 x
+ * L x C x T (causal attention, forward and backward).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure FMA peak, sgemm and training-step throughput; JSON lines with --json.")
@@ -46,12 +48,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object per line instead of a table")
     boolean json;
 
+    @Option(names = "--shape-matmuls", description = "also time each benchmark shape's matmuls, forward and backward")
+    boolean shapeMatmuls;
+
     @Option(names = "--optim", description = "benchmark every optimizer's step on a 52M-parameter model instead, "
             + "as GB/s of parameter, gradient and state traffic next to the copy bandwidth")
     boolean optim;
 
     @Mixin
-    ThreadsOption threads;
+    DeviceOptions compute;
 
     @Spec
     CommandSpec spec;
@@ -75,32 +80,42 @@ final class BenchCommand implements Callable<Integer> {
             optimizerSteps();
             return 0;
         }
-        double peak = FmaPeak.measure(threads.threads, 50_000_000L);
-        emit(map("bench", "fma_peak", "threads", threads.threads, "gflops", Samples.round(peak)));
-        try (CpuBackend backend = threads.backend()) {
-            Samples square = sgemm(backend, "nt", 1024, 1024, 1024, 10);
-            emit(map("bench", "sgemm", "layout", "nt", "m", 1024, "n", 1024, "k", 1024, "threads", threads.threads,
-                    "gflops", square.json(), "of_fma_peak", Samples.ratio(square.median(), peak)));
-            for (Preset p : shapes) {
-                ModelConfig c = p.config();
-                int n = p.batchSize() * c.seqLen();
-                int[][] mm = {{c.dModel(), c.dModel()}, {c.dModel(), c.mlpHidden()}, {c.mlpHidden(), c.dModel()},
-                        {c.dModel(), c.vocabSize()}};
-                for (int[] io : mm) {
-                    for (String layout : new String[] {"nt", "backward"}) {
-                        Samples s = sgemm(backend, layout, n, io[0], io[1], 3);
-                        emit(map("bench", "sgemm", "shape", p.name(), "layout", layout, "m", n, "n", io[1], "k", io[0],
-                                "threads", threads.threads, "gflops", s.json()));
+        double peak = FmaPeak.measure(compute.threads, 50_000_000L);
+        emit(map("bench", "fma_peak", "threads", compute.threads, "gflops", Samples.round(peak)));
+        for (String selector : compute.device.split(",")) {
+            try (Backend backend = compute.backend(selector.trim())) {
+                String device = backend.description();
+                Samples square = sgemm(backend, "nt", 1024, 1024, 1024, 10);
+                emit(map("bench", "sgemm", "device", device, "layout", "nt", "m", 1024, "n", 1024, "k", 1024,
+                        "gflops", square.json(), "of_fma_peak", Samples.ratio(square.median(), peak)));
+                for (Preset p : shapes) {
+                    if (shapeMatmuls) {
+                        shapeMatmuls(backend, p);
                     }
+                    trainStep(backend, p, square.median());
                 }
-                trainStep(backend, p, square.median());
             }
         }
         return 0;
     }
 
+    /** GFLOP/s of the matmuls of one benchmark shape, forward (nt) and backward. */
+    private void shapeMatmuls(Backend backend, Preset p) {
+        ModelConfig c = p.config();
+        int n = p.batchSize() * c.seqLen();
+        int[][] mm = {{c.dModel(), c.dModel()}, {c.dModel(), c.mlpHidden()}, {c.mlpHidden(), c.dModel()},
+                {c.dModel(), c.vocabSize()}};
+        for (int[] io : mm) {
+            for (String layout : new String[] {"nt", "backward"}) {
+                Samples s = sgemm(backend, layout, n, io[0], io[1], 3);
+                emit(map("bench", "sgemm", "device", backend.description(), "shape", p.name(), "layout", layout,
+                        "m", n, "n", io[1], "k", io[0], "gflops", s.json()));
+            }
+        }
+    }
+
     /** GFLOP/s of matmulForward (layout nt) or matmulBackward (both products) at (n, c, oc). */
-    private Samples sgemm(CpuBackend backend, String layout, int n, int c, int oc, int reps) {
+    private Samples sgemm(Backend backend, String layout, int n, int c, int oc, int reps) {
         SplittableRandom rng = new SplittableRandom(1);
         FloatTensor x = random(backend, (long) n * c, rng);
         FloatTensor w = random(backend, (long) oc * c, rng);
@@ -117,6 +132,7 @@ final class BenchCommand implements Callable<Integer> {
             } else {
                 backend.matmulBackward(dx, dw, y, x, w, n, c, oc);
             }
+            backend.synchronize();
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (r >= 0) {
                 gflops[r] = flops / seconds / 1e9;
@@ -125,7 +141,7 @@ final class BenchCommand implements Callable<Integer> {
         return Samples.of(gflops);
     }
 
-    private static FloatTensor random(CpuBackend backend, long n, SplittableRandom rng) {
+    private static FloatTensor random(Backend backend, long n, SplittableRandom rng) {
         float[] values = new float[Math.toIntExact(n)];
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (rng.nextDouble() - 0.5);
@@ -142,7 +158,7 @@ final class BenchCommand implements Callable<Integer> {
         return 6 * matmulWeights + 6.0 * c.nLayers() * d * c.seqLen();
     }
 
-    private void trainStep(CpuBackend backend, Preset p, double sgemmGflops) {
+    private void trainStep(Backend backend, Preset p, double sgemmGflops) {
         ModelConfig c = p.config();
         Transformer model = new Transformer(c, p.batchSize(), backend);
         model.initialize(0);
@@ -163,9 +179,11 @@ final class BenchCommand implements Callable<Integer> {
             model.zeroGradients();
             model.forward(inputs, targets);
             model.backward();
+            backend.synchronize();
             long t1 = System.nanoTime();
             double norm = model.gradientNorm();
             adam.step(s + 3, GradientClipping.coefficient(norm, 1.0));
+            backend.synchronize();
             long t2 = System.nanoTime();
             if (s >= 0) {
                 fb[s] = (t1 - t0) / 1e9;
@@ -181,7 +199,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             Samples tokens = Samples.of(tps);
             Samples gflops = tokens.scaled(perToken / 1e9);
-            emit(map("bench", "train_step", "shape", p.name(), "phase", phase, "threads", threads.threads,
+            emit(map("bench", "train_step", "device", backend.description(), "shape", p.name(), "phase", phase,
                     "batch", p.batchSize(), "seq_len", c.seqLen(), "tokens_per_s", tokens.json(),
                     "gflops", gflops.json(), "of_sgemm_1024", Samples.ratio(gflops.median(), sgemmGflops)));
         }
@@ -193,12 +211,12 @@ final class BenchCommand implements Callable<Integer> {
      * state read and written; GB/s is that traffic over the step time.
      */
     private void optimizerSteps() {
-        double copy = CopyBandwidth.measure(threads.threads, 1 << 26, 5);
-        emit(map("bench", "copy_bandwidth", "threads", threads.threads, "gb_per_s", Samples.round(copy)));
+        double copy = CopyBandwidth.measure(compute.threads, 1 << 26, 5);
+        emit(map("bench", "copy_bandwidth", "threads", compute.threads, "gb_per_s", Samples.round(copy)));
         ModelConfig config = ModelConfig.of(32128, 512, 6, 8, 512);
         ParameterLayout layout = new ParameterLayout(config);
         long n = layout.totalCount();
-        try (CpuBackend backend = threads.backend()) {
+        try (Backend backend = compute.backend()) {
             FloatTensor params = random(backend, n, new SplittableRandom(4));
             FloatTensor grads = random(backend, n, new SplittableRandom(5));
             for (String name : GroupRules.names()) {
@@ -208,6 +226,7 @@ final class BenchCommand implements Callable<Integer> {
                 for (int s = -2; s < steps; s++) {
                     long t0 = System.nanoTime();
                     opt.step(s + 3, 1f);
+                    backend.synchronize();
                     if (s >= 0) {
                         ms[s] = (System.nanoTime() - t0) / 1e6;
                     }
@@ -215,7 +234,7 @@ final class BenchCommand implements Callable<Integer> {
                 double traffic = 12.0 * n + 2.0 * opt.stateBytes();
                 Samples time = Samples.of(ms);
                 double gbps = traffic / (time.median() / 1e3) / 1e9;
-                emit(map("bench", "optim_step", "optimizer", name, "parameters", n, "threads", threads.threads,
+                emit(map("bench", "optim_step", "device", backend.description(), "optimizer", name, "parameters", n,
                         "ms", time.json(), "gb_per_s", Samples.round(gbps), "of_copy", Samples.ratio(gbps, copy)));
             }
         }

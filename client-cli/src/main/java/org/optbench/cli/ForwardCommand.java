@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.optbench.kernels.cpu.CpuBackend;
+import org.optbench.kernels.Backend;
 import org.optbench.model.LossValue;
 import org.optbench.model.ModelConfig;
 import org.optbench.model.Transformer;
@@ -58,7 +58,7 @@ final class ForwardCommand implements Callable<Integer> {
     Integer seqLen;
 
     @Mixin
-    ThreadsOption threads;
+    DeviceOptions compute;
 
     @Spec
     CommandSpec spec;
@@ -77,7 +77,7 @@ final class ForwardCommand implements Callable<Integer> {
         SafetensorsFile file = SafetensorsFile.read(weights);
         ShapeOverrides overrides = new ShapeOverrides(vocabSize, dModel, nLayers, nHeads, batches.seqLen());
         ModelConfig config = ModelWeights.config(file, overrides, zLoss);
-        try (CpuBackend backend = threads.backend()) {
+        try (Backend backend = compute.backend()) {
             Transformer model = new Transformer(config, batches.batchSize(), backend);
             ModelWeights.load(file, model);
             model.zeroGradients();

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.optbench.kernels.cpu.CpuBackend;
+import org.optbench.kernels.Backend;
 import org.optbench.model.ModelConfig;
 import org.optbench.model.ModelConfigException;
 import org.optbench.model.ModelPresets;
@@ -165,7 +165,7 @@ final class TrainCommand implements Callable<Integer> {
     Path resume;
 
     @Mixin
-    ThreadsOption threads;
+    DeviceOptions compute;
 
     @Spec
     CommandSpec spec;
@@ -185,7 +185,7 @@ final class TrainCommand implements Callable<Integer> {
         int warm = warmupSteps(totalSteps);
         checkMemory(modelConfig, micro);
         ObjectNode echo = echo(modelConfig, globalBatch, micro, totalSteps, warm);
-        try (CpuBackend backend = threads.backend();
+        try (Backend backend = compute.backend();
              Writer metricsOut = metrics == null ? Writer.nullWriter() : resume != null
                      ? Files.newBufferedWriter(metrics, java.nio.file.StandardOpenOption.CREATE,
                              java.nio.file.StandardOpenOption.APPEND)
@@ -416,7 +416,7 @@ final class TrainCommand implements Callable<Integer> {
         return line;
     }
 
-    private static Map<String, Object> summary(RunResult r, Optimizer optimizer, CpuBackend backend, ObjectNode echo) {
+    private static Map<String, Object> summary(RunResult r, Optimizer optimizer, Backend backend, ObjectNode echo) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("status", r.status());
         s.put("steps", r.steps());

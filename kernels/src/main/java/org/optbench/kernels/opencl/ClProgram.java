@@ -31,7 +31,7 @@ import org.optbench.kernels.KernelException;
 final class ClProgram implements AutoCloseable {
 
     /** The .cl resources in build order; common.cl defines what the others use. */
-    static final List<String> SOURCES = List.of("common.cl", "vector.cl", "matmul.cl", "layernorm.cl", "rope.cl",
+    static final List<String> SOURCES = List.of("common.cl", "vector.cl", "matmul.cl", "matmul_vector.cl", "layernorm.cl", "rope.cl",
             "attention.cl", "gelu.cl", "embedding.cl", "crossentropy.cl", "optimizer.cl");
 
     private final cl_program program;

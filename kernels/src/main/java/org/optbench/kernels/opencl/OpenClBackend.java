@@ -45,6 +45,12 @@ public final class OpenClBackend implements Backend {
 
     private static final int ELEMENT_GROUP = 64;
     private static final int PIECE = 1 << 15;
+    private static final int VECTOR_ROWS = 8;    // VROWS of matmul_vector.cl
+    private static final int VECTOR_GROUP = 4;
+    private static final int VECTOR_DEPTH = 256;  // K per launch, so a work item's panel of b stays in cache
+
+    /** Which sgemm kernel runs the products: local-memory tiles for GPUs, cache-blocked vectors for CPUs. */
+    enum MatmulKernel { TILED, VECTOR }
 
     private final OpenClDevice device;
     private final cl_context context;
@@ -55,16 +61,23 @@ public final class OpenClBackend implements Backend {
     private final int tile;
     private final int threads;
     private final cl_mem noState;
+    private final MatmulKernel matmulKernel;
 
     /** Opens the device a selector names ({@code opencl} or {@code opencl:P:D}). */
     public static OpenClBackend open(String selector) {
         return new OpenClBackend(OpenClDevices.select(selector));
     }
 
-    @SuppressWarnings("deprecation")
+    /** A backend on {@code device} with the sgemm kernel that suits its type. */
     public OpenClBackend(OpenClDevice device) {
+        this(device, device.isGpu() ? MatmulKernel.TILED : MatmulKernel.VECTOR);
+    }
+
+    @SuppressWarnings("deprecation")
+    OpenClBackend(OpenClDevice device, MatmulKernel matmulKernel) {
         CL.setExceptionsEnabled(true);
         this.device = device;
+        this.matmulKernel = matmulKernel;
         this.group = rowGroup(device);
         boolean large = device.maxWorkGroupSize() >= 256 && device.localMemoryBytes() >= 2L * 16 * 65 * 4;
         this.tile = large ? 64 : 32;
@@ -92,7 +105,7 @@ public final class OpenClBackend implements Backend {
 
     /** Work-group size of the row kernels: 64 on CPUs, 256 on GPUs, within the device's limit. */
     private static int rowGroup(OpenClDevice device) {
-        int wanted = device.isGpu() ? 256 : 64;
+        int wanted = device.isGpu() ? 256 : 16;
         int g = 1;
         while (g * 2 <= Math.min(wanted, device.maxWorkGroupSize())) {
             g *= 2;
@@ -205,11 +218,20 @@ public final class OpenClBackend implements Backend {
     private record Batch(int count, int inner, int aOuter, int aInner, int bOuter, int bInner, int cOuter,
                          int cInner) {
         static final Batch ONE = new Batch(1, 1, 0, 0, 0, 0, 0, 0);
+
+        /** The same batch with b's products packed one after another, {@code size} floats each. */
+        Batch packedB(int size) {
+            return new Batch(count, inner, aOuter, aInner, Math.multiplyExact(inner, size), size, cOuter, cInner);
+        }
     }
 
     private void gemm(ClFloatTensor c, int ldc, ClFloatTensor a, int lda, boolean transA, ClFloatTensor b, int ldb,
                       boolean transB, int m, int n, int k, boolean accumulate, Batch batch) {
         if (m == 0 || n == 0) {
+            return;
+        }
+        if (matmulKernel == MatmulKernel.VECTOR) {
+            vectorGemm(c, ldc, a, lda, transA, b, ldb, transB, m, n, k, accumulate, batch);
             return;
         }
         call("matmul").tensor(c).integer(ldc).tensor(a).integer(lda).flag(transA).tensor(b).integer(ldb).flag(transB)
@@ -218,6 +240,44 @@ public final class OpenClBackend implements Backend {
                 .integer(batch.cOuter()).integer(batch.cInner())
                 .grid(new long[] {(long) ((n + tile - 1) / tile) * threads, (long) ((m + tile - 1) / tile) * threads,
                         batch.count()}, new long[] {threads, threads, 1});
+    }
+
+    /**
+     * The CPU-device sgemm: b^T is packed into a scratch (K,N) first, since the kernel streams b's
+     * rows, and K runs in launches of VECTOR_DEPTH that accumulate.
+     */
+    private void vectorGemm(ClFloatTensor c, int ldc, ClFloatTensor a, int lda, boolean transA, ClFloatTensor b,
+                            int ldb, boolean transB, int m, int n, int k, boolean accumulate, Batch batch) {
+        ClFloatTensor rowsOfB = b;
+        int ldRows = ldb;
+        Batch layout = batch;
+        if (transB) {
+            int size = Math.multiplyExact(k, n);
+            long total = (long) batch.count() * size;
+            rowsOfB = new ClFloatTensor(buffers.scratch("transposed", 4 * total), 0, Math.toIntExact(total));
+            call("transposeBatch").buffer(rowsOfB.buffer).tensor(b).integer(ldb).integer(k).integer(n)
+                    .integer(batch.inner()).integer(batch.bOuter()).integer(batch.bInner())
+                    .grid(new long[] {roundUp(k, 16), n, batch.count()}, new long[] {16, 1, 1});
+            ldRows = n;
+            layout = batch.packedB(size);
+        }
+        int columnBlocks = (n + 15) / 16;
+        int rowBlocks = (m + VECTOR_ROWS - 1) / VECTOR_ROWS;
+        for (int k0 = 0; k0 < Math.max(k, 1); k0 += VECTOR_DEPTH) {
+            int depth = Math.min(VECTOR_DEPTH, k - k0);
+            ClFloatTensor aPart = a.slice((long) k0 * (transA ? lda : 1), a.length() - (long) k0 * (transA ? lda : 1));
+            ClFloatTensor bPart = rowsOfB.slice((long) k0 * ldRows, rowsOfB.length() - (long) k0 * ldRows);
+            call("matmulVector").tensor(c).integer(ldc).tensor(aPart).integer(lda).flag(transA).tensor(bPart)
+                    .integer(ldRows).integer(m).integer(n).integer(Math.max(depth, 0)).flag(accumulate || k0 > 0)
+                    .integer(layout.inner()).integer(layout.aOuter()).integer(layout.aInner()).integer(layout.bOuter())
+                    .integer(layout.bInner()).integer(layout.cOuter()).integer(layout.cInner())
+                    .grid(new long[] {roundUp(columnBlocks, VECTOR_GROUP), rowBlocks, layout.count()},
+                            new long[] {VECTOR_GROUP, 1, 1});
+        }
+    }
+
+    private static long roundUp(long x, long multiple) {
+        return (x + multiple - 1) / multiple * multiple;
     }
 
     @Override

@@ -179,6 +179,53 @@ class OpenClKernelTest {
     }
 
     @Test
+    void bothSgemmKernelsMatchTheCpu() {
+        SplittableRandom rng = new SplittableRandom(14);
+        for (OpenClBackend.MatmulKernel kind : OpenClBackend.MatmulKernel.values()) {
+            try (OpenClBackend other = new OpenClBackend(cl.device(), kind)) {
+                int m = 45;
+                int n = 37;
+                int k = 600;   // more than one K pass of the vector kernel
+                for (int layout = 0; layout < 4; layout++) {
+                    boolean transA = (layout & 1) != 0;
+                    boolean transB = (layout & 2) != 0;
+                    float[] a = new float[m * k];
+                    float[] b = new float[k * n];
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] = (float) (rng.nextDouble() - 0.5);
+                    }
+                    for (int i = 0; i < b.length; i++) {
+                        b[i] = (float) (rng.nextDouble() - 0.5);
+                    }
+                    FloatTensor ca = cpu.allocate(a.length);
+                    FloatTensor cb = cpu.allocate(b.length);
+                    FloatTensor cc = cpu.allocate(m * n);
+                    cpu.write(ca, a, 0, a.length);
+                    cpu.write(cb, b, 0, b.length);
+                    FloatTensor oa = other.allocate(a.length);
+                    FloatTensor ob = other.allocate(b.length);
+                    FloatTensor oc = other.allocate(m * n);
+                    other.write(oa, a, 0, a.length);
+                    other.write(ob, b, 0, b.length);
+                    cpu.matmul(cc, ca, transA, cb, transB, m, n, k, false);
+                    other.matmul(oc, oa, transA, ob, transB, m, n, k, false);
+                    float[] want = new float[m * n];
+                    float[] got = new float[m * n];
+                    cpu.read(want, 0, cc, want.length);
+                    other.read(got, 0, oc, got.length);
+                    double diff = 0;
+                    for (int i = 0; i < want.length; i++) {
+                        diff = Math.max(diff, Math.abs(want[i] - got[i]));
+                    }
+                    System.out.printf("opencl twin matmul kernel %-6s tA=%b tB=%b max|diff|=%.3e%n", kind, transA,
+                            transB, diff);
+                    assertTrue(diff < 1e-4, kind + " transA=" + transA + " transB=" + transB + ": " + diff);
+                }
+            }
+        }
+    }
+
+    @Test
     void matmulForwardAndBackward() {
         SplittableRandom rng = new SplittableRandom(5);
         int n = 37;
