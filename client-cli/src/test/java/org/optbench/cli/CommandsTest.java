@@ -212,6 +212,42 @@ class CommandsTest {
     }
 
     @Test
+    void devicesListsTheCpuAndEveryOpenClDevice() {
+        Result r = run("devices");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("cpu ")), r.out());
+        for (var d : org.optbench.kernels.opencl.OpenClDevices.list()) {
+            assertTrue(r.out().contains(d.selector()) && r.out().contains(d.deviceName()), r.out());
+        }
+    }
+
+    @Test
+    void trainOnOpenClRecordsTheDeviceAndMatchesTheCpu() throws Exception {
+        String selector = org.optbench.kernels.opencl.OpenClTestDevice.selector();
+        String[] args = {"train", "--preset", "nano", "--steps", "3", "--data", "synthetic", "--eval-points", "0"};
+        Result cpu = run(args);
+        Result cl = run(java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                java.util.stream.Stream.of("--device", selector)).toArray(String[]::new));
+        assertEquals(0, cl.code(), cl.err());
+        JsonNode want = cpu.jsonLines().get(cpu.jsonLines().size() - 1);
+        JsonNode got = cl.jsonLines().get(cl.jsonLines().size() - 1);
+        assertTrue(got.get("device").asText().startsWith("opencl opencl:"), got.toString());
+        assertTrue(want.get("device").asText().startsWith("cpu "), want.toString());
+        assertEquals(want.get("final_train_loss").asDouble(), got.get("final_train_loss").asDouble(),
+                1e-4 * want.get("final_train_loss").asDouble());
+    }
+
+    @Test
+    void anAbsentDeviceIsAnErrorNotAFallback() {
+        Result missing = run("train", "--preset", "nano", "--steps", "1", "--data", "synthetic", "--device", "opencl:9:9");
+        assertEquals(Main.EXIT_BAD_INPUT, missing.code());
+        assertTrue(missing.err().contains("device 'opencl:9:9'"), missing.err());
+        Result unknown = run("train", "--preset", "nano", "--steps", "1", "--data", "synthetic", "--device", "cuda");
+        assertEquals(Main.EXIT_BAD_INPUT, unknown.code());
+        assertTrue(unknown.err().contains("device 'cuda' is unknown: use cpu, opencl or opencl:P:D"), unknown.err());
+    }
+
+    @Test
     void benchPrintsJsonLinesWithReferences() throws Exception {
         Result r = run("bench", "--shape", "P0", "--steps", "1", "--json", "--threads", "2");
         assertEquals(0, r.code(), r.err());

@@ -13,15 +13,20 @@ public final class OpenClTestDevice {
     private OpenClTestDevice() {
     }
 
-    public static OpenClBackend open() {
+    /** The selector of the test device; skips (or fails, when required) if there is none. */
+    public static String selector() {
         if (!OpenClDevices.available()) {
             if ("1".equals(System.getenv("OPTBENCH_REQUIRE_OPENCL"))) {
                 fail("OPTBENCH_REQUIRE_OPENCL=1 but no OpenCL platform is installed");
             }
             assumeTrue(false, "no OpenCL platform on this machine");
         }
-        String selector = System.getenv().getOrDefault("OPTBENCH_TEST_OPENCL", "opencl");
-        OpenClBackend backend = OpenClBackend.open(selector);
+        return System.getenv().getOrDefault("OPTBENCH_TEST_OPENCL", "opencl");
+    }
+
+    /** A backend on the test device. */
+    public static OpenClBackend open() {
+        OpenClBackend backend = OpenClBackend.open(selector());
         System.out.println("OpenCL tests run on " + backend.description());
         return backend;
     }
