@@ -87,7 +87,8 @@ class AnalysisAndReportTest {
             for (TrialRecord t : made) {
                 String id = TrialStore.trialId("s", t.index());
                 store.markRunning(id, "x");
-                store.finish(id, t.status(), t.finalValLoss(), t.divergedAt(), 800L, "{}", null,
+                store.finish(id, t.status(), t.finalValLoss(), t.divergedAt(), 800L,
+                        "{\"device\":\"opencl opencl:0:0 Some GPU\",\"tokens_per_s\":1234}", null,
                         List.of(new MetricRow(1, "eval", null, 5.0, null, null), new MetricRow(10, "eval", null,
                                 t.finalValLoss() == null ? 6.0 : t.finalValLoss(), null, null)));
             }
@@ -99,7 +100,10 @@ class AnalysisAndReportTest {
             }
             String text = Files.readString(html);
             assertTrue(text.contains("data:image/png;base64,") && text.contains("<td style=\"text-align:left\">sgd</td>"));
-            assertEquals(21, Files.readAllLines(out.resolve("trials.csv")).size());
+            List<String> csv = Files.readAllLines(out.resolve("trials.csv"));
+            assertEquals(21, csv.size());
+            assertTrue(csv.get(0).endsWith(",device,tokens_per_s") && csv.get(1).endsWith(",\"opencl opencl:0:0 Some GPU\",1234"),
+                    csv.get(0) + "\n" + csv.get(1));
         }
         List<OptimizerSummary> s = SweepAnalysis.summarize(handMade(), 64, 100);
         JFreeChart chart = Plots.lossVsLr(s, true);

@@ -437,6 +437,23 @@ class OpenClKernelTest {
     }
 
     @Test
+    void aProgramThatFailsToBuildReportsTheCompilerLog() {
+        OpenClDevice d = cl.device();
+        org.jocl.cl_context_properties props = new org.jocl.cl_context_properties();
+        props.addProperty(org.jocl.CL.CL_CONTEXT_PLATFORM, d.platform());
+        org.jocl.cl_context context = org.jocl.CL.clCreateContext(props, 1, new org.jocl.cl_device_id[] {d.device()},
+                null, null, null);
+        try {
+            KernelException e = assertThrows(KernelException.class,
+                    () -> new ClProgram(context, d.device(), d.describe(), "-DGROUP=16"));
+            assertTrue(e.getMessage().contains("failed to build for " + d.describe()), e.getMessage());
+            assertTrue(e.getMessage().contains("compiler log:") && e.getMessage().contains("TILE"), e.getMessage());
+        } finally {
+            org.jocl.CL.clReleaseContext(context);
+        }
+    }
+
+    @Test
     void shapeMistakesFailBeforeLaunching() {
         KernelException e = assertThrows(KernelException.class,
                 () -> cl.matmulForward(cl.allocate(5), cl.allocate(6), cl.allocate(6), 2, 3, 3));

@@ -1,5 +1,6 @@
 package org.optbench.sweep.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -114,14 +115,20 @@ public final class ReportWriter {
     }
 
     private static void writeTrials(List<TrialRecord> trials, Path dir) throws IOException {
-        StringBuilder csv = new StringBuilder("trial,optimizer,params,seed,status,final_val_loss,diverged_at,state_bytes,attempts\n");
+        StringBuilder csv = new StringBuilder(
+                "trial,optimizer,params,seed,status,final_val_loss,diverged_at,state_bytes,attempts,device,tokens_per_s\n");
         ArrayNode json = JSON.createArrayNode();
         for (TrialRecord t : trials) {
             csv.append(t.id()).append(',').append(t.optimizer()).append(",\"").append(JSON.writeValueAsString(t.params())
                     .replace("\"", "\"\"")).append("\",").append(t.seed()).append(',').append(t.status().label()).append(',')
                     .append(t.finalValLoss() == null ? "" : t.finalValLoss()).append(',')
                     .append(t.divergedAt() == null ? "" : t.divergedAt()).append(',')
-                    .append(t.stateBytes() == null ? "" : t.stateBytes()).append(',').append(t.attempts()).append('\n');
+                    .append(t.stateBytes() == null ? "" : t.stateBytes()).append(',').append(t.attempts()).append(',');
+            JsonNode result = t.result() == null ? null : JSON.readTree(t.result());
+            String device = result == null ? "" : result.path("device").asText("");
+            csv.append('"').append(device.replace("\"", "\"\"")).append("\",")
+                    .append(result == null || !result.has("tokens_per_s") ? "" : result.get("tokens_per_s").asText())
+                    .append('\n');
             ObjectNode n = json.addObject();
             n.put("trial", t.id());
             n.put("optimizer", t.optimizer());
@@ -131,7 +138,7 @@ public final class ReportWriter {
             n.put("final_val_loss", t.finalValLoss());
             n.put("diverged_at", t.divergedAt());
             n.put("error", t.error());
-            n.set("result", t.result() == null ? null : JSON.readTree(t.result()));
+            n.set("result", result);
         }
         Files.writeString(dir.resolve("trials.csv"), csv);
         JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("trials.json").toFile(), json);
