@@ -261,7 +261,7 @@ public final class OpenClBackend implements Backend {
             ldRows = n;
             layout = batch.packedB(size);
         }
-        int columnBlocks = (n + 15) / 16;
+        int columnBlocks = (n + 31) / 32;
         int rowBlocks = (m + VECTOR_ROWS - 1) / VECTOR_ROWS;
         for (int k0 = 0; k0 < Math.max(k, 1); k0 += VECTOR_DEPTH) {
             int depth = Math.min(VECTOR_DEPTH, k - k0);

@@ -1,6 +1,6 @@
 // The sgemm for CPU devices (PoCL): no local memory, the caches do the tiling. Each work item
-// computes VROWS rows x 16 columns of c in float16 accumulators, streaming op(a)'s values as
-// broadcasts and b's rows as float16 loads, so the inner loop is VROWS vector FMAs per load.
+// computes VROWS rows x 32 columns of c in two float16 accumulators per row, streaming op(a)'s
+// values as broadcasts and b's rows as float16 loads: 2 x VROWS vector FMAs per 2 + VROWS loads.
 // b must be (K,N) row-major here; the host transposes a transposed b first (transposeBatch).
 // Arguments and batching as for matmul; rows past m read row m-1 and are never stored.
 
@@ -11,7 +11,7 @@ __kernel void matmulVector(__global float *c, int cOff, int ldc,
                            __global const float *b, int bOff, int ldb,
                            int m, int n, int k, int accumulate,
                            int inner, int aOuter, int aInner, int bOuter, int bInner, int cOuter, int cInner) {
-    int j0 = get_global_id(0) * 16;
+    int j0 = get_global_id(0) * 32;
     int i0 = get_global_id(1) * VROWS;
     int z = get_global_id(2);
     if (j0 >= n || i0 >= m) {
@@ -26,41 +26,52 @@ __kernel void matmulVector(__global float *c, int cOff, int ldc,
     for (int r = 0; r < VROWS; r++) {
         rowAt[r] = min(i0 + r, m - 1) * rowStride;
     }
-    float16 acc[VROWS];
+    float16 lo[VROWS];   // columns j0 .. j0+15
+    float16 hi[VROWS];   // columns j0+16 .. j0+31
     for (int r = 0; r < VROWS; r++) {
-        acc[r] = (float16) (0.0f);
+        lo[r] = (float16) (0.0f);
+        hi[r] = (float16) (0.0f);
     }
-    int cols = min(16, n - j0);
-    if (cols == 16) {
+    int cols = min(32, n - j0);
+    if (cols == 32) {
         for (int kk = 0; kk < k; kk++) {
-            float16 bv = vload16(0, b + kk * ldb + j0);
+            float16 b0 = vload16(0, b + kk * ldb + j0);
+            float16 b1 = vload16(0, b + kk * ldb + j0 + 16);
             __global const float *ak = a + kk * kStride;
             for (int r = 0; r < VROWS; r++) {
-                acc[r] = fma((float16) (ak[rowAt[r]]), bv, acc[r]);
+                float16 av = (float16) (ak[rowAt[r]]);
+                lo[r] = fma(av, b0, lo[r]);
+                hi[r] = fma(av, b1, hi[r]);
             }
         }
     } else {
-        float row[16];
+        float row[32];
         for (int kk = 0; kk < k; kk++) {
-            for (int e = 0; e < 16; e++) {
+            for (int e = 0; e < 32; e++) {
                 row[e] = e < cols ? b[kk * ldb + j0 + e] : 0.0f;
             }
-            float16 bv = vload16(0, row);
+            float16 b0 = vload16(0, row);
+            float16 b1 = vload16(1, row);
             __global const float *ak = a + kk * kStride;
             for (int r = 0; r < VROWS; r++) {
-                acc[r] = fma((float16) (ak[rowAt[r]]), bv, acc[r]);
+                float16 av = (float16) (ak[rowAt[r]]);
+                lo[r] = fma(av, b0, lo[r]);
+                hi[r] = fma(av, b1, hi[r]);
             }
         }
     }
     int rows = min(VROWS, m - i0);
     for (int r = 0; r < rows; r++) {
         __global float *out = c + (i0 + r) * ldc + j0;
-        if (cols == 16) {
-            float16 prior = accumulate ? vload16(0, out) : (float16) (0.0f);
-            vstore16(prior + acc[r], 0, out);
+        if (cols == 32) {
+            float16 prior0 = accumulate ? vload16(0, out) : (float16) (0.0f);
+            float16 prior1 = accumulate ? vload16(1, out) : (float16) (0.0f);
+            vstore16(prior0 + lo[r], 0, out);
+            vstore16(prior1 + hi[r], 1, out);
         } else {
-            float values[16];
-            vstore16(acc[r], 0, values);
+            float values[32];
+            vstore16(lo[r], 0, values);
+            vstore16(hi[r], 1, values);
             for (int e = 0; e < cols; e++) {
                 out[e] = (accumulate ? out[e] : 0.0f) + values[e];
             }
