@@ -17,6 +17,14 @@ public final class TensorChecks {
         }
     }
 
+    /** Fails unless the slice [from, from + count) lies inside a tensor of {@code length} elements. */
+    public static void checkSlice(long from, long count, long length) {
+        if (from < 0 || count < 0 || from + count > length) {
+            throw new KernelException("slice [" + from + ", " + (from + count)
+                    + ") lies outside a tensor of " + length + " elements");
+        }
+    }
+
     /** Fails unless a token tensor of {@code length} ints covers {@code elements}. */
     public static void requireInts(long length, long elements) {
         if (length < elements) {

@@ -2,6 +2,7 @@ package org.optbench.kernels.cpu;
 
 import org.optbench.kernels.FloatTensor;
 import org.optbench.kernels.KernelException;
+import org.optbench.kernels.TensorChecks;
 
 /**
  * A float tensor of the CPU backend: a window {@code [offset, offset + length)} of a Java array.
@@ -34,10 +35,7 @@ public final class CpuFloatTensor implements FloatTensor {
 
     @Override
     public CpuFloatTensor slice(long from, long count) {
-        if (from < 0 || count < 0 || from + count > length) {
-            throw new KernelException("slice [" + from + ", " + (from + count)
-                    + ") lies outside a tensor of " + length + " elements");
-        }
+        TensorChecks.checkSlice(from, count, length);
         return new CpuFloatTensor(array, offset + (int) from, (int) count);
     }
 }

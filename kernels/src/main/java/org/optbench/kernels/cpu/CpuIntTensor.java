@@ -2,6 +2,7 @@ package org.optbench.kernels.cpu;
 
 import org.optbench.kernels.IntTensor;
 import org.optbench.kernels.KernelException;
+import org.optbench.kernels.TensorChecks;
 
 /** An int tensor of the CPU backend: a window {@code [offset, offset + length)} of a Java array. */
 public final class CpuIntTensor implements IntTensor {
@@ -31,10 +32,7 @@ public final class CpuIntTensor implements IntTensor {
 
     @Override
     public CpuIntTensor slice(long from, long count) {
-        if (from < 0 || count < 0 || from + count > length) {
-            throw new KernelException("slice [" + from + ", " + (from + count)
-                    + ") lies outside a tensor of " + length + " elements");
-        }
+        TensorChecks.checkSlice(from, count, length);
         return new CpuIntTensor(array, offset + (int) from, (int) count);
     }
 }

@@ -3,6 +3,7 @@ package org.optbench.kernels.opencl;
 import org.jocl.cl_mem;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.kernels.KernelException;
+import org.optbench.kernels.TensorChecks;
 
 /**
  * A float tensor of the OpenCL backend: a window {@code [offset, offset + length)} of a device
@@ -36,10 +37,7 @@ public final class ClFloatTensor implements FloatTensor {
 
     @Override
     public ClFloatTensor slice(long from, long count) {
-        if (from < 0 || count < 0 || from + count > length) {
-            throw new KernelException("slice [" + from + ", " + (from + count)
-                    + ") lies outside a tensor of " + length + " elements");
-        }
+        TensorChecks.checkSlice(from, count, length);
         return new ClFloatTensor(buffer, offset + (int) from, (int) count);
     }
 }

@@ -3,6 +3,7 @@ package org.optbench.kernels.opencl;
 import org.jocl.cl_mem;
 import org.optbench.kernels.IntTensor;
 import org.optbench.kernels.KernelException;
+import org.optbench.kernels.TensorChecks;
 
 /**
  * An int tensor of the OpenCL backend: a window of a device buffer, plus a host copy of what was
@@ -38,10 +39,7 @@ public final class ClIntTensor implements IntTensor {
 
     @Override
     public ClIntTensor slice(long from, long count) {
-        if (from < 0 || count < 0 || from + count > length) {
-            throw new KernelException("slice [" + from + ", " + (from + count)
-                    + ") lies outside a tensor of " + length + " elements");
-        }
+        TensorChecks.checkSlice(from, count, length);
         return new ClIntTensor(buffer, offset + (int) from, (int) count, host);
     }
 }

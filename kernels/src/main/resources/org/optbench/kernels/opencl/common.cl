@@ -11,53 +11,29 @@ typedef double wide;
 typedef float wide;
 #endif
 
-// The sum of v over the work-group; every item gets the total. scratch holds GROUP floats.
-inline float groupSum(float v, __local float *scratch) {
-    int lid = get_local_id(0);
-    scratch[lid] = v;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int s = GROUP / 2; s > 0; s >>= 1) {
-        if (lid < s) {
-            scratch[lid] += scratch[lid + s];
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    float total = scratch[0];
-    barrier(CLK_LOCAL_MEM_FENCE);
-    return total;
+// Defines NAME(v, scratch): v combined over the work-group with COMBINE(x, y), a tree over
+// GROUP items (scratch holds GROUP values); every item gets the result.
+#define GROUP_REDUCTION(NAME, TYPE, COMBINE)                 \
+inline TYPE NAME(TYPE v, __local TYPE *scratch) {            \
+    int lid = get_local_id(0);                               \
+    scratch[lid] = v;                                        \
+    barrier(CLK_LOCAL_MEM_FENCE);                            \
+    for (int s = GROUP / 2; s > 0; s >>= 1) {                \
+        if (lid < s) {                                       \
+            scratch[lid] = COMBINE(scratch[lid], scratch[lid + s]); \
+        }                                                    \
+        barrier(CLK_LOCAL_MEM_FENCE);                        \
+    }                                                        \
+    TYPE total = scratch[0];                                 \
+    barrier(CLK_LOCAL_MEM_FENCE);                            \
+    return total;                                            \
 }
 
-// The maximum of v over the work-group; every item gets it. scratch holds GROUP floats.
-inline float groupMax(float v, __local float *scratch) {
-    int lid = get_local_id(0);
-    scratch[lid] = v;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int s = GROUP / 2; s > 0; s >>= 1) {
-        if (lid < s) {
-            scratch[lid] = fmax(scratch[lid], scratch[lid + s]);
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    float total = scratch[0];
-    barrier(CLK_LOCAL_MEM_FENCE);
-    return total;
-}
+#define ADD(x, y) ((x) + (y))
 
-// The sum of v over the work-group in the widest float the device has; every item gets it.
-inline wide groupSumWide(wide v, __local wide *scratch) {
-    int lid = get_local_id(0);
-    scratch[lid] = v;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int s = GROUP / 2; s > 0; s >>= 1) {
-        if (lid < s) {
-            scratch[lid] += scratch[lid + s];
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    wide total = scratch[0];
-    barrier(CLK_LOCAL_MEM_FENCE);
-    return total;
-}
+GROUP_REDUCTION(groupSum, float, ADD)
+GROUP_REDUCTION(groupMax, float, fmax)
+GROUP_REDUCTION(groupSumWide, wide, ADD)
 
 // The sum of x[i]^2 for i in [from, to), strided over the work-group, then added across it.
 inline wide groupSumOfSquares(__global const float *x, int from, int to, __local wide *scratch) {
