@@ -76,6 +76,7 @@ public final class OpenClBackend implements Backend {
     @SuppressWarnings("deprecation")
     OpenClBackend(OpenClDevice device, MatmulKernel matmulKernel) {
         CL.setExceptionsEnabled(true);
+        SignalChaining.warnIfInactive();
         this.device = device;
         this.matmulKernel = matmulKernel;
         this.group = rowGroup(device);
