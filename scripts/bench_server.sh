@@ -35,6 +35,6 @@ done
 "$root/optbench" sweep submit "$work/train.yaml" --server "127.0.0.1:$port" --token "$token"
 sleep 5
 "$root/optbench" bench-server --server "127.0.0.1:$port" --token "$token" --sweep bench-train \
-    --rate "$rate" --seconds "$seconds" --watchers "$watchers"
+    --rate "$rate" --seconds "$seconds" --watchers "$watchers" ${OPTBENCH_BENCH_ARGS:-}
 "$root/optbench" sweep status bench-train --server "127.0.0.1:$port" --token "$token"
 "$root/optbench" sweep cancel bench-train --server "127.0.0.1:$port" --token "$token" > /dev/null

@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code optbench bench-server}: load on a running server from this process. Holds
- * {@code --watchers} WatchSweep streams on one sweep (with step events) and, meanwhile, issues
- * GetSweep and ListSweeps alternately at a fixed rate, open loop: each latency is measured from
+ * {@code --watchers} WatchSweep streams on one sweep (with step events) on one connection and,
+ * meanwhile, issues GetSweep and ListSweeps alternately on another at a fixed rate, open loop: each latency is measured from
  * the call's scheduled time, so a stalled server cannot hide its stall (no coordinated
  * omission). Prints p50/p99/p99.9/max per call, and the events the watchers received and the
  * events the server reported dropping for them.
@@ -53,8 +53,12 @@ final class ServerBenchCommand implements Callable<Integer> {
     @Option(names = "--watchers", defaultValue = "1000", description = "watch streams to hold open (default ${DEFAULT-VALUE})")
     int watchers;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "seconds of load before measuring (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "20", description = "seconds of load before measuring, so the JIT has compiled the call path (default ${DEFAULT-VALUE})")
     int warmup;
+
+    @Option(names = "--shared-connection", description = "send the calls on the watch streams' connection, behind their "
+            + "events (default: a connection of their own, as a separate client's calls would be)")
+    boolean sharedConnection;
 
     @Mixin
     ClientOptions client;
@@ -69,9 +73,11 @@ final class ServerBenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         ManagedChannel channel = NettyChannelBuilder.forTarget(client.server()).usePlaintext().build();
+        ManagedChannel watchChannel = sharedConnection ? channel
+                : NettyChannelBuilder.forTarget(client.server()).usePlaintext().build();
         try {
             var creds = new org.optbench.cli.remote.BearerToken(client.token());
-            SweepServiceGrpc.SweepServiceStub async = SweepServiceGrpc.newStub(channel).withCallCredentials(creds);
+            SweepServiceGrpc.SweepServiceStub async = SweepServiceGrpc.newStub(watchChannel).withCallCredentials(creds);
             SweepServiceGrpc.SweepServiceFutureStub future = SweepServiceGrpc.newFutureStub(channel).withCallCredentials(creds);
             AtomicLong events = new AtomicLong();
             AtomicLong dropped = new AtomicLong();
@@ -173,6 +179,7 @@ final class ServerBenchCommand implements Callable<Integer> {
                     droppedEvents, streamErrors.get());
         } finally {
             channel.shutdownNow();
+            watchChannel.shutdownNow();
         }
         return 0;
     }
