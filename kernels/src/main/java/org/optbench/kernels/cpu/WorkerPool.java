@@ -9,6 +9,8 @@ import java.util.concurrent.locks.LockSupport;
  * cut into tasks of {@code grain} indices which the calling thread and the workers take in turn
  * from a shared counter, so uneven tasks balance themselves. Workers spin briefly between loops,
  * then park, which keeps the latency of back-to-back kernels low without burning idle cores.
+ * Bodies always see the same task boundaries, whatever the number of threads, so kernels that
+ * reduce per task give bit-identical results on any thread count.
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -57,7 +59,10 @@ public final class WorkerPool implements AutoCloseable {
         }
         int taskCount = (count + grain - 1) / grain;
         if (taskCount == 1 || workers.length == 0) {
-            body.run(0, count);
+            // the same task boundaries as with workers, so results do not depend on the thread count
+            for (int from = 0; from < count; from += grain) {
+                body.run(from, Math.min(count, from + grain));
+            }
             return;
         }
         this.body = body;
