@@ -3,9 +3,7 @@ package org.optbench.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,12 +13,7 @@ import org.optbench.kernels.cpu.CpuBackend;
 import org.optbench.kernels.opencl.OpenClBackend;
 import org.optbench.kernels.opencl.OpenClTestDevice;
 import org.optbench.model.ModelConfig;
-import org.optbench.model.Transformer;
 import org.optbench.optim.GroupRules;
-import org.optbench.optim.LrSchedule;
-import org.optbench.optim.Optimizer;
-import org.optbench.train.data.SequentialBatches;
-import org.optbench.train.data.SyntheticTokens;
 
 /**
  * A whole training run of 20 steps on a tiny model, on OpenCL and on the CPU backend from the same
@@ -53,16 +46,7 @@ class OpenClTrainingTest {
     }
 
     private static List<StepRecord> train(Backend backend, String optimizer) {
-        ModelConfig config = ModelConfig.of(96, 32, 2, 2, 24);
-        Transformer model = new Transformer(config, 4, backend);
-        model.initialize(3);
-        Optimizer opt = new Optimizer(backend, GroupRules.named(optimizer).resolve(model.layout().specs(),
-                Map.of("lr", optimizer.equals("sgd") ? 0.1 : 3e-3)), model.parameters(), model.gradients(),
-                LrSchedule.paper(4, STEPS));
-        SyntheticTokens tokens = new SyntheticTokens(96, 2, 100_000, 5);
-        List<StepRecord> records = new ArrayList<>();
-        new TrainingLoop(model, opt, new SequentialBatches(tokens, 4, 24), 1.0, 100).run(1, STEPS, records::add);
-        return records;
+        return TinyTrainingRun.train(backend, optimizer, ModelConfig.of(96, 32, 2, 2, 24), 4, STEPS, 4, 3, 2, 5);
     }
 
     @ParameterizedTest

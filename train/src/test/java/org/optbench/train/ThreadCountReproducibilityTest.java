@@ -2,19 +2,12 @@ package org.optbench.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optbench.kernels.cpu.CpuBackend;
 import org.optbench.model.ModelConfig;
-import org.optbench.model.Transformer;
 import org.optbench.optim.GroupRules;
-import org.optbench.optim.LrSchedule;
-import org.optbench.optim.Optimizer;
-import org.optbench.train.data.SequentialBatches;
-import org.optbench.train.data.SyntheticTokens;
 
 /**
  * A training run does not depend on the number of CPU threads: every optimizer of the suite, on a
@@ -32,16 +25,7 @@ class ThreadCountReproducibilityTest {
     private static List<StepRecord> train(int threads, String optimizer) {
         try (CpuBackend backend = new CpuBackend(threads)) {
             // wte and lm_head (2048 x 64) span four optimizer tasks and two vector-kernel tasks
-            ModelConfig config = ModelConfig.of(2048, 64, 2, 2, 32);
-            Transformer model = new Transformer(config, 4, backend);
-            model.initialize(11);
-            Optimizer opt = new Optimizer(backend, GroupRules.named(optimizer).resolve(model.layout().specs(),
-                    Map.of("lr", optimizer.equals("sgd") ? 0.1 : 3e-3)), model.parameters(), model.gradients(),
-                    LrSchedule.paper(2, STEPS));
-            SyntheticTokens tokens = new SyntheticTokens(2048, 3, 100_000, 7);
-            List<StepRecord> records = new ArrayList<>();
-            new TrainingLoop(model, opt, new SequentialBatches(tokens, 4, 32), 1.0, 100).run(1, STEPS, records::add);
-            return records;
+            return TinyTrainingRun.train(backend, optimizer, ModelConfig.of(2048, 64, 2, 2, 32), 4, STEPS, 2, 11, 3, 7);
         }
     }
 
