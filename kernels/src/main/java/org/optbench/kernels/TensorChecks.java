@@ -58,4 +58,10 @@ public final class TensorChecks {
         return new KernelException("target id " + target + " at position " + row
                 + " is outside the vocabulary [0, " + vocab + ")");
     }
+
+    /** The error for a tensor that {@code backend} did not allocate (null included). */
+    public static KernelException foreignTensor(String backend, Object tensor) {
+        return new KernelException("the " + backend + " backend was given a tensor of another backend: "
+                + (tensor == null ? "null" : tensor.getClass().getName()));
+    }
 }

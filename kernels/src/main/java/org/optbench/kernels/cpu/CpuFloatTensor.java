@@ -1,7 +1,6 @@
 package org.optbench.kernels.cpu;
 
 import org.optbench.kernels.FloatTensor;
-import org.optbench.kernels.KernelException;
 import org.optbench.kernels.TensorChecks;
 
 /**
@@ -24,8 +23,7 @@ public final class CpuFloatTensor implements FloatTensor {
         if (tensor instanceof CpuFloatTensor cpu) {
             return cpu;
         }
-        throw new KernelException("the CPU backend was given a tensor of another backend: "
-                + tensor.getClass().getName());
+        throw TensorChecks.foreignTensor("CPU", tensor);
     }
 
     @Override

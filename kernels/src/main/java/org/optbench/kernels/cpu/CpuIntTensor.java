@@ -1,7 +1,6 @@
 package org.optbench.kernels.cpu;
 
 import org.optbench.kernels.IntTensor;
-import org.optbench.kernels.KernelException;
 import org.optbench.kernels.TensorChecks;
 
 /** An int tensor of the CPU backend: a window {@code [offset, offset + length)} of a Java array. */
@@ -21,8 +20,7 @@ public final class CpuIntTensor implements IntTensor {
         if (tensor instanceof CpuIntTensor cpu) {
             return cpu;
         }
-        throw new KernelException("the CPU backend was given a tensor of another backend: "
-                + tensor.getClass().getName());
+        throw TensorChecks.foreignTensor("CPU", tensor);
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.optbench.kernels.opencl;
 
 import org.jocl.cl_mem;
 import org.optbench.kernels.FloatTensor;
-import org.optbench.kernels.KernelException;
 import org.optbench.kernels.TensorChecks;
 
 /**
@@ -26,8 +25,7 @@ public final class ClFloatTensor implements FloatTensor {
         if (tensor instanceof ClFloatTensor cl) {
             return cl;
         }
-        throw new KernelException("the OpenCL backend was given a tensor of another backend: "
-                + (tensor == null ? "null" : tensor.getClass().getName()));
+        throw TensorChecks.foreignTensor("OpenCL", tensor);
     }
 
     @Override

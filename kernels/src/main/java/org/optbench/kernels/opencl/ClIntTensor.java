@@ -2,7 +2,6 @@ package org.optbench.kernels.opencl;
 
 import org.jocl.cl_mem;
 import org.optbench.kernels.IntTensor;
-import org.optbench.kernels.KernelException;
 import org.optbench.kernels.TensorChecks;
 
 /**
@@ -28,8 +27,7 @@ public final class ClIntTensor implements IntTensor {
         if (tensor instanceof ClIntTensor cl) {
             return cl;
         }
-        throw new KernelException("the OpenCL backend was given a tensor of another backend: "
-                + (tensor == null ? "null" : tensor.getClass().getName()));
+        throw TensorChecks.foreignTensor("OpenCL", tensor);
     }
 
     @Override
