@@ -23,10 +23,10 @@ final class AttentionKernels {
     private static final int ROWS = 64;
 
     private final WorkerPool pool;
-    private final Sgemm sgemm;
+    private final CpuGemm sgemm;
     private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[1][0]);
 
-    AttentionKernels(WorkerPool pool, Sgemm sgemm) {
+    AttentionKernels(WorkerPool pool, CpuGemm sgemm) {
         this.pool = pool;
         this.sgemm = sgemm;
     }
@@ -48,16 +48,16 @@ final class AttentionKernels {
             for (int task = from; task < to; task++) {
                 int head = (task % h) * hs;
                 int rows = (task / h) * t * c;
-                int attBase = att.offset + task * t * t;
+                int attBase = att.offset() + task * t * t;
                 for (int i0 = 0; i0 < t; i0 += ROWS) {
                     int i1 = Math.min(t, i0 + ROWS);
-                    sgemm.multiplySerial(a, attBase + i0 * t, t, q.array, q.offset + rows + i0 * c + head, c, false,
-                            k.array, k.offset + rows + head, c, true, i1 - i0, i1, hs, false);
+                    sgemm.multiplySerial(a, attBase + i0 * t, t, q.array, q.offset() + rows + i0 * c + head, c, false,
+                            k.array, k.offset() + rows + head, c, true, i1 - i0, i1, hs, false);
                     for (int tq = i0; tq < i1; tq++) {
                         softmaxRow(a, attBase + tq * t, tq + 1, t, scale);
                     }
-                    sgemm.multiplySerial(out.array, out.offset + rows + i0 * c + head, c, a, attBase + i0 * t, t, false,
-                            v.array, v.offset + rows + head, c, false, i1 - i0, hs, i1, false);
+                    sgemm.multiplySerial(out.array, out.offset() + rows + i0 * c + head, c, a, attBase + i0 * t, t, false,
+                            v.array, v.offset() + rows + head, c, false, i1 - i0, hs, i1, false);
                 }
             }
         });
@@ -103,23 +103,23 @@ final class AttentionKernels {
             for (int task = from; task < to; task++) {
                 int head = (task % h) * hs;
                 int rows = (task / h) * t * c;
-                int attBase = att.offset + task * t * t;
+                int attBase = att.offset() + task * t * t;
                 for (int i0 = 0; i0 < t; i0 += ROWS) {
                     int i1 = Math.min(t, i0 + ROWS);
-                    sgemm.multiplySerial(ds, i0 * t, t, dout.array, dout.offset + rows + i0 * c + head, c, false,
-                            v.array, v.offset + rows + head, c, true, i1 - i0, i1, hs, false);
+                    sgemm.multiplySerial(ds, i0 * t, t, dout.array, dout.offset() + rows + i0 * c + head, c, false,
+                            v.array, v.offset() + rows + head, c, true, i1 - i0, i1, hs, false);
                     for (int tq = i0; tq < i1; tq++) {
                         softmaxBackwardRow(ds, tq * t, a, attBase + tq * t, tq + 1, t, scale);
                     }
-                    sgemm.multiplySerial(dq.array, dq.offset + rows + i0 * c + head, c, ds, i0 * t, t, false,
-                            k.array, k.offset + rows + head, c, false, i1 - i0, hs, i1, false);
+                    sgemm.multiplySerial(dq.array, dq.offset() + rows + i0 * c + head, c, ds, i0 * t, t, false,
+                            k.array, k.offset() + rows + head, c, false, i1 - i0, hs, i1, false);
                 }
                 for (int j0 = 0; j0 < t; j0 += ROWS) {
                     int j1 = Math.min(t, j0 + ROWS);
-                    sgemm.multiplySerial(dk.array, dk.offset + rows + j0 * c + head, c, ds, j0 * t + j0, t, true,
-                            q.array, q.offset + rows + j0 * c + head, c, false, j1 - j0, hs, t - j0, false);
-                    sgemm.multiplySerial(dv.array, dv.offset + rows + j0 * c + head, c, a, attBase + j0 * t + j0, t, true,
-                            dout.array, dout.offset + rows + j0 * c + head, c, false, j1 - j0, hs, t - j0, false);
+                    sgemm.multiplySerial(dk.array, dk.offset() + rows + j0 * c + head, c, ds, j0 * t + j0, t, true,
+                            q.array, q.offset() + rows + j0 * c + head, c, false, j1 - j0, hs, t - j0, false);
+                    sgemm.multiplySerial(dv.array, dv.offset() + rows + j0 * c + head, c, a, attBase + j0 * t + j0, t, true,
+                            dout.array, dout.offset() + rows + j0 * c + head, c, false, j1 - j0, hs, t - j0, false);
                 }
             }
         });

@@ -16,7 +16,7 @@ import org.optbench.kernels.TensorChecks;
 public final class CpuBackend implements Backend {
 
     private final WorkerPool pool;
-    private final Sgemm sgemm;
+    private final CpuGemm sgemm;
     private final LayerNormKernels layerNorm;
     private final RopeKernels rope;
     private final AttentionKernels attention;
@@ -28,7 +28,7 @@ public final class CpuBackend implements Backend {
 
     public CpuBackend(int threads) {
         this.pool = new WorkerPool(threads);
-        this.sgemm = new Sgemm(pool);
+        this.sgemm = new CpuGemm(pool);
         this.layerNorm = new LayerNormKernels(pool);
         this.rope = new RopeKernels(pool);
         this.attention = new AttentionKernels(pool, sgemm);
@@ -76,20 +76,20 @@ public final class CpuBackend implements Backend {
     @Override
     public void write(FloatTensor dst, float[] src, int srcOffset, int length) {
         CpuFloatTensor d = require(dst, length, "dst");
-        System.arraycopy(src, srcOffset, d.array, d.offset, length);
+        System.arraycopy(src, srcOffset, d.array, d.offset(), length);
     }
 
     @Override
     public void read(float[] dst, int dstOffset, FloatTensor src, int length) {
         CpuFloatTensor s = require(src, length, "src");
-        System.arraycopy(s.array, s.offset, dst, dstOffset, length);
+        System.arraycopy(s.array, s.offset(), dst, dstOffset, length);
     }
 
     @Override
     public void writeInts(IntTensor dst, int[] src, int srcOffset, int length) {
         CpuIntTensor d = CpuIntTensor.of(dst);
         TensorChecks.requireInts(d.length(), length);
-        System.arraycopy(src, srcOffset, d.array, d.offset, length);
+        System.arraycopy(src, srcOffset, d.array, d.offset(), length);
     }
 
     @Override
@@ -107,7 +107,7 @@ public final class CpuBackend implements Backend {
         CpuFloatTensor o = require(out, (long) n * oc, "out");
         CpuFloatTensor x = require(inp, (long) n * c, "inp");
         CpuFloatTensor w = require(weight, (long) oc * c, "weight");
-        sgemm.multiply(o.array, o.offset, oc, x.array, x.offset, c, false, w.array, w.offset, c, true,
+        sgemm.multiply(o.array, o.offset(), oc, x.array, x.offset(), c, false, w.array, w.offset(), c, true,
                 n, oc, c, false);
     }
 
@@ -119,9 +119,9 @@ public final class CpuBackend implements Backend {
         CpuFloatTensor dy = require(dout, (long) n * oc, "dout");
         CpuFloatTensor x = require(inp, (long) n * c, "inp");
         CpuFloatTensor w = require(weight, (long) oc * c, "weight");
-        sgemm.multiply(dx.array, dx.offset, c, dy.array, dy.offset, oc, false, w.array, w.offset, c, false,
+        sgemm.multiply(dx.array, dx.offset(), c, dy.array, dy.offset(), oc, false, w.array, w.offset(), c, false,
                 n, c, oc, false);
-        sgemm.multiply(dw.array, dw.offset, c, dy.array, dy.offset, oc, true, x.array, x.offset, c, false,
+        sgemm.multiply(dw.array, dw.offset(), c, dy.array, dy.offset(), oc, true, x.array, x.offset(), c, false,
                 oc, c, n, true);
     }
 
@@ -227,8 +227,8 @@ public final class CpuBackend implements Backend {
         CpuFloatTensor o = require(out, (long) m * n, "out");
         CpuFloatTensor x = require(a, (long) m * k, "a");
         CpuFloatTensor y = require(b, (long) k * n, "b");
-        sgemm.multiply(o.array, o.offset, n, x.array, x.offset, transA ? m : k, transA,
-                y.array, y.offset, transB ? k : n, transB, m, n, k, accumulate);
+        sgemm.multiply(o.array, o.offset(), n, x.array, x.offset(), transA ? m : k, transA,
+                y.array, y.offset(), transB ? k : n, transB, m, n, k, accumulate);
     }
 
     @Override

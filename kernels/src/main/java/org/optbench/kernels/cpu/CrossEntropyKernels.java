@@ -28,11 +28,11 @@ final class CrossEntropyKernels {
         int bound = S.loopBound(v);
         pool.forRange(n, 4, (from, to) -> {
             for (int row = from; row < to; row++) {
-                int target = targets.array[targets.offset + row];
+                int target = targets.array[targets.offset() + row];
                 if (target < 0 || target >= v) {
                     throw TensorChecks.targetOutsideVocabulary(target, row, v);
                 }
-                int base = logits.offset + row * v;
+                int base = logits.offset() + row * v;
                 FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
                 int i = 0;
                 for (; i < bound; i += L) {
@@ -53,8 +53,8 @@ final class CrossEntropyKernels {
                     sum += VectorMath.exp(x[base + i] - max);
                 }
                 float l = (float) (max + Math.log(sum));
-                lse.array[lse.offset + row] = l;
-                ce.array[ce.offset + row] = l - x[base + target];
+                lse.array[lse.offset() + row] = l;
+                ce.array[ce.offset() + row] = l - x[base + target];
             }
         });
     }
@@ -66,11 +66,11 @@ final class CrossEntropyKernels {
         int bound = S.loopBound(v);
         pool.forRange(n, 4, (from, to) -> {
             for (int row = from; row < to; row++) {
-                float l = lse.array[lse.offset + row];
+                float l = lse.array[lse.offset() + row];
                 float factor = scale * (1f + 2f * zCoef * l);
                 FloatVector lv = FloatVector.broadcast(S, l);
-                int base = logits.offset + row * v;
-                int dbase = dlogits.offset + row * v;
+                int base = logits.offset() + row * v;
+                int dbase = dlogits.offset() + row * v;
                 int i = 0;
                 for (; i < bound; i += L) {
                     VectorMath.exp(FloatVector.fromArray(S, x, base + i).sub(lv)).mul(factor)
@@ -79,7 +79,7 @@ final class CrossEntropyKernels {
                 for (; i < v; i++) {
                     d[dbase + i] = VectorMath.exp(x[base + i] - l) * factor;
                 }
-                d[dbase + targets.array[targets.offset + row]] -= scale;
+                d[dbase + targets.array[targets.offset() + row]] -= scale;
             }
         });
     }

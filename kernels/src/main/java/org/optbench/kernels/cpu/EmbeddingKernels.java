@@ -22,11 +22,11 @@ final class EmbeddingKernels {
         int vocab = (int) (wte.length() / c);
         pool.forRange(n, 64, (from, to) -> {
             for (int row = from; row < to; row++) {
-                int token = tokens.array[tokens.offset + row];
+                int token = tokens.array[tokens.offset() + row];
                 if (token < 0 || token >= vocab) {
                     throw TensorChecks.tokenOutsideVocabulary(token, row, vocab);
                 }
-                System.arraycopy(wte.array, wte.offset + token * c, out.array, out.offset + row * c, c);
+                System.arraycopy(wte.array, wte.offset() + token * c, out.array, out.offset() + row * c, c);
             }
         });
     }
@@ -40,8 +40,8 @@ final class EmbeddingKernels {
                 int c0 = blk * CHANNEL_BLOCK;
                 int c1 = Math.min(c, c0 + CHANNEL_BLOCK);
                 for (int row = 0; row < n; row++) {
-                    int w = dwte.offset + tokens.array[tokens.offset + row] * c;
-                    int y = dout.offset + row * c;
+                    int w = dwte.offset() + tokens.array[tokens.offset() + row] * c;
+                    int y = dout.offset() + row * c;
                     for (int i = c0; i < c1; i++) {
                         dw[w + i] += dy[y + i];
                     }

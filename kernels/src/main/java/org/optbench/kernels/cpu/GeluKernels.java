@@ -45,8 +45,8 @@ final class GeluKernels {
     void forward(CpuFloatTensor out, CpuFloatTensor inp, int n) {
         float[] o = out.array;
         float[] x = inp.array;
-        int oOff = out.offset;
-        int xOff = inp.offset;
+        int oOff = out.offset();
+        int xOff = inp.offset();
         pool.forRange(n, GRAIN, (from, to) -> {
             int i = from;
             for (; i + L <= to; i += L) {
@@ -72,9 +72,9 @@ final class GeluKernels {
         float[] dx = dinp.array;
         float[] x = inp.array;
         float[] dy = dout.array;
-        int dxOff = dinp.offset;
-        int xOff = inp.offset;
-        int dyOff = dout.offset;
+        int dxOff = dinp.offset();
+        int xOff = inp.offset();
+        int dyOff = dout.offset();
         pool.forRange(n, GRAIN, (from, to) -> {
             int i = from;
             for (; i + L <= to; i += L) {

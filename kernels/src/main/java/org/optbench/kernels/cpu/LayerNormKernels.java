@@ -30,11 +30,11 @@ final class LayerNormKernels {
         float[] w = weight.array;
         float[] mu = mean.array;
         float[] rs = rstd.array;
-        int oOff = out.offset;
-        int xOff = inp.offset;
-        int wOff = weight.offset;
-        int muOff = mean.offset;
-        int rsOff = rstd.offset;
+        int oOff = out.offset();
+        int xOff = inp.offset();
+        int wOff = weight.offset();
+        int muOff = mean.offset();
+        int rsOff = rstd.offset();
         int bound = S.loopBound(c);
         pool.forRange(n, Math.max(1, 4096 / Math.max(1, c)), (from, to) -> {
             for (int row = from; row < to; row++) {
@@ -86,12 +86,12 @@ final class LayerNormKernels {
         float[] w = weight.array;
         float[] mu = mean.array;
         float[] rs = rstd.array;
-        int dxOff = dinp.offset;
-        int dyOff = dout.offset;
-        int xOff = inp.offset;
-        int wOff = weight.offset;
-        int muOff = mean.offset;
-        int rsOff = rstd.offset;
+        int dxOff = dinp.offset();
+        int dyOff = dout.offset();
+        int xOff = inp.offset();
+        int wOff = weight.offset();
+        int muOff = mean.offset();
+        int rsOff = rstd.offset();
         int bound = S.loopBound(c);
         pool.forRange(n, Math.max(1, 2048 / Math.max(1, c)), (from, to) -> {
             for (int row = from; row < to; row++) {
@@ -138,7 +138,7 @@ final class LayerNormKernels {
             }
         });
         float[] dw = dweight.array;
-        int dwOff = dweight.offset;
+        int dwOff = dweight.offset();
         int block = Math.max(L, 64);
         int blocks = (c + block - 1) / block;
         pool.forRange(blocks, 1, (from, to) -> {

@@ -38,18 +38,18 @@ final class OptimizerKernels {
         pool.forRange(n, CHUNK, (from, to) -> {
             int i = from;
             for (; i + L <= to; i += L) {
-                FloatVector gv = FloatVector.fromArray(S, g, grad.offset + i).mul(gradScale);
-                FloatVector bv = FloatVector.fromArray(S, b, buf.offset + i).fma(FloatVector.broadcast(S, momentum), gv);
-                bv.intoArray(b, buf.offset + i);
+                FloatVector gv = FloatVector.fromArray(S, g, grad.offset() + i).mul(gradScale);
+                FloatVector bv = FloatVector.fromArray(S, b, buf.offset() + i).fma(FloatVector.broadcast(S, momentum), gv);
+                bv.intoArray(b, buf.offset() + i);
                 FloatVector step = nesterov ? bv.fma(FloatVector.broadcast(S, momentum), gv) : bv;
-                FloatVector.fromArray(S, p, param.offset + i).mul(decay).sub(step.mul(lr)).intoArray(p, param.offset + i);
+                FloatVector.fromArray(S, p, param.offset() + i).mul(decay).sub(step.mul(lr)).intoArray(p, param.offset() + i);
             }
             for (; i < to; i++) {
-                float gi = g[grad.offset + i] * gradScale;
-                float bi = Math.fma(b[buf.offset + i], momentum, gi);
-                b[buf.offset + i] = bi;
+                float gi = g[grad.offset() + i] * gradScale;
+                float bi = Math.fma(b[buf.offset() + i], momentum, gi);
+                b[buf.offset() + i] = bi;
                 float step = nesterov ? Math.fma(bi, momentum, gi) : bi;
-                p[param.offset + i] = p[param.offset + i] * decay - step * lr;
+                p[param.offset() + i] = p[param.offset() + i] * decay - step * lr;
             }
         });
     }
@@ -67,22 +67,22 @@ final class OptimizerKernels {
         pool.forRange(n, CHUNK, (from, to) -> {
             int i = from;
             for (; i + L <= to; i += L) {
-                FloatVector gv = FloatVector.fromArray(S, g, grad.offset + i).mul(gradScale);
-                FloatVector mv = FloatVector.fromArray(S, ma, m.offset + i).mul(beta1).add(gv.mul(a1));
-                FloatVector vv = FloatVector.fromArray(S, va, v.offset + i).mul(beta2).add(gv.mul(gv).mul(a2));
-                mv.intoArray(ma, m.offset + i);
-                vv.intoArray(va, v.offset + i);
+                FloatVector gv = FloatVector.fromArray(S, g, grad.offset() + i).mul(gradScale);
+                FloatVector mv = FloatVector.fromArray(S, ma, m.offset() + i).mul(beta1).add(gv.mul(a1));
+                FloatVector vv = FloatVector.fromArray(S, va, v.offset() + i).mul(beta2).add(gv.mul(gv).mul(a2));
+                mv.intoArray(ma, m.offset() + i);
+                vv.intoArray(va, v.offset() + i);
                 FloatVector denom = vv.mul(c2).lanewise(VectorOperators.SQRT).add(eps);
-                FloatVector pv = FloatVector.fromArray(S, p, param.offset + i).mul(decay);
-                pv.sub(mv.mul(c1).div(denom).mul(lr)).intoArray(p, param.offset + i);
+                FloatVector pv = FloatVector.fromArray(S, p, param.offset() + i).mul(decay);
+                pv.sub(mv.mul(c1).div(denom).mul(lr)).intoArray(p, param.offset() + i);
             }
             for (; i < to; i++) {
-                float gi = g[grad.offset + i] * gradScale;
-                float mi = beta1 * ma[m.offset + i] + a1 * gi;
-                float vi = beta2 * va[v.offset + i] + a2 * (gi * gi);
-                ma[m.offset + i] = mi;
-                va[v.offset + i] = vi;
-                p[param.offset + i] = p[param.offset + i] * decay - (mi * c1) / ((float) Math.sqrt(vi * c2) + eps) * lr;
+                float gi = g[grad.offset() + i] * gradScale;
+                float mi = beta1 * ma[m.offset() + i] + a1 * gi;
+                float vi = beta2 * va[v.offset() + i] + a2 * (gi * gi);
+                ma[m.offset() + i] = mi;
+                va[v.offset() + i] = vi;
+                p[param.offset() + i] = p[param.offset() + i] * decay - (mi * c1) / ((float) Math.sqrt(vi * c2) + eps) * lr;
             }
         });
     }
@@ -103,22 +103,22 @@ final class OptimizerKernels {
         pool.forRange(n, CHUNK, (from, to) -> {
             int i = from;
             for (; i + L <= to; i += L) {
-                FloatVector gv = FloatVector.fromArray(S, g, grad.offset + i).mul(gradScale);
-                FloatVector mv = FloatVector.fromArray(S, ma, m.offset + i);
+                FloatVector gv = FloatVector.fromArray(S, g, grad.offset() + i).mul(gradScale);
+                FloatVector mv = FloatVector.fromArray(S, ma, m.offset() + i);
                 FloatVector c = mv.mul(beta1).add(gv.mul(1f - beta1));
                 VectorMask<Float> pos = c.compare(VectorOperators.GT, 0f);
                 VectorMask<Float> neg = c.compare(VectorOperators.LT, 0f);
                 FloatVector u = FloatVector.zero(S).blend(one, pos).blend(minusOne, neg);
-                FloatVector.fromArray(S, p, param.offset + i).mul(decay).sub(u.mul(lr)).intoArray(p, param.offset + i);
-                mv.mul(beta2).add(gv.mul(1f - beta2)).intoArray(ma, m.offset + i);
+                FloatVector.fromArray(S, p, param.offset() + i).mul(decay).sub(u.mul(lr)).intoArray(p, param.offset() + i);
+                mv.mul(beta2).add(gv.mul(1f - beta2)).intoArray(ma, m.offset() + i);
             }
             for (; i < to; i++) {
-                float gi = g[grad.offset + i] * gradScale;
-                float mi = ma[m.offset + i];
+                float gi = g[grad.offset() + i] * gradScale;
+                float mi = ma[m.offset() + i];
                 float c = beta1 * mi + (1f - beta1) * gi;
                 float u = c > 0 ? 1f : (c < 0 ? -1f : 0f);
-                p[param.offset + i] = p[param.offset + i] * decay - u * lr;
-                ma[m.offset + i] = beta2 * mi + (1f - beta2) * gi;
+                p[param.offset() + i] = p[param.offset() + i] * decay - u * lr;
+                ma[m.offset() + i] = beta2 * mi + (1f - beta2) * gi;
             }
         });
     }
@@ -128,13 +128,13 @@ final class OptimizerKernels {
                    int step) {
         int blocks = n / blockSize;
         float[] vb = vBlocks.array;
-        int vOff = vBlocks.offset;
+        int vOff = vBlocks.offset();
         if (blockSize <= CHUNK) {
             int perTask = Math.max(1, CHUNK / blockSize);
             pool.forRange(blocks, perTask, (from, to) -> {
                 for (int blk = from; blk < to; blk++) {
                     int start = blk * blockSize;
-                    double sum = sumOfSquares(grad.array, grad.offset + start, blockSize);
+                    double sum = sumOfSquares(grad.array, grad.offset() + start, blockSize);
                     float gMean = (float) (sum / blockSize) * gradScale * gradScale;
                     float vj = beta2 * vb[vOff + blk] + (1f - beta2) * gMean;
                     vb[vOff + blk] = vj;
@@ -154,7 +154,7 @@ final class OptimizerKernels {
             for (int task = from; task < to; task++) {
                 int start = (task / pieces) * blockSize + (task % pieces) * CHUNK;
                 int end = Math.min((task / pieces) * blockSize + blockSize, start + CHUNK);
-                part[task] = sumOfSquares(grad.array, grad.offset + start, end - start);
+                part[task] = sumOfSquares(grad.array, grad.offset() + start, end - start);
             }
         });
         for (int blk = 0; blk < blocks; blk++) {
@@ -206,16 +206,16 @@ final class OptimizerKernels {
         float a1 = 1f - beta1;
         int i = from;
         for (; i + L <= to; i += L) {
-            FloatVector gv = FloatVector.fromArray(S, g, grad.offset + i).mul(gradScale);
-            FloatVector mv = FloatVector.fromArray(S, ma, m.offset + i).mul(beta1).add(gv.mul(a1));
-            mv.intoArray(ma, m.offset + i);
-            FloatVector.fromArray(S, p, param.offset + i).mul(decay).sub(mv.mul(scale)).intoArray(p, param.offset + i);
+            FloatVector gv = FloatVector.fromArray(S, g, grad.offset() + i).mul(gradScale);
+            FloatVector mv = FloatVector.fromArray(S, ma, m.offset() + i).mul(beta1).add(gv.mul(a1));
+            mv.intoArray(ma, m.offset() + i);
+            FloatVector.fromArray(S, p, param.offset() + i).mul(decay).sub(mv.mul(scale)).intoArray(p, param.offset() + i);
         }
         for (; i < to; i++) {
-            float gi = g[grad.offset + i] * gradScale;
-            float mi = beta1 * ma[m.offset + i] + a1 * gi;
-            ma[m.offset + i] = mi;
-            p[param.offset + i] = p[param.offset + i] * decay - mi * scale;
+            float gi = g[grad.offset() + i] * gradScale;
+            float mi = beta1 * ma[m.offset() + i] + a1 * gi;
+            ma[m.offset() + i] = mi;
+            p[param.offset() + i] = p[param.offset() + i] * decay - mi * scale;
         }
     }
 
@@ -228,8 +228,8 @@ final class OptimizerKernels {
         float g2 = gradScale * gradScale;
         pool.forRange(rows, Math.max(1, CHUNK / cols), (from, to) -> {
             for (int row = from; row < to; row++) {
-                double sum = sumOfSquares(g, grad.offset + row * cols, cols);
-                r[rowV.offset + row] = beta2 * r[rowV.offset + row] + (1f - beta2) * (float) (sum / cols) * g2;
+                double sum = sumOfSquares(g, grad.offset() + row * cols, cols);
+                r[rowV.offset() + row] = beta2 * r[rowV.offset() + row] + (1f - beta2) * (float) (sum / cols) * g2;
             }
         });
         if (columnSums.length < cols) {
@@ -242,15 +242,15 @@ final class OptimizerKernels {
                 int c0 = blk * colBlock;
                 int c1 = Math.min(cols, c0 + colBlock);
                 java.util.Arrays.fill(colSum, c0, c1, 0.0);
-                columnSumsOfSquares(g, grad.offset, cols, rows, c0, c1, colSum);
+                columnSumsOfSquares(g, grad.offset(), cols, rows, c0, c1, colSum);
                 for (int j = c0; j < c1; j++) {
-                    c[colV.offset + j] = beta2 * c[colV.offset + j] + (1f - beta2) * (float) (colSum[j] / rows) * g2;
+                    c[colV.offset() + j] = beta2 * c[colV.offset() + j] + (1f - beta2) * (float) (colSum[j] / rows) * g2;
                 }
             }
         });
         double rSum = 0;
         for (int row = 0; row < rows; row++) {
-            rSum += r[rowV.offset + row];
+            rSum += r[rowV.offset() + row];
         }
         float rMean = (float) (rSum / rows);
         float c1 = correction(beta1, step);
@@ -259,33 +259,33 @@ final class OptimizerKernels {
         float a1 = 1f - beta1;
         pool.forRange(rows, Math.max(1, CHUNK / cols), (from, to) -> {
             for (int row = from; row < to; row++) {
-                float rowScale = rMean > 0 ? r[rowV.offset + row] / rMean * c2 : 0f;
+                float rowScale = rMean > 0 ? r[rowV.offset() + row] / rMean * c2 : 0f;
                 int base = row * cols;
                 int j = 0;
                 FloatVector rs = FloatVector.broadcast(S, rowScale);
                 for (; j + L <= cols; j += L) {
-                    FloatVector gv = FloatVector.fromArray(S, g, grad.offset + base + j).mul(gradScale);
+                    FloatVector gv = FloatVector.fromArray(S, g, grad.offset() + base + j).mul(gradScale);
                     FloatVector mv = gv;
                     if (m != null) {
-                        mv = FloatVector.fromArray(S, m.array, m.offset + base + j).mul(beta1).add(gv.mul(a1));
-                        mv.intoArray(m.array, m.offset + base + j);
+                        mv = FloatVector.fromArray(S, m.array, m.offset() + base + j).mul(beta1).add(gv.mul(a1));
+                        mv.intoArray(m.array, m.offset() + base + j);
                         mv = mv.mul(c1);
                     }
-                    FloatVector v = FloatVector.fromArray(S, c, colV.offset + j).mul(rs);
+                    FloatVector v = FloatVector.fromArray(S, c, colV.offset() + j).mul(rs);
                     FloatVector denom = v.lanewise(VectorOperators.SQRT).add(eps);
-                    FloatVector.fromArray(S, p, param.offset + base + j).mul(decay).sub(mv.div(denom).mul(lr))
-                            .intoArray(p, param.offset + base + j);
+                    FloatVector.fromArray(S, p, param.offset() + base + j).mul(decay).sub(mv.div(denom).mul(lr))
+                            .intoArray(p, param.offset() + base + j);
                 }
                 for (; j < cols; j++) {
-                    float gi = g[grad.offset + base + j] * gradScale;
+                    float gi = g[grad.offset() + base + j] * gradScale;
                     float mi = gi;
                     if (m != null) {
-                        mi = beta1 * m.array[m.offset + base + j] + a1 * gi;
-                        m.array[m.offset + base + j] = mi;
+                        mi = beta1 * m.array[m.offset() + base + j] + a1 * gi;
+                        m.array[m.offset() + base + j] = mi;
                         mi *= c1;
                     }
-                    float v = c[colV.offset + j] * rowScale;
-                    p[param.offset + base + j] = p[param.offset + base + j] * decay
+                    float v = c[colV.offset() + j] * rowScale;
+                    p[param.offset() + base + j] = p[param.offset() + base + j] * decay
                             - mi / ((float) Math.sqrt(v) + eps) * lr;
                 }
             }
@@ -325,16 +325,16 @@ final class OptimizerKernels {
         pool.forRange(n, CHUNK, (from, to) -> {
             int i = from;
             for (; i + L <= to; i += L) {
-                FloatVector gv = FloatVector.fromArray(S, g, grad.offset + i).mul(gradScale);
-                FloatVector bv = FloatVector.fromArray(S, b, buf.offset + i).fma(FloatVector.broadcast(S, mu), gv);
-                bv.intoArray(b, buf.offset + i);
-                bv.fma(FloatVector.broadcast(S, mu), gv).intoArray(u, update.offset + i);
+                FloatVector gv = FloatVector.fromArray(S, g, grad.offset() + i).mul(gradScale);
+                FloatVector bv = FloatVector.fromArray(S, b, buf.offset() + i).fma(FloatVector.broadcast(S, mu), gv);
+                bv.intoArray(b, buf.offset() + i);
+                bv.fma(FloatVector.broadcast(S, mu), gv).intoArray(u, update.offset() + i);
             }
             for (; i < to; i++) {
-                float gi = g[grad.offset + i] * gradScale;
-                float bi = Math.fma(b[buf.offset + i], mu, gi);
-                b[buf.offset + i] = bi;
-                u[update.offset + i] = Math.fma(bi, mu, gi);
+                float gi = g[grad.offset() + i] * gradScale;
+                float bi = Math.fma(b[buf.offset() + i], mu, gi);
+                b[buf.offset() + i] = bi;
+                u[update.offset() + i] = Math.fma(bi, mu, gi);
             }
         });
     }

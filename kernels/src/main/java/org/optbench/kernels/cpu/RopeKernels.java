@@ -28,10 +28,10 @@ final class RopeKernels {
         float[] x = inp.array;
         float[] cs = cos.array;
         float[] sn = sin.array;
-        int oOff = out.offset;
-        int xOff = inp.offset;
-        int cOff = cos.offset;
-        int sOff = sin.offset;
+        int oOff = out.offset();
+        int xOff = inp.offset();
+        int cOff = cos.offset();
+        int sOff = sin.offset();
         int hs = c / h;
         int half = hs / 2;
         int bound = S.loopBound(half);

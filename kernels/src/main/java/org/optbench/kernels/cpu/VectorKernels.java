@@ -25,7 +25,7 @@ final class VectorKernels {
 
     void fill(CpuFloatTensor out, float value, int n) {
         pool.forRange(n, CHUNK, (from, to) ->
-                java.util.Arrays.fill(out.array, out.offset + from, out.offset + to, value));
+                java.util.Arrays.fill(out.array, out.offset() + from, out.offset() + to, value));
     }
 
     void residual(CpuFloatTensor out, CpuFloatTensor a, CpuFloatTensor b, int n) {
@@ -35,11 +35,11 @@ final class VectorKernels {
         pool.forRange(n, CHUNK, (from, to) -> {
             int i = from;
             for (; i + L <= to; i += L) {
-                FloatVector.fromArray(S, x, a.offset + i).add(FloatVector.fromArray(S, y, b.offset + i))
-                        .intoArray(o, out.offset + i);
+                FloatVector.fromArray(S, x, a.offset() + i).add(FloatVector.fromArray(S, y, b.offset() + i))
+                        .intoArray(o, out.offset() + i);
             }
             for (; i < to; i++) {
-                o[out.offset + i] = x[a.offset + i] + y[b.offset + i];
+                o[out.offset() + i] = x[a.offset() + i] + y[b.offset() + i];
             }
         });
     }
@@ -51,11 +51,11 @@ final class VectorKernels {
         pool.forRange(n, CHUNK, (from, to) -> {
             int i = from;
             for (; i + L <= to; i += L) {
-                FloatVector.fromArray(S, xa, x.offset + i).mul(alpha)
-                        .add(FloatVector.fromArray(S, ya, y.offset + i).mul(beta)).intoArray(o, out.offset + i);
+                FloatVector.fromArray(S, xa, x.offset() + i).mul(alpha)
+                        .add(FloatVector.fromArray(S, ya, y.offset() + i).mul(beta)).intoArray(o, out.offset() + i);
             }
             for (; i < to; i++) {
-                o[out.offset + i] = alpha * xa[x.offset + i] + beta * ya[y.offset + i];
+                o[out.offset() + i] = alpha * xa[x.offset() + i] + beta * ya[y.offset() + i];
             }
         });
     }
@@ -71,12 +71,12 @@ final class VectorKernels {
             FloatVector acc = FloatVector.zero(S);
             int i = from;
             for (; i + L <= to; i += L) {
-                FloatVector v = FloatVector.fromArray(S, x, inp.offset + i);
+                FloatVector v = FloatVector.fromArray(S, x, inp.offset() + i);
                 acc = v.fma(v, acc);
             }
             double sum = acc.reduceLanes(VectorOperators.ADD);
             for (; i < to; i++) {
-                float v = x[inp.offset + i];
+                float v = x[inp.offset() + i];
                 sum += (double) v * v;
             }
             part[from / CHUNK] = sum;
@@ -85,6 +85,6 @@ final class VectorKernels {
         for (int c = 0; c < chunks; c++) {
             total += part[c];
         }
-        out.array[out.offset] = (float) total;
+        out.array[out.offset()] = (float) total;
     }
 }

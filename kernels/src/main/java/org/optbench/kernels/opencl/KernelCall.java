@@ -26,11 +26,11 @@ final class KernelCall {
     }
 
     KernelCall tensor(ClFloatTensor t) {
-        return buffer(t.buffer).integer(t.offset);
+        return buffer(t.buffer).integer(t.offset());
     }
 
     KernelCall tensor(ClIntTensor t) {
-        return buffer(t.buffer).integer(t.offset);
+        return buffer(t.buffer).integer(t.offset());
     }
 
     KernelCall buffer(cl_mem m) {

@@ -43,14 +43,16 @@ import org.optbench.kernels.TensorChecks;
  */
 public final class OpenClBackend implements Backend {
 
+    /** Work-group size of the element-wise kernels. */
     private static final int ELEMENT_GROUP = 64;
+    /** Row-kernel work-group sizes: one group per row, wide on GPUs, narrow on CPU devices. */
+    private static final int GPU_ROW_GROUP = 256;
+    private static final int CPU_ROW_GROUP = 16;
+    /** Largest block Adalayer's block-mean kernel reduces in one piece (larger blocks are summed in pieces). */
     private static final int PIECE = 1 << 15;
-    private static final int VECTOR_ROWS = 8;    // VROWS of matmul_vector.cl
-    private static final int VECTOR_GROUP = 4;
-    private static final int VECTOR_DEPTH = 256;  // K per launch, so a work item's panel of b stays in cache
-
-    /** Which sgemm kernel runs the products: local-memory tiles for GPUs, cache-blocked vectors for CPUs. */
-    enum MatmulKernel { TILED, VECTOR }
+    /** The sum of squares reduces in at most this many double partials, each over at least group x 16 values. */
+    private static final int MAX_PARTIALS = 1024;
+    private static final int MIN_ITEMS_PER_PARTIAL = 16;
 
     private final OpenClDevice device;
     private final cl_context context;
@@ -58,10 +60,8 @@ public final class OpenClBackend implements Backend {
     private final DeviceBuffers buffers;
     private final ClProgram program;
     private final int group;
-    private final int tile;
-    private final int threads;
     private final cl_mem noState;
-    private final MatmulKernel matmulKernel;
+    private final ClGemm gemm;
 
     /** Opens the device a selector names ({@code opencl} or {@code opencl:P:D}). */
     public static OpenClBackend open(String selector) {
@@ -70,19 +70,16 @@ public final class OpenClBackend implements Backend {
 
     /** A backend on {@code device} with the sgemm kernel that suits its type. */
     public OpenClBackend(OpenClDevice device) {
-        this(device, device.isGpu() ? MatmulKernel.TILED : MatmulKernel.VECTOR);
+        this(device, device.isGpu() ? ClGemm.Kernel.TILED : ClGemm.Kernel.VECTOR);
     }
 
     @SuppressWarnings("deprecation")
-    OpenClBackend(OpenClDevice device, MatmulKernel matmulKernel) {
+    OpenClBackend(OpenClDevice device, ClGemm.Kernel matmulKernel) {
         CL.setExceptionsEnabled(true);
         SignalChaining.warnIfInactive();
         this.device = device;
-        this.matmulKernel = matmulKernel;
         this.group = rowGroup(device);
-        boolean large = device.maxWorkGroupSize() >= 256 && device.localMemoryBytes() >= 2L * 16 * 65 * 4;
-        this.tile = large ? 64 : 32;
-        this.threads = tile / 4;
+        int tile = ClGemm.tileFor(device);
         try {
             cl_context_properties props = new cl_context_properties();
             props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
@@ -92,7 +89,7 @@ public final class OpenClBackend implements Backend {
             throw new KernelException("cannot open " + device.describe() + ": " + e.getMessage(), e);
         }
         buffers = new DeviceBuffers(context, queue, device);
-        String options = "-DGROUP=" + group + " -DTILE=" + tile + " -DTHREADS=" + threads + " -DDEPTH=16";
+        String options = "-DGROUP=" + group + ClGemm.buildOptions(tile);
         ClProgram built;
         try {
             built = new ClProgram(context, device.device(), device.describe(), options);
@@ -101,12 +98,13 @@ public final class OpenClBackend implements Backend {
             throw e;
         }
         program = built;
+        gemm = new ClGemm(program, queue, buffers, matmulKernel, tile);
         noState = buffers.allocate(4, "an empty state");
     }
 
-    /** Work-group size of the row kernels: 64 on CPUs, 256 on GPUs, within the device's limit. */
+    /** Work-group size of the row kernels: 16 on CPUs, 256 on GPUs, within the device's limit. */
     private static int rowGroup(OpenClDevice device) {
-        int wanted = device.isGpu() ? 256 : 16;
+        int wanted = device.isGpu() ? GPU_ROW_GROUP : CPU_ROW_GROUP;
         int g = 1;
         while (g * 2 <= Math.min(wanted, device.maxWorkGroupSize())) {
             g *= 2;
@@ -126,13 +124,13 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public ClFloatTensor allocate(long length) {
-        return new ClFloatTensor(buffers.allocate(4 * length, "a tensor of " + length + " floats"), 0,
+        return new ClFloatTensor(buffers.allocate((long) Float.BYTES * length, "a tensor of " + length + " floats"), 0,
                 (int) length);
     }
 
     @Override
     public ClIntTensor allocateInts(long length) {
-        cl_mem mem = buffers.allocate(4 * length, "a tensor of " + length + " ints");
+        cl_mem mem = buffers.allocate((long) Integer.BYTES * length, "a tensor of " + length + " ints");
         return new ClIntTensor(mem, 0, (int) length, new int[(int) length]);
     }
 
@@ -140,7 +138,7 @@ public final class OpenClBackend implements Backend {
     public void write(FloatTensor dst, float[] src, int srcOffset, int length) {
         ClFloatTensor d = require(dst, length, "dst");
         if (length > 0) {
-            clEnqueueWriteBuffer(queue, d.buffer, CL_TRUE, 4L * d.offset, 4L * length,
+            clEnqueueWriteBuffer(queue, d.buffer, CL_TRUE, 4L * d.offset(), 4L * length,
                     Pointer.to(src).withByteOffset(4L * srcOffset), 0, null, null);
         }
     }
@@ -149,7 +147,7 @@ public final class OpenClBackend implements Backend {
     public void read(float[] dst, int dstOffset, FloatTensor src, int length) {
         ClFloatTensor s = require(src, length, "src");
         if (length > 0) {
-            clEnqueueReadBuffer(queue, s.buffer, CL_TRUE, 4L * s.offset, 4L * length,
+            clEnqueueReadBuffer(queue, s.buffer, CL_TRUE, 4L * s.offset(), 4L * length,
                     Pointer.to(dst).withByteOffset(4L * dstOffset), 0, null, null);
         }
     }
@@ -157,9 +155,9 @@ public final class OpenClBackend implements Backend {
     @Override
     public void writeInts(IntTensor dst, int[] src, int srcOffset, int length) {
         ClIntTensor d = requireInts(dst, length);
-        System.arraycopy(src, srcOffset, d.host, d.offset, length);
+        System.arraycopy(src, srcOffset, d.host, d.offset(), length);
         if (length > 0) {
-            clEnqueueWriteBuffer(queue, d.buffer, CL_TRUE, 4L * d.offset, 4L * length,
+            clEnqueueWriteBuffer(queue, d.buffer, CL_TRUE, 4L * d.offset(), 4L * length,
                     Pointer.to(src).withByteOffset(4L * srcOffset), 0, null, null);
         }
     }
@@ -188,7 +186,7 @@ public final class OpenClBackend implements Backend {
         ClFloatTensor o = require(out, (long) n * oc, "out");
         ClFloatTensor x = require(inp, (long) n * c, "inp");
         ClFloatTensor w = require(weight, (long) oc * c, "weight");
-        gemm(o, oc, x, c, false, w, c, true, n, oc, c, false, Batch.ONE);
+        gemm.multiply(o, oc, x, c, false, w, c, true, n, oc, c, false, ClGemm.Batch.ONE);
     }
 
     @Override
@@ -199,8 +197,8 @@ public final class OpenClBackend implements Backend {
         ClFloatTensor dy = require(dout, (long) n * oc, "dout");
         ClFloatTensor x = require(inp, (long) n * c, "inp");
         ClFloatTensor w = require(weight, (long) oc * c, "weight");
-        gemm(dx, c, dy, oc, false, w, c, false, n, c, oc, false, Batch.ONE);
-        gemm(dw, c, dy, oc, true, x, c, false, oc, c, n, true, Batch.ONE);
+        gemm.multiply(dx, c, dy, oc, false, w, c, false, n, c, oc, false, ClGemm.Batch.ONE);
+        gemm.multiply(dw, c, dy, oc, true, x, c, false, oc, c, n, true, ClGemm.Batch.ONE);
     }
 
     @Override
@@ -209,76 +207,7 @@ public final class OpenClBackend implements Backend {
         ClFloatTensor o = require(out, (long) m * n, "out");
         ClFloatTensor x = require(a, (long) m * k, "a");
         ClFloatTensor y = require(b, (long) k * n, "b");
-        gemm(o, n, x, transA ? m : k, transA, y, transB ? k : n, transB, m, n, k, accumulate, Batch.ONE);
-    }
-
-    /**
-     * Operand offsets of a batch of products: product z reads at (z / inner) * outer + (z % inner)
-     * * stride, separately for a, b and c.
-     */
-    private record Batch(int count, int inner, int aOuter, int aInner, int bOuter, int bInner, int cOuter,
-                         int cInner) {
-        static final Batch ONE = new Batch(1, 1, 0, 0, 0, 0, 0, 0);
-
-        /** The same batch with b's products packed one after another, {@code size} floats each. */
-        Batch packedB(int size) {
-            return new Batch(count, inner, aOuter, aInner, Math.multiplyExact(inner, size), size, cOuter, cInner);
-        }
-    }
-
-    private void gemm(ClFloatTensor c, int ldc, ClFloatTensor a, int lda, boolean transA, ClFloatTensor b, int ldb,
-                      boolean transB, int m, int n, int k, boolean accumulate, Batch batch) {
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (matmulKernel == MatmulKernel.VECTOR) {
-            vectorGemm(c, ldc, a, lda, transA, b, ldb, transB, m, n, k, accumulate, batch);
-            return;
-        }
-        call("matmul").tensor(c).integer(ldc).tensor(a).integer(lda).flag(transA).tensor(b).integer(ldb).flag(transB)
-                .integer(m).integer(n).integer(k).flag(accumulate).integer(batch.inner())
-                .integer(batch.aOuter()).integer(batch.aInner()).integer(batch.bOuter()).integer(batch.bInner())
-                .integer(batch.cOuter()).integer(batch.cInner())
-                .grid(new long[] {(long) ((n + tile - 1) / tile) * threads, (long) ((m + tile - 1) / tile) * threads,
-                        batch.count()}, new long[] {threads, threads, 1});
-    }
-
-    /**
-     * The CPU-device sgemm: b^T is packed into a scratch (K,N) first, since the kernel streams b's
-     * rows, and K runs in launches of VECTOR_DEPTH that accumulate.
-     */
-    private void vectorGemm(ClFloatTensor c, int ldc, ClFloatTensor a, int lda, boolean transA, ClFloatTensor b,
-                            int ldb, boolean transB, int m, int n, int k, boolean accumulate, Batch batch) {
-        ClFloatTensor rowsOfB = b;
-        int ldRows = ldb;
-        Batch layout = batch;
-        if (transB) {
-            int size = Math.multiplyExact(k, n);
-            long total = (long) batch.count() * size;
-            rowsOfB = new ClFloatTensor(buffers.scratch("transposed", 4 * total), 0, Math.toIntExact(total));
-            call("transposeBatch").buffer(rowsOfB.buffer).tensor(b).integer(ldb).integer(k).integer(n)
-                    .integer(batch.inner()).integer(batch.bOuter()).integer(batch.bInner())
-                    .grid(new long[] {roundUp(k, 16), n, batch.count()}, new long[] {16, 1, 1});
-            ldRows = n;
-            layout = batch.packedB(size);
-        }
-        int columnBlocks = (n + 31) / 32;
-        int rowBlocks = (m + VECTOR_ROWS - 1) / VECTOR_ROWS;
-        for (int k0 = 0; k0 < Math.max(k, 1); k0 += VECTOR_DEPTH) {
-            int depth = Math.min(VECTOR_DEPTH, k - k0);
-            ClFloatTensor aPart = a.slice((long) k0 * (transA ? lda : 1), a.length() - (long) k0 * (transA ? lda : 1));
-            ClFloatTensor bPart = rowsOfB.slice((long) k0 * ldRows, rowsOfB.length() - (long) k0 * ldRows);
-            call("matmulVector").tensor(c).integer(ldc).tensor(aPart).integer(lda).flag(transA).tensor(bPart)
-                    .integer(ldRows).integer(m).integer(n).integer(Math.max(depth, 0)).flag(accumulate || k0 > 0)
-                    .integer(layout.inner()).integer(layout.aOuter()).integer(layout.aInner()).integer(layout.bOuter())
-                    .integer(layout.bInner()).integer(layout.cOuter()).integer(layout.cInner())
-                    .grid(new long[] {roundUp(columnBlocks, VECTOR_GROUP), rowBlocks, layout.count()},
-                            new long[] {VECTOR_GROUP, 1, 1});
-        }
-    }
-
-    private static long roundUp(long x, long multiple) {
-        return (x + multiple - 1) / multiple * multiple;
+        gemm.multiply(o, n, x, transA ? m : k, transA, y, transB ? k : n, transB, m, n, k, accumulate, ClGemm.Batch.ONE);
     }
 
     @Override
@@ -335,10 +264,10 @@ public final class OpenClBackend implements Backend {
         ClFloatTensor ks = require(k, btc, "k");
         ClFloatTensor vs = require(v, btc, "v");
         int hs = c / h;
-        Batch qk = heads(b, t, c, h, true);
-        gemm(p, t, qs, c, false, ks, c, true, t, t, hs, false, qk);
+        ClGemm.Batch qk = heads(b, t, c, h, true);
+        gemm.multiply(p, t, qs, c, false, ks, c, true, t, t, hs, false, qk);
         call("attentionSoftmax").tensor(p).integer(t).real(scale(hs)).groups((long) b * h * t, group);
-        gemm(o, c, p, t, false, vs, c, false, t, hs, t, false, heads(b, t, c, h, false));
+        gemm.multiply(o, c, p, t, false, vs, c, false, t, hs, t, false, heads(b, t, c, h, false));
     }
 
     @Override
@@ -356,16 +285,16 @@ public final class OpenClBackend implements Backend {
         ClFloatTensor ks = require(k, btc, "k");
         ClFloatTensor vs = require(v, btc, "v");
         int hs = c / h;
-        ClFloatTensor ds = new ClFloatTensor(buffers.scratch("attention", 4 * probabilities), 0,
+        ClFloatTensor ds = new ClFloatTensor(buffers.scratch("attention", Float.BYTES * probabilities), 0,
                 Math.toIntExact(probabilities));   // (B,H,T,T)
-        Batch toScores = heads(b, t, c, h, true);
-        Batch fromScores = heads(b, t, c, h, false);
-        gemm(ds, t, dy, c, false, vs, c, true, t, t, hs, false, toScores);
+        ClGemm.Batch toScores = heads(b, t, c, h, true);
+        ClGemm.Batch fromScores = heads(b, t, c, h, false);
+        gemm.multiply(ds, t, dy, c, false, vs, c, true, t, t, hs, false, toScores);
         call("attentionSoftmaxBackward").tensor(ds).tensor(p).integer(t).real(scale(hs))
                 .groups((long) b * h * t, group);
-        gemm(dqs, c, ds, t, false, ks, c, false, t, hs, t, false, fromScores);
-        gemm(dks, c, ds, t, true, qs, c, false, t, hs, t, false, fromScores);
-        gemm(dvs, c, p, t, true, dy, c, false, t, hs, t, false, fromScores);
+        gemm.multiply(dqs, c, ds, t, false, ks, c, false, t, hs, t, false, fromScores);
+        gemm.multiply(dks, c, ds, t, true, qs, c, false, t, hs, t, false, fromScores);
+        gemm.multiply(dvs, c, p, t, true, dy, c, false, t, hs, t, false, fromScores);
     }
 
     private static float scale(int hs) {
@@ -376,14 +305,14 @@ public final class OpenClBackend implements Backend {
      * The batch over (batch, head) of attention's products: toScores maps two (B,T,C) operands to
      * (B,H,T,T) scores; otherwise scores (a) and a (B,T,C) operand (b) map to (B,T,C).
      */
-    private static Batch heads(int b, int t, int c, int h, boolean toScores) {
+    private static ClGemm.Batch heads(int b, int t, int c, int h, boolean toScores) {
         int hs = c / h;
         int rows = t * c;
         int scores = t * t;
         if (toScores) {
-            return new Batch(b * h, h, rows, hs, rows, hs, h * scores, scores);
+            return new ClGemm.Batch(b * h, h, rows, hs, rows, hs, h * scores, scores);
         }
-        return new Batch(b * h, h, h * scores, scores, rows, hs, rows, hs);
+        return new ClGemm.Batch(b * h, h, h * scores, scores, rows, hs, rows, hs);
     }
 
     @Override
@@ -403,7 +332,7 @@ public final class OpenClBackend implements Backend {
         ClFloatTensor table = ClFloatTensor.of(wte);
         int vocab = (int) (table.length() / c);
         for (int row = 0; row < n; row++) {
-            int token = ids.host[ids.offset + row];
+            int token = ids.host[ids.offset() + row];
             if (token < 0 || token >= vocab) {
                 throw TensorChecks.tokenOutsideVocabulary(token, row, vocab);
             }
@@ -444,7 +373,7 @@ public final class OpenClBackend implements Backend {
     private static ClIntTensor checkedTargets(IntTensor targets, int n, int v) {
         ClIntTensor ids = requireInts(targets, n);
         for (int row = 0; row < n; row++) {
-            int target = ids.host[ids.offset + row];
+            int target = ids.host[ids.offset() + row];
             if (target < 0 || target >= v) {
                 throw TensorChecks.targetOutsideVocabulary(target, row, v);
             }
@@ -455,9 +384,10 @@ public final class OpenClBackend implements Backend {
     @Override
     public void sumOfSquares(FloatTensor out, FloatTensor inp, long n) {
         ClFloatTensor x = require(inp, n, "inp");
-        int span = Math.max(group * 16, (int) Math.min(Integer.MAX_VALUE, (n + 1023) / 1024));
+        int span = Math.max(group * MIN_ITEMS_PER_PARTIAL,
+                (int) Math.min(Integer.MAX_VALUE, (n + MAX_PARTIALS - 1) / MAX_PARTIALS));
         int parts = (int) Math.max(1, (n + span - 1) / span);
-        cl_mem partials = buffers.scratch("partials", 8L * parts);
+        cl_mem partials = buffers.scratch("partials", Double.BYTES * (long) parts);
         call("sumOfSquaresPartial").buffer(partials).tensor(x).integer(n).integer(span).groups(parts, group);
         call("sumOfSquares").tensor(require(out, 1, "out")).buffer(partials).integer(parts).groups(1, group);
     }
@@ -517,7 +447,7 @@ public final class OpenClBackend implements Backend {
         ClFloatTensor vb = require(vBlocks, blocks, "vBlocks");
         int pieceSize = Math.min(blockSize, PIECE);
         int pieces = (blockSize + pieceSize - 1) / pieceSize;
-        cl_mem partials = buffers.scratch("blocks", 8L * blocks * pieces);
+        cl_mem partials = buffers.scratch("blocks", Double.BYTES * blocks * pieces);
         call("blockSumOfSquares").buffer(partials).tensor(g).integer(blockSize).integer(pieceSize).integer(pieces)
                 .groups(blocks * pieces, group);
         call("blockSecondMoment").tensor(vb).buffer(partials).integer(blocks).integer(pieces).integer(blockSize)

@@ -181,7 +181,7 @@ class OpenClKernelTest {
     @Test
     void bothSgemmKernelsMatchTheCpu() {
         SplittableRandom rng = new SplittableRandom(14);
-        for (OpenClBackend.MatmulKernel kind : OpenClBackend.MatmulKernel.values()) {
+        for (ClGemm.Kernel kind : ClGemm.Kernel.values()) {
             try (OpenClBackend other = new OpenClBackend(cl.device(), kind)) {
                 int m = 45;
                 int n = 37;

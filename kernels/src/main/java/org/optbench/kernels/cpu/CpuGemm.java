@@ -4,13 +4,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Single-precision matrix multiply C (+)= op(A) op(B) on row-major arrays, in the Goto/BLIS
+ * Single-precision matrix multiply C (+)= op(A) op(B) on row-major arrays (the OpenCL twin is
+ * {@code opencl/ClGemm}, same argument order), in the Goto/BLIS
  * structure: B is packed into panels of NR columns (KC deep, shared by all threads), each task
  * packs a block of A into panels of MR rows, and a register-blocked MR x NR micro-kernel (8 rows
  * x two vectors, sixteen accumulators) runs over the packed panels. Tasks are (A block, column
  * group) pairs so that tall, wide and small products all spread across the worker threads.
  */
-final class Sgemm {
+final class CpuGemm {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
@@ -26,7 +27,7 @@ final class Sgemm {
     private final ThreadLocal<float[]> tiles = ThreadLocal.withInitial(() -> new float[MR * NR]);
     private final ThreadLocal<float[]> serialPackedB = ThreadLocal.withInitial(() -> new float[KC * NC]);
 
-    Sgemm(WorkerPool pool) {
+    CpuGemm(WorkerPool pool) {
         this.pool = pool;
     }
 

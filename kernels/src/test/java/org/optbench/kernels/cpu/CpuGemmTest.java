@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-class SgemmTest {
+class CpuGemmTest {
 
     private static final WorkerPool POOL = new WorkerPool(2);
 
@@ -35,7 +35,7 @@ class SgemmTest {
     @Test
     void matchesNaiveProductOnOddSizesAndEveryTransposeVariant() {
         SplittableRandom rng = new SplittableRandom(7);
-        Sgemm sgemm = new Sgemm(POOL);
+        CpuGemm sgemm = new CpuGemm(POOL);
         int[] sizes = {1, 7, 33, 130};
         int cases = 0;
         for (int m : sizes) {
@@ -65,7 +65,7 @@ class SgemmTest {
     @Test
     void respectsOffsetsAndLeadingDimensions() {
         SplittableRandom rng = new SplittableRandom(11);
-        Sgemm sgemm = new Sgemm(POOL);
+        CpuGemm sgemm = new CpuGemm(POOL);
         int m = 37;
         int n = 45;
         int k = 270;
