@@ -1,5 +1,7 @@
 package org.optbench.optim;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -110,6 +112,11 @@ public record GroupRules(List<GroupRule> rules) {
             throw new HyperparameterException(source + (at != null ? ":" + at.getLineNr() + ":" + at.getColumnNr() : "")
                     + ": " + e.getOriginalMessage());
         }
+        return parse(root, source);
+    }
+
+    /** Rules from a parsed document: a list of rules, or a mapping with {@code groups:} and the list. */
+    public static GroupRules parse(JsonNode root, String source) {
         JsonNode list = root != null && root.isObject() ? root.get("groups") : root;
         if (list == null || !list.isArray()) {
             throw new HyperparameterException(source + ": expected a list of rules, or 'groups:' with a list");
@@ -158,6 +165,30 @@ public record GroupRules(List<GroupRule> rules) {
             overrides.put(f.getKey(), v.isNumber() ? v.numberValue() : v.isBoolean() ? v.booleanValue() : v.asText());
         }
         return new GroupRule(name, patterns, rest, kind, overrides);
+    }
+
+    /** The rules as the list {@link #parse} reads (Jackson writes them so, and {@link #fromJson} reads them back). */
+    @JsonValue
+    public List<Map<String, Object>> toJson() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (GroupRule r : rules) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", r.name());
+            if (r.rest()) {
+                m.put("rest", true);
+            } else {
+                m.put("params", r.patterns());
+            }
+            m.put("optimizer", r.kind().cliName());
+            m.putAll(new java.util.TreeMap<>(r.overrides()));
+            list.add(m);
+        }
+        return list;
+    }
+
+    @JsonCreator
+    static GroupRules fromJson(JsonNode node) {
+        return parse(node, "groups");
     }
 
     /**

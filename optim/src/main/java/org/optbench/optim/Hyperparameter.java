@@ -4,37 +4,68 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One hyperparameter an optimizer accepts: its name (the same in rule files, sweep specs and CLI
- * flags), its default, and the values it may take. {@link #parse} turns a value from a file or a
- * flag into the checked Java value, or fails with the name, the value and the valid range.
+ * One hyperparameter an optimizer accepts: its name (the same in rule files, sweep specs, config
+ * files and CLI flags), what it does, its default, and the values it may take. {@link #convert}
+ * turns a value from a file or a flag into its Java type (Double, Boolean or String) at the edge
+ * where input enters; {@link #parse} also checks the range and gives the float the kernels use.
+ * Both fail with the name, the value and what is valid.
  *
- * @param name       e.g. {@code beta1}
+ * @param name         e.g. {@code beta1}
+ * @param description  one line for help texts
  * @param defaultValue Float, Boolean or String
- * @param min        lowest number allowed (numbers only)
- * @param minOpen    whether {@code min} itself is excluded
- * @param max        highest number allowed (numbers only)
- * @param maxOpen    whether {@code max} itself is excluded
- * @param choices    allowed words (strings only), else empty
+ * @param min          lowest number allowed (numbers only)
+ * @param minOpen      whether {@code min} itself is excluded
+ * @param max          highest number allowed (numbers only)
+ * @param maxOpen      whether {@code max} itself is excluded
+ * @param choices      allowed words (strings only), else empty
  */
-public record Hyperparameter(String name, Object defaultValue, double min, boolean minOpen, double max,
-                             boolean maxOpen, List<String> choices) {
+public record Hyperparameter(String name, String description, Object defaultValue, double min, boolean minOpen,
+                             double max, boolean maxOpen, List<String> choices) {
 
-    public static Hyperparameter number(String name, double defaultValue, double min, boolean minOpen, double max,
-                                        boolean maxOpen) {
-        return new Hyperparameter(name, (float) defaultValue, min, minOpen, max, maxOpen, List.of());
+    public Hyperparameter {
+        choices = List.copyOf(choices);
     }
 
-    public static Hyperparameter flag(String name, boolean defaultValue) {
-        return new Hyperparameter(name, defaultValue, 0, false, 0, false, List.of());
+    public static Hyperparameter number(String name, String description, double defaultValue, double min, boolean minOpen,
+                                        double max, boolean maxOpen) {
+        return new Hyperparameter(name, description, (float) defaultValue, min, minOpen, max, maxOpen, List.of());
     }
 
-    public static Hyperparameter choice(String name, String defaultValue, String... choices) {
-        return new Hyperparameter(name, defaultValue, 0, false, 0, false, List.of(choices));
+    public static Hyperparameter flag(String name, String description, boolean defaultValue) {
+        return new Hyperparameter(name, description, defaultValue, 0, false, 0, false, List.of());
     }
 
-    /** The checked value of {@code raw} (a Number, Boolean or String from a file or a flag). */
-    public Object parse(Object raw) {
-        if (defaultValue instanceof Float) {
+    public static Hyperparameter choice(String name, String description, String defaultValue, String... choices) {
+        return new Hyperparameter(name, description, defaultValue, 0, false, 0, false, List.of(choices));
+    }
+
+    public boolean isNumber() {
+        return defaultValue instanceof Float;
+    }
+
+    public boolean isFlag() {
+        return defaultValue instanceof Boolean;
+    }
+
+    /** How a value is written in help texts: NUMBER, true|false, or the choices. */
+    public String valueLabel() {
+        return isNumber() ? "NUMBER" : isFlag() ? "true|false" : String.join("|", choices);
+    }
+
+    /** The valid values in words, e.g. {@code (0, 1)} or {@code one of [torch, paper]}. */
+    public String range() {
+        if (isNumber()) {
+            return (minOpen ? "(" : "[") + format(min) + ", " + format(max) + (maxOpen ? ")" : "]");
+        }
+        return isFlag() ? "true or false" : "one of " + choices;
+    }
+
+    /**
+     * {@code raw} (a Number, Boolean or String from a file or a flag) as this hyperparameter's
+     * type: a finite Double, a Boolean or one of the choices. Ranges are checked by {@link #parse}.
+     */
+    public Object convert(Object raw) {
+        if (isNumber()) {
             double v;
             if (raw instanceof Number n) {
                 v = n.doubleValue();
@@ -42,17 +73,16 @@ public record Hyperparameter(String name, Object defaultValue, double min, boole
                 try {
                     v = Double.parseDouble(String.valueOf(raw).trim());
                 } catch (NumberFormatException e) {
-                    throw new HyperparameterException("invalid " + name + " '" + raw + "': not a number");
+                    throw new HyperparameterException("invalid " + name + " '" + raw + "': not a number; give a value in "
+                            + range());
                 }
             }
-            boolean ok = Double.isFinite(v) && (minOpen ? v > min : v >= min) && (maxOpen ? v < max : v <= max);
-            if (!ok) {
-                throw new HyperparameterException("invalid " + name + " " + format(v) + ": must lie in "
-                        + (minOpen ? "(" : "[") + format(min) + ", " + format(max) + (maxOpen ? ")" : "]"));
+            if (!Double.isFinite(v)) {
+                throw new HyperparameterException("invalid " + name + " " + raw + ": must be a finite value in " + range());
             }
-            return (float) v;
+            return v;
         }
-        if (defaultValue instanceof Boolean) {
+        if (isFlag()) {
             if (raw instanceof Boolean b) {
                 return b;
             }
@@ -67,6 +97,20 @@ public record Hyperparameter(String name, Object defaultValue, double min, boole
             throw new HyperparameterException("invalid " + name + " '" + raw + "': must be one of " + choices);
         }
         return s;
+    }
+
+    /** The checked value of {@code raw}: a Float in range, a Boolean or a choice. */
+    public Object parse(Object raw) {
+        Object v = convert(raw);
+        if (!isNumber()) {
+            return v;
+        }
+        double d = (Double) v;
+        boolean ok = (minOpen ? d > min : d >= min) && (maxOpen ? d < max : d <= max);
+        if (!ok) {
+            throw new HyperparameterException("invalid " + name + " " + format(d) + ": must lie in " + range());
+        }
+        return (float) d;
     }
 
     private static String format(double v) {

@@ -1,5 +1,7 @@
 package org.optbench.optim;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -19,6 +21,13 @@ public final class LrSchedule {
     public enum Kind {
         PAPER, CONSTANT, LINEAR, WSD;
 
+        /** The name in specs and flags: paper, constant, linear, wsd. */
+        @JsonValue
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
         public static Kind of(String name) {
             try {
                 return valueOf(name.toUpperCase(Locale.ROOT));

@@ -94,6 +94,13 @@ public final class Optimizer {
         return bytes;
     }
 
+    /** How each parameter's rule sees it where that is not element by element (blocks, factors), by parameter name. */
+    public Map<String, String> tensorLayouts() {
+        Map<String, String> layouts = new LinkedHashMap<>();
+        slots.forEach(s -> layouts.put(s.spec().name(), s.update().layout()));
+        return layouts;
+    }
+
     /** A one-line description of each group, for metadata and checks: name:optimizer:tensor count. */
     public String layout() {
         StringBuilder s = new StringBuilder();

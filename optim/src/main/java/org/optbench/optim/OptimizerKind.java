@@ -9,27 +9,39 @@ import java.util.Map;
 import org.optbench.kernels.Backend;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.model.ParameterSpec;
+import org.optbench.optim.update.AdafactorUpdate;
+import org.optbench.optim.update.AdamWUpdate;
+import org.optbench.optim.update.BlockAdamUpdate;
+import org.optbench.optim.update.LionUpdate;
+import org.optbench.optim.update.MomentumUpdate;
+import org.optbench.optim.update.MuonUpdate;
+import org.optbench.optim.update.SgdUpdate;
 import org.optbench.optim.update.TensorUpdate;
-import org.optbench.optim.update.Updates;
 
 /**
- * The update rules a parameter group can use, each with its hyperparameters and their defaults
- * (the paper's where it gives them). Every rule also takes {@code lr}, {@code wd} and
- * {@code wd_mode}.
+ * The registry of update rules: each optimizer a parameter group can use, the factory of its
+ * per-tensor update, and its hyperparameters with type, default (the paper's where it gives them)
+ * and range. Every rule also takes {@code lr}, {@code wd} and {@code wd_mode}. CLI flags, spec and
+ * config keys, help texts and validation all derive from these entries ({@link RunHyperparameters}
+ * is the run-level view), so adding an optimizer means one entry here and its update class.
  */
 public enum OptimizerKind {
-    SGD("sgd", 1.0, Updates::sgd,
-            Hyperparameter.number("momentum", 0.98, 0, false, 1, true),
-            Hyperparameter.flag("nesterov", false)),
-    ADAMW("adamw", 3.16e-3, Updates::adamw, beta1(), beta2(), eps()),
-    ADAFACTOR("adafactor", 3.16e-3, Updates::adafactor, beta1(), beta2(), eps(),
-            Hyperparameter.flag("neuron_only", false),
-            Hyperparameter.choice("vector_mode", "full", "full", "scalar")),
-    LION("lion", 3.16e-4, Updates::lion, beta1(), beta2()),
-    SIGNUM("signum", 3.16e-4, Updates::signum, beta1()),
-    ADALAYER("adalayer", 3.16e-3, Updates::adalayer, beta1(), beta2(), eps()),
-    MOMENTUM("momentum", 1.0, Updates::momentum, beta1()),
-    MUON("muon", 0.02, Updates::muon, Hyperparameter.number("momentum", 0.95, 0, false, 1, true));
+    SGD("sgd", 1.0, SgdUpdate::create,
+            Hyperparameter.number("momentum", "heavy-ball momentum (SGD) or Nesterov momentum (Muon)", 0.98, 0, false, 1,
+                    true),
+            Hyperparameter.flag("nesterov", "Nesterov momentum for SGD", false)),
+    ADAMW("adamw", 3.16e-3, AdamWUpdate::create, beta1(), beta2(), eps()),
+    ADAFACTOR("adafactor", 3.16e-3, AdafactorUpdate::create, beta1(), beta2(), eps(),
+            Hyperparameter.flag("neuron_only", "Adafactor: one second-moment scale per output row", false),
+            Hyperparameter.choice("vector_mode", "Adafactor on 1-D tensors: a full v, or one scalar (the authors' code)",
+                    "full", "full", "scalar")),
+    LION("lion", 3.16e-4, LionUpdate::create, beta1(), beta2()),
+    SIGNUM("signum", 3.16e-4, LionUpdate::signum, beta1()),
+    ADALAYER("adalayer", 3.16e-3, BlockAdamUpdate::adalayer, beta1(), beta2(), eps()),
+    MOMENTUM("momentum", 1.0, MomentumUpdate::create, beta1()),
+    MUON("muon", 0.02, MuonUpdate::create,
+            Hyperparameter.number("momentum", "heavy-ball momentum (SGD) or Nesterov momentum (Muon)", 0.95, 0, false, 1,
+                    true));
 
     /** Builds the update of one tensor. */
     @FunctionalInterface
@@ -46,25 +58,30 @@ public enum OptimizerKind {
         this.cliName = cliName;
         this.factory = factory;
         Map<String, Hyperparameter> all = new LinkedHashMap<>();
-        all.put("lr", Hyperparameter.number("lr", defaultLr, 0, true, Double.MAX_VALUE, true));
+        all.put("lr", Hyperparameter.number("lr", "peak learning rate (the schedule scales it)", defaultLr, 0, true,
+                Double.MAX_VALUE, true));
         for (Hyperparameter h : own) {
             all.put(h.name(), h);
         }
-        all.put("wd", Hyperparameter.number("wd", 0, 0, false, 10, false));
-        all.put("wd_mode", Hyperparameter.choice("wd_mode", "torch", "torch", "paper"));
+        all.put("wd", Hyperparameter.number("wd", "decoupled weight decay, applied before the update", 0, 0, false, 10,
+                false));
+        all.put("wd_mode", Hyperparameter.choice("wd_mode", "weight decay convention: torch (p *= 1 - lr_t*wd) or paper "
+                + "(p *= 1 - lr_t*wd/peak_lr)", "torch", "torch", "paper"));
         this.hyperparameters = all;
     }
 
     private static Hyperparameter beta1() {
-        return Hyperparameter.number("beta1", 0.9, 0, false, 1, true);
+        return Hyperparameter.number("beta1", "first-moment EMA coefficient (Signum's only coefficient)", 0.9, 0, false,
+                1, true);
     }
 
     private static Hyperparameter beta2() {
-        return Hyperparameter.number("beta2", 0.95, 0, false, 1, true);
+        return Hyperparameter.number("beta2", "second-moment EMA coefficient (Lion: the momentum's)", 0.95, 0, false, 1,
+                true);
     }
 
     private static Hyperparameter eps() {
-        return Hyperparameter.number("eps", 1e-15, 0, false, 1, false);
+        return Hyperparameter.number("eps", "added to the second moment's square root", 1e-15, 0, false, 1, false);
     }
 
     public String cliName() {

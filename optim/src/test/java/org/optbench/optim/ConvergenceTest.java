@@ -1,9 +1,10 @@
 package org.optbench.optim;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -71,11 +72,27 @@ class ConvergenceTest {
         }
     };
 
-    private record Case(String optimizer, Map<String, Object> hyper, int steps) {
+    /** Hyperparameters and steps of one optimizer on one problem. */
+    private record Case(Map<String, Object> hyper, int steps) {
     }
 
-    private static double run(Problem problem, int[] shape, float[] start, Case c) {
-        Harness h = new Harness(BACKEND, GroupRules.named(c.optimizer()), c.hyper(),
+    /** Settings per optimizer of the registry: {quadratic, rosenbrock}. A new optimizer needs its row here. */
+    private static final Map<OptimizerKind, Case[]> CASES = new EnumMap<>(Map.of(
+            OptimizerKind.SGD, cases(hp("lr", 0.005, "momentum", 0.9), hp("lr", 2e-4, "momentum", 0.9)),
+            OptimizerKind.ADAMW, cases(hp("lr", 0.05), hp("lr", 0.02)),
+            OptimizerKind.ADAFACTOR, cases(hp("lr", 0.05), hp("lr", 0.02)),
+            OptimizerKind.LION, cases(hp("lr", 0.01), hp("lr", 0.01)),
+            OptimizerKind.SIGNUM, cases(hp("lr", 0.01), hp("lr", 0.01)),
+            OptimizerKind.ADALAYER, cases(hp("lr", 0.05), hp("lr", 0.02)),
+            OptimizerKind.MOMENTUM, cases(hp("lr", 0.005, "beta1", 0.9), hp("lr", 2e-3, "beta1", 0.9)),
+            OptimizerKind.MUON, cases(hp("lr", 0.05), hp("lr", 0.01))));
+
+    private static Case[] cases(Map<String, Object> quadratic, Map<String, Object> rosenbrock) {
+        return new Case[] {new Case(quadratic, 2000), new Case(rosenbrock, 6000)};
+    }
+
+    private static double run(Problem problem, int[] shape, float[] start, OptimizerKind kind, Case c) {
+        Harness h = new Harness(BACKEND, GroupRules.named(kind.cliName()), c.hyper(),
                 LrSchedule.paper(c.steps() / 20, c.steps()), NAME, shape);
         float[] x = start.clone();
         float[] g = new float[x.length];
@@ -98,25 +115,7 @@ class ConvergenceTest {
     }
 
     @Test
-    void everyOptimizerSolvesBothProblems() {
-        List<Case> quadratic = List.of(
-                new Case("sgd", hp("lr", 0.005, "momentum", 0.9), 2000),
-                new Case("adamw", hp("lr", 0.05), 2000),
-                new Case("adafactor", hp("lr", 0.05), 2000),
-                new Case("lion", hp("lr", 0.01), 2000),
-                new Case("signum", hp("lr", 0.01), 2000),
-                new Case("adalayer", hp("lr", 0.05), 2000),
-                new Case("momentum", hp("lr", 0.005, "beta1", 0.9), 2000),
-                new Case("muon", hp("lr", 0.05), 2000));
-        List<Case> rosenbrock = List.of(
-                new Case("sgd", hp("lr", 2e-4, "momentum", 0.9), 6000),
-                new Case("adamw", hp("lr", 0.02), 6000),
-                new Case("adafactor", hp("lr", 0.02), 6000),
-                new Case("lion", hp("lr", 0.01), 6000),
-                new Case("signum", hp("lr", 0.01), 6000),
-                new Case("adalayer", hp("lr", 0.02), 6000),
-                new Case("momentum", hp("lr", 2e-3, "beta1", 0.9), 6000),
-                new Case("muon", hp("lr", 0.01), 6000));
+    void everyOptimizerOfTheRegistrySolvesBothProblems() {
         float[] qStart = new float[32];
         for (int i = 0; i < qStart.length; i++) {
             qStart[i] = (float) Math.cos(i);
@@ -125,15 +124,17 @@ class ConvergenceTest {
         double r0 = ROSENBROCK.value(new float[] {-1.2f, 1f});
         System.out.printf("%-10s %14s %14s%n", "optimizer", "quadratic", "rosenbrock");
         StringBuilder failures = new StringBuilder();
-        for (int i = 0; i < quadratic.size(); i++) {
-            double q = run(QUADRATIC, new int[] {4, 8}, qStart, quadratic.get(i));
-            double r = run(ROSENBROCK, new int[] {1, 2}, new float[] {-1.2f, 1f}, rosenbrock.get(i));
-            System.out.printf("%-10s %14.3e %14.3e%n", quadratic.get(i).optimizer(), q, r);
+        for (OptimizerKind kind : OptimizerKind.values()) {
+            Case[] c = CASES.get(kind);
+            assertNotNull(c, "no convergence case for " + kind + ": add its settings to CASES");
+            double q = run(QUADRATIC, new int[] {4, 8}, qStart, kind, c[0]);
+            double r = run(ROSENBROCK, new int[] {1, 2}, new float[] {-1.2f, 1f}, kind, c[1]);
+            System.out.printf("%-10s %14.3e %14.3e%n", kind, q, r);
             if (!(q < 1e-3 * q0)) {
-                failures.append(quadratic.get(i).optimizer()).append(" quadratic ").append(q).append("; ");
+                failures.append(kind).append(" quadratic ").append(q).append("; ");
             }
             if (!(r < 1e-3 * r0)) {
-                failures.append(rosenbrock.get(i).optimizer()).append(" rosenbrock ").append(r).append("; ");
+                failures.append(kind).append(" rosenbrock ").append(r).append("; ");
             }
         }
         assertTrue(failures.length() == 0, failures.toString());

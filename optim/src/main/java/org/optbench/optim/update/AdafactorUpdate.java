@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.optbench.kernels.Backend;
 import org.optbench.kernels.FloatTensor;
+import org.optbench.model.ParameterSpec;
+import org.optbench.optim.HyperparameterValues;
 
 /**
  * The study's Adafactor (Shazeer and Stern, 2018, as modified by Zhao et al., 2024) on a matrix:
@@ -11,7 +13,7 @@ import org.optbench.kernels.FloatTensor;
  * moments, no update clipping, relative step or parameter scaling. With beta1 = 0 there is no
  * momentum buffer. State: exp_avg (unless beta1 = 0), exp_avg_sq_row, exp_avg_sq_col.
  */
-final class AdafactorUpdate implements TensorUpdate {
+public final class AdafactorUpdate implements TensorUpdate {
 
     private final Backend backend;
     private final FloatTensor param;
@@ -22,6 +24,27 @@ final class AdafactorUpdate implements TensorUpdate {
     private final float beta1;
     private final float beta2;
     private final float eps;
+
+    /**
+     * The update of one tensor for {@code adafactor}: factored on matrices (one scale per output
+     * row with {@code neuron_only}); on vectors Adam's full v, or one scalar with
+     * {@code vector_mode: scalar} (the authors' code).
+     */
+    public static TensorUpdate create(Backend be, ParameterSpec spec, FloatTensor p, FloatTensor g, HyperparameterValues hp) {
+        float b1 = hp.number("beta1");
+        float b2 = hp.number("beta2");
+        float eps = hp.number("eps");
+        if (spec.rank() == 2) {
+            if (hp.flag("neuron_only")) {
+                return new BlockAdamUpdate(be, p, g, spec.shape(), spec.dim(1), b1, b2, eps);
+            }
+            return new AdafactorUpdate(be, p, g, spec.shape(), b1, b2, eps);
+        }
+        if (hp.word("vector_mode").equals("scalar")) {
+            return new BlockAdamUpdate(be, p, g, spec.shape(), Math.toIntExact(spec.count()), b1, b2, eps);
+        }
+        return new AdamWUpdate(be, p, g, spec.shape(), b1, b2, eps);
+    }
 
     AdafactorUpdate(Backend backend, FloatTensor param, FloatTensor grad, int[] shape, float beta1, float beta2,
                     float eps) {
@@ -40,6 +63,11 @@ final class AdafactorUpdate implements TensorUpdate {
     public void step(int step, float lr, float decay, float gradScale) {
         backend.adafactorUpdate(param, grad, m == null ? null : m.tensor(), rows.tensor(), cols.tensor(),
                 rows.shape()[0], cols.shape()[0], lr, beta1, beta2, eps, decay, gradScale, step);
+    }
+
+    @Override
+    public String layout() {
+        return "factored";
     }
 
     @Override

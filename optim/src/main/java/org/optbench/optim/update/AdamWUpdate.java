@@ -3,12 +3,14 @@ package org.optbench.optim.update;
 import java.util.List;
 import org.optbench.kernels.Backend;
 import org.optbench.kernels.FloatTensor;
+import org.optbench.model.ParameterSpec;
+import org.optbench.optim.HyperparameterValues;
 
 /**
  * AdamW (Loshchilov and Hutter, 2019): bias-corrected first and second moments, eps after the
  * square root. Also Adafactor's rule for 1-D tensors (full v). State: exp_avg, exp_avg_sq.
  */
-final class AdamWUpdate implements TensorUpdate {
+public final class AdamWUpdate implements TensorUpdate {
 
     private final Backend backend;
     private final FloatTensor param;
@@ -18,6 +20,11 @@ final class AdamWUpdate implements TensorUpdate {
     private final float beta1;
     private final float beta2;
     private final float eps;
+
+    /** The update of one tensor for {@code adamw}. */
+    public static TensorUpdate create(Backend be, ParameterSpec spec, FloatTensor p, FloatTensor g, HyperparameterValues hp) {
+        return new AdamWUpdate(be, p, g, spec.shape(), hp.number("beta1"), hp.number("beta2"), hp.number("eps"));
+    }
 
     AdamWUpdate(Backend backend, FloatTensor param, FloatTensor grad, int[] shape, float beta1, float beta2, float eps) {
         this.backend = backend;

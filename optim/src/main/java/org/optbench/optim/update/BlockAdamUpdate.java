@@ -3,13 +3,15 @@ package org.optbench.optim.update;
 import java.util.List;
 import org.optbench.kernels.Backend;
 import org.optbench.kernels.FloatTensor;
+import org.optbench.model.ParameterSpec;
+import org.optbench.optim.HyperparameterValues;
 
 /**
  * Adam with one second-moment scalar per block of consecutive elements: Adalayer (Zhao et al.,
  * 2024), Adafactor's per-row ({@code neuron_only}) and scalar ({@code vector_mode: scalar}) modes.
  * State: exp_avg (per element), exp_avg_sq_block (one per block).
  */
-final class BlockAdamUpdate implements TensorUpdate {
+public final class BlockAdamUpdate implements TensorUpdate {
 
     private final Backend backend;
     private final FloatTensor param;
@@ -20,6 +22,13 @@ final class BlockAdamUpdate implements TensorUpdate {
     private final float beta1;
     private final float beta2;
     private final float eps;
+
+    /** The update of one tensor for {@code adalayer}: blocks as {@link Blocks#adalayerBlockSize}. */
+    public static TensorUpdate adalayer(Backend be, ParameterSpec spec, FloatTensor p, FloatTensor g,
+                                        HyperparameterValues hp) {
+        return new BlockAdamUpdate(be, p, g, spec.shape(), Blocks.adalayerBlockSize(spec), hp.number("beta1"),
+                hp.number("beta2"), hp.number("eps"));
+    }
 
     BlockAdamUpdate(Backend backend, FloatTensor param, FloatTensor grad, int[] shape, int blockSize, float beta1,
                     float beta2, float eps) {
@@ -39,6 +48,11 @@ final class BlockAdamUpdate implements TensorUpdate {
     public void step(int step, float lr, float decay, float gradScale) {
         backend.blockAdamUpdate(param, grad, m.tensor(), v.tensor(), param.length(), blockSize, lr, beta1, beta2, eps,
                 decay, gradScale, step);
+    }
+
+    @Override
+    public String layout() {
+        return "blocks " + param.length() / blockSize + " x " + blockSize;
     }
 
     @Override

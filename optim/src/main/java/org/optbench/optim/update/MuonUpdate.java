@@ -3,6 +3,9 @@ package org.optbench.optim.update;
 import java.util.List;
 import org.optbench.kernels.Backend;
 import org.optbench.kernels.FloatTensor;
+import org.optbench.model.ParameterSpec;
+import org.optbench.optim.HyperparameterException;
+import org.optbench.optim.HyperparameterValues;
 
 /**
  * Muon (Jordan et al., 2024): Nesterov momentum, then each matrix block orthogonalised by five
@@ -12,7 +15,7 @@ import org.optbench.kernels.FloatTensor;
  * transpose through the matmul flags, so nothing is transposed in memory. State: momentum_buffer;
  * scratch (not state): the update and the Newton-Schulz products.
  */
-final class MuonUpdate implements TensorUpdate {
+public final class MuonUpdate implements TensorUpdate {
 
     static final float A = 3.4445f;
     static final float B = -4.7750f;
@@ -33,6 +36,15 @@ final class MuonUpdate implements TensorUpdate {
     private final int cols;
     private final int blocks;
     private final float momentum;
+
+    /** The update of one matrix for {@code muon}; anything but a matrix is an error naming it. */
+    public static TensorUpdate create(Backend be, ParameterSpec spec, FloatTensor p, FloatTensor g, HyperparameterValues hp) {
+        if (spec.rank() != 2) {
+            throw new HyperparameterException("muon orthogonalises 2-D matrices; '" + spec.name() + "' has shape "
+                    + spec.shapeString() + ": put it in an adamw group");
+        }
+        return new MuonUpdate(be, p, g, spec.shape(), Blocks.muonBlockRows(spec), hp.number("momentum"));
+    }
 
     MuonUpdate(Backend backend, FloatTensor param, FloatTensor grad, int[] shape, int blockRows, float momentum) {
         this.backend = backend;
@@ -90,6 +102,11 @@ final class MuonUpdate implements TensorUpdate {
             }
             backend.axpby(x, A, x, 1f, product, size);
         }
+    }
+
+    @Override
+    public String layout() {
+        return "orthogonalised as " + blocks + " x [" + blockRows + ", " + cols + "]";
     }
 
     @Override

@@ -13,4 +13,9 @@ public interface TensorUpdate {
 
     /** The state buffers, in a fixed order. */
     List<StateBuffer> state();
+
+    /** How the rule sees the tensor when that is not element by element (blocks, factors), for {@code optim explain}. */
+    default String layout() {
+        return "";
+    }
 }
