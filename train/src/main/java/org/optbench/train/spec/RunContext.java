@@ -1,0 +1,20 @@
+package org.optbench.train.spec;
+
+import org.optbench.train.data.LocalDataCatalog;
+
+/**
+ * What a run spec is validated against: the heap of the JVM that will train it, how to say how
+ * that heap is raised, and where its data is looked up.
+ *
+ * @param heapBytes the maximum heap of the training JVM
+ * @param heapFix   what to do for more heap, e.g. "raise it with OPTBENCH_JAVA_OPTS=-Xmx..."
+ * @param data      the data the run can name
+ */
+public record RunContext(long heapBytes, String heapFix, DataCatalog data) {
+
+    /** A run in this JVM on this machine's data. */
+    public static RunContext local() {
+        return new RunContext(Runtime.getRuntime().maxMemory(), "raise the heap with OPTBENCH_JAVA_OPTS=-Xmx...",
+                LocalDataCatalog.standard());
+    }
+}
