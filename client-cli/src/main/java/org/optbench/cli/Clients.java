@@ -12,7 +12,7 @@ import org.optbench.proto.v1.GetResultsRequest;
 import org.optbench.proto.v1.Results;
 import org.optbench.proto.v1.Trial;
 import org.optbench.server.Protos;
-import org.optbench.sweep.analysis.ModelFacts;
+import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.report.ReportWriter;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.TrialRecord;
@@ -28,8 +28,8 @@ final class Clients {
         if (client.server() != null) {
             return Connection.remote(client);
         }
-        return Connection.embedded(where.open(), where.runs(), WorkerLaunch::executorFor, where.threadsPerTrial,
-                client.deadlineSeconds());
+        return Connection.embedded(where.open(), where.runs(), TrialExecutors.of(WorkerLaunch.program()),
+                where.threadsPerTrial, client.deadlineSeconds());
     }
 
     static Results results(Connection c, String sweepId, boolean curves) {
@@ -41,9 +41,8 @@ final class Clients {
         List<TrialRecord> trials = results.getTrialsList().stream().map(Protos::record).toList();
         Map<String, List<MetricRow>> evals = results.getTrialsList().stream().collect(Collectors.toMap(Trial::getId,
                 t -> t.getEvalsList().stream().map(m -> Protos.row(m, "eval")).toList()));
-        ModelFacts facts = ModelFacts.of(trials);
         return ReportWriter.write(results.getSweep().getId(), results.getSweep().getSpec(), trials,
-                id -> evals.getOrDefault(id, List.of()), facts.vocab(), facts.parameters(), dir);
+                id -> evals.getOrDefault(id, List.of()), dir);
     }
 
     static void printFailures(Results results, PrintWriter out, boolean local) {

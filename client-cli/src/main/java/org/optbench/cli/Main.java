@@ -6,6 +6,7 @@ import org.optbench.model.ModelConfigException;
 import org.optbench.model.io.SafetensorsException;
 import org.optbench.optim.HyperparameterException;
 import org.optbench.train.data.TokenFileException;
+import org.optbench.train.spec.RunSpecException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,25 +36,9 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int run(String[] rawArgs, PrintWriter out, PrintWriter err) {
-        return run(rawArgs, out, err, CommandLine.defaultFactory());
-    }
-
-    /** Runs a training command line whose steps and evaluations {@code observer} also receives (sweep workers). */
-    static int runTraining(String[] rawArgs, PrintWriter out, PrintWriter err, org.optbench.train.RunListener observer) {
-        CommandLine.IFactory base = CommandLine.defaultFactory();
-        return run(rawArgs, out, err, new CommandLine.IFactory() {
-            @Override
-            @SuppressWarnings("unchecked")
-            public <K> K create(Class<K> type) throws Exception {
-                return type == TrainCommand.class ? (K) new TrainCommand(observer) : base.create(type);
-            }
-        });
-    }
-
-    private static int run(String[] rawArgs, PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
         boolean debug = java.util.Arrays.asList(rawArgs).contains("--debug");
         String[] args = java.util.Arrays.stream(rawArgs).filter(a -> !a.equals("--debug")).toArray(String[]::new);
-        CommandLine cli = new CommandLine(new Main(), factory);
+        CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, params) -> {
@@ -81,24 +66,12 @@ public final class Main implements Runnable {
             commandLine.getErr().println("internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)"));
             return EXIT_INTERNAL;
         });
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("--config") && args.length > 0 && args[0].equals("train")) {
-                try {
-                    ConfigDefaults config = ConfigDefaults.read(java.nio.file.Path.of(args[i + 1]));
-                    CommandLine train = cli.getSubcommands().get("train");
-                    config.check(train.getCommandSpec());
-                    train.setDefaultValueProvider(config);
-                } catch (IllegalArgumentException e) {
-                    err.println("error: " + e.getMessage());
-                    return EXIT_BAD_INPUT;
-                }
-            }
-        }
         return cli.execute(args);
     }
 
     private static boolean isBadInput(Exception e) {
         return e instanceof org.optbench.sweep.store.StoreException || e instanceof ModelConfigException || e instanceof SafetensorsException
+                || e instanceof RunSpecException
                 || e instanceof TokenFileException || e instanceof HyperparameterException
                 || e instanceof KernelException || e instanceof IllegalArgumentException
                 || e instanceof java.nio.file.NoSuchFileException;

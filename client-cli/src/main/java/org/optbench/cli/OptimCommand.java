@@ -11,12 +11,11 @@ import org.optbench.model.ParameterLayout;
 import org.optbench.model.ParameterSpec;
 import org.optbench.optim.GroupRules;
 import org.optbench.optim.Optimizer;
-import org.optbench.optim.OptimizerKind;
+import org.optbench.optim.OptimizerSpec;
 import org.optbench.optim.ParamGroup;
 import org.optbench.optim.StateAccounting;
-import org.optbench.optim.update.Blocks;
+import org.optbench.train.spec.RunSpec;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,15 +35,12 @@ final class OptimCommand implements Runnable {
     }
 
     /** {@code optbench optim explain}: which group, rule and hyperparameters each tensor gets. */
-    @Command(name = "explain", mixinStandardHelpOptions = true,
+    @Command(name = "explain", mixinStandardHelpOptions = true, modelTransformer = RunOptions.OptimizerKeys.class,
             description = "Print every parameter with its group, optimizer, hyperparameters and state.")
     static final class Explain implements Callable<Integer> {
 
         @Option(names = "--preset", defaultValue = "nano", description = "model preset (default ${DEFAULT-VALUE})")
         String preset;
-
-        @Mixin
-        OptimizerOptions optim;
 
         @Spec
         CommandSpec spec;
@@ -52,29 +48,23 @@ final class OptimCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             ParameterLayout layout = new ParameterLayout(ModelPresets.get(preset).config());
-            List<ParamGroup> groups = optim.resolve(layout);
+            OptimizerSpec optim = RunOptions.applyFlags(RunSpec.builder(), spec.commandLine().getParseResult()).build()
+                    .optimizer();
+            List<ParamGroup> groups = optim.resolve(layout.specs());
             Optimizer plan = StateAccounting.plan(groups, layout);
+            Map<String, String> layouts = plan.tensorLayouts();
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%s on %s (%,d parameters)%n", optim.label(), preset, layout.totalCount());
+            out.printf("%s on %s (%,d parameters)%n", optim.name(), preset, layout.totalCount());
             for (ParamGroup g : groups) {
                 out.printf("%ngroup %s: %s  %s%n", g.name(), g.kind(), g.hyperparameters());
                 for (ParameterSpec p : g.parameters()) {
-                    out.printf("  %-32s %-14s%s%n", p.name(), p.shapeString(), detail(g.kind(), p));
+                    String how = layouts.get(p.name());
+                    out.printf("  %-32s %-14s%s%n", p.name(), p.shapeString(), how.isEmpty() ? "" : " " + how);
                 }
             }
             out.printf("%noptimizer state: %,d bytes (%.2f bytes per parameter)%n", plan.stateBytes(),
                     (double) plan.stateBytes() / layout.totalCount());
             return 0;
-        }
-
-        private static String detail(OptimizerKind kind, ParameterSpec p) {
-            return switch (kind) {
-                case ADALAYER -> " blocks " + p.count() / Blocks.adalayerBlockSize(p) + " x " + Blocks.adalayerBlockSize(p);
-                case MUON -> " orthogonalised as " + p.dim(0) / Blocks.muonBlockRows(p) + " x ["
-                        + Blocks.muonBlockRows(p) + ", " + p.dim(1) + "]";
-                case ADAFACTOR -> p.rank() == 2 ? " factored" : " vector";
-                default -> "";
-            };
         }
     }
 

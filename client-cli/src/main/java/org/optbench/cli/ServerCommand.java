@@ -7,6 +7,10 @@ import java.util.concurrent.CountDownLatch;
 import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.server.auth.TokenFile;
+import org.optbench.sweep.exec.ExecutorSpec;
+import org.optbench.sweep.exec.LocalExecutorSpec;
+import org.optbench.sweep.exec.SlurmExecutorSpec;
+import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,16 +71,18 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!executor.equals("local") && !executor.equals("slurm")) {
-            throw new IllegalArgumentException("--executor '" + executor + "' must be local or slurm");
-        }
+        ExecutorSpec defaultExecutor = switch (executor) {
+            case LocalExecutorSpec.TYPE -> LocalExecutorSpec.defaults();
+            case SlurmExecutorSpec.TYPE -> SlurmExecutorSpec.defaults();
+            default -> throw new IllegalArgumentException("--executor '" + executor + "' must be local or slurm");
+        };
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
         }
         TokenFile users = TokenFile.load(tokens);
         TrialStore store = where.open();
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options(bind, port, store, where.runs(),
-                WorkerLaunch::executorFor, executor, advertise, where.threadsPerTrial, users, tlsCert, tlsKey, false,
+                TrialExecutors.of(WorkerLaunch.program()), defaultExecutor, advertise, where.threadsPerTrial, users, tlsCert, tlsKey, false,
                 new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000), true));
         spec.commandLine().getOut().printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
                 tlsCert != null ? "TLS" : "plaintext", store.url());

@@ -12,7 +12,6 @@ import org.optbench.proto.v1.Results;
 import org.optbench.proto.v1.Sweep;
 import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.SweepSpecParser;
-import org.optbench.train.data.DefaultCorpus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,9 +54,6 @@ final class StudyCommand implements Callable<Integer> {
     /** Submits {@code sweep}, follows it to the end and, with {@code summarise}, prints the table and writes the report. */
     static int run(SweepSpec sweep, String label, StudyStore where, ClientOptions client, Path reportDir, PrintWriter out,
                    boolean summarise) throws Exception {
-        if (client.server() == null && "default".equals(sweep.trainOptions().getOrDefault("data", "default"))) {
-            DefaultCorpus.ensure(DefaultCorpus.root(), out);
-        }
         try (Connection c = Clients.connect(client, where)) {
             Sweep created = c.sweeps().createSweep(CreateSweepRequest.newBuilder().setYaml(sweep.text()).build());
             out.printf("study %s: %s, %d trials, server %s%n", created.getId(), label, created.getTrialsTotal(), c.target());

@@ -1,41 +1,62 @@
 package org.optbench.cli;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.optbench.kernels.opencl.SignalChaining;
-import org.optbench.sweep.ExecutorSpec;
-import org.optbench.sweep.exec.LocalExecutor;
-import org.optbench.sweep.exec.SlurmExecutor;
-import org.optbench.sweep.exec.TrialExecutor;
+import org.optbench.sweep.exec.WorkerProgram;
 
 /**
  * How this installation starts a trial: this JVM's java, modules and classpath running
  * {@code optbench worker}, with the JVM's signal chaining library preloaded (see
- * {@link SignalChaining}) so an OpenCL trial cannot lose the JVM's signal handlers.
+ * {@link SignalChaining}) so an OpenCL trial cannot lose the JVM's signal handlers. A local
+ * worker's heap is {@code OPTBENCH_WORKER_HEAP} (e.g. {@code 8g}) when set, else the JVM's own
+ * default (a quarter of the machine's memory), made explicit so that validation and the worker agree.
  */
 final class WorkerLaunch {
+
+    /** The JVM's default maximum heap: this share of physical memory. */
+    private static final double DEFAULT_HEAP_SHARE = 0.25;
 
     private WorkerLaunch() {
     }
 
-    static List<String> workerCommand() {
-        List<String> cmd = new ArrayList<>();
+    static WorkerProgram program() {
+        List<String> launcher = new ArrayList<>();
         SignalChaining.preloadValue().ifPresent(preload -> {
-            cmd.add("env");
-            cmd.add("LD_PRELOAD=" + preload);
+            launcher.add("env");
+            launcher.add("LD_PRELOAD=" + preload);
         });
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("--add-modules");
-        cmd.add("jdk.incubator.vector");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.add("worker");
-        return cmd;
+        launcher.add(ProcessHandle.current().info().command().orElse("java"));
+        List<String> arguments = List.of("--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "worker");
+        return new WorkerProgram(launcher, arguments, heapBytes(System.getenv("OPTBENCH_WORKER_HEAP")));
     }
 
-    /** The executor a sweep's (resolved) executor spec asks for. */
-    static TrialExecutor executorFor(ExecutorSpec spec) {
-        return spec.isSlurm() ? new SlurmExecutor(spec, workerCommand()) : new LocalExecutor(workerCommand());
+    /** {@code setting} (a size such as 8g or 512m) in bytes, or the JVM's default heap when it is null. */
+    static long heapBytes(String setting) {
+        if (setting == null || setting.isBlank()) {
+            long physical = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+            return (long) (DEFAULT_HEAP_SHARE * physical);
+        }
+        String s = setting.trim().toLowerCase(Locale.ROOT);
+        long unit = switch (s.charAt(s.length() - 1)) {
+            case 'k' -> 1L << 10;
+            case 'm' -> 1L << 20;
+            case 'g' -> 1L << 30;
+            case 't' -> 1L << 40;
+            default -> 1;
+        };
+        try {
+            long n = Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1));
+            if (n > 0) {
+                return Math.multiplyExact(n, unit);
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("OPTBENCH_WORKER_HEAP '" + setting + "' must be a size such as 8g or 512m");
     }
 }

@@ -21,6 +21,8 @@ import org.optbench.proto.v1.SweepState;
 import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.server.auth.TokenFile;
+import org.optbench.sweep.exec.SlurmExecutorSpec;
+import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
@@ -56,7 +58,7 @@ class SlurmSweepTest {
 
     private OptbenchServer server(TrialStore store, int port, Path tokens) throws Exception {
         return OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", port, store, dir.resolve("runs"),
-                WorkerLaunch::executorFor, "slurm", null, 1, TokenFile.load(tokens), null, null, false, ServerLimits.defaults(),
+                TrialExecutors.of(WorkerLaunch.program()), SlurmExecutorSpec.defaults(), null, 1, TokenFile.load(tokens), null, null, false, ServerLimits.defaults(),
                 true));
     }
 

@@ -1,14 +1,12 @@
 package org.optbench.server;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Callable;
-import org.optbench.sweep.store.StoreException;
 
 /**
- * Runs a unary call's body and answers with its value or its failure as a gRPC status: a status
- * thrown by the body as it is, a store failure as UNAVAILABLE, anything else as INTERNAL.
+ * Runs a unary call's body and answers with its value or its failure as a gRPC status, through
+ * {@link Failures}: a status thrown by the body as it is, a domain exception as its code,
+ * anything else as INTERNAL with an error id.
  */
 final class Calls {
 
@@ -19,18 +17,8 @@ final class Calls {
         T value;
         try {
             value = body.call();
-        } catch (StatusRuntimeException e) {
-            response.onError(e);
-            return;
-        } catch (StoreException e) {
-            response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            response.onError(Status.CANCELLED.withDescription("interrupted").asRuntimeException());
-            return;
         } catch (Exception e) {
-            response.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+            response.onError(Failures.toStatus(e));
             return;
         }
         response.onNext(value);

@@ -20,8 +20,8 @@ import java.util.function.Function;
 import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.server.auth.AuthInterceptor;
 import org.optbench.server.auth.TokenFile;
-import org.optbench.sweep.ExecutorSpec;
-import org.optbench.sweep.exec.TrialExecutor;
+import org.optbench.sweep.exec.ExecutorSpec;
+import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialStore;
 
 /**
@@ -41,8 +41,8 @@ public final class OptbenchServer implements AutoCloseable {
      * @param port            the TCP port, 0 for any free one
      * @param store           the trial store (owned by the caller)
      * @param runsDir         where trial directories go
-     * @param executors       the executor for a sweep's executor spec (its type resolved: local or slurm)
-     * @param defaultExecutor the executor type of specs that name none (local or slurm)
+     * @param executors       opens the executor a sweep's executor spec asks for
+     * @param defaultExecutor the executor of specs that name none
      * @param advertise       host:port workers report to, or null for the bound address and port
      * @param threadsPerTrial kernel threads per trial, or null for processors / parallel
      * @param tokens          user tokens, or null (embedded: only in-process callers)
@@ -53,7 +53,7 @@ public final class OptbenchServer implements AutoCloseable {
      * @param resumeOnStart   whether to resume the sweeps a previous server left running
      */
     public record Options(String bindHost, int port, TrialStore store, Path runsDir,
-                          Function<ExecutorSpec, TrialExecutor> executors, String defaultExecutor, String advertise,
+                          TrialExecutors executors, ExecutorSpec defaultExecutor, String advertise,
                           Integer threadsPerTrial, TokenFile tokens,
                           File tlsCert, File tlsKey, boolean embedded, ServerLimits limits, boolean resumeOnStart) {
     }

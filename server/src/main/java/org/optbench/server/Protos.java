@@ -10,6 +10,7 @@ import org.optbench.proto.v1.Trial;
 import org.optbench.proto.v1.TrialState;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.SweepRow;
+import org.optbench.sweep.store.SweepStatus;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 
@@ -34,11 +35,11 @@ public final class Protos {
                 .setTrialsCancelled(counts[TrialStatus.CANCELLED.ordinal()]).build();
     }
 
-    public static SweepState state(String status, boolean active) {
+    public static SweepState state(SweepStatus status, boolean active) {
         return switch (status) {
-            case "completed" -> SweepState.SWEEP_STATE_COMPLETED;
-            case "cancelled" -> SweepState.SWEEP_STATE_CANCELLED;
-            default -> active ? SweepState.SWEEP_STATE_RUNNING : SweepState.SWEEP_STATE_PAUSED;
+            case COMPLETED -> SweepState.SWEEP_STATE_COMPLETED;
+            case CANCELLED -> SweepState.SWEEP_STATE_CANCELLED;
+            case RUNNING -> active ? SweepState.SWEEP_STATE_RUNNING : SweepState.SWEEP_STATE_PAUSED;
         };
     }
 

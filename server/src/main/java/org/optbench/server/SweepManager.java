@@ -1,6 +1,5 @@
 package org.optbench.server;
 
-import io.grpc.Status;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -8,21 +7,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.optbench.proto.v1.Resync;
 import org.optbench.proto.v1.Sweep;
 import org.optbench.proto.v1.SweepEvent;
-import org.optbench.sweep.ExecutorSpec;
-import org.optbench.sweep.SweepExpander;
+import org.optbench.sweep.SweepConflictException;
+import org.optbench.sweep.SweepNotFoundException;
 import org.optbench.sweep.SweepRunner;
 import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.SweepSpecParser;
+import org.optbench.sweep.SweepStateException;
+import org.optbench.sweep.SweepValidator;
+import org.optbench.sweep.exec.ExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutor;
+import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.SweepRow;
+import org.optbench.sweep.store.SweepStatus;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
 import org.optbench.train.data.DefaultCorpus;
+import org.optbench.train.data.LocalDataCatalog;
+import org.optbench.train.spec.RunContext;
 
 /**
  * Drives the server's sweeps: each active sweep runs on its own thread through a
@@ -33,8 +38,8 @@ import org.optbench.train.data.DefaultCorpus;
 final class SweepManager implements AutoCloseable {
 
     private final TrialStore store;
-    private final Function<ExecutorSpec, TrialExecutor> executors;
-    private final String defaultExecutor;
+    private final TrialExecutors executors;
+    private final ExecutorSpec defaultExecutor;
     private final Path runsDir;
     private final Integer threadsPerTrial;
     private final EventHub hub;
@@ -46,7 +51,7 @@ final class SweepManager implements AutoCloseable {
     private record Active(Thread thread, AtomicBoolean cancel, TrialExecutor executor) {
     }
 
-    SweepManager(TrialStore store, Function<ExecutorSpec, TrialExecutor> executors, String defaultExecutor, Path runsDir,
+    SweepManager(TrialStore store, TrialExecutors executors, ExecutorSpec defaultExecutor, Path runsDir,
                  Integer threadsPerTrial, EventHub hub, ServerLimits limits) {
         this.store = store;
         this.executors = executors;
@@ -65,31 +70,33 @@ final class SweepManager implements AutoCloseable {
     /** Resumes every sweep a previous server left running. */
     void resumeInterrupted() {
         for (SweepRow row : store.sweeps()) {
-            if (row.status().equals("running")) {
+            if (row.status() == SweepStatus.RUNNING) {
                 start(SweepSpecParser.parse(row.spec(), "sweep " + row.id()), row.owner(), false);
             }
         }
     }
 
     /**
-     * Creates (or resumes) the sweep of {@code text} for {@code owner} and starts it. The same
-     * name with another spec, or another user's name, is refused.
+     * Creates (or resumes) the sweep of {@code text} for {@code owner} and starts it. The whole
+     * spec is checked first, its trial count and every point's run, before anything is stored. The
+     * same name with another spec, or another user's name, is refused.
      */
     synchronized SweepRow create(String text, String source, String owner) {
         SweepSpec spec = SweepSpecParser.parse(text, source);
-        int trials = SweepExpander.expand(spec).size();
-        if (trials > limits.maxTrialsPerSweep()) {
-            throw Status.RESOURCE_EXHAUSTED.withDescription("the spec expands to " + trials + " trials; this server runs at most "
-                    + limits.maxTrialsPerSweep() + " per sweep: split it or reduce the grids").asRuntimeException();
-        }
+        ExecutorSpec where = executorOf(spec);
+        int threads = where.threadsPerTrial(threadsPerTrial, spec.parallel());
+        RunContext context = new RunContext(executors.workerHeapBytes(where), "give trials more heap (OPTBENCH_WORKER_HEAP "
+                + "when the server starts, or executor.mem for Slurm)", LocalDataCatalog.standard());
+        SweepValidator.validate(spec, limits.maxTrialsPerSweep(),
+                p -> SweepRunner.trialRun(spec, p.optimizer(), p.hyperparameters(), p.seed(), threads), context);
         store.sweep(spec.name()).ifPresent(existing -> {
             if (!existing.owner().equals(owner)) {
-                throw Status.ALREADY_EXISTS.withDescription("the sweep name '" + spec.name()
-                        + "' is taken by another user; choose another name").asRuntimeException();
+                throw new SweepConflictException("the sweep name '" + spec.name() + "' is taken by another user; choose "
+                        + "another name");
             }
             if (!existing.spec().equals(spec.text())) {
-                throw Status.ALREADY_EXISTS.withDescription("sweep '" + spec.name() + "' exists with a different spec; give "
-                        + "the changed spec a new name (or delete the old sweep)").asRuntimeException();
+                throw new SweepConflictException("sweep '" + spec.name() + "' exists with a different spec; give the "
+                        + "changed spec a new name (or delete the old sweep)");
             }
         });
         if (!active.containsKey(spec.name())) {
@@ -98,14 +105,17 @@ final class SweepManager implements AutoCloseable {
         return store.sweep(spec.name()).orElseThrow();
     }
 
+    private ExecutorSpec executorOf(SweepSpec spec) {
+        return spec.executor() != null ? spec.executor() : defaultExecutor;
+    }
+
     private void start(SweepSpec spec, String owner, boolean retryCancelled) {
         if (closing) {
-            throw Status.UNAVAILABLE.withDescription("the server is shutting down").asRuntimeException();
+            throw new ShuttingDownException();
         }
-        ExecutorSpec where = spec.executor().resolve(defaultExecutor);
-        TrialExecutor executor = executors.apply(where);
-        int threads = where.isSlurm() ? Math.max(1, where.cpusPerTrial()) : threadsPerTrial != null ? threadsPerTrial
-                : Math.max(1, Runtime.getRuntime().availableProcessors() / spec.parallel());
+        ExecutorSpec where = executorOf(spec);
+        TrialExecutor executor = executors.open(where);
+        int threads = where.threadsPerTrial(threadsPerTrial, spec.parallel());
         SweepRunner runner = new SweepRunner(store, executor, runsDir, threads).reportingTo(reportAddress);
         String id = runner.prepare(spec, owner, retryCancelled);
         AtomicBoolean cancel = new AtomicBoolean();
@@ -119,11 +129,11 @@ final class SweepManager implements AutoCloseable {
         String id = spec.name();
         Map<String, Integer> seen = new HashMap<>();   // trial id -> status ordinal * 1e6 + attempts
         try {
-            if ("default".equals(spec.trainOptions().getOrDefault("data", "default"))) {
+            if (spec.usesDefaultCorpus()) {
                 DefaultCorpus.ensure(DefaultCorpus.root(), new PrintWriter(System.err, true));
             }
             runner.run(spec, trials -> publishChanges(id, trials, seen),
-                    () -> cancel.get() || store.sweep(id).map(r -> r.status().equals("cancelled")).orElse(true));
+                    () -> cancel.get() || store.sweep(id).map(r -> r.status() == SweepStatus.CANCELLED).orElse(true));
             hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweep(id)).build());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -153,8 +163,7 @@ final class SweepManager implements AutoCloseable {
     }
 
     Sweep sweep(String id) {
-        SweepRow row = store.sweep(id).orElseThrow(() -> Status.NOT_FOUND.withDescription("no sweep '" + id + "'")
-                .asRuntimeException());
+        SweepRow row = store.sweep(id).orElseThrow(() -> new SweepNotFoundException("no sweep '" + id + "'"));
         return Protos.sweep(row, store.trials(id), isActive(id));
     }
 
@@ -170,14 +179,13 @@ final class SweepManager implements AutoCloseable {
         Active a = active.get(id);
         if (a == null) {
             SweepRow row = store.sweep(id).orElseThrow();
-            if (!row.status().equals("running")) {
-                throw Status.FAILED_PRECONDITION.withDescription("sweep '" + id + "' is already " + row.status())
-                        .asRuntimeException();
+            if (row.status() != SweepStatus.RUNNING) {
+                throw new SweepStateException("sweep '" + id + "' is already " + row.status().label());
             }
             store.cancelPending(id);
             store.trials(id).stream().filter(t -> t.status() == TrialStatus.RUNNING)
                     .forEach(t -> store.setStatus(t.id(), TrialStatus.CANCELLED, "cancelled by the sweep's owner"));
-            store.setSweepStatus(id, "cancelled");
+            store.setSweepStatus(id, SweepStatus.CANCELLED);
             return;
         }
         a.cancel().set(true);
@@ -187,8 +195,7 @@ final class SweepManager implements AutoCloseable {
     /** Deletes a sweep that is not running. */
     void delete(String id) {
         if (isActive(id)) {
-            throw Status.FAILED_PRECONDITION.withDescription("sweep '" + id + "' is running; cancel it first")
-                    .asRuntimeException();
+            throw new SweepStateException("sweep '" + id + "' is running; cancel it first");
         }
         store.deleteSweep(id);
     }

@@ -3,7 +3,6 @@ package org.optbench.server;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -23,10 +22,7 @@ import org.optbench.proto.v1.SweepState;
 import org.optbench.proto.v1.Trial;
 import org.optbench.proto.v1.WatchSweepRequest;
 import org.optbench.server.auth.Caller;
-import org.optbench.sweep.SweepSpecException;
-import org.optbench.sweep.analysis.ModelFacts;
 import org.optbench.sweep.analysis.SweepAnalysis;
-import org.optbench.sweep.store.StoreException;
 import org.optbench.sweep.store.SweepRow;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStore;
@@ -57,11 +53,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
                 case STRUCTURED -> json(request);
                 default -> throw Status.INVALID_ARGUMENT.withDescription("give the spec as yaml or structured").asRuntimeException();
             };
-            try {
-                return sweeps.sweep(sweeps.create(text, "spec", caller.user()).id());
-            } catch (SweepSpecException e) {
-                throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
-            }
+            return sweeps.sweep(sweeps.create(text, "spec", caller.user()).id());
         });
     }
 
@@ -136,10 +128,8 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
             if (!sweeps.isActive(id)) {
                 hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweeps.sweep(id)).build());
             }
-        } catch (StatusRuntimeException e) {
-            response.onError(e);
-        } catch (StoreException e) {
-            response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+        } catch (RuntimeException e) {
+            response.onError(Failures.toStatus(e));
         }
     }
 
@@ -148,7 +138,6 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
         Calls.unary(response, () -> {
             String id = owned(request.getSweepId()).id();
             List<TrialRecord> trials = store.trials(id);
-            ModelFacts facts = ModelFacts.of(trials);
             Results.Builder b = Results.newBuilder().setSweep(sweeps.sweep(id));
             for (TrialRecord t : trials) {
                 Trial.Builder trial = Protos.trial(t).toBuilder();
@@ -157,7 +146,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
                 }
                 b.addTrials(trial);
             }
-            SweepAnalysis.summarize(trials, facts.vocab(), facts.parameters()).forEach(s -> b.addOptimizers(Protos.summary(s)));
+            SweepAnalysis.summarize(trials).forEach(s -> b.addOptimizers(Protos.summary(s)));
             return b.build();
         });
     }

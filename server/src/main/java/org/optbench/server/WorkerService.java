@@ -12,6 +12,7 @@ import org.optbench.proto.v1.TrialMetrics;
 import org.optbench.proto.v1.WorkerServiceGrpc;
 import org.optbench.server.auth.Caller;
 import org.optbench.sweep.store.MetricRow;
+import org.optbench.sweep.store.TrialOutcome;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
@@ -70,10 +71,10 @@ final class WorkerService extends WorkerServiceGrpc.WorkerServiceImplBase {
                         && (now.status() == TrialStatus.COMPLETED || now.status() == TrialStatus.DIVERGED);
                 if (!repeat) {
                     current(t.id(), request.getAttempt());
-                    store.finish(t.id(), request.getDiverged() ? TrialStatus.DIVERGED : TrialStatus.COMPLETED,
+                    store.finish(t.id(), new TrialOutcome(request.getDiverged() ? TrialStatus.DIVERGED : TrialStatus.COMPLETED,
                             request.hasFinalValLoss() ? request.getFinalValLoss() : null,
                             request.hasDivergedAtStep() ? request.getDivergedAtStep() : null, request.getStateBytes(),
-                            request.getResultJson().isEmpty() ? null : request.getResultJson(), null, null);
+                            request.getResultJson().isEmpty() ? null : request.getResultJson(), null, null));
                     hub.publish(t.sweepId(), SweepEvent.newBuilder().setSweepId(t.sweepId())
                             .setTrial(Protos.trial(store.trial(t.id()).orElseThrow())).build());
                 }

@@ -1,7 +1,5 @@
 package org.optbench.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
@@ -9,8 +7,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +14,7 @@ import org.optbench.proto.v1.Metric;
 import org.optbench.proto.v1.ProgressReport;
 import org.optbench.proto.v1.ResultReport;
 import org.optbench.proto.v1.WorkerServiceGrpc;
+import org.optbench.sweep.TrialFile;
 import org.optbench.sweep.exec.TrialExecutor;
 
 /**
@@ -27,8 +24,6 @@ import org.optbench.sweep.exec.TrialExecutor;
  * test cannot tell them from trial processes.
  */
 final class ScriptedWorkers implements TrialExecutor {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int steps;
     private final long stepMillis;
@@ -50,15 +45,13 @@ final class ScriptedWorkers implements TrialExecutor {
 
     @Override
     public String submit(String trialId, Path trialDir) {
-        JsonNode trial;
+        TrialFile trial;
         try {
-            trial = JSON.readTree(trialDir.resolve("trial.json").toFile());
+            trial = TrialFile.read(trialDir);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        List<String> args = new ArrayList<>();
-        trial.path("args").forEach(a -> args.add(a.asText()));
-        double lr = Double.parseDouble(args.get(args.indexOf("--lr") + 1));
+        double lr = (Double) trial.run().optimizer().hyperparameters().get("lr");
         String id = "scripted-" + counter.incrementAndGet();
         started.incrementAndGet();
         Thread t = new Thread(() -> exits.put(id, run(trial, trialId, lr)), id);
@@ -67,14 +60,14 @@ final class ScriptedWorkers implements TrialExecutor {
         return id;
     }
 
-    private int run(JsonNode trial, String trialId, double lr) {
-        ManagedChannel channel = NettyChannelBuilder.forTarget(trial.path("report").path("server").asText()).usePlaintext().build();
+    private int run(TrialFile trial, String trialId, double lr) {
+        ManagedChannel channel = NettyChannelBuilder.forTarget(trial.report().server()).usePlaintext().build();
         try {
             Metadata h = new Metadata();
-            h.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + trial.path("report").path("token").asText());
+            h.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + trial.report().token());
             h.put(Metadata.Key.of("x-optbench-trial", Metadata.ASCII_STRING_MARSHALLER), trialId);
             var stub = WorkerServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h));
-            int attempt = trial.path("attempt").asInt();
+            int attempt = trial.attempt();
             for (int s = 1; s <= steps; s++) {
                 Thread.sleep(stepMillis);
                 ProgressReport.Builder r = ProgressReport.newBuilder().setTrialId(trialId).setAttempt(attempt)

@@ -49,7 +49,10 @@ import org.optbench.proto.v1.TrialState;
 import org.optbench.proto.v1.WatchSweepRequest;
 import org.optbench.proto.v1.WorkerServiceGrpc;
 import org.optbench.server.auth.TokenFile;
+import org.optbench.sweep.exec.LocalExecutorSpec;
+import org.optbench.sweep.TrialFile;
 import org.optbench.sweep.exec.TrialExecutor;
+import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialStore;
 
 /** The server over real Netty on loopback: the sweep cycle, auth, limits, watchers, worker reports, restarts. */
@@ -84,9 +87,14 @@ class ServerTest {
     private TokenFile tokenFile;
 
     private OptbenchServer start(TrialStore store, TrialExecutor workers, ServerLimits limits, boolean resume) throws Exception {
+        return start(store, spec -> workers, limits, resume);
+    }
+
+    private OptbenchServer start(TrialStore store, TrialExecutors executors, ServerLimits limits, boolean resume)
+            throws Exception {
         tokenFile = TokenFile.load(tokens());
         OptbenchServer s = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, dir.resolve("runs"),
-                spec -> workers, "local", null, 1, tokenFile, null, null, false, limits, resume));
+                executors, LocalExecutorSpec.defaults(), null, 1, tokenFile, null, null, false, limits, resume));
         open.add(s);
         return s;
     }
@@ -261,8 +269,13 @@ class ServerTest {
                 create(spec("u", 1, 1e-2).replace("adamw", "adamm"))));
         assertEquals(Status.Code.INVALID_ARGUMENT, unknown.getStatus().getCode());
         assertTrue(unknown.getStatus().getDescription().contains("adamw"), "names the valid optimizers");
-        assertEquals(Status.Code.RESOURCE_EXHAUSTED, code(() -> as(c, ALICE).createSweep(create(spec("big", 1, 1, 2, 3, 4)))),
-                "more trials than the server allows");
+        StatusRuntimeException big = assertThrows(StatusRuntimeException.class,
+                () -> as(c, ALICE).createSweep(create(spec("big", 1, 1, 2, 3, 4))));
+        assertEquals(Status.Code.INVALID_ARGUMENT, big.getStatus().getCode(), "more trials than the server allows");
+        assertTrue(big.getStatus().getDescription().contains("4 trials") && big.getStatus().getDescription()
+                .contains("--max-trials"), big.getStatus().getDescription());
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> as(c, ALICE).createSweep(create(spec("neg", 1, -1)))),
+                "a hyperparameter out of range is the user's error, not the server's");
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, code(() -> as(c, ALICE).createSweep(create(spec("huge", 1, 1e-2)
                 + "# " + "x".repeat(100_000) + "\n"))), "a request above the message limit");
         as(c, ALICE).createSweep(create(spec("s1", 1, 1e-2)));
@@ -284,6 +297,21 @@ class ServerTest {
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, code(third::next), "a user's stream limit");
         assertEquals("s1", as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("s1").build()).getId(),
                 "the server keeps serving");
+    }
+
+    @Test
+    void anUnexpectedFailureIsInternalWithAnErrorIdAndNoDetail() throws Exception {
+        OptbenchServer server = start(store(), spec -> {
+            throw new IllegalStateException("disk /srv/secret/place is full");
+        }, ServerLimits.defaults(), false);
+        ManagedChannel c = channel(server);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> as(c, ALICE).createSweep(create(spec("boom", 1, 1e-2))));
+        assertEquals(Status.Code.INTERNAL, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().matches("internal error [0-9a-f]{12}; the server's log has the cause"),
+                e.getStatus().getDescription());
+        assertEquals(Status.Code.NOT_FOUND, code(() -> as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("boom")
+                .build())), "the server keeps serving, and stored nothing of the failed sweep");
     }
 
     @Test
@@ -445,8 +473,8 @@ class ServerTest {
                 + "early_terminate: {type: hyperband, min_iter: 4, eta: 2}\n"));
         SweepServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(ALICE))
                 .watchSweep(WatchSweepRequest.newBuilder().setSweepId("asha").build()).forEachRemaining(e -> { });
-        JsonNode trial = new ObjectMapper().readTree(dir.resolve("runs/asha/asha-0001/trial.json").toFile());
-        assertTrue(trial.path("args").toString().contains("\"--eval-steps\",\"4,8\""), "trials evaluate at the rungs: " + trial);
+        TrialFile trial = TrialFile.read(dir.resolve("runs/asha/asha-0001"));
+        assertEquals(List.of(4, 8), trial.run().eval().steps(), "trials evaluate at the rungs: " + trial);
         var trials = store.trials("asha");
         assertEquals("completed", trials.get(0).status().label(), "the first (and best) trial runs to the end");
         for (var t : trials.subList(1, 4)) {
@@ -475,7 +503,7 @@ class ServerTest {
         assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes()));
         tokenFile = TokenFile.load(tokens());
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store(), dir.resolve("runs"),
-                spec -> new ParkedWorkers(), "local", null, 1, tokenFile, cert.toFile(), key.toFile(), false, ServerLimits.defaults(), false));
+                spec -> new ParkedWorkers(), LocalExecutorSpec.defaults(), null, 1, tokenFile, cert.toFile(), key.toFile(), false, ServerLimits.defaults(), false));
         open.add(server);
         ManagedChannel tls = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
                 .sslContext(io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient().trustManager(cert.toFile()).build())

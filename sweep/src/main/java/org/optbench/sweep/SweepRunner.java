@@ -1,9 +1,5 @@
 package org.optbench.sweep;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +11,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
+import org.optbench.sweep.exec.LocalExecutorSpec;
 import org.optbench.sweep.exec.Outcome;
 import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.store.MetricRow;
-import org.optbench.sweep.store.StoreException;
+import org.optbench.sweep.store.SweepStatus;
+import org.optbench.sweep.store.TrialOutcome;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
+import org.optbench.train.RunFiles;
+import org.optbench.train.RunSummary;
+import org.optbench.train.spec.RunSpec;
 
 /**
  * Runs a sweep to the end through an executor, keeping the store the source of truth: the sweep
@@ -36,7 +36,6 @@ import org.optbench.sweep.store.TrialStore;
  */
 public final class SweepRunner {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Progress of a running sweep. */
@@ -88,7 +87,7 @@ public final class SweepRunner {
         if (retryCancelled) {
             store.requeueCancelled(id);
         }
-        store.setSweepStatus(id, "running");
+        store.setSweepStatus(id, SweepStatus.RUNNING);
         return id;
     }
 
@@ -120,7 +119,7 @@ public final class SweepRunner {
                     store.setStatus(trial, TrialStatus.CANCELLED, "cancelled by the sweep's owner");
                 });
                 store.cancelPending(id);
-                store.setSweepStatus(id, "cancelled");
+                store.setSweepStatus(id, SweepStatus.CANCELLED);
                 listener.update(store.trials(id));
                 return false;
             }
@@ -148,7 +147,7 @@ public final class SweepRunner {
             List<TrialRecord> now = store.trials(id);
             listener.update(now);
             if (running.isEmpty() && now.stream().noneMatch(t -> t.status() == TrialStatus.PENDING)) {
-                store.setSweepStatus(id, "completed");
+                store.setSweepStatus(id, SweepStatus.COMPLETED);
                 return true;
             }
             Thread.sleep(200);
@@ -172,55 +171,22 @@ public final class SweepRunner {
     }
 
     private void writeTrialFile(SweepSpec spec, TrialRecord t, Path dir, int attempt, String token) {
-        List<String> args = new ArrayList<>();
-        args.add("train");
-        Map<String, String> options = new LinkedHashMap<>(spec.trainOptions());
-        t.params().forEach(options::put);
-        options.forEach((k, v) -> {
-            if (!(k.equals("data") && v.equals("default"))) {
-                args.add("--" + k.replace('_', '-'));
-                args.add(v);
-            }
-        });
-        if (spec.earlyStop() != null) {
-            List<Integer> rungs = spec.earlyStop().rungs(Integer.parseInt(options.get("steps")));
-            if (!rungs.isEmpty()) {
-                args.add("--eval-steps");
-                args.add(rungs.stream().map(String::valueOf).collect(Collectors.joining(",")));
-            }
-        }
-        args.add("--optimizer");
-        args.add(t.optimizer());
-        args.add("--seed");
-        args.add(Long.toString(t.seed()));
-        args.add("--threads");
-        args.add(Integer.toString(threadsPerTrial));
-        ObjectNode trial = JSON.createObjectNode();
-        trial.put("id", t.id());
-        trial.put("attempt", attempt);
-        ArrayNode list = trial.putArray("args");
-        args.forEach(list::add);
-        if (token != null) {
-            ObjectNode report = trial.putObject("report");
-            report.put("server", reportAddress);
-            report.put("token", token);
-        }
-        try {
-            Files.createDirectories(dir);
-            Path file = dir.resolve("trial.json");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), trial);
-            restrictToOwner(file);
-        } catch (IOException e) {
-            throw new StoreException("cannot write " + dir.resolve("trial.json") + ": " + e.getMessage(), e);
-        }
+        TrialFile.Report report = token == null ? null : new TrialFile.Report(reportAddress, token);
+        new TrialFile(t.id(), attempt, report, trialRun(spec, t.optimizer(), t.params(), t.seed(), threadsPerTrial))
+                .write(dir);
     }
 
-    private static void restrictToOwner(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // the file system has no POSIX permissions; the runs directory's own protection applies
+    /**
+     * The run a trial's worker receives: the spec's run of the point, on {@code threads} kernel
+     * threads, evaluating also at the early-stopping rungs.
+     */
+    public static RunSpec trialRun(SweepSpec spec, String optimizer, Map<String, String> point, long seed, int threads) {
+        RunSpec run = spec.run(optimizer, point, seed);
+        RunSpec.Builder b = run.toBuilder().threads(threads);
+        if (spec.earlyStop() != null && run.training().steps() != null) {
+            b.evalSteps(spec.earlyStop().rungs(run.training().steps()));
         }
+        return b.build();
     }
 
     private void record(SweepSpec spec, String trialId, Outcome outcome) {
@@ -235,50 +201,38 @@ public final class SweepRunner {
             return;
         }
         if (outcome.kind() == Outcome.Kind.LOST) {
-            if (t.attempts() <= spec.executor().retries()) {
+            if (t.attempts() <= retries(spec)) {
                 store.setStatus(trialId, TrialStatus.PENDING, null);   // resumes from its last checkpoint
             } else {
-                store.finish(trialId, TrialStatus.FAILED, null, null, null, null, outcome.reason() + "; gave up after "
-                        + t.attempts() + " attempts", null);
+                store.finish(trialId, TrialOutcome.failed(outcome.reason() + "; gave up after " + t.attempts() + " attempts"));
             }
             return;
         }
         int exit = outcome.exitCode();
         if (exit != 0 || !Files.isRegularFile(result)) {
-            store.finish(trialId, TrialStatus.FAILED, null, null, null, null,
-                    "exit code " + exit + (outcome.reason().isEmpty() ? "" : " (" + outcome.reason() + ")") + ": "
-                            + logTail(dir.resolve("log.txt")), null);
+            store.finish(trialId, TrialOutcome.failed("exit code " + exit + (outcome.reason().isEmpty() ? ""
+                    : " (" + outcome.reason() + ")") + ": " + logTail(dir.resolve("log.txt"))));
             return;
         }
         try {
-            JsonNode r = JSON.readTree(result.toFile());
-            TrialStatus status = r.path("status").asText().equals("diverged") ? TrialStatus.DIVERGED : TrialStatus.COMPLETED;
-            Double val = r.path("final_val_loss").isNumber() ? r.get("final_val_loss").asDouble() : null;
-            Integer div = r.path("diverged_at_step").isNumber() ? r.get("diverged_at_step").asInt() : null;
-            store.finish(trialId, status, val, div, r.path("optimizer_state_bytes").asLong(), r.toString(), null,
-                    metrics(dir.resolve("metrics.jsonl")));
-        } catch (IOException e) {
-            store.finish(trialId, TrialStatus.FAILED, null, null, null, null, "unreadable result: " + e.getMessage(), null);
+            RunSummary r = RunFiles.readResult(result);
+            store.finish(trialId, new TrialOutcome(r.diverged() ? TrialStatus.DIVERGED : TrialStatus.COMPLETED,
+                    r.finalValLoss(), r.divergedAtStep(), r.optimizerStateBytes(), RunFiles.resultJson(r), null,
+                    metrics(dir.resolve("metrics.jsonl"))));
+        } catch (IOException | RuntimeException e) {
+            store.finish(trialId, TrialOutcome.failed("unreadable result: " + e.getMessage()));
         }
     }
 
+    private int retries(SweepSpec spec) {
+        return spec.executor() != null ? spec.executor().retries() : LocalExecutorSpec.DEFAULT_RETRIES;
+    }
+
     static List<MetricRow> metrics(Path file) throws IOException {
+        RunFiles.Metrics m = RunFiles.readMetrics(file);
         List<MetricRow> rows = new ArrayList<>();
-        if (!Files.isRegularFile(file)) {
-            return rows;
-        }
-        for (String line : Files.readAllLines(file)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode n = JSON.readTree(line);
-            if (n.has("val_loss")) {
-                rows.add(new MetricRow(n.get("step").asInt(), "eval", null, n.get("val_loss").asDouble(), null, null));
-            } else {
-                rows.add(new MetricRow(n.get("step").asInt(), "train", n.path("tokens").asLong(), n.path("loss").asDouble(),
-                        n.path("lr").asDouble(), n.path("grad_norm").asDouble()));
-            }
-        }
+        m.steps().forEach(s -> rows.add(new MetricRow(s.step(), "train", s.tokens(), s.loss(), s.lr(), s.gradNorm())));
+        m.evals().forEach(e -> rows.add(new MetricRow(e.step(), "eval", null, e.valLoss(), null, null)));
         return rows;
     }
 
@@ -340,7 +294,7 @@ public final class SweepRunner {
         }
 
         private int steps(TrialRecord t) {
-            return Integer.parseInt(t.params().getOrDefault("steps", spec.trainOptions().get("steps")));
+            return spec.run(t.optimizer(), t.params(), t.seed()).training().steps();
         }
 
         private static String fmt(double v) {

@@ -2,30 +2,74 @@ package org.optbench.sweep;
 
 import java.util.List;
 import java.util.Map;
+import org.optbench.sweep.exec.ExecutorSpec;
+import org.optbench.train.spec.DataSpec;
+import org.optbench.train.spec.RunKeys;
+import org.optbench.train.spec.RunSpec;
 
 /**
- * A parsed, validated sweep: the W&amp;B keys ({@code method}, {@code metric}, {@code parameters},
- * {@code run_cap}) and optbench's own (the model, data, length, seeds, trials at once, divergence
- * threshold, extra training options). {@code optimizers} maps each optimizer to its own swept
- * hyperparameters (the paper's "each optimizer over its own LR grid"); {@code shared} are swept
- * for every optimizer.
+ * A parsed sweep: the W&amp;B keys ({@code method}, {@code metric}, {@code parameters},
+ * {@code run_cap}) and optbench's own (the fixed run settings, seeds, trials at once, early
+ * stopping, executor). {@code optimizers} maps each optimizer to its own swept settings (the
+ * paper's "each optimizer over its own LR grid"); {@code shared} are swept for every optimizer.
+ * {@link #run} turns one point into the {@link RunSpec} its trial trains.
  *
- * @param name                 the sweep's name (runs/&lt;name&gt;/)
- * @param text                 the spec as written, stored with the sweep
- * @param method               grid or random
- * @param metric               the metric minimised (val_loss)
- * @param optimizers           optimizer name to its swept hyperparameters, in file order
- * @param shared               hyperparameters swept for every optimizer
- * @param trainOptions         fixed options of every trial's training run (option name to value)
- * @param seeds                model/data seeds; every point runs once per seed
- * @param parallel             trials at once
- * @param runCap               random search: trials per optimizer
- * @param randomSeed           random search: the sampler's seed
- * @param earlyStop            the early-stopping rule, or null to run every trial to the end
- * @param executor             where the trials run (local processes or Slurm jobs)
+ * @param name       the sweep's name (runs/&lt;name&gt;/)
+ * @param text       the spec as written, stored with the sweep
+ * @param method     grid or random
+ * @param metric     the metric minimised (val_loss)
+ * @param optimizers optimizer name to its swept settings, in file order
+ * @param shared     settings swept for every optimizer
+ * @param fixed      run settings every trial shares (run keys to their values, as written)
+ * @param seeds      model/data seeds; every point runs once per seed
+ * @param parallel   trials at once
+ * @param runCap     random search: trials per optimizer
+ * @param randomSeed random search: the sampler's seed
+ * @param earlyStop  the early-stopping rule, or null to run every trial to the end
+ * @param executor   where the trials run, or null for the server's default
  */
-public record SweepSpec(String name, String text, String method, String metric,
+public record SweepSpec(String name, String text, Method method, String metric,
                         Map<String, Map<String, SweepParameter>> optimizers, Map<String, SweepParameter> shared,
-                        Map<String, String> trainOptions, List<Long> seeds, int parallel, int runCap, long randomSeed,
+                        Map<String, Object> fixed, List<Long> seeds, int parallel, int runCap, long randomSeed,
                         EarlyStopRule earlyStop, ExecutorSpec executor) {
+
+    /** Grid search or random search. */
+    public enum Method { GRID, RANDOM }
+
+    /** Checkpoints over each trial's run, so a lost trial resumes at most a quarter run back. */
+    public static final int CHECKPOINTS_PER_TRIAL = 4;
+
+    public SweepSpec {
+        optimizers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(optimizers));
+        shared = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(shared));
+        fixed = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fixed));
+        seeds = List.copyOf(seeds);
+    }
+
+    /** Trials this spec expands to, by multiplication (nothing is expanded); saturates at Long.MAX_VALUE. */
+    public long trialCount() {
+        return SweepExpander.count(this);
+    }
+
+    /**
+     * The run of one point: the fixed settings, then the point's values, the optimizer and the
+     * seed; trials checkpoint {@value #CHECKPOINTS_PER_TRIAL} times per run.
+     */
+    public RunSpec run(String optimizer, Map<String, String> point, long seed) {
+        RunSpec.Builder b = RunSpec.builder();
+        RunKeys.applyAll(b, fixed);
+        b.optimizer(optimizer);
+        RunKeys.applyAll(b, point);
+        return b.seed(seed).checkpointsPerRun(CHECKPOINTS_PER_TRIAL).build();
+    }
+
+    /** The run of a trial of this sweep. */
+    public RunSpec run(TrialSpec trial) {
+        return run(trial.optimizer(), trial.hyperparameters(), trial.seed());
+    }
+
+    /** Whether the trials read the default corpus (which a server prepares once, before the first trial). */
+    public boolean usesDefaultCorpus() {
+        return RunKeys.applyAll(RunSpec.builder(), fixed).build().data().source() == DataSpec.Source.DEFAULT;
+    }
 }

@@ -2,6 +2,7 @@ package org.optbench.sweep;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -11,16 +12,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.optbench.model.ModelConfig;
-import org.optbench.model.ModelPresets;
-import org.optbench.model.ParameterLayout;
 import org.optbench.optim.GroupRules;
 import org.optbench.optim.HyperparameterException;
+import org.optbench.sweep.exec.ExecutorSpec;
+import org.optbench.train.spec.RunKeys;
+import org.optbench.train.spec.RunSpec;
+import org.optbench.train.spec.RunSpecException;
 
 /**
- * Reads a sweep spec (YAML or JSON) and checks it before any trial starts: syntax errors carry
- * line and column; unknown keys, optimizers and hyperparameters name the valid ones; every grid
- * point's hyperparameters are checked by the optimizer itself on the sweep's model.
+ * Reads a sweep spec (YAML or JSON): syntax errors carry line and column; unknown keys and
+ * optimizers name the valid ones; every fixed and swept value is typed by the run-key registry
+ * ({@link RunKeys}), so a sweep's keys are exactly {@code optbench train}'s settings. Nothing is
+ * expanded here: {@link SweepValidator} checks the trial count and every point before a sweep is
+ * stored.
  *
  * <pre>
  * name: quick
@@ -33,27 +37,28 @@ import org.optbench.optim.HyperparameterException;
  * seeds: [0]
  * parallel: 2
  * divergence_threshold: 12
- * train: {eval_tokens: 16384}       # any other option of optbench train
+ * train: {eval_tokens: 16384}       # any other run setting of optbench train
  * parameters:
  *   optimizer:                      # each optimizer with its own grid ...
  *     adamw: {lr: {values: [1e-3, 3.16e-3, 1e-2]}}
  *     lion:  {lr: {values: [1e-4, 3.16e-4]}}
- *   warmup: {value: 0.1}            # ... and parameters shared by all
+ *   warmup: {value: 0.1}            # ... and settings shared by all
  * </pre>
  */
 public final class SweepSpecParser {
 
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP = Set.of("name", "description", "method", "metric", "model", "data", "steps",
             "tokens", "batch", "micro_batch", "seeds", "parallel", "run_cap", "random_seed", "divergence_threshold",
             "train", "parameters", "executor", "early_terminate");
+    /** Top-level keys that are run settings of every trial. */
+    private static final List<String> TOP_RUN_KEYS = List.of("data", "steps", "tokens", "batch", "micro_batch",
+            "divergence_threshold");
     private static final Set<String> MODEL_KEYS = Set.of("preset", "vocab", "d_model", "layers", "heads", "seq_len");
     private static final Set<String> PARAM_KEYS = Set.of("value", "values", "min", "max", "distribution", "q");
-    /** Optimizer hyperparameters: swept under parameters, checked by the optimizer. */
-    static final Set<String> OPTIMIZER_KEYS = Set.of("lr", "beta1", "beta2", "eps", "momentum", "nesterov", "wd",
-            "wd_mode", "lr_last", "neuron_only", "vector_mode");
-    /** Training options that may also be swept (the paper sweeps warmup and batch size at fixed tokens). */
-    static final Set<String> SWEEPABLE_TRAIN_KEYS = Set.of("warmup", "batch", "micro_batch", "schedule", "clip",
-            "z_loss", "steps", "tokens", "batch_order");
+    /** Run keys a sweep sets itself: the optimizer comes from parameters.optimizer, seeds from seeds. */
+    private static final Set<String> SWEEP_OWNED = Set.of("optimizer", "groups", "seed");
+    public static final int MAX_PARALLEL = 64;
 
     private SweepSpecParser() {
     }
@@ -61,7 +66,7 @@ public final class SweepSpecParser {
     public static SweepSpec parse(String text, String source) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(text);
+            root = YAML.readTree(text);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw new SweepSpecException(source + (at != null ? ":" + at.getLineNr() + ":" + at.getColumnNr() : "")
@@ -71,81 +76,38 @@ public final class SweepSpecParser {
             throw new SweepSpecException(source + ": a sweep spec is a mapping of keys " + sorted(TOP));
         }
         checkKeys(root, TOP, source, "");
-        String name = text(root, "name", null, source);
+        String name = root.hasNonNull("name") ? root.get("name").asText() : null;
         if (name == null || !name.matches("[A-Za-z0-9._-]{1,80}")) {
             throw new SweepSpecException(source + ": name '" + name + "' must be 1-80 letters, digits, '.', '_' or '-'");
         }
-        String method = text(root, "method", "grid", source);
-        if (!method.equals("grid") && !method.equals("random")) {
-            throw new SweepSpecException(source + ": method '" + method + "' must be grid or random");
-        }
+        SweepSpec.Method method = switch (root.path("method").asText("grid")) {
+            case "grid" -> SweepSpec.Method.GRID;
+            case "random" -> SweepSpec.Method.RANDOM;
+            default -> throw new SweepSpecException(source + ": method '" + root.get("method").asText()
+                    + "' must be grid or random");
+        };
         JsonNode metric = root.path("metric");
         String metricName = metric.path("name").asText("val_loss");
         if (!metricName.equals("val_loss") || !metric.path("goal").asText("minimize").equals("minimize")) {
             throw new SweepSpecException(source + ": metric must be {name: val_loss, goal: minimize}, the study's metric");
         }
-        ExecutorSpec executor = ExecutorSpec.defaults();
+        ExecutorSpec executor = null;
         if (root.has("executor")) {
-            if (!root.get("executor").isObject()) {
-                throw new SweepSpecException(source + ": executor must be a mapping such as {type: slurm, partition: gpu}");
-            }
-            executor = ExecutorSpec.parse(new ObjectMapper().convertValue(root.get("executor"),
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }), source);
+            executor = ExecutorSpec.parse(mapping(root, "executor", "{type: slurm, partition: gpu}", source), source);
         }
         EarlyStopRule earlyStop = null;
         if (root.has("early_terminate")) {
-            if (!root.get("early_terminate").isObject()) {
-                throw new SweepSpecException(source + ": early_terminate must be a mapping such as {type: hyperband, min_iter: 50, eta: 3}");
-            }
-            earlyStop = EarlyStopRule.parse(new ObjectMapper().convertValue(root.get("early_terminate"),
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }), source);
-            if (!root.has("steps") || !root.get("steps").canConvertToInt()) {
-                throw new SweepSpecException(source + ": early_terminate needs a fixed 'steps' (its rungs are training steps)");
-            }
+            earlyStop = EarlyStopRule.parse(mapping(root, "early_terminate", "{type: hyperband, min_iter: 50, eta: 3}", source),
+                    source);
         }
-        Map<String, String> train = new LinkedHashMap<>();
-        JsonNode model = root.path("model");
-        if (!model.isMissingNode()) {
-            checkKeys(model, MODEL_KEYS, source, "model.");
-            model.fields().forEachRemaining(e -> train.put(e.getKey(), e.getValue().asText()));
-        }
-        train.putIfAbsent("preset", "nano");
-        copy(root, "data", train);
-        copy(root, "steps", train);
-        copy(root, "tokens", train);
-        copy(root, "batch", train);
-        copy(root, "micro_batch", train);
-        copy(root, "divergence_threshold", train);
-        JsonNode extra = root.path("train");
-        if (!extra.isMissingNode()) {
-            extra.fields().forEachRemaining(e -> {
-                if (OPTIMIZER_KEYS.contains(e.getKey())) {
-                    throw new SweepSpecException(source + ": train." + e.getKey() + " is a hyperparameter: put it under "
-                            + "parameters (as {value: ...}) so every trial records it");
-                }
-                train.put(e.getKey(), e.getValue().asText());
-            });
-        }
-        if (!train.containsKey("steps") && !train.containsKey("tokens")) {
-            throw new SweepSpecException(source + ": give steps or tokens, the length of every trial");
-        }
-        List<Long> seeds = new ArrayList<>();
-        JsonNode seedNode = root.path("seeds");
-        if (seedNode.isMissingNode()) {
-            seeds.add(0L);
-        } else if (seedNode.isArray() && !seedNode.isEmpty()) {
-            seedNode.forEach(s -> seeds.add(s.asLong()));
-        } else {
-            throw new SweepSpecException(source + ": seeds must be a non-empty list of integers");
-        }
-        int parallel = root.path("parallel").asInt(1);
-        if (parallel < 1 || parallel > 64) {
-            throw new SweepSpecException(source + ": parallel " + parallel + " must lie in [1, 64]");
-        }
-        int runCap = root.path("run_cap").asInt(method.equals("random") ? -1 : 0);
-        if (method.equals("random") && runCap < 1) {
+        Map<String, Object> fixed = fixedSettings(root, source);
+        List<Long> seeds = seeds(root, source);
+        int parallel = (int) number(root, "parallel", 1, 1, MAX_PARALLEL, source);
+        int runCap = (int) number(root, "run_cap", 0, method == SweepSpec.Method.RANDOM ? 1 : 0, Integer.MAX_VALUE, source);
+        if (method == SweepSpec.Method.RANDOM && !root.has("run_cap")) {
             throw new SweepSpecException(source + ": random search needs run_cap, the trials per optimizer");
         }
+        long randomSeed = number(root, "random_seed", 0, Long.MIN_VALUE, Long.MAX_VALUE, source);
         Map<String, Map<String, SweepParameter>> optimizers = new LinkedHashMap<>();
         Map<String, SweepParameter> shared = new LinkedHashMap<>();
         JsonNode params = root.path("parameters");
@@ -156,28 +118,168 @@ public final class SweepSpecParser {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> e = fields.next();
             if (e.getKey().equals("optimizer")) {
-                parseOptimizers(e.getValue(), optimizers, source);
+                parseOptimizers(e.getValue(), optimizers, method, source);
             } else {
-                shared.put(e.getKey(), parameter(e.getValue(), source, "parameters." + e.getKey(), method));
+                shared.put(sweptKey(e.getKey(), source), parameter(e.getKey(), e.getValue(), method, source,
+                        "parameters." + e.getKey()));
             }
         }
         if (optimizers.isEmpty()) {
             throw new SweepSpecException(source + ": parameters.optimizer names no optimizer; choose from " + GroupRules.names());
         }
-        SweepSpec spec = new SweepSpec(name, text, method, metricName, optimizers, shared, train, seeds, parallel,
-                Math.max(runCap, 0), root.path("random_seed").asLong(0), earlyStop,
-                executor);
-        validateAgainstModel(spec, source);
-        return spec;
+        if (!lengthGiven(fixed, optimizers, shared)) {
+            throw new SweepSpecException(source + ": give steps or tokens, the length of every trial");
+        }
+        if (earlyStop != null && !fixed.containsKey("steps")) {
+            throw new SweepSpecException(source + ": early_terminate needs a fixed 'steps' (its rungs are training steps)");
+        }
+        return new SweepSpec(name, text, method, metricName, optimizers, shared, fixed, seeds, parallel, runCap, randomSeed,
+                earlyStop, executor);
     }
 
-    private static void parseOptimizers(JsonNode node, Map<String, Map<String, SweepParameter>> out, String source) {
+    /** The run settings every trial shares: model.*, the top-level run keys and train.*, typed on a trial run. */
+    private static Map<String, Object> fixedSettings(JsonNode root, String source) {
+        Map<String, Object> fixed = new LinkedHashMap<>();
+        JsonNode model = root.path("model");
+        if (!model.isMissingNode()) {
+            if (!model.isObject()) {
+                throw new SweepSpecException(source + ": model must be a mapping such as {preset: nano}");
+            }
+            checkKeys(model, MODEL_KEYS, source, "model.");
+            model.fields().forEachRemaining(e -> fixed.put(e.getKey(), plain(e.getValue())));
+        }
+        for (String key : TOP_RUN_KEYS) {
+            if (root.has(key)) {
+                fixed.put(key, plain(root.get(key)));
+            }
+        }
+        JsonNode train = root.path("train");
+        if (!train.isMissingNode()) {
+            if (!train.isObject()) {
+                throw new SweepSpecException(source + ": train must be a mapping of run settings, e.g. {eval_tokens: 16384}");
+            }
+            train.fields().forEachRemaining(e -> {
+                RunKeys.Key key = runKey(e.getKey(), source, "train.");
+                if (key.isHyperparameter()) {
+                    throw new SweepSpecException(source + ": train." + key.name() + " is a hyperparameter: put it under "
+                            + "parameters (as {value: ...}) so every trial records it");
+                }
+                if (fixed.containsKey(key.name())) {
+                    throw new SweepSpecException(source + ": train." + key.name() + " repeats a setting given above; keep one");
+                }
+                fixed.put(key.name(), plain(e.getValue()));
+            });
+        }
+        try {
+            RunKeys.applyAll(RunSpec.builder(), fixed).build();
+        } catch (RunSpecException | HyperparameterException e) {
+            throw new SweepSpecException(source + ": " + e.getMessage());
+        }
+        return fixed;
+    }
+
+    private static RunKeys.Key runKey(String name, String source, String prefix) {
+        RunKeys.Key key;
+        try {
+            key = RunKeys.get(name);
+        } catch (RunSpecException e) {
+            throw new SweepSpecException(source + ": " + prefix + e.getMessage());
+        }
+        if (key.scope() == RunKeys.Scope.LOCAL) {
+            throw new SweepSpecException(source + ": " + prefix + name + " is set by the sweep for each trial (its files "
+                    + "live in the trial's directory); remove it");
+        }
+        if (SWEEP_OWNED.contains(key.name())) {
+            throw new SweepSpecException(source + ": " + prefix + name + " comes from "
+                    + (key.name().equals("seed") ? "the spec's seeds list" : "parameters.optimizer") + "; remove it");
+        }
+        return key;
+    }
+
+    /** A key that may be swept: any run setting but the optimizer and the seed. */
+    private static String sweptKey(String name, String source) {
+        return runKey(name, source, "parameters.").name();
+    }
+
+    private static boolean lengthGiven(Map<String, Object> fixed, Map<String, Map<String, SweepParameter>> optimizers,
+                                       Map<String, SweepParameter> shared) {
+        if (fixed.containsKey("steps") || fixed.containsKey("tokens") && isNumber(fixed.get("tokens"))) {
+            return true;
+        }
+        if (shared.containsKey("steps") || shared.containsKey("tokens")) {
+            return true;
+        }
+        return !optimizers.isEmpty() && optimizers.values().stream().allMatch(p -> p.containsKey("steps")
+                || p.containsKey("tokens"));
+    }
+
+    private static boolean isNumber(Object v) {
+        if (v instanceof Number) {
+            return true;
+        }
+        try {
+            Double.parseDouble(String.valueOf(v));
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static List<Long> seeds(JsonNode root, String source) {
+        List<Long> seeds = new ArrayList<>();
+        JsonNode node = root.path("seeds");
+        if (node.isMissingNode()) {
+            seeds.add(0L);
+            return seeds;
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw new SweepSpecException(source + ": seeds must be a non-empty list of whole numbers, e.g. [0, 1, 2]");
+        }
+        for (JsonNode s : node) {
+            try {
+                long seed = RunKeys.whole("seeds", plain(s));
+                if (seeds.contains(seed)) {
+                    throw new SweepSpecException(source + ": seeds lists " + seed + " twice; list each seed once");
+                }
+                seeds.add(seed);
+            } catch (RunSpecException e) {
+                throw new SweepSpecException(source + ": " + e.getMessage());
+            }
+        }
+        return seeds;
+    }
+
+    private static long number(JsonNode root, String key, long fallback, long min, long max, String source) {
+        if (!root.has(key)) {
+            return fallback;
+        }
+        long v;
+        try {
+            v = RunKeys.whole(key, plain(root.get(key)));
+        } catch (RunSpecException e) {
+            throw new SweepSpecException(source + ": " + e.getMessage());
+        }
+        if (v < min || v > max) {
+            throw new SweepSpecException(source + ": " + key + " " + v + " must lie in [" + min + ", " + max + "]");
+        }
+        return v;
+    }
+
+    private static Map<String, Object> mapping(JsonNode root, String key, String example, String source) {
+        if (!root.get(key).isObject()) {
+            throw new SweepSpecException(source + ": " + key + " must be a mapping such as " + example);
+        }
+        return YAML.convertValue(root.get(key), new TypeReference<Map<String, Object>>() { });
+    }
+
+    private static void parseOptimizers(JsonNode node, Map<String, Map<String, SweepParameter>> out,
+                                        SweepSpec.Method method, String source) {
         if (node.isObject() && (node.has("values") || node.has("value"))) {
             List<String> names = new ArrayList<>();
-            (node.has("values") ? node.get("values") : node).forEach(v -> names.add(v.asText()));
             if (node.has("value")) {
-                names.clear();
                 names.add(node.get("value").asText());
+            } else {
+                node.get("values").forEach(v -> names.add(v.asText()));
             }
             names.forEach(n -> out.put(checkOptimizer(n, source), new LinkedHashMap<>()));
             return;
@@ -190,8 +292,10 @@ public final class SweepSpecParser {
             Map<String, SweepParameter> own = new LinkedHashMap<>();
             String opt = checkOptimizer(e.getKey(), source);
             if (e.getValue() != null && e.getValue().isObject()) {
-                e.getValue().fields().forEachRemaining(p -> own.put(p.getKey(), parameter(p.getValue(), source,
-                        "parameters.optimizer." + opt + "." + p.getKey(), "grid")));
+                e.getValue().fields().forEachRemaining(p -> own.put(sweptKey(p.getKey(), source),
+                        parameter(p.getKey(), p.getValue(), method, source, "parameters.optimizer." + opt + "." + p.getKey())));
+            } else if (e.getValue() != null && !e.getValue().isNull()) {
+                throw new SweepSpecException(source + ": parameters.optimizer." + opt + " must be a mapping of its parameters");
             }
             out.put(opt, own);
         });
@@ -204,20 +308,38 @@ public final class SweepSpecParser {
         return name;
     }
 
-    private static SweepParameter parameter(JsonNode node, String source, String path, String method) {
+    /** One swept setting; every value it can take is typed as its run key now. */
+    private static SweepParameter parameter(String key, JsonNode node, SweepSpec.Method method, String source, String path) {
+        SweepParameter p = shape(node, source, path);
+        if (p.isDistribution() && method == SweepSpec.Method.GRID) {
+            throw new SweepSpecException(source + ": " + path + " has a distribution: grid search takes value or values; "
+                    + "use method: random");
+        }
+        List<Object> samples = p.isDistribution() ? List.of(p.min(), p.max()) : p.grid();
+        for (Object v : samples) {
+            try {
+                RunKeys.apply(RunSpec.builder(), key, v);
+            } catch (RunSpecException | HyperparameterException e) {
+                throw new SweepSpecException(source + ": " + path + ": " + e.getMessage());
+            }
+        }
+        return p;
+    }
+
+    private static SweepParameter shape(JsonNode node, String source, String path) {
         if (!node.isObject()) {
-            return SweepParameter.fixed(scalar(node));
+            return SweepParameter.fixed(plain(node));
         }
         checkKeys(node, PARAM_KEYS, source, path + ".");
         if (node.has("value")) {
-            return SweepParameter.fixed(scalar(node.get("value")));
+            return SweepParameter.fixed(plain(node.get("value")));
         }
         if (node.has("values")) {
             if (!node.get("values").isArray() || node.get("values").isEmpty()) {
                 throw new SweepSpecException(source + ": " + path + ".values must be a non-empty list");
             }
             List<Object> values = new ArrayList<>();
-            node.get("values").forEach(v -> values.add(scalar(v)));
+            node.get("values").forEach(v -> values.add(plain(v)));
             return new SweepParameter(values, null, 0, 0, 0);
         }
         String distribution = node.path("distribution").asText("uniform");
@@ -225,73 +347,23 @@ public final class SweepSpecParser {
             throw new SweepSpecException(source + ": " + path + ".distribution '" + distribution + "' is not one of "
                     + SweepParameter.DISTRIBUTIONS);
         }
-        if (!node.has("min") || !node.has("max") || node.get("min").asDouble() > node.get("max").asDouble()) {
-            throw new SweepSpecException(source + ": " + path + " needs min <= max for its distribution");
+        if (!node.path("min").isNumber() || !node.path("max").isNumber()
+                || node.get("min").asDouble() > node.get("max").asDouble()) {
+            throw new SweepSpecException(source + ": " + path + " needs numbers min <= max for its distribution");
         }
         if (distribution.contains("log") && node.get("min").asDouble() <= 0) {
             throw new SweepSpecException(source + ": " + path + " is log-distributed: min must be positive");
+        }
+        if (distribution.startsWith("q_") && !(node.path("q").asDouble(1) > 0)) {
+            throw new SweepSpecException(source + ": " + path + ".q must be positive");
         }
         return new SweepParameter(null, distribution, node.get("min").asDouble(), node.get("max").asDouble(),
                 node.path("q").asDouble(1));
     }
 
-    private static Object scalar(JsonNode v) {
-        return v.isNumber() ? v.numberValue() : v.isBoolean() ? (Object) v.booleanValue() : v.asText();
-    }
-
-    private static void validateAgainstModel(SweepSpec spec, String source) {
-        ParameterLayout layout = new ParameterLayout(modelConfig(spec.trainOptions(), source));
-        for (TrialSpec trial : SweepExpander.expand(spec)) {
-            if (spec.method().equals("grid") && trial.index() > 100_000) {
-                throw new SweepSpecException(source + ": the grid has over 100000 trials; narrow it");
-            }
-            Map<String, Object> optimizerValues = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : trial.hyperparameters().entrySet()) {
-                if (OPTIMIZER_KEYS.contains(e.getKey())) {
-                    optimizerValues.put(e.getKey(), e.getValue());
-                } else if (!SWEEPABLE_TRAIN_KEYS.contains(e.getKey())) {
-                    throw new SweepSpecException(source + ": '" + e.getKey() + "' is neither a hyperparameter "
-                            + sorted(OPTIMIZER_KEYS) + " nor a sweepable training option " + sorted(SWEEPABLE_TRAIN_KEYS));
-                }
-            }
-            try {
-                GroupRules.named(trial.optimizer()).resolve(layout.specs(), optimizerValues);
-            } catch (HyperparameterException e) {
-                throw new SweepSpecException(source + ": optimizer " + trial.optimizer() + ": " + e.getMessage());
-            }
-        }
-        for (SweepParameter p : spec.shared().values()) {
-            if (p.isDistribution() && spec.method().equals("grid")) {
-                throw new SweepSpecException(source + ": a distribution needs method: random; grid takes value or values");
-            }
-        }
-    }
-
-    private static ModelConfig modelConfig(Map<String, String> train, String source) {
-        try {
-            ModelConfig base = ModelPresets.get(train.get("preset")).config();
-            int d = intOr(train, "d_model", base.dModel());
-            return new ModelConfig(intOr(train, "vocab", base.vocabSize()), d, intOr(train, "layers", base.nLayers()),
-                    intOr(train, "heads", base.nHeads()), intOr(train, "seq_len", base.seqLen()),
-                    train.containsKey("d_model") ? 4 * d : base.mlpHidden(), base.zLoss(), base.qkNorm(), base.ropeTheta());
-        } catch (IllegalArgumentException e) {
-            throw new SweepSpecException(source + ": model: " + e.getMessage());
-        }
-    }
-
-    private static int intOr(Map<String, String> m, String key, int fallback) {
-        return m.containsKey(key) ? Integer.parseInt(m.get(key)) : fallback;
-    }
-
-    private static void copy(JsonNode root, String key, Map<String, String> train) {
-        if (root.has(key)) {
-            train.put(key, root.get(key).asText());
-        }
-    }
-
-    private static String text(JsonNode root, String key, String fallback, String source) {
-        JsonNode n = root.get(key);
-        return n == null || n.isNull() ? fallback : n.asText();
+    /** A YAML value as plain Java: Number, Boolean, String, List or Map. */
+    private static Object plain(JsonNode v) {
+        return YAML.convertValue(v, Object.class);
     }
 
     private static void checkKeys(JsonNode node, Set<String> valid, String source, String prefix) {

@@ -17,6 +17,7 @@ import org.optbench.sweep.analysis.SweepAnalysis;
 import org.optbench.sweep.report.Plots;
 import org.optbench.sweep.report.ReportWriter;
 import org.optbench.sweep.store.MetricRow;
+import org.optbench.sweep.store.TrialOutcome;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
@@ -87,13 +88,14 @@ class AnalysisAndReportTest {
             for (TrialRecord t : made) {
                 String id = TrialStore.trialId("s", t.index());
                 store.markRunning(id, "x");
-                store.finish(id, t.status(), t.finalValLoss(), t.divergedAt(), 800L,
-                        "{\"device\":\"opencl opencl:0:0 Some GPU\",\"tokens_per_s\":1234}", null,
+                store.finish(id, new TrialOutcome(t.status(), t.finalValLoss(), t.divergedAt(), 800L,
+                        "{\"device\":\"opencl opencl:0:0 Some GPU\",\"tokens_per_s\":1234,"
+                                + "\"config\":{\"vocab\":64,\"parameters\":100}}", null,
                         List.of(new MetricRow(1, "eval", null, 5.0, null, null), new MetricRow(10, "eval", null,
-                                t.finalValLoss() == null ? 6.0 : t.finalValLoss(), null, null)));
+                                t.finalValLoss() == null ? 6.0 : t.finalValLoss(), null, null))));
             }
             Path out = dir.resolve("report");
-            Path html = ReportWriter.write(store, "s", 64, 100, out);
+            Path html = ReportWriter.write(store, "s", out);
             for (String f : new String[] {"report.html", "loss_vs_lr.png", "loss_vs_lr.svg", "loss_vs_relative_lr.png",
                 "validation_curves.svg", "memory_vs_loss.png", "trials.csv", "trials.json", "summary.json"}) {
                 assertTrue(Files.size(out.resolve(f)) > 0, f);

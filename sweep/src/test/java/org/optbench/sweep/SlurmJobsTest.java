@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.optbench.sweep.exec.ExecutorSpec;
+import org.optbench.sweep.exec.LocalExecutorSpec;
 import org.optbench.sweep.exec.Outcome;
+import org.optbench.sweep.exec.SlurmExecutorSpec;
 import org.optbench.sweep.exec.SlurmJobs;
 
 /** squeue's JSON (22.05 and 23.x layouts) and text output, the state mapping, and the executor spec. */
@@ -67,13 +70,17 @@ class SlurmJobsTest {
         ExecutorSpec slurm = SweepSpecParser.parse(base + "executor: {type: slurm, partition: gpu, gpus_per_trial: 1, "
                 + "cpus_per_trial: 8, mem: 32G, time_limit: '04:00:00', account: lab, qos: high, extra_args: [--exclusive]}\n",
                 "s").executor();
-        assertEquals(new ExecutorSpec("slurm", "gpu", 1, 8, "32G", "04:00:00", "lab", "high", List.of("--exclusive"), 2), slurm);
-        assertEquals("slurm", SweepSpecParser.parse(base, "s").executor().resolve("slurm").type(), "the server's default");
-        assertEquals("local", SweepSpecParser.parse(base + "executor: {type: local}\n", "s").executor().resolve("slurm").type());
+        assertEquals(new SlurmExecutorSpec("gpu", 1, 8, "32G", "04:00:00", "lab", "high", List.of("--exclusive"), 2), slurm);
+        assertEquals(8, slurm.threadsPerTrial(null, 2), "a job's CPUs are its trial's threads");
+        assertEquals((long) (0.75 * 32 * (1L << 30)), slurm.workerHeapBytes(1L << 30), "the heap is 3/4 of mem");
+        assertNull(SweepSpecParser.parse(base, "s").executor(), "no executor: the server's default");
+        assertEquals(new LocalExecutorSpec(2), SweepSpecParser.parse(base + "executor: {type: local}\n", "s").executor());
         assertTrue(assertThrows(SweepSpecException.class, () -> SweepSpecParser.parse(base
                 + "executor: {type: slurm, gpus: 1}\n", "s")).getMessage().contains("gpus_per_trial"));
         assertTrue(assertThrows(SweepSpecException.class, () -> SweepSpecParser.parse(base
-                + "executor: {type: k8s}\n", "s")).getMessage().contains("local or slurm"));
+                + "executor: {type: k8s}\n", "s")).getMessage().contains("[local, slurm]"));
+        assertTrue(assertThrows(SweepSpecException.class, () -> SweepSpecParser.parse(base
+                + "executor: {type: slurm, mem: lots}\n", "s")).getMessage().contains("16G"));
         assertTrue(assertThrows(SweepSpecException.class, () -> SweepSpecParser.parse(base
                 + "executor: {type: slurm, gpus_per_trial: -1}\n", "s")).getMessage().contains(">= 0"));
     }

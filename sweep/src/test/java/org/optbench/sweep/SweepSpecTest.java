@@ -3,6 +3,7 @@ package org.optbench.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -84,22 +85,122 @@ class SweepSpecTest {
     }
 
     @Test
-    void badSpecsAreExplained() {
+    void everyShippedCpuExampleValidatesOnALaptopSizedHeap() throws Exception {
+        java.nio.file.Path examples = java.nio.file.Path.of("..", "examples");
+        try (var files = java.nio.file.Files.list(examples)) {
+            for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                SweepSpec spec = SweepSpecParser.parse(java.nio.file.Files.readString(f), f.toString());
+                if (!spec.usesDefaultCorpus()) {
+                    continue;   // paper-150m-lr reads prepared C4 and runs on a GPU
+                }
+                assertEquals(spec.trialCount(), SweepValidator.validate(spec, 10_000, spec::run, context()), f.toString());
+            }
+        }
+    }
+
+    @Test
+    void badSpecsAreExplainedWhenParsed() {
         assertMessage("name: x\nsteps: 5\nparameters: {optimizer: [adamw\n", "x.yaml:3:");
         assertMessage("name: x\nstep: 5\nparameters: {optimizer: {values: [adamw]}}\n", "unknown key 'step'");
         assertMessage("name: x\nsteps: 5\nparameters: {optimizer: {values: [adam]}}\n", "unknown optimizer 'adam'");
-        assertMessage("name: x\nsteps: 5\nparameters: {optimizer: {values: [adamw]}, momentum: {value: 0.9}}\n",
-                "'momentum' is not used by any group");
-        assertMessage("name: x\nsteps: 5\nparameters: {optimizer: {values: [adamw]}, lr: {value: -1}}\n", "invalid lr -1");
         assertMessage("name: x\nsteps: 5\nparameters: {optimizer: {values: [adamw]}, colour: {value: 1}}\n",
-                "neither a hyperparameter");
+                "unknown setting 'colour'");
+        assertMessage("name: x\nsteps: 5\nparameters: {optimizer: {values: [adamw]}, lr: {value: fast}}\n",
+                "invalid lr 'fast': not a number");
         assertMessage("name: x\nparameters: {optimizer: {values: [adamw]}}\n", "give steps or tokens");
         assertMessage("name: x\nsteps: 5\nmethod: random\nparameters: {optimizer: {values: [adamw]}}\n", "run_cap");
         assertMessage("name: x\nsteps: 5\nparameters: {optimizer: {values: [adamw]}, lr: {min: 1, max: 2}}\n",
                 "method: random");
-        assertMessage("name: x\nsteps: 5\nmodel: {preset: nano, heads: 3}\nparameters: {optimizer: {values: [adamw]}}\n",
-                "n_heads (3)");
         assertMessage("name: bad name\nsteps: 5\nparameters: {optimizer: {values: [adamw]}}\n", "name 'bad name'");
+        assertMessage("name: x\nsteps: 5\nseeds: [1e30]\nparameters: {optimizer: {values: [adamw]}}\n",
+                "seeds 1.0E30 is not a whole number");
+        assertMessage("name: x\nsteps: 5\nbatch: many\nparameters: {optimizer: {values: [adamw]}}\n",
+                "batch 'many' is not a number");
+        assertMessage("name: x\nsteps: 5\ntrain: {metrics_out: /tmp/m.jsonl}\nparameters: {optimizer: {values: [adamw]}}\n",
+                "set by the sweep for each trial");
+        assertMessage("name: x\nsteps: 5\ntrain: {lr: 0.1}\nparameters: {optimizer: {values: [adamw]}}\n",
+                "is a hyperparameter");
+        assertMessage("name: x\nsteps: 5\nparallel: two\nparameters: {optimizer: {values: [adamw]}}\n",
+                "parallel 'two' is not a number");
+    }
+
+    @Test
+    void everyPointIsValidatedAgainstTheModelDataAndHeap() {
+        assertInvalid("name: x\nsteps: 5\nparameters: {optimizer: {values: [adamw]}, momentum: {value: 0.9}}\n",
+                "'momentum' is not used by any group");
+        assertInvalid("name: x\nsteps: 5\nparameters: {optimizer: {values: [adamw]}, lr: {value: -1}}\n", "invalid lr -1");
+        assertInvalid("name: x\nsteps: 5\nmodel: {preset: nano, heads: 3}\nparameters: {optimizer: {values: [adamw]}}\n",
+                "n_heads (3)");
+        assertInvalid("name: x\nsteps: 5\nparameters: {optimizer: {adamw: {lr: {values: [0.1, 1.0]}}}, batch: {values: [16, 0]}}\n",
+                "trial adamw lr=0.1 batch=0: batch 0: must be a whole number in [1,");
+        assertInvalid("name: x\nsteps: 5\ndata: synthetic\ntrain: {eval_tokens: 1.0e12}\n"
+                + "parameters: {optimizer: {values: [adamw]}}\n", "eval_tokens 1,000,000,000,000: more than the");
+        assertInvalid("name: x\nsteps: 5\nmodel: {preset: 1.2b}\nparameters: {optimizer: {values: [adamw]}}\n",
+                "memory: preset 1.2b");
+    }
+
+    @Test
+    void aHugeGridIsRefusedByItsCountWithoutExpandingIt() {
+        StringBuilder grid = new StringBuilder("name: huge\nsteps: 5\nparameters:\n  optimizer: {values: [adamw]}\n");
+        for (String key : List.of("lr", "beta1", "beta2", "eps", "wd", "warmup", "clip", "z_loss")) {
+            grid.append("  ").append(key).append(": {values: [");
+            for (int i = 0; i < 10; i++) {
+                grid.append(i == 0 ? "" : ", ").append("0.0").append(i + 1);
+            }
+            grid.append("]}\n");
+        }
+        SweepSpec spec = SweepSpecParser.parse(grid.toString(), "huge.yaml");
+        assertEquals(100_000_000L, spec.trialCount());
+        SweepSpecException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> assertThrows(
+                SweepSpecException.class, () -> SweepValidator.validate(spec, 10_000, spec::run, context())));
+        assertTrue(e.getMessage().contains("100,000,000 trials") && e.getMessage().contains("--max-trials"), e.getMessage());
+        String random = "name: r\nmethod: random\nrun_cap: 20000\nsteps: 5\nseeds: [0, 1]\n"
+                + "parameters: {optimizer: {values: [adamw, lion]}, lr: {min: 1.0e-5, max: 1.0, distribution: log_uniform_values}}\n";
+        SweepSpec r = SweepSpecParser.parse(random, "r.yaml");
+        assertEquals(80_000L, r.trialCount());
+        assertTrue(assertThrows(SweepSpecException.class, () -> SweepValidator.validate(r, 10_000, r::run, context()))
+                .getMessage().contains("lower run_cap"));
+    }
+
+    @Test
+    void theLazyExpansionCountsWhatItProduces() {
+        SweepSpec spec = SweepSpecParser.parse(PAPER_STYLE, "lr-grid.yaml");
+        List<TrialSpec> all = SweepExpander.expand(spec);
+        assertEquals(all.size(), spec.trialCount());
+        List<TrialSpec> points = new java.util.ArrayList<>();
+        SweepExpander.points(spec).forEach(points::add);
+        assertEquals(all.size() / 2, points.size(), "one per point, seeds aside");
+        assertEquals(all.stream().filter(t -> t.seed() == 0).map(TrialSpec::key).toList(),
+                points.stream().map(TrialSpec::key).toList());
+        assertEquals(all.stream().filter(t -> t.seed() == 0).map(TrialSpec::index).toList(),
+                points.stream().map(TrialSpec::index).toList());
+    }
+
+    @Test
+    void aPointBecomesTheRunItsWorkerTrains() {
+        SweepSpec spec = SweepSpecParser.parse(PAPER_STYLE, "lr-grid.yaml");
+        TrialSpec lion = SweepExpander.expand(spec).get(12);
+        var run = spec.run(lion);
+        assertEquals("lion", run.optimizer().name());
+        assertEquals(Map.of("lr", 1.0e-5, "beta2", 0.99), run.optimizer().hyperparameters());
+        assertEquals(0.05, run.training().warmup());
+        assertEquals(20, run.training().steps());
+        assertEquals(org.optbench.train.spec.DataSpec.Source.SYNTHETIC, run.data().source());
+        assertEquals(0L, run.seed());
+        assertEquals(SweepSpec.CHECKPOINTS_PER_TRIAL, run.checkpoint().perRun());
+        assertEquals(run, org.optbench.train.spec.RunSpec.fromJson(run.toJson(), "round trip"));
+    }
+
+    private static org.optbench.train.spec.RunContext context() {
+        return new org.optbench.train.spec.RunContext(4L << 30, "give it more heap",
+                new org.optbench.train.data.LocalDataCatalog(java.nio.file.Path.of("target", "no-data")));
+    }
+
+    private static void assertInvalid(String text, String fragment) {
+        SweepSpec spec = SweepSpecParser.parse(text, "x.yaml");
+        SweepSpecException e = assertThrows(SweepSpecException.class,
+                () -> SweepValidator.validate(spec, 10_000, spec::run, context()));
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
     }
 
     private static void assertMessage(String text, String fragment) {

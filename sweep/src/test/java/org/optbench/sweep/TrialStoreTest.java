@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.StoreException;
+import org.optbench.sweep.store.TrialOutcome;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
@@ -35,8 +36,8 @@ class TrialStoreTest {
         assertEquals(TrialStatus.PENDING, stored.get(0).status());
         String id = stored.get(0).id();
         store.markRunning(id, "pid-1");
-        store.finish(id, TrialStatus.COMPLETED, 3.25, null, 1024L, "{\"status\":\"completed\"}", null,
-                List.of(new MetricRow(1, "train", 512L, 5.0, 1e-3, 0.5), new MetricRow(1, "eval", null, 4.0, null, null)));
+        store.finish(id, new TrialOutcome(TrialStatus.COMPLETED, 3.25, null, 1024L, "{\"status\":\"completed\"}", null,
+                List.of(new MetricRow(1, "train", 512L, 5.0, 1e-3, 0.5), new MetricRow(1, "eval", null, 4.0, null, null))));
         TrialRecord done = store.trials(sweep).get(0);
         assertEquals(TrialStatus.COMPLETED, done.status());
         assertEquals(3.25, done.finalValLoss());

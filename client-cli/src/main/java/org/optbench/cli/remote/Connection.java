@@ -6,12 +6,11 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
-import org.optbench.sweep.ExecutorSpec;
-import org.optbench.sweep.exec.TrialExecutor;
+import org.optbench.sweep.exec.LocalExecutorSpec;
+import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialStore;
 
 /**
@@ -59,10 +58,10 @@ public final class Connection implements AutoCloseable {
      * Starts an in-process server on {@code store} (owned by the connection from now on) whose
      * workers report over loopback; no token is needed.
      */
-    public static Connection embedded(TrialStore store, Path runsDir, Function<ExecutorSpec, TrialExecutor> executors,
-                                      Integer threadsPerTrial, int deadlineSeconds) throws java.io.IOException {
+    public static Connection embedded(TrialStore store, Path runsDir, TrialExecutors executors, Integer threadsPerTrial,
+                                      int deadlineSeconds) throws java.io.IOException {
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, runsDir, executors,
-                "local", null, threadsPerTrial, null, null, null, true, ServerLimits.defaults(), false));
+                LocalExecutorSpec.defaults(), null, threadsPerTrial, null, null, null, true, ServerLimits.defaults(), false));
         return new Connection(server.inProcessChannel(), server, store, null, deadlineSeconds, "embedded (" + store.url() + ")");
     }
 

@@ -1,6 +1,5 @@
 package org.optbench.cli.remote;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -18,7 +17,9 @@ import org.optbench.proto.v1.ResultReport;
 import org.optbench.proto.v1.WorkerServiceGrpc;
 import org.optbench.server.auth.AuthInterceptor;
 import org.optbench.train.EvalRecord;
+import org.optbench.train.RunFiles;
 import org.optbench.train.RunListener;
+import org.optbench.train.RunSummary;
 import org.optbench.train.StepRecord;
 
 /**
@@ -87,17 +88,17 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
         }
     }
 
-    /** Sends the final progress and the run's result (from its summary JSON), retrying for about a minute. */
-    public void result(JsonNode summary) {
+    /** Sends the final progress and the run's result, retrying for about a minute. */
+    public void result(RunSummary summary) {
         flush(8);
         ResultReport.Builder r = ResultReport.newBuilder().setTrialId(trialId).setAttempt(attempt)
-                .setDiverged(summary.path("status").asText().equals("diverged"))
-                .setStateBytes(summary.path("optimizer_state_bytes").asLong()).setResultJson(summary.toString());
-        if (summary.path("final_val_loss").isNumber()) {
-            r.setFinalValLoss(summary.get("final_val_loss").asDouble());
+                .setDiverged(summary.diverged()).setStateBytes(summary.optimizerStateBytes())
+                .setResultJson(RunFiles.resultJson(summary));
+        if (summary.finalValLoss() != null) {
+            r.setFinalValLoss(summary.finalValLoss());
         }
-        if (summary.path("diverged_at_step").isNumber()) {
-            r.setDivergedAtStep(summary.get("diverged_at_step").asInt());
+        if (summary.divergedAtStep() != null) {
+            r.setDivergedAtStep(summary.divergedAtStep());
         }
         ResultReport report = r.build();
         send(() -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).reportResult(report), 8);

@@ -10,6 +10,8 @@ import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 import org.apache.commons.math3.stat.inference.TTest;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
+import org.optbench.train.RunConfig;
+import org.optbench.train.RunFiles;
 
 /**
  * The study's numbers from a sweep's trials. Per optimizer and learning rate, the loss is the mean
@@ -28,6 +30,39 @@ import org.optbench.sweep.store.TrialStatus;
 public final class SweepAnalysis {
 
     private SweepAnalysis() {
+    }
+
+    /** The vocabulary assumed for the worst case before any trial has recorded its model. */
+    public static final int DEFAULT_VOCAB = 8192;
+
+    /** The model a sweep trained, from the first result that records it (the result file's schema), or null. */
+    public static RunConfig model(List<TrialRecord> trials) {
+        for (TrialRecord t : trials) {
+            if (t.result() == null) {
+                continue;
+            }
+            try {
+                RunConfig config = RunFiles.parseResult(t.result()).config();
+                if (config != null && config.vocab() > 0) {
+                    return config;
+                }
+            } catch (RuntimeException e) {
+                // a result that is not a run summary says nothing about the model; try the next one
+            }
+        }
+        return null;
+    }
+
+    /** The analysis of {@code trials}, with the vocabulary and parameter count their results record. */
+    public static List<OptimizerSummary> summarize(List<TrialRecord> trials) {
+        RunConfig m = model(trials);
+        return summarize(trials, m != null ? m.vocab() : DEFAULT_VOCAB, m != null ? m.parameters() : 0);
+    }
+
+    /** The worst-case loss, with the vocabulary the trials' results record. */
+    public static double worstCase(List<TrialRecord> trials) {
+        RunConfig m = model(trials);
+        return worstCase(trials, m != null ? m.vocab() : DEFAULT_VOCAB);
     }
 
     /** The worst-case loss that diverged and failed trials count as. */

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.optbench.sweep.ExecutorSpec;
 import org.optbench.sweep.store.StoreException;
 
 /**
@@ -24,13 +23,13 @@ import org.optbench.sweep.store.StoreException;
  */
 public final class SlurmExecutor implements TrialExecutor {
 
-    private final ExecutorSpec spec;
+    private final SlurmExecutorSpec spec;
     private final List<String> workerCommand;
     private Map<String, SlurmJobs.Job> snapshot = Map.of();
     private long snapshotAt;
     private Boolean json;
 
-    public SlurmExecutor(ExecutorSpec spec, List<String> workerCommand) {
+    public SlurmExecutor(SlurmExecutorSpec spec, List<String> workerCommand) {
         this.spec = spec;
         this.workerCommand = List.copyOf(workerCommand);
     }

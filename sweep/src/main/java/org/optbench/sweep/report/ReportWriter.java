@@ -32,9 +32,8 @@ public final class ReportWriter {
     }
 
     /** Writes the report of a stored sweep into {@code dir}; returns the HTML file. */
-    public static Path write(TrialStore store, String sweepId, int vocab, long parameters, Path dir) throws IOException {
-        return write(sweepId, store.sweepSpec(sweepId), store.trials(sweepId), trial -> store.metrics(trial, "eval"), vocab,
-                parameters, dir);
+    public static Path write(TrialStore store, String sweepId, Path dir) throws IOException {
+        return write(sweepId, store.sweepSpec(sweepId), store.trials(sweepId), trial -> store.metrics(trial, "eval"), dir);
     }
 
     /**
@@ -42,10 +41,9 @@ public final class ReportWriter {
      * trial's evaluations), e.g. results fetched from a server; returns the HTML file.
      */
     public static Path write(String sweepId, String spec, List<TrialRecord> trials,
-                             java.util.function.Function<String, List<MetricRow>> evals, int vocab, long parameters,
-                             Path dir) throws IOException {
+                             java.util.function.Function<String, List<MetricRow>> evals, Path dir) throws IOException {
         Files.createDirectories(dir);
-        List<OptimizerSummary> summaries = SweepAnalysis.summarize(trials, vocab, parameters);
+        List<OptimizerSummary> summaries = SweepAnalysis.summarize(trials);
         Map<String, List<MetricRow>> curves = new LinkedHashMap<>();
         for (OptimizerSummary s : summaries) {
             curves.put(s.optimizer(), evals.apply(s.bestTrialId()));
@@ -65,7 +63,7 @@ public final class ReportWriter {
         long done = trials.stream().filter(t -> t.status().isFinished()).count();
         html.append("<p>").append(done).append(" of ").append(trials.size()).append(" trials finished. ")
                 .append("Loss: mean final validation loss over seeds; a diverged or failed run counts as the worst case ")
-                .append(String.format(Locale.ROOT, "(%.4f).", SweepAnalysis.worstCase(trials, vocab)))
+                .append(String.format(Locale.ROOT, "(%.4f).", SweepAnalysis.worstCase(trials)))
                 .append(" Stability: width in decades of LR within 0.02 / 0.1 nats of the best, and the mean excess loss")
                 .append(" within one decade of the best LR.</p>");
         html.append(table(summaries));

@@ -136,7 +136,7 @@ public final class TrialStore implements AutoCloseable {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     rows.add(new SweepRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                            r.getString(6)));
+                            SweepStatus.of(r.getString(6))));
                 }
             }
             return rows;
@@ -173,8 +173,8 @@ public final class TrialStore implements AutoCloseable {
         }
     }
 
-    public synchronized void setSweepStatus(String id, String status) {
-        update("UPDATE sweeps SET status = ? WHERE id = ?", status, id);
+    public synchronized void setSweepStatus(String id, SweepStatus status) {
+        update("UPDATE sweeps SET status = ? WHERE id = ?", status.label(), id);
     }
 
     /**
@@ -348,8 +348,8 @@ public final class TrialStore implements AutoCloseable {
      * replace the trial's stored metrics (a run read back from its files); null keeps the metrics
      * its worker reported.
      */
-    public synchronized void finish(String trialId, TrialStatus status, Double finalValLoss, Integer divergedAt,
-                                    Long stateBytes, String result, String error, List<MetricRow> metrics) {
+    public synchronized void finish(String trialId, TrialOutcome outcome) {
+        List<MetricRow> metrics = outcome.metrics();
         try {
             connection.setAutoCommit(false);
             if (metrics != null) {
@@ -368,12 +368,12 @@ public final class TrialStore implements AutoCloseable {
             }
             try (PreparedStatement up = connection.prepareStatement("UPDATE trials SET status = ?, final_val_loss = ?, "
                     + "diverged_at = ?, state_bytes = ?, result = ?, error = ?, finished_at = ? WHERE id = ?")) {
-                up.setString(1, status.label());
-                setDouble(up, 2, finalValLoss);
-                setLong(up, 3, divergedAt);
-                setLong(up, 4, stateBytes);
-                up.setString(5, result);
-                up.setString(6, error);
+                up.setString(1, outcome.status().label());
+                setDouble(up, 2, outcome.finalValLoss());
+                setLong(up, 3, outcome.divergedAt());
+                setLong(up, 4, outcome.stateBytes());
+                up.setString(5, outcome.result());
+                up.setString(6, outcome.error());
                 up.setString(7, Instant.now().toString());
                 up.setString(8, trialId);
                 up.executeUpdate();

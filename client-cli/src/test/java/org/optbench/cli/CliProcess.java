@@ -1,0 +1,46 @@
+package org.optbench.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code optbench} as a user does: a child JVM on this build's class path, its real stdout,
+ * stderr and exit code read back, and its wall time measured.
+ *
+ * @param code   the exit code
+ * @param out    everything it printed on stdout
+ * @param err    everything it printed on stderr
+ * @param millis wall time of the process
+ */
+record CliProcess(int code, String out, String err, long millis) {
+
+    /** Runs {@code optbench args...} in {@code workDir} with {@code env} added, waiting at most {@code timeoutSeconds}. */
+    static CliProcess run(Path workDir, Map<String, String> env, long timeoutSeconds, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "--add-modules",
+                "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(workDir, "stdout", ".txt");
+        Path err = Files.createTempFile(workDir, "stderr", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().putAll(env);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("optbench " + String.join(" ", args) + " ran past " + timeoutSeconds + " s: "
+                    + read(err));
+        }
+        return new CliProcess(p.exitValue(), read(out), read(err), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file);
+    }
+}

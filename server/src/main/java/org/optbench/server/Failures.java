@@ -1,0 +1,56 @@
+package org.optbench.server;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.optbench.model.ModelConfigException;
+import org.optbench.optim.HyperparameterException;
+import org.optbench.sweep.SweepConflictException;
+import org.optbench.sweep.SweepNotFoundException;
+import org.optbench.sweep.SweepSpecException;
+import org.optbench.sweep.SweepStateException;
+import org.optbench.sweep.store.StoreException;
+import org.optbench.train.spec.RunSpecException;
+
+/**
+ * The one mapping from the domain's exceptions to gRPC statuses, used at the service edge only:
+ * bad specs are INVALID_ARGUMENT, a missing sweep NOT_FOUND, a name taken ALREADY_EXISTS, a sweep
+ * in the wrong state FAILED_PRECONDITION, a store or a server going away UNAVAILABLE. Anything
+ * else is a defect: the client gets INTERNAL with an error id and no detail, and the server logs
+ * the id with the stack trace, once.
+ */
+final class Failures {
+
+    private Failures() {
+    }
+
+    static StatusRuntimeException toStatus(Throwable e) {
+        if (e instanceof StatusRuntimeException s) {
+            return s;
+        }
+        Status status;
+        if (e instanceof SweepSpecException || e instanceof RunSpecException || e instanceof HyperparameterException
+                || e instanceof ModelConfigException) {
+            status = Status.INVALID_ARGUMENT;
+        } else if (e instanceof SweepNotFoundException) {
+            status = Status.NOT_FOUND;
+        } else if (e instanceof SweepConflictException) {
+            status = Status.ALREADY_EXISTS;
+        } else if (e instanceof SweepStateException) {
+            status = Status.FAILED_PRECONDITION;
+        } else if (e instanceof StoreException || e instanceof ShuttingDownException) {
+            status = Status.UNAVAILABLE;
+        } else if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+        } else {
+            String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
+            System.err.println("optbench server: internal error " + id + ":");
+            e.printStackTrace(System.err);
+            return Status.INTERNAL.withDescription("internal error " + id + "; the server's log has the cause")
+                    .asRuntimeException();
+        }
+        return status.withDescription(e.getMessage()).asRuntimeException();
+    }
+}

@@ -1,0 +1,70 @@
+package org.optbench.sweep;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.optbench.optim.HyperparameterException;
+import org.optbench.train.spec.DataCatalog;
+import org.optbench.train.spec.DataFacts;
+import org.optbench.train.spec.DataSpec;
+import org.optbench.train.spec.RunContext;
+import org.optbench.train.spec.RunSpec;
+import org.optbench.train.spec.RunSpecException;
+
+/**
+ * Checks a whole sweep before any of it is stored: first its trial count, by multiplication,
+ * against the most trials a sweep may have; then every point's run, exactly as its worker will
+ * receive it, against the heap and data of the machine that runs it. Seeds change no setting, so
+ * each point is checked once. The first bad point is reported with its optimizer and values.
+ */
+public final class SweepValidator {
+
+    private SweepValidator() {
+    }
+
+    /**
+     * Throws a {@link SweepSpecException} naming the problem, or returns the trial count.
+     *
+     * @param spec      the parsed spec
+     * @param maxTrials the most trials one sweep may have
+     * @param trialRun  the run a trial's worker receives
+     * @param context   the heap and data trials run with
+     */
+    public static long validate(SweepSpec spec, long maxTrials, Function<TrialSpec, RunSpec> trialRun, RunContext context) {
+        long trials = spec.trialCount();
+        if (trials > maxTrials) {
+            throw new SweepSpecException(String.format(Locale.ROOT, "sweep '%s' expands to %s trials (each optimizer's "
+                    + "points x %d seed(s)), more than the %,d a sweep may have (the server's --max-trials): narrow the "
+                    + "grids%s or split the sweep", spec.name(), trials == Long.MAX_VALUE ? "more than 9.2e18"
+                    : String.format(Locale.ROOT, "%,d", trials), spec.seeds().size(), maxTrials,
+                    spec.method() == SweepSpec.Method.RANDOM ? ", lower run_cap" : ""));
+        }
+        RunContext memo = new RunContext(context.heapBytes(), context.heapFix(), remembering(context.data()));
+        for (TrialSpec point : SweepExpander.points(spec)) {
+            try {
+                RunSpec run = trialRun.apply(point);
+                if (spec.earlyStop() != null && run.training().steps() == null) {
+                    throw new RunSpecException("early_terminate needs a fixed steps for every trial (its rungs are steps)");
+                }
+                run.validate(memo);
+            } catch (RunSpecException | HyperparameterException e) {
+                throw new SweepSpecException("sweep '" + spec.name() + "', trial " + describe(point) + ": " + e.getMessage());
+            }
+        }
+        return trials;
+    }
+
+    /** {@code adamw lr=0.01 warmup=0.1}. */
+    static String describe(TrialSpec point) {
+        StringBuilder s = new StringBuilder(point.optimizer());
+        point.hyperparameters().forEach((k, v) -> s.append(' ').append(k).append('=').append(v));
+        return s.toString();
+    }
+
+    /** A catalog that looks each data source up once (a sweep's points share their data). */
+    private static DataCatalog remembering(DataCatalog catalog) {
+        Map<DataSpec, DataFacts> seen = new HashMap<>();
+        return data -> seen.computeIfAbsent(data, catalog::describe);
+    }
+}

@@ -1,0 +1,48 @@
+package org.optbench.sweep;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.optbench.sweep.store.StoreException;
+import org.optbench.train.spec.RunJson;
+import org.optbench.train.spec.RunSpec;
+
+/**
+ * The file a trial's worker reads, {@code <trial dir>/trial.json}: the trial's id and attempt,
+ * where and with which token it reports (absent when nothing listens), and the run itself as a
+ * {@link RunSpec}. Readable by its owner only, since it holds the attempt's token.
+ *
+ * @param id      the trial id
+ * @param attempt the attempt number, from 1
+ * @param report  the server and token to report to, or null
+ * @param run     the run to train
+ */
+public record TrialFile(String id, int attempt, Report report, RunSpec run) {
+
+    public static final String NAME = "trial.json";
+
+    /** Where a worker reports and the token of its attempt. */
+    public record Report(String server, String token) {
+    }
+
+    public static TrialFile read(Path dir) throws IOException {
+        return RunJson.read(Files.readString(dir.resolve(NAME)), TrialFile.class, dir.resolve(NAME).toString());
+    }
+
+    /** Writes the file into {@code dir} (created if needed), readable by its owner only. */
+    public void write(Path dir) {
+        Path file = dir.resolve(NAME);
+        try {
+            Files.createDirectories(dir);
+            RunJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // the file system has no POSIX permissions; the runs directory's own protection applies
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
