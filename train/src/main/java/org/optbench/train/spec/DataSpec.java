@@ -1,6 +1,5 @@
 package org.optbench.train.spec;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -17,7 +16,7 @@ import java.util.Locale;
  */
 public record DataSpec(Source source, Path path, BatchOrder batchOrder) {
 
-    /** The kinds of data a run reads. */
+    /** The kinds of data a run reads (written in lower case). */
     public enum Source {
         DEFAULT, SYNTHETIC, PREPARED, TOKEN_FILE;
 
@@ -25,30 +24,15 @@ public record DataSpec(Source source, Path path, BatchOrder batchOrder) {
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
-
-        @JsonCreator
-        public static Source of(String label) {
-            return valueOf(label.toUpperCase(Locale.ROOT));
-        }
     }
 
-    /** How batch k is chosen from a 1-D stream. */
+    /** How batch k is chosen from a 1-D stream (written in lower case). */
     public enum BatchOrder {
         SHUFFLED, SEQUENTIAL;
 
         @JsonValue
         public String label() {
             return name().toLowerCase(Locale.ROOT);
-        }
-
-        @JsonCreator
-        public static BatchOrder of(String label) {
-            for (BatchOrder o : values()) {
-                if (o.label().equals(label)) {
-                    return o;
-                }
-            }
-            throw new RunSpecException("batch_order '" + label + "' must be shuffled or sequential");
         }
     }
 

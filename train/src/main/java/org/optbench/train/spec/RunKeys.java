@@ -83,7 +83,7 @@ public final class RunKeys {
         run("tokens", "N|FILE", "a token budget (a number: steps = ceil(tokens / (batch x seq_len))), or a .npy token "
                 + "file: a 1-D stream or 3-D (N, B, T+1) explicit batches", RunKeys::tokens);
         run("batch_order", "ORDER", "shuffled (seeded random windows; default) or sequential (llm.c's order)",
-                (b, k, v) -> b.batchOrder(choice(k, v, DataSpec.BatchOrder::of)));
+                (b, k, v) -> b.batchOrder(lowerCase(k, v, DataSpec.BatchOrder.class)));
         run("batch", "N", "sequences per optimizer step (default: the preset's)", (b, k, v) -> b.batch(integer(k, v)));
         run("micro_batch", "N", "sequences per forward pass; gradients accumulate over batch / micro_batch passes "
                 + "(default: the whole batch)", (b, k, v) -> b.microBatch(integer(k, v)));
@@ -240,6 +240,20 @@ public final class RunKeys {
         } catch (RuntimeException e) {
             throw new RunSpecException(key + " '" + raw + "': " + e.getMessage());
         }
+    }
+
+    /** The constant of {@code type} written as {@code raw} in lower case; the error lists them. */
+    private static <E extends Enum<E>> E lowerCase(String key, Object raw, Class<E> type) {
+        String v = text(key, raw);
+        List<String> names = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            String name = e.name().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals(v)) {
+                return e;
+            }
+            names.add(name);
+        }
+        throw new RunSpecException(key + " '" + v + "' must be one of " + names);
     }
 
     private static boolean isNumber(String s) {
