@@ -41,8 +41,8 @@ final class EventHub implements AutoCloseable {
         AtomicInteger open = streamsPerUser.computeIfAbsent(user, u -> new AtomicInteger());
         if (open.incrementAndGet() > maxStreamsPerUser) {
             open.decrementAndGet();
-            throw Status.RESOURCE_EXHAUSTED.withDescription(user + " already holds " + maxStreamsPerUser
-                    + " watch streams, the limit; close some first").asRuntimeException();
+            throw new LimitExceededException(user + " already holds " + maxStreamsPerUser
+                    + " watch streams, the limit; close some first");
         }
         Set<Watcher> set = bySweep.computeIfAbsent(sweepId, s -> ConcurrentHashMap.newKeySet());
         Watcher[] self = new Watcher[1];

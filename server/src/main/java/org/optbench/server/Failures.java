@@ -16,7 +16,8 @@ import org.optbench.train.spec.RunSpecException;
 /**
  * The one mapping from the domain's exceptions to gRPC statuses, used at the service edge only:
  * bad specs are INVALID_ARGUMENT, a missing sweep NOT_FOUND, a name taken ALREADY_EXISTS, a sweep
- * in the wrong state FAILED_PRECONDITION, a store or a server going away UNAVAILABLE. Anything
+ * in the wrong state FAILED_PRECONDITION, a limit reached RESOURCE_EXHAUSTED, a store or a server
+ * going away UNAVAILABLE. Anything
  * else is a defect: the client gets INTERNAL with an error id and no detail, and the server logs
  * the id with the stack trace, once.
  */
@@ -39,6 +40,8 @@ final class Failures {
             status = Status.ALREADY_EXISTS;
         } else if (e instanceof SweepStateException) {
             status = Status.FAILED_PRECONDITION;
+        } else if (e instanceof LimitExceededException) {
+            status = Status.RESOURCE_EXHAUSTED;
         } else if (e instanceof StoreException || e instanceof ShuttingDownException) {
             status = Status.UNAVAILABLE;
         } else if (e instanceof InterruptedException) {

@@ -107,7 +107,7 @@ final class Watcher {
         } catch (RuntimeException e) {
             close();
             try {
-                observer.onError(Status.INTERNAL.withDescription("watch stream failed: " + e.getMessage()).asRuntimeException());
+                observer.onError(Failures.toStatus(e));
             } catch (RuntimeException alreadyClosed) {
                 // the call is gone; nothing more to tell it
             }

@@ -38,8 +38,8 @@ final class WorkerService extends WorkerServiceGrpc.WorkerServiceImplBase {
     public void reportProgress(ProgressReport request, StreamObserver<ReportAck> response) {
         Calls.unary(response, () -> {
             if (request.getStepsCount() + request.getEvalsCount() > limits.maxReportRows()) {
-                throw Status.RESOURCE_EXHAUSTED.withDescription("a report holds at most " + limits.maxReportRows()
-                        + " rows; send smaller batches").asRuntimeException();
+                throw new LimitExceededException("a report holds at most " + limits.maxReportRows()
+                        + " rows; send smaller batches");
             }
             TrialRecord t = current(request.getTrialId(), request.getAttempt());
             List<MetricRow> rows = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.optbench.train.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
 
 /**
@@ -12,6 +13,7 @@ import java.nio.file.Path;
  * @param dir    where checkpoints go
  * @param resume a checkpoint directory to continue from, or null
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record CheckpointSpec(int every, int perRun, Path dir, Path resume) {
 
     public static final Path DEFAULT_DIR = Path.of("runs", "checkpoint");

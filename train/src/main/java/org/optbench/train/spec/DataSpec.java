@@ -1,5 +1,6 @@
 package org.optbench.train.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -14,6 +15,7 @@ import java.util.Locale;
  * @param path       the prepared directory or token file; null for the default corpus and synthetic data
  * @param batchOrder seeded random windows, or llm.c's sequential order
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record DataSpec(Source source, Path path, BatchOrder batchOrder) {
 
     /** The kinds of data a run reads (written in lower case). */

@@ -1,5 +1,8 @@
 package org.optbench.train.spec;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Where the kernels run: {@code cpu}, {@code opencl} (the first GPU, else the first device) or
  * {@code opencl:P:D}, and the CPU backend's thread count (null: every processor). Results do not
@@ -8,6 +11,7 @@ package org.optbench.train.spec;
  * @param name    the device selector
  * @param threads CPU threads, or null for the available processors
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeviceSpec(String name, Integer threads) {
 
     public static final String CPU = "cpu";
@@ -20,6 +24,7 @@ public record DeviceSpec(String name, Integer threads) {
         return new DeviceSpec(CPU, null);
     }
 
+    @JsonIgnore
     public boolean isCpu() {
         return name.equals(CPU);
     }

@@ -1,5 +1,6 @@
 package org.optbench.train.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
 
 /**
@@ -15,6 +16,7 @@ import java.nio.file.Path;
  * @param seqLen      tokens per sequence, or null
  * @param initWeights safetensors file to start from (its metadata gives the shape), or null
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSpec(String preset, Integer vocab, Integer dModel, Integer layers, Integer heads, Integer seqLen,
                         Path initWeights) {
 

@@ -1,5 +1,6 @@
 package org.optbench.train.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
 
 /**
@@ -12,6 +13,7 @@ import java.nio.file.Path;
  * @param weights  the final weights (safetensors)
  * @param logEvery steps between plain progress lines
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record OutputSpec(Path metrics, Path result, Path weights, int logEvery) {
 
     public static final int DEFAULT_LOG_EVERY = 10;

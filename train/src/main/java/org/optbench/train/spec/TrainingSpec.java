@@ -1,5 +1,7 @@
 package org.optbench.train.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * How long and how a run trains: sequences per optimizer step and per forward pass, the length
  * (steps, or a token budget), warmup, gradient clipping, the z-loss coefficient and the loss
@@ -15,6 +17,7 @@ package org.optbench.train.spec;
  * @param zLoss               z-loss coefficient; 0 turns it off
  * @param divergenceThreshold a training loss above this ends the run as diverged
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingSpec(Integer batch, Integer microBatch, Integer steps, Long tokens, Double warmup, double clip,
                            float zLoss, double divergenceThreshold) {
 
