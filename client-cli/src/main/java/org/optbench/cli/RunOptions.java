@@ -72,7 +72,6 @@ final class RunOptions {
                 given.put(key.name(), parsed.matchedOptionValue(key.flag(), (Object) null));
             }
         }
-        checkExclusive(given, "--");
         return RunKeys.applyAll(builder, given);
     }
 
@@ -104,30 +103,6 @@ final class RunOptions {
                 throw new RunSpecException(file + ": " + e.getMessage());
             }
         }
-        checkExclusive(given, "");
         return RunKeys.applyAll(builder, given);
-    }
-
-    /** Settings of one source that contradict each other. */
-    private static void checkExclusive(Map<String, Object> given, String prefix) {
-        if (given.containsKey("optimizer") && given.containsKey("groups")) {
-            throw new RunSpecException("give " + prefix + "optimizer or " + prefix + "groups, not both");
-        }
-        Object tokens = given.get("tokens");
-        if (given.containsKey("data") && tokens != null && !isNumber(tokens)) {
-            throw new RunSpecException("give " + prefix + "data or a " + prefix + "tokens file, not both");
-        }
-    }
-
-    private static boolean isNumber(Object raw) {
-        if (raw instanceof JsonNode n) {
-            return n.isNumber() || isNumber(n.asText());
-        }
-        try {
-            Double.parseDouble(String.valueOf(raw).trim());
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 }

@@ -2,14 +2,13 @@ package org.optbench.cli;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.exec.ExecutorSpec;
-import org.optbench.sweep.exec.LocalExecutorSpec;
-import org.optbench.sweep.exec.SlurmExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialStore;
 import picocli.CommandLine.Command;
@@ -71,11 +70,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ExecutorSpec defaultExecutor = switch (executor) {
-            case LocalExecutorSpec.TYPE -> LocalExecutorSpec.defaults();
-            case SlurmExecutorSpec.TYPE -> SlurmExecutorSpec.defaults();
-            default -> throw new IllegalArgumentException("--executor '" + executor + "' must be local or slurm");
-        };
+        ExecutorSpec defaultExecutor = ExecutorSpec.parse(Map.of("type", executor), "--executor");
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
         }

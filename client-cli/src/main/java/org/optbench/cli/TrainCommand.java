@@ -43,16 +43,17 @@ final class TrainCommand implements Callable<Integer> {
             RunOptions.applyFile(builder, config);
         }
         RunOptions.applyFlags(builder, spec.commandLine().getParseResult());
-        train(builder.build(), spec.commandLine().getOut(), r -> { });
+        train(builder.build(), RunContext.local(), spec.commandLine().getOut(), r -> { });
         return 0;
     }
 
     /**
-     * Runs {@code run} in this JVM, printing its header, progress and result line to {@code out};
-     * {@code observer} is also told of every step and evaluation (a sweep worker's reporter).
+     * Runs {@code run} in this JVM, validated against {@code context}, printing its header,
+     * progress and result line to {@code out}; {@code observer} is also told of every step and
+     * evaluation (a sweep worker's reporter).
      */
-    static RunSummary train(RunSpec run, PrintWriter out, RunListener observer) {
-        try (Run training = Run.open(run, RunContext.local(), out)) {
+    static RunSummary train(RunSpec run, RunContext context, PrintWriter out, RunListener observer) {
+        try (Run training = Run.open(run, context, out)) {
             RunPlan plan = training.plan();
             out.printf("train %s (%,d parameters) on %s, batch %d x %d%s, %d steps, %s, %s%n", run.model().preset(),
                     training.parameterCount(), training.dataLabel(), plan.batch(), plan.model().seqLen(),

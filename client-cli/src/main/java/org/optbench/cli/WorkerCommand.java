@@ -10,6 +10,8 @@ import org.optbench.sweep.TrialFile;
 import org.optbench.train.Checkpoint;
 import org.optbench.train.RunFiles;
 import org.optbench.train.RunSummary;
+import org.optbench.train.data.LocalDataCatalog;
+import org.optbench.train.spec.RunContext;
 import org.optbench.train.spec.RunSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Spec;
  * cadence the spec gives). When DIR holds a checkpoint, the run resumes from it and the metrics
  * logged after it are dropped first, so no step is counted twice. When the trial file names a
  * server, steps, evaluations and the result are also reported to it over gRPC with the attempt's
- * token.
+ * token. The run's memory is checked against the heap it was validated against at submission.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, hidden = true,
         description = "Run one sweep trial from its directory (started by the sweep runner).")
@@ -49,13 +51,15 @@ final class WorkerCommand implements Callable<Integer> {
             Files.deleteIfExists(metrics);
         }
         PrintWriter out = spec.commandLine().getOut();
+        RunContext context = trial.heapBytes() > 0 ? new RunContext(trial.heapBytes(), "give trials more heap",
+                LocalDataCatalog.standard()) : RunContext.local();
         if (trial.report() == null) {
-            TrainCommand.train(run.build(), out, r -> { });
+            TrainCommand.train(run.build(), context, out, r -> { });
             return 0;
         }
         try (ProgressReporter reporter = new ProgressReporter(trial.report().server(), trial.report().token(), trial.id(),
                 trial.attempt())) {
-            RunSummary summary = TrainCommand.train(run.build(), out, reporter);
+            RunSummary summary = TrainCommand.train(run.build(), context, out, reporter);
             reporter.result(summary);
             return 0;
         }

@@ -4,8 +4,8 @@ import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.optbench.kernels.opencl.SignalChaining;
+import org.optbench.sweep.exec.MemorySize;
 import org.optbench.sweep.exec.WorkerProgram;
 
 /**
@@ -41,21 +41,9 @@ final class WorkerLaunch {
             long physical = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
             return (long) (DEFAULT_HEAP_SHARE * physical);
         }
-        String s = setting.trim().toLowerCase(Locale.ROOT);
-        long unit = switch (s.charAt(s.length() - 1)) {
-            case 'k' -> 1L << 10;
-            case 'm' -> 1L << 20;
-            case 'g' -> 1L << 30;
-            case 't' -> 1L << 40;
-            default -> 1;
-        };
-        try {
-            long n = Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1));
-            if (n > 0) {
-                return Math.multiplyExact(n, unit);
-            }
-        } catch (NumberFormatException | ArithmeticException e) {
-            // reported below
+        long bytes = MemorySize.bytes(setting, 1);
+        if (bytes > 0) {
+            return bytes;
         }
         throw new IllegalArgumentException("OPTBENCH_WORKER_HEAP '" + setting + "' must be a size such as 8g or 512m");
     }

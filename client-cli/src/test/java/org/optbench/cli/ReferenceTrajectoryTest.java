@@ -21,6 +21,7 @@ import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.SweepSpecParser;
 import org.optbench.sweep.TrialFile;
 import org.optbench.sweep.TrialSpec;
+import org.optbench.train.spec.RunContext;
 import org.optbench.train.spec.RunSpec;
 
 /**
@@ -135,10 +136,10 @@ class ReferenceTrajectoryTest {
             SweepSpec spec = SweepSpecParser.parse("name: ref\n" + sweep.getValue(), sweep.getKey());
             TrialSpec trial = SweepExpander.expand(spec).get(0);
             Path trialDir = dir.resolve("trial-" + sweep.getKey());
-            new TrialFile("ref-0000", 1, null, SweepRunner.trialRun(spec, trial.optimizer(), trial.hyperparameters(),
-                    trial.seed(), 2)).write(trialDir);
-            RunSpec run = TrialFile.read(trialDir).run().toBuilder().metrics(trialDir.resolve("metrics.jsonl")).build();
-            TrainCommand.train(run, new PrintWriter(new StringWriter()), r -> { });
+            new TrialFile("ref-0000", 1, null, SweepRunner.forTrial(spec, trial.run(), 2), 0).write(trialDir);
+            RunSpec run = TrialFile.read(trialDir).run().toBuilder().metrics(trialDir.resolve("metrics.jsonl"))
+                    .checkpointDir(trialDir.resolve("checkpoint")).build();
+            TrainCommand.train(run, RunContext.local(), new PrintWriter(new StringWriter()), r -> { });
             compared += compareFile(sweep.getKey(), reference.get("runs").get(sweep.getKey()), trialDir.resolve("metrics.jsonl"));
         }
         System.out.println("reference trajectories through sweep points: " + compared + " values identical");

@@ -71,6 +71,14 @@ class TrainingRunTest {
     }
 
     @Test
+    void anEvaluationSmallerThanOneBatchStillEvaluatesOneBatch() throws Exception {
+        JsonNode result = run("train", "--data", "synthetic", "--preset", "nano", "--d-model", "32", "--steps", "2",
+                "--eval-tokens", "500", "--eval-points", "1").get(0);
+        assertEquals("completed", result.get("status").asText());
+        assertTrue(result.get("final_val_loss").asDouble() > 0, result.toString());
+    }
+
+    @Test
     void sequentialModeIsDeterministic() throws Exception {
         Path a = dir.resolve("a.jsonl");
         Path b = dir.resolve("b.jsonl");

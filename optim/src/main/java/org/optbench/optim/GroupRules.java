@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.optbench.model.ParameterSpec;
 
 /**
@@ -41,15 +42,29 @@ public record GroupRules(List<GroupRule> rules) {
         "*.attn.k_norm.weight", "ln_f.weight"};
     private static final String[] HIDDEN_MATRICES = {"blocks.*.attn.qkv.weight", "blocks.*.attn.proj.weight",
         "blocks.*.mlp.fc.weight", "blocks.*.mlp.proj.weight"};
-    private static final Map<String, String> PRESET_DESCRIPTIONS = new LinkedHashMap<>();
+    /** A named hybrid of the study (or Muon's split): what it is, and its rules. */
+    private record Hybrid(String description, Supplier<GroupRules> rules) {
+    }
+
+    private static final Map<String, Hybrid> HYBRIDS = new LinkedHashMap<>();
 
     static {
-        PRESET_DESCRIPTIONS.put("adaptive-last-ln",
-                "LM head per-row Adalayer + LayerNorm weights per-tensor Adalayer at lr_last; momentum elsewhere");
-        PRESET_DESCRIPTIONS.put("adafactor-last-ln",
-                "LM head + LayerNorm weights with Adafactor at lr_last; momentum elsewhere");
-        PRESET_DESCRIPTIONS.put("adam-last-ln-sgd-rest", "LM head + LayerNorm weights with AdamW at lr_last; SGD elsewhere");
-        PRESET_DESCRIPTIONS.put("muon", "Muon on the 2-D hidden matrices; AdamW at lr_last on embeddings, LM head, LayerNorms");
+        Map<String, Object> lrLast = Map.of("lr", GroupRule.LR_LAST);
+        HYBRIDS.put("adaptive-last-ln", new Hybrid(
+                "LM head per-row Adalayer + LayerNorm weights per-tensor Adalayer at lr_last; momentum elsewhere",
+                () -> lastLayerAndNorms(OptimizerKind.ADALAYER, OptimizerKind.MOMENTUM, lrLast)));
+        HYBRIDS.put("adafactor-last-ln", new Hybrid("LM head + LayerNorm weights with Adafactor at lr_last; momentum elsewhere",
+                () -> lastLayerAndNorms(OptimizerKind.ADAFACTOR, OptimizerKind.MOMENTUM, lrLast)));
+        HYBRIDS.put("adam-last-ln-sgd-rest", new Hybrid("LM head + LayerNorm weights with AdamW at lr_last; SGD elsewhere",
+                () -> lastLayerAndNorms(OptimizerKind.ADAMW, OptimizerKind.SGD, lrLast)));
+        HYBRIDS.put("muon", new Hybrid("Muon on the 2-D hidden matrices; AdamW at lr_last on embeddings, LM head, LayerNorms",
+                () -> new GroupRules(List.of(GroupRule.of("matrices", OptimizerKind.MUON, Map.of(), HIDDEN_MATRICES),
+                        GroupRule.rest("adamw", OptimizerKind.ADAMW, lrLast)))));
+    }
+
+    private static GroupRules lastLayerAndNorms(OptimizerKind adaptive, OptimizerKind rest, Map<String, Object> lrLast) {
+        return new GroupRules(List.of(GroupRule.of("last", adaptive, lrLast, "lm_head.weight"),
+                GroupRule.of("layernorm", adaptive, lrLast, LAYER_NORMS), GroupRule.rest("rest", rest, Map.of())));
     }
 
     public GroupRules {
@@ -66,40 +81,27 @@ public record GroupRules(List<GroupRule> rules) {
     /** Names accepted by {@link #named}: every optimizer and every preset. */
     public static List<String> names() {
         List<String> names = new ArrayList<>(OptimizerKind.names());
-        PRESET_DESCRIPTIONS.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+        HYBRIDS.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
         return names;
     }
 
+    /** Each named hybrid (and Muon's split) with one line on what it is. */
     public static Map<String, String> presetDescriptions() {
-        return PRESET_DESCRIPTIONS;
+        Map<String, String> d = new LinkedHashMap<>();
+        HYBRIDS.forEach((name, h) -> d.put(name, h.description()));
+        return d;
     }
 
     /** The rules of an optimizer or named hybrid; the error lists the valid names. */
     public static GroupRules named(String name) {
-        Map<String, Object> lrLast = Map.of("lr", GroupRule.LR_LAST);
-        return switch (name) {
-            case "adaptive-last-ln" -> new GroupRules(List.of(
-                    GroupRule.of("last", OptimizerKind.ADALAYER, lrLast, "lm_head.weight"),
-                    GroupRule.of("layernorm", OptimizerKind.ADALAYER, lrLast, LAYER_NORMS),
-                    GroupRule.rest("rest", OptimizerKind.MOMENTUM, Map.of())));
-            case "adafactor-last-ln" -> new GroupRules(List.of(
-                    GroupRule.of("last", OptimizerKind.ADAFACTOR, lrLast, "lm_head.weight"),
-                    GroupRule.of("layernorm", OptimizerKind.ADAFACTOR, lrLast, LAYER_NORMS),
-                    GroupRule.rest("rest", OptimizerKind.MOMENTUM, Map.of())));
-            case "adam-last-ln-sgd-rest" -> new GroupRules(List.of(
-                    GroupRule.of("last", OptimizerKind.ADAMW, lrLast, "lm_head.weight"),
-                    GroupRule.of("layernorm", OptimizerKind.ADAMW, lrLast, LAYER_NORMS),
-                    GroupRule.rest("rest", OptimizerKind.SGD, Map.of())));
-            case "muon" -> new GroupRules(List.of(
-                    GroupRule.of("matrices", OptimizerKind.MUON, Map.of(), HIDDEN_MATRICES),
-                    GroupRule.rest("adamw", OptimizerKind.ADAMW, lrLast)));
-            default -> {
-                if (!OptimizerKind.names().contains(name)) {
-                    throw new HyperparameterException("unknown optimizer '" + name + "'; choose one of " + names());
-                }
-                yield new GroupRules(List.of(GroupRule.rest("all", OptimizerKind.of(name), Map.of())));
-            }
-        };
+        Hybrid hybrid = HYBRIDS.get(name);
+        if (hybrid != null) {
+            return hybrid.rules().get();
+        }
+        if (!OptimizerKind.names().contains(name)) {
+            throw new HyperparameterException("unknown optimizer '" + name + "'; choose one of " + names());
+        }
+        return new GroupRules(List.of(GroupRule.rest("all", OptimizerKind.of(name), Map.of())));
     }
 
     /** Rules from YAML or JSON text; errors carry the line and column. */

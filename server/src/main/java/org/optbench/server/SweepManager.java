@@ -17,6 +17,7 @@ import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.SweepSpecParser;
 import org.optbench.sweep.SweepStateException;
 import org.optbench.sweep.SweepValidator;
+import org.optbench.sweep.TrialPlacement;
 import org.optbench.sweep.exec.ExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.exec.TrialExecutors;
@@ -70,8 +71,14 @@ final class SweepManager implements AutoCloseable {
     /** Resumes every sweep a previous server left running. */
     void resumeInterrupted() {
         for (SweepRow row : store.sweeps()) {
-            if (row.status() == SweepStatus.RUNNING) {
+            if (row.status() != SweepStatus.RUNNING) {
+                continue;
+            }
+            try {
                 start(SweepSpecParser.parse(row.spec(), "sweep " + row.id()), row.owner(), false);
+            } catch (RuntimeException e) {
+                System.err.println("optbench server: sweep " + row.id() + " stays paused, it cannot be resumed: "
+                        + e.getMessage());
             }
         }
     }
@@ -83,12 +90,11 @@ final class SweepManager implements AutoCloseable {
      */
     synchronized SweepRow create(String text, String source, String owner) {
         SweepSpec spec = SweepSpecParser.parse(text, source);
-        ExecutorSpec where = executorOf(spec);
-        int threads = where.threadsPerTrial(threadsPerTrial, spec.parallel());
-        RunContext context = new RunContext(executors.workerHeapBytes(where), "give trials more heap (OPTBENCH_WORKER_HEAP "
-                + "when the server starts, or executor.mem for Slurm)", LocalDataCatalog.standard());
+        TrialPlacement placement = placement(spec);
+        RunContext context = new RunContext(placement.heapBytes(), "give trials more heap (OPTBENCH_WORKER_HEAP when the "
+                + "server starts, or executor.mem for Slurm)", LocalDataCatalog.standard());
         SweepValidator.validate(spec, limits.maxTrialsPerSweep(),
-                p -> SweepRunner.trialRun(spec, p.optimizer(), p.hyperparameters(), p.seed(), threads), context);
+                p -> SweepRunner.forTrial(spec, p.run(), placement.threads()), context);
         store.sweep(spec.name()).ifPresent(existing -> {
             if (!existing.owner().equals(owner)) {
                 throw new SweepConflictException("the sweep name '" + spec.name() + "' is taken by another user; choose "
@@ -109,14 +115,18 @@ final class SweepManager implements AutoCloseable {
         return spec.executor() != null ? spec.executor() : defaultExecutor;
     }
 
+    private TrialPlacement placement(SweepSpec spec) {
+        ExecutorSpec where = executorOf(spec);
+        return new TrialPlacement(where.threadsPerTrial(threadsPerTrial, spec.parallel()), where.retries(),
+                executors.workerHeapBytes(where));
+    }
+
     private void start(SweepSpec spec, String owner, boolean retryCancelled) {
         if (closing) {
             throw new ShuttingDownException();
         }
-        ExecutorSpec where = executorOf(spec);
-        TrialExecutor executor = executors.open(where);
-        int threads = where.threadsPerTrial(threadsPerTrial, spec.parallel());
-        SweepRunner runner = new SweepRunner(store, executor, runsDir, threads).reportingTo(reportAddress);
+        TrialExecutor executor = executors.open(executorOf(spec));
+        SweepRunner runner = new SweepRunner(store, executor, runsDir, placement(spec)).reportingTo(reportAddress);
         String id = runner.prepare(spec, owner, retryCancelled);
         AtomicBoolean cancel = new AtomicBoolean();
         Thread thread = new Thread(() -> drive(spec, runner, cancel, executor), "optbench-sweep-" + id);
@@ -139,6 +149,7 @@ final class SweepManager implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             System.err.println("optbench server: sweep " + id + " stopped: " + e.getMessage());
+            e.printStackTrace(System.err);
             hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweep(id)).build());
         } finally {
             active.remove(id);
@@ -178,7 +189,7 @@ final class SweepManager implements AutoCloseable {
     void cancel(String id) throws InterruptedException {
         Active a = active.get(id);
         if (a == null) {
-            SweepRow row = store.sweep(id).orElseThrow();
+            SweepRow row = store.sweep(id).orElseThrow(() -> new SweepNotFoundException("no sweep '" + id + "'"));
             if (row.status() != SweepStatus.RUNNING) {
                 throw new SweepStateException("sweep '" + id + "' is already " + row.status().label());
             }

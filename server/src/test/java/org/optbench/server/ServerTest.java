@@ -300,6 +300,19 @@ class ServerTest {
     }
 
     @Test
+    void aStoredSweepThatCanNoLongerBeParsedStaysPausedAndTheServerStarts() throws Exception {
+        TrialStore store = store();
+        store.createSweep("old", "old", "name: old\nsteps: 5\nseeds: [0, 0]\nparameters: {optimizer: {values: [adamw]}}\n",
+                "alice");
+        OptbenchServer server = start(store, new ScriptedWorkers(2, 10, 1), ServerLimits.defaults(), true);
+        ManagedChannel c = channel(server);
+        assertEquals(SweepState.SWEEP_STATE_PAUSED, as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("old")
+                .build()).getState());
+        as(c, ALICE).createSweep(create(spec("new", 1, 1e-2)));
+        assertEquals("new", as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("new").build()).getId());
+    }
+
+    @Test
     void anUnexpectedFailureIsInternalWithAnErrorIdAndNoDetail() throws Exception {
         OptbenchServer server = start(store(), spec -> {
             throw new IllegalStateException("disk /srv/secret/place is full");

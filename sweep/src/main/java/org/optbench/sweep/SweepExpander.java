@@ -13,8 +13,9 @@ import java.util.Random;
  * cartesian product of the optimizer's own parameters then the shared ones (first key outermost);
  * for random search {@code run_cap} draws per optimizer from a generator seeded by
  * {@code random_seed} and the optimizer's name; each point once per seed. The number of trials is
- * computed by multiplication ({@link #count}) and the trials are produced one at a time, so a
- * spec too large to run is refused without expanding it.
+ * computed by multiplication ({@link #count}) and the trials, each with the {@code RunSpec} it
+ * trains ({@link SweepSpec#run}), are produced one at a time, so a spec too large to run is refused
+ * without expanding it.
  */
 public final class SweepExpander {
 
@@ -135,7 +136,8 @@ public final class SweepExpander {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            TrialSpec t = new TrialSpec(index, optimizer, current, spec.seeds().get(seed));
+            long seedValue = spec.seeds().get(seed);
+            TrialSpec t = new TrialSpec(index, optimizer, current, seedValue, spec.run(optimizer, current, seedValue));
             if (everySeed) {
                 index++;
                 seed++;

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.optbench.sweep.exec.LocalExecutorSpec;
 import org.optbench.sweep.exec.Outcome;
 import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.store.MetricRow;
@@ -46,15 +45,15 @@ public final class SweepRunner {
     private final TrialStore store;
     private final TrialExecutor executor;
     private final Path runsDir;
-    private final int threadsPerTrial;
+    private final TrialPlacement placement;
     private String reportAddress;
     private final Map<String, String> reattached = new LinkedHashMap<>();   // trial id -> executor id
 
-    public SweepRunner(TrialStore store, TrialExecutor executor, Path runsDir, int threadsPerTrial) {
+    public SweepRunner(TrialStore store, TrialExecutor executor, Path runsDir, TrialPlacement placement) {
         this.store = store;
         this.executor = executor;
         this.runsDir = runsDir;
-        this.threadsPerTrial = threadsPerTrial;
+        this.placement = placement;
     }
 
     /** Workers report to the server at {@code hostPort} with a token minted per attempt. */
@@ -172,16 +171,15 @@ public final class SweepRunner {
 
     private void writeTrialFile(SweepSpec spec, TrialRecord t, Path dir, int attempt, String token) {
         TrialFile.Report report = token == null ? null : new TrialFile.Report(reportAddress, token);
-        new TrialFile(t.id(), attempt, report, trialRun(spec, t.optimizer(), t.params(), t.seed(), threadsPerTrial))
-                .write(dir);
+        RunSpec run = forTrial(spec, spec.run(t.optimizer(), t.params(), t.seed()), placement.threads());
+        new TrialFile(t.id(), attempt, report, run, placement.heapBytes()).write(dir);
     }
 
     /**
-     * The run a trial's worker receives: the spec's run of the point, on {@code threads} kernel
+     * The run a trial's worker receives: the point's {@code run}, on {@code threads} kernel
      * threads, evaluating also at the early-stopping rungs.
      */
-    public static RunSpec trialRun(SweepSpec spec, String optimizer, Map<String, String> point, long seed, int threads) {
-        RunSpec run = spec.run(optimizer, point, seed);
+    public static RunSpec forTrial(SweepSpec spec, RunSpec run, int threads) {
         RunSpec.Builder b = run.toBuilder().threads(threads);
         if (spec.earlyStop() != null && run.training().steps() != null) {
             b.evalSteps(spec.earlyStop().rungs(run.training().steps()));
@@ -201,7 +199,7 @@ public final class SweepRunner {
             return;
         }
         if (outcome.kind() == Outcome.Kind.LOST) {
-            if (t.attempts() <= retries(spec)) {
+            if (t.attempts() <= placement.retries()) {
                 store.setStatus(trialId, TrialStatus.PENDING, null);   // resumes from its last checkpoint
             } else {
                 store.finish(trialId, TrialOutcome.failed(outcome.reason() + "; gave up after " + t.attempts() + " attempts"));
@@ -222,10 +220,6 @@ public final class SweepRunner {
         } catch (IOException | RuntimeException e) {
             store.finish(trialId, TrialOutcome.failed("unreadable result: " + e.getMessage()));
         }
-    }
-
-    private int retries(SweepSpec spec) {
-        return spec.executor() != null ? spec.executor().retries() : LocalExecutorSpec.DEFAULT_RETRIES;
     }
 
     static List<MetricRow> metrics(Path file) throws IOException {

@@ -20,7 +20,7 @@ import org.optbench.train.spec.RunSpec;
  * @param metric     the metric minimised (val_loss)
  * @param optimizers optimizer name to its swept settings, in file order
  * @param shared     settings swept for every optimizer
- * @param fixed      run settings every trial shares (run keys to their values, as written)
+ * @param base       the run settings every trial shares, typed (its optimizer and seed are the trial's)
  * @param seeds      model/data seeds; every point runs once per seed
  * @param parallel   trials at once
  * @param runCap     random search: trials per optimizer
@@ -30,7 +30,7 @@ import org.optbench.train.spec.RunSpec;
  */
 public record SweepSpec(String name, String text, Method method, String metric,
                         Map<String, Map<String, SweepParameter>> optimizers, Map<String, SweepParameter> shared,
-                        Map<String, Object> fixed, List<Long> seeds, int parallel, int runCap, long randomSeed,
+                        RunSpec base, List<Long> seeds, int parallel, int runCap, long randomSeed,
                         EarlyStopRule earlyStop, ExecutorSpec executor) {
 
     /** Grid search or random search. */
@@ -42,7 +42,6 @@ public record SweepSpec(String name, String text, Method method, String metric,
     public SweepSpec {
         optimizers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(optimizers));
         shared = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(shared));
-        fixed = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fixed));
         seeds = List.copyOf(seeds);
     }
 
@@ -52,24 +51,28 @@ public record SweepSpec(String name, String text, Method method, String metric,
     }
 
     /**
-     * The run of one point: the fixed settings, then the point's values, the optimizer and the
-     * seed; trials checkpoint {@value #CHECKPOINTS_PER_TRIAL} times per run.
+     * The run of one point: the shared settings with the trial's optimizer, then the point's
+     * values (typed as run keys) and the seed; trials checkpoint {@value #CHECKPOINTS_PER_TRIAL}
+     * times per run.
      */
     public RunSpec run(String optimizer, Map<String, String> point, long seed) {
-        RunSpec.Builder b = RunSpec.builder();
-        RunKeys.applyAll(b, fixed);
-        b.optimizer(optimizer);
+        RunSpec.Builder b = base.toBuilder().optimizer(optimizer);
         RunKeys.applyAll(b, point);
         return b.seed(seed).checkpointsPerRun(CHECKPOINTS_PER_TRIAL).build();
     }
 
-    /** The run of a trial of this sweep. */
-    public RunSpec run(TrialSpec trial) {
-        return run(trial.optimizer(), trial.hyperparameters(), trial.seed());
-    }
-
-    /** Whether the trials read the default corpus (which a server prepares once, before the first trial). */
+    /**
+     * Whether some trial reads the default corpus (which a server prepares once, before the first
+     * trial, so that parallel workers never prepare it at the same time).
+     */
     public boolean usesDefaultCorpus() {
-        return RunKeys.applyAll(RunSpec.builder(), fixed).build().data().source() == DataSpec.Source.DEFAULT;
+        if (base.data().source() == DataSpec.Source.DEFAULT) {
+            return true;
+        }
+        List<SweepParameter> swept = new java.util.ArrayList<>();
+        optimizers.values().forEach(own -> swept.add(own.get("data")));
+        swept.add(shared.get("data"));
+        return swept.stream().anyMatch(p -> p != null && p.grid() != null && p.grid().stream()
+                .anyMatch(v -> "default".equals(String.valueOf(v))));
     }
 }

@@ -133,11 +133,17 @@ public final class SweepSpecParser {
         if (earlyStop != null && !fixed.containsKey("steps")) {
             throw new SweepSpecException(source + ": early_terminate needs a fixed 'steps' (its rungs are training steps)");
         }
-        return new SweepSpec(name, text, method, metricName, optimizers, shared, fixed, seeds, parallel, runCap, randomSeed,
+        RunSpec base;
+        try {
+            base = RunKeys.applyAll(RunSpec.builder(), fixed).build();
+        } catch (RunSpecException | HyperparameterException e) {
+            throw new SweepSpecException(source + ": " + e.getMessage());
+        }
+        return new SweepSpec(name, text, method, metricName, optimizers, shared, base, seeds, parallel, runCap, randomSeed,
                 earlyStop, executor);
     }
 
-    /** The run settings every trial shares: model.*, the top-level run keys and train.*, typed on a trial run. */
+    /** The run settings every trial shares, as written: model.*, the top-level run keys and train.*. */
     private static Map<String, Object> fixedSettings(JsonNode root, String source) {
         Map<String, Object> fixed = new LinkedHashMap<>();
         JsonNode model = root.path("model");
@@ -170,11 +176,6 @@ public final class SweepSpecParser {
                 fixed.put(key.name(), plain(e.getValue()));
             });
         }
-        try {
-            RunKeys.applyAll(RunSpec.builder(), fixed).build();
-        } catch (RunSpecException | HyperparameterException e) {
-            throw new SweepSpecException(source + ": " + e.getMessage());
-        }
         return fixed;
     }
 
@@ -203,7 +204,7 @@ public final class SweepSpecParser {
 
     private static boolean lengthGiven(Map<String, Object> fixed, Map<String, Map<String, SweepParameter>> optimizers,
                                        Map<String, SweepParameter> shared) {
-        if (fixed.containsKey("steps") || fixed.containsKey("tokens") && isNumber(fixed.get("tokens"))) {
+        if (fixed.containsKey("steps") || fixed.containsKey("tokens") && RunKeys.isNumber(fixed.get("tokens"))) {
             return true;
         }
         if (shared.containsKey("steps") || shared.containsKey("tokens")) {
@@ -211,18 +212,6 @@ public final class SweepSpecParser {
         }
         return !optimizers.isEmpty() && optimizers.values().stream().allMatch(p -> p.containsKey("steps")
                 || p.containsKey("tokens"));
-    }
-
-    private static boolean isNumber(Object v) {
-        if (v instanceof Number) {
-            return true;
-        }
-        try {
-            Double.parseDouble(String.valueOf(v));
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     private static List<Long> seeds(JsonNode root, String source) {

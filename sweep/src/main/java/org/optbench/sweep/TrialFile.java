@@ -10,15 +10,18 @@ import org.optbench.train.spec.RunSpec;
 
 /**
  * The file a trial's worker reads, {@code <trial dir>/trial.json}: the trial's id and attempt,
- * where and with which token it reports (absent when nothing listens), and the run itself as a
- * {@link RunSpec}. Readable by its owner only, since it holds the attempt's token.
+ * where and with which token it reports (absent when nothing listens), the run itself as a
+ * {@link RunSpec}, and the worker heap the run was validated against when the sweep was
+ * submitted (the worker checks against the same figure). Readable by its owner only, since it
+ * holds the attempt's token.
  *
- * @param id      the trial id
- * @param attempt the attempt number, from 1
- * @param report  the server and token to report to, or null
- * @param run     the run to train
+ * @param id        the trial id
+ * @param attempt   the attempt number, from 1
+ * @param report    the server and token to report to, or null
+ * @param run       the run to train
+ * @param heapBytes the heap the run was validated against, or 0 when that was not known
  */
-public record TrialFile(String id, int attempt, Report report, RunSpec run) {
+public record TrialFile(String id, int attempt, Report report, RunSpec run, long heapBytes) {
 
     public static final String NAME = "trial.json";
 
@@ -35,7 +38,7 @@ public record TrialFile(String id, int attempt, Report report, RunSpec run) {
         Path file = dir.resolve(NAME);
         try {
             Files.createDirectories(dir);
-            RunJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
+            RunJson.writeFile(file, this);
             try {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException notPosix) {

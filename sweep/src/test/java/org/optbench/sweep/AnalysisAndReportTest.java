@@ -53,6 +53,23 @@ class AnalysisAndReportTest {
     }
 
     @Test
+    void theModelComesFromTheResultsEvenWhenTheyPredateTheParameterCount() {
+        List<TrialRecord> trials = new ArrayList<>();
+        String config = "{\"status\":\"completed\",\"config\":{\"vocab\":64,\"d_model\":16,\"layers\":1,\"heads\":2,"
+                + "\"seq_len\":8%s}}";
+        for (TrialRecord t : handMade()) {
+            trials.add(new TrialRecord(t.id(), t.sweepId(), t.index(), t.key(), t.optimizer(), t.params(), t.seed(), t.status(),
+                    null, 1, null, null, null, t.finalValLoss(), t.divergedAt(), 800L,
+                    String.format(config, t.index() == 0 ? "" : ",\"parameters\":100"), null, null));
+        }
+        long counted = new org.optbench.model.ParameterLayout(org.optbench.model.ModelConfig.of(64, 16, 1, 2, 8)).totalCount();
+        assertEquals(64, SweepAnalysis.model(trials).vocab());
+        assertEquals(800.0 / counted, SweepAnalysis.summarize(trials).get(0).stateBytesPerParam(), 1e-12,
+                "an older result without parameters: counted from its shape");
+        assertEquals(null, SweepAnalysis.model(handMade()), "no result yet: no model");
+    }
+
+    @Test
     void bestLossStabilityAndSeedStatisticsFollowTheirDefinitions() {
         List<OptimizerSummary> s = SweepAnalysis.summarize(handMade(), 64, 100);
         OptimizerSummary adam = s.get(0);

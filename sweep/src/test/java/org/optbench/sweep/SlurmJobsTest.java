@@ -73,6 +73,7 @@ class SlurmJobsTest {
         assertEquals(new SlurmExecutorSpec("gpu", 1, 8, "32G", "04:00:00", "lab", "high", List.of("--exclusive"), 2), slurm);
         assertEquals(8, slurm.threadsPerTrial(null, 2), "a job's CPUs are its trial's threads");
         assertEquals((long) (0.75 * 32 * (1L << 30)), slurm.workerHeapBytes(1L << 30), "the heap is 3/4 of mem");
+        assertEquals(0, SlurmExecutorSpec.defaults().workerHeapBytes(1L << 30), "without mem the node decides");
         assertNull(SweepSpecParser.parse(base, "s").executor(), "no executor: the server's default");
         assertEquals(new LocalExecutorSpec(2), SweepSpecParser.parse(base + "executor: {type: local}\n", "s").executor());
         assertTrue(assertThrows(SweepSpecException.class, () -> SweepSpecParser.parse(base

@@ -93,7 +93,7 @@ class SweepSpecTest {
                 if (!spec.usesDefaultCorpus()) {
                     continue;   // paper-150m-lr reads prepared C4 and runs on a GPU
                 }
-                assertEquals(spec.trialCount(), SweepValidator.validate(spec, 10_000, spec::run, context()), f.toString());
+                assertEquals(spec.trialCount(), SweepValidator.validate(spec, 10_000, TrialSpec::run, context()), f.toString());
             }
         }
     }
@@ -152,13 +152,13 @@ class SweepSpecTest {
         SweepSpec spec = SweepSpecParser.parse(grid.toString(), "huge.yaml");
         assertEquals(100_000_000L, spec.trialCount());
         SweepSpecException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> assertThrows(
-                SweepSpecException.class, () -> SweepValidator.validate(spec, 10_000, spec::run, context())));
+                SweepSpecException.class, () -> SweepValidator.validate(spec, 10_000, TrialSpec::run, context())));
         assertTrue(e.getMessage().contains("100,000,000 trials") && e.getMessage().contains("--max-trials"), e.getMessage());
         String random = "name: r\nmethod: random\nrun_cap: 20000\nsteps: 5\nseeds: [0, 1]\n"
                 + "parameters: {optimizer: {values: [adamw, lion]}, lr: {min: 1.0e-5, max: 1.0, distribution: log_uniform_values}}\n";
         SweepSpec r = SweepSpecParser.parse(random, "r.yaml");
         assertEquals(80_000L, r.trialCount());
-        assertTrue(assertThrows(SweepSpecException.class, () -> SweepValidator.validate(r, 10_000, r::run, context()))
+        assertTrue(assertThrows(SweepSpecException.class, () -> SweepValidator.validate(r, 10_000, TrialSpec::run, context()))
                 .getMessage().contains("lower run_cap"));
     }
 
@@ -180,7 +180,8 @@ class SweepSpecTest {
     void aPointBecomesTheRunItsWorkerTrains() {
         SweepSpec spec = SweepSpecParser.parse(PAPER_STYLE, "lr-grid.yaml");
         TrialSpec lion = SweepExpander.expand(spec).get(12);
-        var run = spec.run(lion);
+        var run = lion.run();
+        assertEquals(run, spec.run(lion.optimizer(), lion.hyperparameters(), lion.seed()), "the stored point gives the same run");
         assertEquals("lion", run.optimizer().name());
         assertEquals(Map.of("lr", 1.0e-5, "beta2", 0.99), run.optimizer().hyperparameters());
         assertEquals(0.05, run.training().warmup());
@@ -199,7 +200,7 @@ class SweepSpecTest {
     private static void assertInvalid(String text, String fragment) {
         SweepSpec spec = SweepSpecParser.parse(text, "x.yaml");
         SweepSpecException e = assertThrows(SweepSpecException.class,
-                () -> SweepValidator.validate(spec, 10_000, spec::run, context()));
+                () -> SweepValidator.validate(spec, 10_000, TrialSpec::run, context()));
         assertTrue(e.getMessage().contains(fragment), e.getMessage());
     }
 

@@ -24,6 +24,7 @@ import org.optbench.train.data.PreparedData;
 import org.optbench.train.data.SequentialBatches;
 import org.optbench.train.data.ShuffledWindows;
 import org.optbench.train.data.SyntheticTokens;
+import org.optbench.train.spec.DataFacts;
 import org.optbench.train.spec.DataSpec;
 import org.optbench.train.spec.RunContext;
 import org.optbench.train.spec.RunJson;
@@ -86,7 +87,7 @@ public final class Run implements AutoCloseable {
             RunConfig config = config(plan, model.layout().totalCount());
             int first = 1;
             if (spec.checkpoint().resume() != null) {
-                checkResumable(Checkpoint.state(spec.checkpoint().resume()), RunJson.MAPPER.valueToTree(config));
+                checkResumable(Checkpoint.state(spec.checkpoint().resume()), RunJson.tree(config));
                 first = Checkpoint.restore(spec.checkpoint().resume(), model, optimizer) + 1;
             }
             return new Run(plan, source, backend, model, optimizer, config, first);
@@ -114,7 +115,7 @@ public final class Run implements AutoCloseable {
                         SYNTHETIC_LENGTH, spec.seed() + 1);
                 yield new Source("synthetic (Markov chain, branching " + SYNTHETIC_BRANCHING + ")",
                         order(stream, sequential, micro, t, spec.seed()),
-                        SyntheticTokens.window(stream, SYNTHETIC_VAL_START, Math.max(spec.eval().tokens(), 1) * 2), Double.NaN);
+                        SyntheticTokens.window(stream, SYNTHETIC_VAL_START, DataFacts.SYNTHETIC_VAL_TOKENS), Double.NaN);
             }
             case PREPARED, DEFAULT -> {
                 PreparedData prepared = data.source() == DataSpec.Source.PREPARED ? PreparedData.open(data.path())
@@ -191,7 +192,7 @@ public final class Run implements AutoCloseable {
             loop.evaluating(new Evaluator(model, source.val(), spec.eval().tokens(), source.tokensPerByte()),
                     new EvalSchedule(plan.steps(), spec.eval().points(), spec.eval().steps()));
         }
-        JsonNode echo = RunJson.MAPPER.valueToTree(config);
+        JsonNode echo = RunJson.tree(config);
         loop.checkpointing(plan.checkpointInterval(),
                 s -> Checkpoint.save(spec.checkpoint().dir(), model, optimizer, s, spec.seed(), echo));
         RunResult result;

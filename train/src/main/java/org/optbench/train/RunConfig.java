@@ -1,5 +1,7 @@
 package org.optbench.train;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -33,6 +35,7 @@ public record RunConfig(String preset, int vocab, int dModel, int layers, int he
                         String schedule, double clip, long seed, String data, String batchOrder, long parameters) {
 
     public RunConfig {
-        hyperparameters = hyperparameters == null ? Map.of() : Map.copyOf(hyperparameters);
+        hyperparameters = hyperparameters == null ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
     }
 }

@@ -57,7 +57,7 @@ public final class RunFiles {
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode n = RunJson.MAPPER.readTree(line);
+                JsonNode n = RunJson.parse(line);
                 if (n.has("val_loss")) {
                     evals.add(new EvalRecord(n.get("step").asInt(), n.get("val_loss").asDouble(),
                             n.path("val_bpb").isNumber() ? n.get("val_bpb").asDouble() : Double.NaN,
@@ -78,7 +78,7 @@ public final class RunFiles {
         }
         List<String> kept = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
-            if (!line.isBlank() && RunJson.MAPPER.readTree(line).path("step").asInt() <= step) {
+            if (!line.isBlank() && RunJson.parse(line).path("step").asInt() <= step) {
                 kept.add(line);
             }
         }

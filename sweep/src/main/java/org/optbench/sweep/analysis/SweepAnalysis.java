@@ -8,6 +8,8 @@ import java.util.TreeMap;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 import org.apache.commons.math3.stat.inference.TTest;
+import org.optbench.model.ModelConfig;
+import org.optbench.model.ParameterLayout;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.train.RunConfig;
@@ -56,7 +58,19 @@ public final class SweepAnalysis {
     /** The analysis of {@code trials}, with the vocabulary and parameter count their results record. */
     public static List<OptimizerSummary> summarize(List<TrialRecord> trials) {
         RunConfig m = model(trials);
-        return summarize(trials, m != null ? m.vocab() : DEFAULT_VOCAB, m != null ? m.parameters() : 0);
+        return summarize(trials, m != null ? m.vocab() : DEFAULT_VOCAB, m != null ? parameters(m) : 0);
+    }
+
+    /** The model's parameters: recorded in the result, or (results written before they were) counted from its shape. */
+    private static long parameters(RunConfig m) {
+        if (m.parameters() > 0) {
+            return m.parameters();
+        }
+        try {
+            return new ParameterLayout(ModelConfig.of(m.vocab(), m.dModel(), m.layers(), m.heads(), m.seqLen())).totalCount();
+        } catch (RuntimeException e) {
+            return 0;   // a result without a shape: no bytes per parameter
+        }
     }
 
     /** The worst-case loss, with the vocabulary the trials' results record. */

@@ -31,7 +31,7 @@ public sealed interface ExecutorSpec permits LocalExecutorSpec, SlurmExecutorSpe
     /** Kernel threads of each trial: {@code configured} (the server's setting) or the executor's own choice. */
     int threadsPerTrial(Integer configured, int parallel);
 
-    /** The heap of a trial's JVM, given the heap a local worker gets. */
+    /** The heap of a trial's JVM, given the heap a local worker gets; 0 when it is not known here. */
     long workerHeapBytes(long localHeapBytes);
 
     /** The executor that runs {@code workerCommand} (plus a trial directory) for each trial. */

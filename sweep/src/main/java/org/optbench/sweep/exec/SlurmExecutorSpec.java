@@ -2,7 +2,6 @@ package org.optbench.sweep.exec;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.optbench.sweep.SweepSpecException;
@@ -10,7 +9,8 @@ import org.optbench.sweep.SweepSpecException;
 /**
  * Trials as Slurm batch jobs ({@code executor: {type: slurm, partition, gpus_per_trial,
  * cpus_per_trial, mem, time_limit, account, qos, extra_args, retries}}). A job's CPUs are also
- * its trial's kernel threads; with {@code mem} the worker JVM's heap is three quarters of it.
+ * its trial's kernel threads; with {@code mem} the worker JVM's heap is three quarters of it,
+ * without it the JVM takes its own default on the node, which the server cannot know.
  *
  * @param partition    Slurm partition (null: the cluster's default)
  * @param gpusPerTrial GPUs per job (0: none requested)
@@ -52,7 +52,7 @@ public record SlurmExecutorSpec(String partition, int gpusPerTrial, int cpusPerT
 
     @Override
     public long workerHeapBytes(long localHeapBytes) {
-        return mem == null ? localHeapBytes : (long) (HEAP_SHARE_OF_MEM * memBytes(mem));
+        return mem == null ? 0 : (long) (HEAP_SHARE_OF_MEM * memBytes(mem));
     }
 
     @Override
@@ -62,28 +62,11 @@ public record SlurmExecutorSpec(String partition, int gpusPerTrial, int cpusPerT
 
     /** Bytes of a Slurm memory size: a number with an optional K, M (the default), G or T suffix. */
     static long memBytes(String mem) {
-        String s = mem.trim().toUpperCase(Locale.ROOT);
-        long unit = 1L << 20;
-        char last = s.isEmpty() ? ' ' : s.charAt(s.length() - 1);
-        if (Character.isLetter(last)) {
-            unit = switch (last) {
-                case 'K' -> 1L << 10;
-                case 'M' -> 1L << 20;
-                case 'G' -> 1L << 30;
-                case 'T' -> 1L << 40;
-                default -> -1;
-            };
-            s = s.substring(0, s.length() - 1);
+        long bytes = MemorySize.bytes(mem, 1L << 20);
+        if (bytes < 0) {
+            throw new SweepSpecException("executor.mem '" + mem + "' must be a size such as 16G, 4096M or 4096");
         }
-        try {
-            long n = Long.parseLong(s);
-            if (unit > 0 && n > 0) {
-                return Math.multiplyExact(n, unit);
-            }
-        } catch (NumberFormatException | ArithmeticException e) {
-            // reported below
-        }
-        throw new SweepSpecException("executor.mem '" + mem + "' must be a size such as 16G, 4096M or 4096");
+        return bytes;
     }
 
     static ExecutorSpec parse(Map<String, Object> node, String source) {

@@ -20,10 +20,15 @@ public record WorkerProgram(List<String> launcher, List<String> arguments, long 
         arguments = List.copyOf(arguments);
     }
 
-    /** The command that runs a worker with {@code heapBytes} of heap; the trial directory goes after it. */
+    /**
+     * The command that runs a worker with {@code heapBytes} of heap (the JVM's own default when 0);
+     * the trial directory goes after it.
+     */
     public List<String> command(long heapBytes) {
         List<String> cmd = new ArrayList<>(launcher);
-        cmd.add("-Xmx" + Math.max(1, heapBytes >> 20) + "m");
+        if (heapBytes > 0) {
+            cmd.add("-Xmx" + Math.max(1, heapBytes >> 20) + "m");
+        }
         cmd.addAll(arguments);
         return cmd;
     }

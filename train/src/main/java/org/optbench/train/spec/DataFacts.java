@@ -11,7 +11,7 @@ package org.optbench.train.spec;
  */
 public record DataFacts(Integer vocab, long valTokens, long[] shape) {
 
-    /** The synthetic stream's validation split: as many tokens as any evaluation may read. */
+    /** The synthetic stream's validation split: a window of this many tokens, far from the training windows. */
     public static final long SYNTHETIC_VAL_TOKENS = 1L << 20;
 
     /** Whether the tokens are explicit batches, a 3-D (N, B, T+1) file. */

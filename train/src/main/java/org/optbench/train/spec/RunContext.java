@@ -6,7 +6,8 @@ import org.optbench.train.data.LocalDataCatalog;
  * What a run spec is validated against: the heap of the JVM that will train it, how to say how
  * that heap is raised, and where its data is looked up.
  *
- * @param heapBytes the maximum heap of the training JVM
+ * @param heapBytes the maximum heap of the training JVM; 0 when it is not known here (a Slurm job
+ *                  without {@code mem}), which leaves the memory check to the worker
  * @param heapFix   what to do for more heap, e.g. "raise it with OPTBENCH_JAVA_OPTS=-Xmx..."
  * @param data      the data the run can name
  */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -21,8 +22,7 @@ import java.nio.file.Path;
  */
 public final class RunJson {
 
-    /** The shared mapper (thread-safe once configured). */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    private static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .registerModule(new SimpleModule("paths")
@@ -52,6 +52,26 @@ public final class RunJson {
         }
     }
 
+    /** {@code value} written to {@code file} as indented JSON. */
+    public static void writeFile(Path file, Object value) throws IOException {
+        MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), value);
+    }
+
+    /** One line of JSON as a tree. */
+    public static JsonNode parse(String line) throws IOException {
+        return MAPPER.readTree(line);
+    }
+
+    /** {@code value} (a record, a map or a list) as a JSON tree. */
+    public static JsonNode tree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
+    /** A JSON tree as plain Java: Number, Boolean, String, List or Map. */
+    public static Object plain(JsonNode node) {
+        return MAPPER.convertValue(node, Object.class);
+    }
+
     /** Reads {@code text} as a {@code type}; the error says what was wrong where. */
     public static <T> T read(String text, Class<T> type, String source) {
         try {
@@ -59,7 +79,7 @@ public final class RunJson {
         } catch (JsonProcessingException e) {
             Throwable cause = e.getCause() instanceof RuntimeException r ? r : e;
             throw new RunSpecException(source + ": not a valid " + type.getSimpleName() + ": "
-                    + (cause == e ? e.getOriginalMessage() : cause.getMessage()));
+                    + (cause == e ? e.getOriginalMessage() : cause.getMessage()), e);
         }
     }
 }

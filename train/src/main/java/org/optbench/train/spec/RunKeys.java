@@ -170,13 +170,23 @@ public final class RunKeys {
         if (raw == null || raw instanceof JsonNode n && n.isNull()) {
             throw new RunSpecException(k.name() + " has no value; give one or leave the key out");
         }
-        k.setter().set(builder, k.name(), raw instanceof JsonNode node ? RunJson.MAPPER.convertValue(node, Object.class)
-                : raw);
+        k.setter().set(builder, k.name(), raw instanceof JsonNode node ? RunJson.plain(node) : raw);
     }
 
-    /** Applies every entry of {@code settings} in order. */
+    /**
+     * Applies every entry of {@code settings} (one source: a command line, a file, a sweep point)
+     * in order; settings of one source that contradict each other are an error.
+     */
     public static RunSpec.Builder applyAll(RunSpec.Builder builder, Map<String, ?> settings) {
-        settings.forEach((k, v) -> apply(builder, k, v));
+        Map<String, Object> given = new LinkedHashMap<>();
+        settings.forEach((k, v) -> given.put(get(k).name(), v));
+        if (given.containsKey("optimizer") && given.containsKey("groups")) {
+            throw new RunSpecException("give optimizer or groups, not both");
+        }
+        if (given.containsKey("data") && given.containsKey("tokens") && !isNumber(given.get("tokens"))) {
+            throw new RunSpecException("give data or a tokens file, not both");
+        }
+        given.forEach((k, v) -> apply(builder, k, v));
         return builder;
     }
 
@@ -190,7 +200,7 @@ public final class RunKeys {
     }
 
     private static void tokens(RunSpec.Builder b, String key, Object raw) {
-        if (raw instanceof Number || isNumber(String.valueOf(raw))) {
+        if (isNumber(raw)) {
             b.tokens(whole(key, raw));
         } else {
             b.data(DataSpec.Source.TOKEN_FILE, path(key, raw));
@@ -199,7 +209,7 @@ public final class RunKeys {
 
     private static void groups(RunSpec.Builder b, String key, Object raw) {
         if (raw instanceof List<?> || raw instanceof Map<?, ?>) {
-            b.groups(GroupRules.parse(RunJson.MAPPER.valueToTree(raw), key), key);
+            b.groups(GroupRules.parse(RunJson.tree(raw), key), key);
             return;
         }
         Path file = path(key, raw);
@@ -256,9 +266,14 @@ public final class RunKeys {
         throw new RunSpecException(key + " '" + v + "' must be one of " + names);
     }
 
-    private static boolean isNumber(String s) {
+    /** Whether a raw value (a Number, a JSON node or text) is a number, as {@code tokens: N} is and {@code tokens: FILE} is not. */
+    public static boolean isNumber(Object raw) {
+        if (raw instanceof Number || raw instanceof JsonNode node && node.isNumber()) {
+            return true;
+        }
+        String text = raw instanceof JsonNode node ? node.asText() : String.valueOf(raw);
         try {
-            Double.parseDouble(s.trim());
+            Double.parseDouble(text.trim());
             return true;
         } catch (NumberFormatException e) {
             return false;

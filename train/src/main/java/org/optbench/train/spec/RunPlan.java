@@ -90,16 +90,20 @@ public record RunPlan(RunSpec spec, Preset preset, ModelConfig model, DataFacts 
         checkBudget(steps, batch, model.seqLen(), p);
         ParameterLayout layout = new ParameterLayout(model);
         List<ParamGroup> groups = null;
+        long stateBytes = 0;
         try {
             groups = spec.optimizer().resolve(layout.specs());
+            stateBytes = StateAccounting.plan(groups, layout).stateBytes();
         } catch (HyperparameterException e) {
             p.add("optimizer " + spec.optimizer().name() + ": " + e.getMessage());
         }
-        long memory = Transformer.estimateBytes(model, micro)
-                + (groups == null ? 0 : StateAccounting.plan(groups, layout).stateBytes());
-        if (spec.device().isCpu()) {
-            checkArrays(model, layout, micro, p);
-            checkMemory(spec, model, layout, micro, memory, context, p);
+        long memory = 0;
+        checkArrays(model, layout, micro, p);
+        if (estimable(model, micro)) {
+            memory = Transformer.estimateBytes(model, micro) + stateBytes;
+            if (spec.device().isCpu() && context.heapBytes() > 0) {
+                checkMemory(spec, model, layout, micro, memory, context, p);
+            }
         }
         p.throwIfAny();
         return new RunPlan(spec, preset, model, facts, batch, micro, steps, warmup, groups, memory);
@@ -256,8 +260,9 @@ public record RunPlan(RunSpec spec, Preset preset, ModelConfig model, DataFacts 
         }
         long[] shape = facts.shape();
         if (shape[1] != micro || shape[2] - 1 != seqLen) {
-            p.add("tokens " + spec.data().path() + ": holds batches of " + shape[1] + " x " + (shape[2] - 1) + " but the run "
-                    + "reads " + micro + " x " + seqLen + "; set batch " + shape[1] + " and seq_len " + (shape[2] - 1));
+            p.add("tokens " + spec.data().path() + ": holds batches of " + shape[1] + " x " + (shape[2] - 1) + " but each pass "
+                    + "reads micro_batch x seq_len = " + micro + " x " + seqLen + "; set " + (spec.training().microBatch() != null
+                    ? "micro_batch" : "batch") + " " + shape[1] + " and seq_len " + (shape[2] - 1));
         }
         long needed = (long) steps * (batch / Math.max(1, micro));
         if (needed > shape[0]) {
@@ -275,16 +280,31 @@ public record RunPlan(RunSpec spec, Preset preset, ModelConfig model, DataFacts 
         }
     }
 
+    /** Whether the memory estimate's products stay far inside a long (its row count inside an int). */
+    private static boolean estimable(ModelConfig model, int micro) {
+        double t = model.seqLen();
+        double largest = micro * t * Math.max(Math.max(model.vocabSize(), model.mlpHidden()), model.nHeads() * t);
+        return micro * t <= Integer.MAX_VALUE && largest * model.nLayers() < 1e18;
+    }
+
+    /**
+     * Whether every tensor fits one buffer: tensors are indexed by int on every backend, so the
+     * flat parameter buffer, the logits and the attention probabilities must each hold at most
+     * {@link #MAX_ARRAY} elements. Counted in doubles, so no product can overflow.
+     */
     private static void checkArrays(ModelConfig model, ParameterLayout layout, int micro, Problems p) {
-        long logits = (long) micro * model.seqLen() * model.vocabSize();
-        long attention = (long) micro * model.nHeads() * model.seqLen() * model.seqLen();
+        double t = model.seqLen();
+        double logits = micro * t * model.vocabSize();
+        double attention = micro * (double) model.nHeads() * t * t;
+        double widest = micro * t * Math.max(model.mlpHidden(), 3.0 * model.dModel());
         if (layout.totalCount() > MAX_ARRAY) {
-            p.add(String.format(Locale.ROOT, "model: %,d parameters do not fit one CPU buffer (at most %,d); choose a "
-                    + "smaller preset or d_model/layers, or device opencl", layout.totalCount(), MAX_ARRAY));
+            p.add(String.format(Locale.ROOT, "model: %,d parameters do not fit one buffer (at most %,d); choose a smaller "
+                    + "preset, d_model or layers", layout.totalCount(), MAX_ARRAY));
         }
-        if (Math.max(logits, attention) > MAX_ARRAY) {
-            p.add(String.format(Locale.ROOT, "micro_batch %d: its logits (%,d floats) or attention (%,d floats) do not fit "
-                    + "a CPU buffer (at most %,d); lower micro_batch or seq_len", micro, logits, attention, MAX_ARRAY));
+        if (Math.max(logits, Math.max(attention, widest)) > MAX_ARRAY) {
+            p.add(String.format(Locale.ROOT, "micro_batch %d x seq_len %d: the logits (%.3g floats) or attention (%.3g floats) "
+                    + "of one pass do not fit a buffer (at most %,d); lower micro_batch or seq_len", micro, model.seqLen(),
+                    logits, attention, MAX_ARRAY));
         }
     }
 

@@ -14,6 +14,11 @@ public final class RunSpecException extends RuntimeException {
         this(List.of(problem));
     }
 
+    public RunSpecException(String problem, Throwable cause) {
+        super(problem, cause);
+        this.problems = List.of(problem);
+    }
+
     public RunSpecException(List<String> problems) {
         super(problems.size() == 1 ? problems.get(0) : problems.size() + " problems: " + String.join("; ", problems));
         this.problems = List.copyOf(problems);
