@@ -1,6 +1,8 @@
 package org.optbench.cli;
 
 import java.io.File;
+import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -11,6 +13,7 @@ import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.exec.ExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialStore;
+import org.optbench.train.data.DefaultCorpus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,8 +32,13 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "7443", description = "TCP port (default ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
 
-    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default ${DEFAULT-VALUE})")
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE}, "
+            + "this machine only; 0.0.0.0 for every interface, with TLS)")
     String bind;
+
+    @Option(names = "--no-default-corpus", description = "do not fetch and prepare the default corpus at start-up (specs "
+            + "that use it are then refused unless it is already prepared)")
+    boolean noDefaultCorpus;
 
     @Option(names = "--executor", defaultValue = "local", description = "where trials of specs that name no executor run: "
             + "local (child processes) or slurm (sbatch jobs) (default ${DEFAULT-VALUE})")
@@ -74,14 +82,27 @@ final class ServerCommand implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
         }
+        PrintWriter out = spec.commandLine().getOut();
+        if (tlsCert == null && !InetAddress.getByName(bind).isLoopbackAddress()) {
+            spec.commandLine().getErr().println("optbench server: warning: listening on " + bind + " without TLS: tokens and "
+                    + "results cross the network in clear; give --tls-cert and --tls-key");
+        }
+        if (!noDefaultCorpus && !DefaultCorpus.isPrepared(DefaultCorpus.root())) {
+            try {
+                DefaultCorpus.ensure(DefaultCorpus.root(), out);
+            } catch (RuntimeException e) {
+                spec.commandLine().getErr().println("optbench server: warning: the default corpus is not available ("
+                        + e.getMessage() + "); specs that use it are refused until 'optbench data fetch' prepares it");
+            }
+        }
         TokenFile users = TokenFile.load(tokens);
         TrialStore store = where.open();
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options(bind, port, store, where.runs(),
                 TrialExecutors.of(WorkerLaunch.program()), defaultExecutor, advertise, where.threadsPerTrial, users, tlsCert, tlsKey, false,
                 new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000), true));
-        spec.commandLine().getOut().printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
+        out.printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
                 tlsCert != null ? "TLS" : "plaintext", store.url());
-        spec.commandLine().getOut().flush();
+        out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

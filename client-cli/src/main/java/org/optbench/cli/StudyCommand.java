@@ -12,6 +12,7 @@ import org.optbench.proto.v1.Results;
 import org.optbench.proto.v1.Sweep;
 import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.SweepSpecParser;
+import org.optbench.sweep.store.RunsDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,7 +67,7 @@ final class StudyCommand implements Callable<Integer> {
             }
             Results results = Clients.results(c, created.getId(), true);
             out.println(ResultsTable.table(results));
-            Path dir = reportDir != null ? reportDir : where.runs().resolve(created.getId()).resolve("report");
+            Path dir = reportDir != null ? reportDir : new RunsDirectory(where.runs()).resolve(created.getId(), "report");
             out.println("report: " + Clients.writeReport(results, dir));
             Clients.printFailures(results, out, c.isEmbedded());
         }

@@ -54,6 +54,17 @@ final class Failures {
             return Status.INTERNAL.withDescription("internal error " + id + "; the server's log has the cause")
                     .asRuntimeException();
         }
-        return status.withDescription(e.getMessage()).asRuntimeException();
+        return status.withDescription(bounded(e.getMessage())).asRuntimeException();
+    }
+
+    /** The longest description sent back: a message that echoes input is cut here, within gRPC's metadata limits. */
+    static final int MAX_DESCRIPTION = 2000;
+
+    static String bounded(String description) {
+        if (description == null || description.length() <= MAX_DESCRIPTION) {
+            return description;
+        }
+        return description.substring(0, MAX_DESCRIPTION) + "... (" + (description.length() - MAX_DESCRIPTION)
+                + " more characters)";
     }
 }

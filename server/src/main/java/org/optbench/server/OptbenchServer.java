@@ -48,7 +48,8 @@ public final class OptbenchServer implements AutoCloseable {
      * @param tokens          user tokens, or null (embedded: only in-process callers)
      * @param tlsCert         PEM certificate chain, or null for plaintext
      * @param tlsKey          PEM private key, or null
-     * @param embedded        whether in-process calls run as the local admin without a token
+     * @param embedded        whether in-process calls run as the local admin without a token (the CLI's
+     *                        embedded mode, whose user owns the machine: it may also fetch the default corpus)
      * @param limits          request and stream limits
      * @param resumeOnStart   whether to resume the sweeps a previous server left running
      */
@@ -70,7 +71,7 @@ public final class OptbenchServer implements AutoCloseable {
         this.options = options;
         this.hub = new EventHub(options.limits().maxStreamsPerUser(), options.limits().watchQueue());
         this.sweeps = new SweepManager(options.store(), options.executors(), options.defaultExecutor(), options.runsDir(),
-                options.threadsPerTrial(), hub, options.limits());
+                options.threadsPerTrial(), hub, options.limits(), options.embedded());
     }
 
     /** Starts listening and resumes interrupted sweeps. */

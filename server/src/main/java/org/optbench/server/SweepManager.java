@@ -45,6 +45,7 @@ final class SweepManager implements AutoCloseable {
     private final Integer threadsPerTrial;
     private final EventHub hub;
     private final ServerLimits limits;
+    private final boolean fetchesData;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private volatile String reportAddress;
     private volatile boolean closing;
@@ -53,7 +54,7 @@ final class SweepManager implements AutoCloseable {
     }
 
     SweepManager(TrialStore store, TrialExecutors executors, ExecutorSpec defaultExecutor, Path runsDir,
-                 Integer threadsPerTrial, EventHub hub, ServerLimits limits) {
+                 Integer threadsPerTrial, EventHub hub, ServerLimits limits, boolean fetchesData) {
         this.store = store;
         this.executors = executors;
         this.defaultExecutor = defaultExecutor;
@@ -61,6 +62,7 @@ final class SweepManager implements AutoCloseable {
         this.threadsPerTrial = threadsPerTrial;
         this.hub = hub;
         this.limits = limits;
+        this.fetchesData = fetchesData;
     }
 
     /** Where workers report: the server's network address, known once it listens. */
@@ -88,13 +90,22 @@ final class SweepManager implements AutoCloseable {
      * spec is checked first, its trial count and every point's run, before anything is stored. The
      * same name with another spec, or another user's name, is refused.
      */
-    synchronized SweepRow create(String text, String source, String owner) {
+    SweepRow create(String text, String source, String owner) {
         SweepSpec spec = SweepSpecParser.parse(text, source);
         TrialPlacement placement = placement(spec);
         RunContext context = new RunContext(placement.heapBytes(), "give trials more heap (OPTBENCH_WORKER_HEAP when the "
                 + "server starts, or executor.mem for Slurm)", LocalDataCatalog.standard());
         SweepValidator.validate(spec, limits.maxTrialsPerSweep(),
                 p -> SweepRunner.forTrial(spec, p.run(), placement.threads()), context);
+        if (spec.usesDefaultCorpus() && !fetchesData && !DefaultCorpus.isPrepared(DefaultCorpus.root())) {
+            throw new SweepStateException("this server has not prepared the default corpus (it fetches nothing for a "
+                    + "request); its operator runs 'optbench data fetch', or name another data set");
+        }
+        return register(spec, owner);
+    }
+
+    /** Stores and starts a checked spec; the only part of creating a sweep that holds the lock. */
+    private synchronized SweepRow register(SweepSpec spec, String owner) {
         store.sweep(spec.name()).ifPresent(existing -> {
             if (!existing.owner().equals(owner)) {
                 throw new SweepConflictException("the sweep name '" + spec.name() + "' is taken by another user; choose "
@@ -139,7 +150,7 @@ final class SweepManager implements AutoCloseable {
         String id = spec.name();
         Map<String, Integer> seen = new HashMap<>();   // trial id -> status ordinal * 1e6 + attempts
         try {
-            if (spec.usesDefaultCorpus()) {
+            if (spec.usesDefaultCorpus() && fetchesData) {
                 DefaultCorpus.ensure(DefaultCorpus.root(), new PrintWriter(System.err, true));
             }
             runner.run(spec, trials -> publishChanges(id, trials, seen),

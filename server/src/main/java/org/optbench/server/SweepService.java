@@ -89,7 +89,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
                 }
             }
             List<Sweep> mine = store.sweeps().stream().filter(r -> caller.owns(r.owner()))
-                    .map(r -> Protos.sweep(r, store.trials(r.id()), sweeps.isActive(r.id())))
+                    .map(r -> Protos.sweep(r, store.trials(r.id()), sweeps.isActive(r.id())).toBuilder().clearSpec().build())
                     .filter(s -> request.getState() == SweepState.SWEEP_STATE_UNSPECIFIED || s.getState() == request.getState())
                     .toList();
             int end = Math.min(mine.size(), offset + size);

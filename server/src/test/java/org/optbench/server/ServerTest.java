@@ -300,6 +300,42 @@ class ServerTest {
     }
 
     @Test
+    void namesAreCheckedAndErrorsDoNotEchoLongInput() throws Exception {
+        OptbenchServer server = start(store(), new ParkedWorkers(), ServerLimits.defaults(), false);
+        ManagedChannel c = channel(server);
+        for (String bad : List.of("..", ".hidden", "a/b", "x".repeat(65), "../../etc")) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> as(c, ALICE).createSweep(create(spec("x", 1, 1e-2).replace("name: x", "name: \"" + bad + "\""))));
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), bad);
+            assertTrue(e.getStatus().getDescription().contains("must be a letter or digit"), e.getStatus().getDescription());
+        }
+        String huge = "n" + "x".repeat(10_000);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> as(c, ALICE).createSweep(create(spec("x", 1, 1e-2).replace("name: x", "name: " + huge))));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().length() < 300, "a 10 kB name is not echoed back: "
+                + e.getStatus().getDescription().length() + " characters");
+        assertFalse(Files.exists(dir.resolve("runs").getParent().resolve("..-0000")), "nothing outside the runs dir");
+    }
+
+    @Test
+    void aServerFetchesNothingForARequestAndListsSummaries() throws Exception {
+        OptbenchServer server = start(store(), new ParkedWorkers(), ServerLimits.defaults(), false);
+        ManagedChannel c = channel(server);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> as(c, ALICE).createSweep(create(
+                spec("corpus", 1, 1e-2).replace("data: synthetic\n", ""))));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("has not prepared the default corpus"),
+                e.getStatus().getDescription());
+        as(c, ALICE).createSweep(create(spec("listed", 1, 1e-2)));
+        Sweep listed = as(c, ALICE).listSweeps(ListSweepsRequest.getDefaultInstance()).getSweeps(0);
+        assertEquals("listed", listed.getId());
+        assertEquals("", listed.getSpec(), "ListSweeps sends summaries");
+        assertTrue(as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("listed").build()).getSpec()
+                .startsWith("name: listed"), "GetSweep has the spec");
+    }
+
+    @Test
     void aStoredSweepThatCanNoLongerBeParsedStaysPausedAndTheServerStarts() throws Exception {
         TrialStore store = store();
         store.createSweep("old", "old", "name: old\nsteps: 5\nseeds: [0, 0]\nparameters: {optimizer: {values: [adamw]}}\n",

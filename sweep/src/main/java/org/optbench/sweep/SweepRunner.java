@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
 import org.optbench.sweep.exec.Outcome;
 import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.store.MetricRow;
+import org.optbench.sweep.store.RunsDirectory;
 import org.optbench.sweep.store.SweepStatus;
 import org.optbench.sweep.store.TrialOutcome;
 import org.optbench.sweep.store.TrialRecord;
@@ -90,8 +91,9 @@ public final class SweepRunner {
         return id;
     }
 
+    /** The trial's directory, checked to lie under the runs directory. */
     public Path trialDir(String sweepId, TrialRecord t) {
-        return runsDir.resolve(sweepId).resolve(t.id());
+        return new RunsDirectory(runsDir).resolve(sweepId, t.id());
     }
 
     /** Runs every pending trial of the sweep and returns when none is pending or running. */

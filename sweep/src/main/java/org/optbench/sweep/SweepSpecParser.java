@@ -59,6 +59,8 @@ public final class SweepSpecParser {
     /** Run keys a sweep sets itself: the optimizer comes from parameters.optimizer, seeds from seeds. */
     private static final Set<String> SWEEP_OWNED = Set.of("optimizer", "groups", "seed");
     public static final int MAX_PARALLEL = 64;
+    /** What a sweep's name may be: it names a directory and appears in trial ids. */
+    public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private SweepSpecParser() {
     }
@@ -77,8 +79,9 @@ public final class SweepSpecParser {
         }
         checkKeys(root, TOP, source, "");
         String name = root.hasNonNull("name") ? root.get("name").asText() : null;
-        if (name == null || !name.matches("[A-Za-z0-9._-]{1,80}")) {
-            throw new SweepSpecException(source + ": name '" + name + "' must be 1-80 letters, digits, '.', '_' or '-'");
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new SweepSpecException(source + ": name '" + SweepSpecException.shorten(name) + "' must be a letter or "
+                    + "digit followed by at most 63 letters, digits, '.', '_' or '-'");
         }
         SweepSpec.Method method = switch (root.path("method").asText("grid")) {
             case "grid" -> SweepSpec.Method.GRID;

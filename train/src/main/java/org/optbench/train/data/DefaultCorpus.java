@@ -48,6 +48,11 @@ public final class DefaultCorpus {
         return (home != null && !home.isBlank() ? Path.of(home) : Path.of("")).resolve("data").toAbsolutePath();
     }
 
+    /** Whether the corpus is prepared under {@code root} (so that nothing needs fetching). */
+    public static boolean isPrepared(Path root) {
+        return Files.isRegularFile(preparedDir(root).resolve("manifest.json"));
+    }
+
     /** Where the prepared token files of the corpus live under {@code root}. */
     public static Path preparedDir(Path root) {
         return root.resolve("sotu-8k");
