@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
  * cadence the spec gives). When DIR holds a checkpoint, the run resumes from it and the metrics
  * logged after it are dropped first, so no step is counted twice. When the trial file names a
  * server, steps, evaluations and the result are also reported to it over gRPC with the attempt's
- * token. The run's memory is checked against the heap it was validated against at submission.
+ * token; a resumed attempt first replays the rows kept from before its checkpoint, which the server
+ * may have missed while it was down. The run's memory is checked against the heap it was
+ * validated against at submission.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, hidden = true,
         description = "Run one sweep trial from its directory (started by the sweep runner).")
@@ -59,6 +61,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         try (ProgressReporter reporter = new ProgressReporter(trial.report().server(), trial.report().token(), trial.id(),
                 trial.attempt())) {
+            reporter.replay(RunFiles.readMetrics(metrics));
             RunSummary summary = TrainCommand.train(run.build(), context, out, reporter);
             reporter.result(summary);
             return 0;

@@ -76,10 +76,13 @@ public final class SweepRunner {
             if (t.status() != TrialStatus.RUNNING) {
                 continue;
             }
-            if (t.executorId() != null && executor.reattach(t.executorId(), trialDir(id, t))) {
+            Path dir = trialDir(id, t);
+            if (t.executorId() != null && executor.reattach(t.executorId(), dir)) {
                 reattached.put(t.id(), t.executorId());
-            } else {
-                executor.stopOrphan(t.executorId(), trialDir(id, t));
+                continue;
+            }
+            executor.stopOrphan(t.executorId(), dir);
+            if (!recoverFromFiles(t, dir)) {
                 store.setStatus(t.id(), TrialStatus.PENDING, null);
             }
         }
@@ -89,6 +92,30 @@ public final class SweepRunner {
         }
         store.setSweepStatus(id, SweepStatus.RUNNING);
         return id;
+    }
+
+    /**
+     * What a trial's worker wrote while no server listened: every logged step and evaluation goes
+     * into the store (rows it has are skipped), and a run that finished is recorded from its result
+     * file instead of being run again. Returns true when the trial finished.
+     */
+    private boolean recoverFromFiles(TrialRecord t, Path dir) {
+        try {
+            List<MetricRow> rows = metrics(dir.resolve("metrics.jsonl"));
+            if (!rows.isEmpty()) {
+                store.recordProgress(t.id(), rows);
+            }
+            Path result = dir.resolve("result.json");
+            if (!Files.isRegularFile(result)) {
+                return false;
+            }
+            RunSummary r = RunFiles.readResult(result);
+            store.finish(t.id(), new TrialOutcome(r.diverged() ? TrialStatus.DIVERGED : TrialStatus.COMPLETED,
+                    r.finalValLoss(), r.divergedAtStep(), r.optimizerStateBytes(), RunFiles.resultJson(r), null, null));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;   // unreadable files: the trial runs again from its checkpoint
+        }
     }
 
     /** The trial's directory, checked to lie under the runs directory. */

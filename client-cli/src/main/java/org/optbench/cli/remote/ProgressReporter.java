@@ -41,6 +41,9 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
         }
     }
 
+    /** The most rows one report carries (the server takes at most 100,000). */
+    static final int ROWS_PER_REPORT = 1000;
+
     private final ManagedChannel channel;
     private final WorkerServiceGrpc.WorkerServiceBlockingStub stub;
     private final String trialId;
@@ -61,8 +64,7 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
 
     @Override
     public void onStep(StepRecord r) {
-        steps.add(Metric.newBuilder().setStep(r.step()).setTokens(r.tokens()).setLoss(r.loss()).setLr(r.lr())
-                .setGradNorm(r.gradNorm()).build());
+        steps.add(metric(r));
         if (steps.size() >= 64 || System.currentTimeMillis() - lastSend >= 1000) {
             flush(3);
         }
@@ -70,21 +72,46 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
 
     @Override
     public void onEval(EvalRecord e) {
-        evals.add(Metric.newBuilder().setStep(e.step()).setTokens(e.tokens()).setLoss(e.valLoss()).build());
+        evals.add(metric(e));
         flush(3);
     }
 
-    /** Sends what is buffered; keeps it when the server cannot be reached in {@code tries} tries. */
+    /**
+     * Queues rows logged before this process started (the metrics file kept up to the checkpoint a
+     * resumed run continues from), which the server may have missed while it was down; the server
+     * skips the rows it has.
+     */
+    public void replay(RunFiles.Metrics logged) {
+        logged.steps().forEach(s -> steps.add(metric(s)));
+        logged.evals().forEach(e -> evals.add(metric(e)));
+        flush(3);
+    }
+
+    private static Metric metric(StepRecord r) {
+        return Metric.newBuilder().setStep(r.step()).setTokens(r.tokens()).setLoss(r.loss()).setLr(r.lr())
+                .setGradNorm(r.gradNorm()).build();
+    }
+
+    private static Metric metric(EvalRecord e) {
+        return Metric.newBuilder().setStep(e.step()).setTokens(e.tokens()).setLoss(e.valLoss()).build();
+    }
+
+    /**
+     * Sends what is buffered, in reports of at most {@link #ROWS_PER_REPORT} rows; keeps what the
+     * server could not take in {@code tries} tries.
+     */
     private void flush(int tries) {
         lastSend = System.currentTimeMillis();
-        if (steps.isEmpty() && evals.isEmpty()) {
-            return;
-        }
-        ProgressReport report = ProgressReport.newBuilder().setTrialId(trialId).setAttempt(attempt).addAllSteps(steps)
-                .addAllEvals(evals).build();
-        if (send(() -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).reportProgress(report), tries) != null) {
-            steps.clear();
-            evals.clear();
+        while (!steps.isEmpty() || !evals.isEmpty()) {
+            int nEvals = Math.min(evals.size(), ROWS_PER_REPORT);
+            int nSteps = Math.min(steps.size(), ROWS_PER_REPORT - nEvals);
+            ProgressReport report = ProgressReport.newBuilder().setTrialId(trialId).setAttempt(attempt)
+                    .addAllSteps(steps.subList(0, nSteps)).addAllEvals(evals.subList(0, nEvals)).build();
+            if (send(() -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).reportProgress(report), tries) == null) {
+                return;
+            }
+            steps.subList(0, nSteps).clear();
+            evals.subList(0, nEvals).clear();
         }
     }
 

@@ -33,7 +33,8 @@ public final class LocalExecutor implements TrialExecutor {
             Path log = trialDir.resolve("log.txt");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            Files.writeString(trialDir.resolve("pid"), Long.toString(p.pid()));
+            long started = p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+            Files.writeString(trialDir.resolve("pid"), p.pid() + " " + started);
             String id = "local-" + p.pid();
             running.put(id, p);
             return id;
@@ -64,7 +65,11 @@ public final class LocalExecutor implements TrialExecutor {
         }
     }
 
-    /** Stops a worker left running in {@code trialDir} by an earlier runner, if its pid still runs a worker there. */
+    /**
+     * Stops a worker left running in {@code trialDir} by an earlier runner: the process whose pid
+     * and start time the pid file records (the pair names one process, even after pids are reused,
+     * and unlike its command line, which the JDK truncates at 4 KB, it never misses).
+     */
     @Override
     public void stopOrphan(String executorId, Path trialDir) {
         Path pidFile = trialDir.resolve("pid");
@@ -72,9 +77,13 @@ public final class LocalExecutor implements TrialExecutor {
             return;
         }
         try {
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            ProcessHandle.of(pid).filter(h -> h.info().commandLine().map(c -> c.contains(trialDir.toAbsolutePath().toString()))
-                    .orElse(false)).ifPresent(h -> {
+            String[] f = Files.readString(pidFile).trim().split("\\s+");
+            long pid = Long.parseLong(f[0]);
+            long started = f.length > 1 ? Long.parseLong(f[1]) : -1;
+            ProcessHandle.of(pid).filter(h -> started > 0 ? h.info().startInstant()
+                    .map(i -> i.toEpochMilli() == started).orElse(false) : h.info().commandLine()
+                    .map(c -> c.contains(trialDir.toAbsolutePath().toString())).orElse(false)).ifPresent(h -> {
+                        h.descendants().forEach(ProcessHandle::destroyForcibly);
                         h.destroyForcibly();
                         h.onExit().join();
                     });
