@@ -124,7 +124,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
             Caller caller = user();
             String id = owned(request.getSweepId()).id();
             ServerCallStreamObserver<SweepEvent> call = (ServerCallStreamObserver<SweepEvent>) response;
-            hub.subscribe(id, caller.user(), call, () -> sweeps.snapshot(id), request.getSteps());
+            hub.subscribe(id, caller.user(), call, () -> sweeps.snapshot(id), request.getSteps(), caller::stillValid);
             if (!sweeps.isActive(id)) {
                 hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweeps.sweep(id)).build());
             }

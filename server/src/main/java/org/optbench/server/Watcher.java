@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.optbench.proto.v1.SweepEvent;
 
@@ -22,6 +23,7 @@ final class Watcher {
     private final int capacity;
     private final Runnable onClose;
     private final ArrayDeque<SweepEvent> queue = new ArrayDeque<>();
+    private final BooleanSupplier authorized;
     private boolean resync = true;
     private long dropped;
     private boolean scheduled;
@@ -29,7 +31,8 @@ final class Watcher {
     private SweepEvent done;
 
     Watcher(ServerCallStreamObserver<SweepEvent> observer, Supplier<SweepEvent> snapshot, boolean steps, Executor sender,
-            int capacity, Runnable onClose) {
+            int capacity, BooleanSupplier authorized, Runnable onClose) {
+        this.authorized = authorized;
         this.observer = observer;
         this.snapshot = snapshot;
         this.steps = steps;
@@ -123,7 +126,12 @@ final class Watcher {
         }
     }
 
-    /** Ends the stream from the server's side (shutdown). */
+    /** Whether the stream's credential is still valid. */
+    boolean authorized() {
+        return authorized.getAsBoolean();
+    }
+
+    /** Ends the stream from the server's side (shutdown, a revoked token). */
     void abort(Status status) {
         synchronized (this) {
             if (closed) {

@@ -300,6 +300,29 @@ class ServerTest {
     }
 
     @Test
+    void revokingATokenEndsItsWatchStreamsWithinSeconds() throws Exception {
+        OptbenchServer server = start(store(), new ParkedWorkers(), ServerLimits.defaults(), false);
+        ManagedChannel c = channel(server);
+        as(c, BOB).createSweep(create(spec("watched", 1, 1e-2)));
+        Iterator<SweepEvent> stream = SweepServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(BOB))
+                .withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS)
+                .watchSweep(WatchSweepRequest.newBuilder().setSweepId("watched").build());
+        assertTrue(stream.next().hasResync());
+        assertEquals(1, server.openStreams("bob"));
+        Files.writeString(tokens(), "alice " + ALICE + "\n");
+        long revoked = System.nanoTime();
+        StatusRuntimeException ended = assertThrows(StatusRuntimeException.class, () -> {
+            while (stream.hasNext()) {
+                stream.next();
+            }
+        });
+        double seconds = (System.nanoTime() - revoked) / 1e9;
+        assertEquals(Status.Code.UNAUTHENTICATED, ended.getStatus().getCode(), ended.getStatus().toString());
+        assertTrue(seconds < 10, "ended after " + seconds + " s");
+        assertEquals(0, server.openStreams("bob"));
+    }
+
+    @Test
     void namesAreCheckedAndErrorsDoNotEchoLongInput() throws Exception {
         OptbenchServer server = start(store(), new ParkedWorkers(), ServerLimits.defaults(), false);
         ManagedChannel c = channel(server);

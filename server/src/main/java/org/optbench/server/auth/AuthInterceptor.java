@@ -61,9 +61,9 @@ public final class AuthInterceptor implements ServerInterceptor {
                 return refuse(call, Status.UNAUTHENTICATED.withDescription("worker reports need the token minted for trial "
                         + trial + " (its attempt may have been replaced)"));
             }
-            caller = new Caller("worker", false, trial);
+            caller = Caller.worker(trial);
         } else if (token == null && embedded && isInProcess(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR))) {
-            caller = new Caller("local", true, null);
+            caller = Caller.localUser();
         } else if (token == null) {
             return refuse(call, Status.UNAUTHENTICATED.withDescription("no token: pass --token, set OPTBENCH_TOKEN, "
                     + "or put token= in the client config file"));
@@ -74,7 +74,9 @@ public final class AuthInterceptor implements ServerInterceptor {
                 return refuse(call, Status.UNAUTHENTICATED.withDescription(expired ? "the token has expired; ask the "
                         + "server's operator for a new one" : "unknown or revoked token"));
             }
-            caller = new Caller(entry.get().user(), entry.get().admin(), null);
+            String presented = token;
+            caller = new Caller(entry.get().user(), entry.get().admin(), null, false,
+                    () -> users.lookup(presented).isPresent());
         }
         return Contexts.interceptCall(Context.current().withValue(Caller.KEY, caller), call, headers, next);
     }

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -15,9 +17,12 @@ import java.util.Optional;
 /**
  * The server's user tokens: one {@code user token [role] [expires=INSTANT]} per line, role
  * {@code user} (the default) or {@code admin}, {@code #} starting a comment. The file is read
- * again when it changes (checked at most once a second), so removing a line revokes its token
- * without a restart. A line that does not parse is an error naming the file and line; while the
- * server runs, a broken edit keeps the previous tokens and is reported once.
+ * again when its content changes (checked at most once a second by its SHA-256, so an edit that
+ * keeps the modification time is seen too), and removing a line revokes its token without a
+ * restart. At start-up a line that does not parse is an error naming the file and line; while
+ * the server runs, the lines of an edit that parse take effect and the broken ones are reported
+ * and ignored, so a broken edit never keeps a removed token alive. A file that disappears revokes
+ * every token until it is back. A file others may read is reported.
  */
 public final class TokenFile {
 
@@ -27,63 +32,104 @@ public final class TokenFile {
 
     private final Path file;
     private volatile Map<String, Entry> tokens;
-    private volatile long modified;
+    private volatile String digest;
     private volatile long checkedAt;
 
-    private TokenFile(Path file, Map<String, Entry> tokens, long modified) {
+    private TokenFile(Path file, Map<String, Entry> tokens, String digest) {
         this.file = file;
         this.tokens = tokens;
-        this.modified = modified;
+        this.digest = digest;
     }
 
-    /** Reads {@code file}; errors name the file and line. */
+    /** Reads {@code file}; errors name the file and line. A file that group or others may read is reported. */
     public static TokenFile load(Path file) {
         try {
-            return new TokenFile(file, parse(file, Files.readAllLines(file, StandardCharsets.UTF_8)),
-                    Files.getLastModifiedTime(file).toMillis());
+            byte[] content = Files.readAllBytes(file);
+            warnIfShared(file);
+            return new TokenFile(file, parse(file, lines(content), null), sha256(content));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the token file " + file + ": " + e.getMessage(), e);
         }
     }
 
-    static Map<String, Entry> parse(Path file, List<String> lines) {
+    private static void warnIfShared(Path file) {
+        try {
+            var perms = Files.getPosixFilePermissions(file);
+            if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
+                System.err.println("optbench server: warning: the token file " + file + " can be read by other users ("
+                        + PosixFilePermissions.toString(perms) + "); make it private with 'chmod 600 " + file + "'");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // no POSIX permissions to check
+        }
+    }
+
+    private static List<String> lines(byte[] content) {
+        return new String(content, StandardCharsets.UTF_8).lines().toList();
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+    }
+
+    /**
+     * The tokens of {@code lines}. With {@code broken} null a bad line is an error; otherwise bad
+     * lines are skipped and their messages added to {@code broken}.
+     */
+    static Map<String, Entry> parse(Path file, List<String> lines, List<String> broken) {
         Map<String, Entry> map = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            int hash = line.indexOf('#');
-            String[] f = (hash >= 0 ? line.substring(0, hash) : line).trim().split("\\s+");
-            if (f.length == 1 && f[0].isEmpty()) {
-                continue;
-            }
-            String where = file + ":" + (i + 1);
-            if (f.length < 2 || f.length > 4) {
-                throw new IllegalArgumentException(where + ": expected 'user token [role] [expires=INSTANT]'");
-            }
-            boolean admin = false;
-            Instant expires = null;
-            for (int k = 2; k < f.length; k++) {
-                if (f[k].startsWith("expires=")) {
-                    try {
-                        expires = Instant.parse(f[k].substring("expires=".length()));
-                    } catch (DateTimeParseException e) {
-                        throw new IllegalArgumentException(where + ": expiry '" + f[k] + "' is not an ISO instant such as "
-                                + "expires=2027-01-31T00:00:00Z");
-                    }
-                } else if (f[k].equals("admin") || f[k].equals("user")) {
-                    admin = f[k].equals("admin");
-                } else {
-                    throw new IllegalArgumentException(where + ": role '" + f[k] + "' must be user or admin");
+            try {
+                parseLine(file, i, lines.get(i), map);
+            } catch (IllegalArgumentException e) {
+                if (broken == null) {
+                    throw e;
                 }
-            }
-            if (f[1].length() < 16) {
-                throw new IllegalArgumentException(where + ": the token of " + f[0] + " is shorter than 16 characters; "
-                        + "make one with 'openssl rand -hex 24'");
-            }
-            if (map.put(f[1], new Entry(f[0], admin, expires)) != null) {
-                throw new IllegalArgumentException(where + ": this token is already given to another line");
+                broken.add(e.getMessage());
             }
         }
         return map;
+    }
+
+    private static void parseLine(Path file, int i, String line, Map<String, Entry> map) {
+        int hash = line.indexOf('#');
+        String[] f = (hash >= 0 ? line.substring(0, hash) : line).trim().split("\\s+");
+        if (f.length == 1 && f[0].isEmpty()) {
+            return;
+        }
+        String where = file + ":" + (i + 1);
+        if (f.length < 2 || f.length > 4) {
+            throw new IllegalArgumentException(where + ": expected 'user token [role] [expires=INSTANT]'");
+        }
+        boolean admin = false;
+        Instant expires = null;
+        for (int k = 2; k < f.length; k++) {
+            if (f[k].startsWith("expires=")) {
+                try {
+                    expires = Instant.parse(f[k].substring("expires=".length()));
+                } catch (DateTimeParseException e) {
+                    throw new IllegalArgumentException(where + ": expiry '" + f[k] + "' is not an ISO instant such as "
+                            + "expires=2027-01-31T00:00:00Z");
+                }
+            } else if (f[k].equals("admin") || f[k].equals("user")) {
+                admin = f[k].equals("admin");
+            } else {
+                throw new IllegalArgumentException(where + ": role '" + f[k] + "' must be user or admin");
+            }
+        }
+        if (f[1].length() < 16) {
+            throw new IllegalArgumentException(where + ": the token of " + f[0] + " is shorter than 16 characters; "
+                    + "make one with 'openssl rand -hex 24'");
+        }
+        if (map.containsKey(f[1])) {
+            map.remove(f[1]);
+            throw new IllegalArgumentException(where + ": this token is already given to another line");
+        }
+        map.put(f[1], new Entry(f[0], admin, expires));
     }
 
     /** The holder of {@code token} if it is listed and not expired. */
@@ -104,26 +150,33 @@ public final class TokenFile {
         return e != null && e.expires() != null && Instant.now().isAfter(e.expires());
     }
 
-    private void reloadIfChanged() {
+    private synchronized void reloadIfChanged() {
         long now = System.currentTimeMillis();
         if (now - checkedAt < 1000) {
             return;
         }
         checkedAt = now;
+        byte[] content;
         try {
-            long m = Files.getLastModifiedTime(file).toMillis();
-            if (m != modified) {
-                tokens = parse(file, Files.readAllLines(file, StandardCharsets.UTF_8));
-                modified = m;
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            if (!tokens.isEmpty() || digest != null) {
+                System.err.println("optbench server: the token file " + file + " cannot be read (" + e.getMessage()
+                        + "): every user token is revoked until it is back");
             }
-        } catch (IOException | IllegalArgumentException e) {
-            System.err.println("optbench server: keeping the previous tokens: " + e.getMessage());
-            try {
-                modified = Files.getLastModifiedTime(file).toMillis();
-            } catch (IOException gone) {
-                tokens = Map.of();
-            }
+            tokens = Map.of();
+            digest = null;
+            return;
         }
+        String d = sha256(content);
+        if (d.equals(digest)) {
+            return;
+        }
+        List<String> broken = new java.util.ArrayList<>();
+        tokens = parse(file, lines(content), broken);
+        digest = d;
+        broken.forEach(b -> System.err.println("optbench server: ignoring a broken line of the token file: " + b));
+        warnIfShared(file);
     }
 
     /** Forces the next lookup to check the file (tests change it within one second). */
