@@ -1,6 +1,9 @@
 package org.optbench.cli;
 
 import java.nio.file.Path;
+import org.optbench.cli.remote.Secrets;
+import org.optbench.sweep.store.Private;
+import org.optbench.sweep.store.StoreException;
 import org.optbench.sweep.store.TrialStore;
 import picocli.CommandLine.Option;
 
@@ -22,8 +25,12 @@ final class StudyStore {
     @Option(names = "--db-user", description = "database user (PostgreSQL)")
     String user;
 
-    @Option(names = "--db-password", description = "database password (PostgreSQL); or OPTBENCH_DB_PASSWORD")
+    @Option(names = "--db-password", description = "database password (PostgreSQL; visible in ps: prefer "
+            + "--db-password-file or OPTBENCH_DB_PASSWORD)")
     String password;
+
+    @Option(names = "--db-password-file", description = "file whose first line is the database password")
+    Path passwordFile;
 
     @Option(names = "--threads-per-trial", description = "kernel threads of each trial (default: processors / parallel)")
     Integer threadsPerTrial;
@@ -36,8 +43,16 @@ final class StudyStore {
         return (home != null && !home.isBlank() ? Path.of(home) : Path.of("")).resolve("runs").toAbsolutePath();
     }
 
+    /** Opens the store; the runs directory is created private (0700). */
     TrialStore open() {
+        try {
+            Private.directory(runs());
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create the runs directory " + runs() + ": " + e.getMessage(), e);
+        }
         String url = db != null ? db : "jdbc:sqlite:" + runs().resolve("optbench.db");
-        return TrialStore.open(url, user, password != null ? password : System.getenv("OPTBENCH_DB_PASSWORD"));
+        String secret = password != null ? password : passwordFile != null
+                ? Secrets.firstLine(passwordFile, "--db-password-file") : System.getenv("OPTBENCH_DB_PASSWORD");
+        return TrialStore.open(url, user, secret);
     }
 }

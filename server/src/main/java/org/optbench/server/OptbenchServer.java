@@ -82,7 +82,7 @@ public final class OptbenchServer implements AutoCloseable {
     }
 
     private void listen() throws IOException {
-        AuthInterceptor auth = new AuthInterceptor(options.tokens(), options.store()::workerToken, options.embedded());
+        AuthInterceptor auth = new AuthInterceptor(options.tokens(), options.store()::isWorkerToken, options.embedded());
         BindableService[] services = {new SweepService(options.store(), sweeps, hub),
             new WorkerService(options.store(), hub, options.limits())};
         NettyServerBuilder net = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindHost(), options.port()))

@@ -245,11 +245,16 @@ class ServerTest {
         return names;
     }
 
-    private static String waitForWorkerToken(TrialStore store, String trial) throws InterruptedException {
+    /** The token of the trial's running attempt, as its worker finds it in trial.json (the store keeps only its hash). */
+    private String waitForWorkerToken(TrialStore store, String trial) throws Exception {
+        Path dirOfTrial = dir.resolve("runs").resolve(trial.substring(0, trial.lastIndexOf('-'))).resolve(trial);
         for (int i = 0; i < 200; i++) {
-            String t = store.workerToken(trial);
-            if (t != null) {
-                return t;
+            String hash = store.workerTokenHash(trial);
+            if (hash != null && Files.isRegularFile(dirOfTrial.resolve(TrialFile.NAME))) {
+                String token = TrialFile.read(dirOfTrial).report().token();
+                assertTrue(hash.startsWith("sha256:") && !hash.contains(token), "the store keeps a hash, not the token");
+                assertTrue(store.isWorkerToken(trial, token));
+                return token;
             }
             Thread.sleep(50);
         }

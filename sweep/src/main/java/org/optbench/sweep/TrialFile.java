@@ -3,7 +3,7 @@ package org.optbench.sweep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import org.optbench.sweep.store.Private;
 import org.optbench.sweep.store.StoreException;
 import org.optbench.train.spec.RunJson;
 import org.optbench.train.spec.RunSpec;
@@ -38,12 +38,8 @@ public record TrialFile(String id, int attempt, Report report, RunSpec run, long
         Path file = dir.resolve(NAME);
         try {
             Files.createDirectories(dir);
+            Private.file(file);
             RunJson.writeFile(file, this);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // the file system has no POSIX permissions; the runs directory's own protection applies
-            }
         } catch (IOException e) {
             throw new StoreException("cannot write " + file + ": " + e.getMessage(), e);
         }

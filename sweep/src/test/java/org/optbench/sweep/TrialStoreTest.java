@@ -1,6 +1,7 @@
 package org.optbench.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +57,9 @@ class TrialStoreTest {
         String running = stored.get(1).id();
         store.markRunning(running, null, "token-1");
         store.setExecutorId(running, "pid-3");
-        assertEquals("token-1", store.workerToken(running));
+        assertTrue(store.isWorkerToken(running, "token-1"));
+        assertFalse(store.isWorkerToken(running, "token-2"));
+        assertFalse(store.workerTokenHash(running).contains("token-1"), "only a hash is stored");
         List<MetricRow> report = List.of(new MetricRow(1, "train", 64L, 7.0, 1e-4, 1.0), new MetricRow(2, "train", 128L, 6.5,
                 1e-4, 0.9), new MetricRow(2, "eval", null, 6.4, null, null));
         assertEquals(3, store.recordProgress(running, report));
@@ -86,6 +89,19 @@ class TrialStoreTest {
         }
         try (TrialStore again = TrialStore.sqlite(db)) {
             assertEquals("alice", again.sweep("sweep-a-b").orElseThrow().owner(), "what was written survives reopening");
+        }
+        try {
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(db.getParent())), "the runs directory is the owner's");
+            for (String name : List.of("optbench.db", "optbench.db-wal", "optbench.db-shm")) {
+                Path f = db.resolveSibling(name);
+                if (java.nio.file.Files.exists(f)) {
+                    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                            java.nio.file.Files.getPosixFilePermissions(f)), name + " is the owner's");
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Where the sweep commands send their calls: {@code --server host:port} (with a token from
- * {@code --token}, the {@code OPTBENCH_TOKEN} environment variable, or {@code token=} in the
- * client config file) or, without a server, an in-process server on the local store. The config
+ * {@code --token}, {@code --token-file}, the {@code OPTBENCH_TOKEN} environment variable, or
+ * {@code token=} in the client config file) or, without a server, an in-process server on the local store. The config
  * file is {@code $OPTBENCH_CONFIG} or {@code ~/.config/optbench/client.properties} and may also
  * give {@code server=} and {@code tls_ca=}. Every call has a deadline.
  */
@@ -19,8 +19,12 @@ public final class ClientOptions {
     @Option(names = "--server", description = "host:port of an optbench server (default: an in-process server on the local store)")
     String server;
 
-    @Option(names = "--token", description = "bearer token (default: $OPTBENCH_TOKEN, then token= in the config file)")
+    @Option(names = "--token", description = "bearer token (visible to other users in ps: prefer --token-file, "
+            + "$OPTBENCH_TOKEN or token= in the config file)")
     String token;
+
+    @Option(names = "--token-file", description = "file whose first line is the bearer token")
+    Path tokenFile;
 
     @Option(names = "--tls", description = "connect with TLS (trusting the system's CAs, or --tls-ca)")
     boolean tls;
@@ -41,6 +45,9 @@ public final class ClientOptions {
     public String token() {
         if (token != null) {
             return token;
+        }
+        if (tokenFile != null) {
+            return Secrets.firstLine(tokenFile, "--token-file");
         }
         String env = System.getenv("OPTBENCH_TOKEN");
         return env != null && !env.isBlank() ? env.trim() : config().getProperty("token");

@@ -10,10 +10,8 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiPredicate;
 import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.proto.v1.WorkerServiceGrpc;
 
@@ -30,17 +28,17 @@ public final class AuthInterceptor implements ServerInterceptor {
     public static final Metadata.Key<String> TRIAL = Metadata.Key.of("x-optbench-trial", Metadata.ASCII_STRING_MARSHALLER);
 
     private final TokenFile users;
-    private final Function<String, String> workerTokenOfTrial;
+    private final BiPredicate<String, String> isWorkerToken;
     private final boolean embedded;
 
     /**
-     * @param users              the user tokens (null: no user may connect over the network)
-     * @param workerTokenOfTrial the current worker token of a trial (null when it has none)
-     * @param embedded           whether in-process calls run as the local admin without a token
+     * @param users         the user tokens (null: no user may connect over the network)
+     * @param isWorkerToken whether a token is the one of a trial's current attempt (trial, token)
+     * @param embedded      whether in-process calls run as the local admin without a token
      */
-    public AuthInterceptor(TokenFile users, Function<String, String> workerTokenOfTrial, boolean embedded) {
+    public AuthInterceptor(TokenFile users, BiPredicate<String, String> isWorkerToken, boolean embedded) {
         this.users = users;
-        this.workerTokenOfTrial = workerTokenOfTrial;
+        this.isWorkerToken = isWorkerToken;
         this.embedded = embedded;
     }
 
@@ -56,8 +54,7 @@ public final class AuthInterceptor implements ServerInterceptor {
         Caller caller;
         if (workers) {
             String trial = headers.get(TRIAL);
-            String expected = trial == null ? null : workerTokenOfTrial.apply(trial);
-            if (token == null || expected == null || !same(token, expected)) {
+            if (token == null || trial == null || !isWorkerToken.test(trial, token)) {
                 return refuse(call, Status.UNAUTHENTICATED.withDescription("worker reports need the token minted for trial "
                         + trial + " (its attempt may have been replaced)"));
             }
@@ -91,10 +88,6 @@ public final class AuthInterceptor implements ServerInterceptor {
         }
         String t = header.substring(7).trim();
         return t.isEmpty() ? null : t;
-    }
-
-    private static boolean same(String a, String b) {
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
     private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {

@@ -42,11 +42,13 @@ public final class TrialStore implements AutoCloseable {
     /** Opens (and migrates) the store at {@code url}: jdbc:sqlite:FILE or jdbc:postgresql://... */
     public static TrialStore open(String url, String user, String password) {
         try {
+            Path sqliteFile = null;
             if (url.startsWith("jdbc:sqlite:")) {
-                Path file = Path.of(url.substring("jdbc:sqlite:".length()));
-                if (file.getParent() != null) {
-                    Files.createDirectories(file.getParent());
+                sqliteFile = Path.of(url.substring("jdbc:sqlite:".length()));
+                if (sqliteFile.getParent() != null) {
+                    Private.directory(sqliteFile.getParent());
                 }
+                Private.file(sqliteFile);
             } else if (!url.startsWith("jdbc:postgresql:")) {
                 throw new StoreException("unsupported store URL '" + url + "': use jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB");
             }
@@ -261,10 +263,14 @@ public final class TrialStore implements AutoCloseable {
         markRunning(trialId, executorId, null);
     }
 
-    /** Starts a new attempt of the trial, placed as {@code executorId}, reporting with {@code workerToken}. */
+    /**
+     * Starts a new attempt of the trial, placed as {@code executorId}, reporting with
+     * {@code workerToken}; only the token's SHA-256 is stored.
+     */
     public synchronized void markRunning(String trialId, String executorId, String workerToken) {
         update("UPDATE trials SET status = 'running', executor_id = ?, started_at = ?, attempts = attempts + 1, "
-                + "error = NULL, worker_token = ? WHERE id = ?", executorId, Instant.now().toString(), workerToken, trialId);
+                + "error = NULL, worker_token = ? WHERE id = ?", executorId, Instant.now().toString(),
+                workerToken == null ? null : TokenHash.of(workerToken), trialId);
     }
 
     /** The executor id of a running attempt, once the executor has placed it. */
@@ -272,8 +278,14 @@ public final class TrialStore implements AutoCloseable {
         update("UPDATE trials SET executor_id = ? WHERE id = ?", executorId, trialId);
     }
 
-    /** The token the trial's current attempt reports with (null when none). */
-    public synchronized String workerToken(String trialId) {
+    /** Whether {@code token} is the one the trial's current attempt reports with. */
+    public boolean isWorkerToken(String trialId, String token) {
+        String stored = workerTokenHash(trialId);
+        return stored != null && token != null && TokenHash.matches(stored, token);
+    }
+
+    /** The stored SHA-256 of the token the trial's current attempt reports with (null when none). */
+    public synchronized String workerTokenHash(String trialId) {
         try (PreparedStatement q = connection.prepareStatement("SELECT worker_token FROM trials WHERE id = ?")) {
             q.setString(1, trialId);
             try (ResultSet r = q.executeQuery()) {
