@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -95,9 +96,12 @@ public final class OptbenchServer implements AutoCloseable {
         InProcessServerBuilder local = InProcessServerBuilder.forName(inProcessName)
                 .maxInboundMessageSize(options.limits().maxMessageBytes())
                 .addService(health.getHealthService());
+        MalformedRequests malformed = new MalformedRequests();
         for (BindableService service : services) {
-            net.addService(ServerInterceptors.intercept(service, auth));
-            local.addService(ServerInterceptors.intercept(service, auth));
+            ServerServiceDefinition guarded = ServerInterceptors.intercept(
+                    ServerInterceptors.useInputStreamMessages(ServerInterceptors.intercept(service, auth)), malformed);
+            net.addService(guarded);
+            local.addService(guarded);
         }
         network = net.build().start();
         inProcess = local.build().start();

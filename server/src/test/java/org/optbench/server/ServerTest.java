@@ -304,6 +304,79 @@ class ServerTest {
                 "the server keeps serving");
     }
 
+    /** Calls {@code method} of the sweep service with {@code body} as the raw request bytes. */
+    static Status.Code rawCall(ManagedChannel c, String token, String method, byte[] body) {
+        io.grpc.MethodDescriptor.Marshaller<byte[]> bytes = new io.grpc.MethodDescriptor.Marshaller<>() {
+            @Override
+            public java.io.InputStream stream(byte[] value) {
+                return new java.io.ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(java.io.InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        io.grpc.MethodDescriptor<byte[], byte[]> descriptor = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(io.grpc.MethodDescriptor.generateFullMethodName(SweepServiceGrpc.SERVICE_NAME, method))
+                .setRequestMarshaller(bytes).setResponseMarshaller(bytes).build();
+        try {
+            io.grpc.stub.ClientCalls.blockingUnaryCall(c, descriptor, io.grpc.CallOptions.DEFAULT
+                    .withCallCredentials(bearer(token)).withDeadlineAfter(10, TimeUnit.SECONDS), body);
+            return Status.Code.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+    }
+
+    @Test
+    void malformedRequestsAreInvalidArgumentsAndLogOneLine() throws Exception {
+        OptbenchServer server = start(store(), new ParkedWorkers(), ServerLimits.defaults(), false);
+        ManagedChannel c = channel(server);
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.err;
+        System.setErr(new java.io.PrintStream(log, true));
+        java.util.List<java.util.logging.LogRecord> logged = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler counter = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger.getLogger("").addHandler(counter);
+        try {
+            byte[] garbage = new byte[512];
+            new java.util.Random(1).nextBytes(garbage);
+            for (String method : List.of("CreateSweep", "GetSweep", "ListSweeps", "GetResults", "CancelSweep")) {
+                for (int i = 0; i < 10; i++) {
+                    assertEquals(Status.Code.INVALID_ARGUMENT, rawCall(c, ALICE, method, garbage), method);
+                }
+            }
+        } finally {
+            System.setErr(before);
+            java.util.logging.Logger.getLogger("").removeHandler(counter);
+        }
+        assertTrue(logged.stream().noneMatch(r -> r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()),
+                "no grpc warnings or stack traces: " + logged.stream().map(r -> r.getMessage()).toList());
+        long lines = log.toString().lines().filter(l -> !l.isBlank()).count();
+        assertTrue(lines <= 5, "malformed requests log at most a line now and then, not stack traces: " + lines + " lines\n"
+                + log.toString().lines().limit(20).collect(java.util.stream.Collectors.joining("\n")));
+        assertEquals(0, as(c, ALICE).listSweeps(ListSweepsRequest.getDefaultInstance()).getSweepsCount(), "still serving");
+    }
+
     @Test
     void revokingATokenEndsItsWatchStreamsWithinSeconds() throws Exception {
         OptbenchServer server = start(store(), new ParkedWorkers(), ServerLimits.defaults(), false);
