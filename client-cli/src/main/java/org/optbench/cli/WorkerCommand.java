@@ -60,7 +60,7 @@ final class WorkerCommand implements Callable<Integer> {
             return 0;
         }
         try (ProgressReporter reporter = new ProgressReporter(trial.report().server(), trial.report().token(), trial.id(),
-                trial.attempt())) {
+                trial.attempt(), trial.report().trustPem())) {
             reporter.replay(RunFiles.readMetrics(metrics));
             RunSummary summary = TrainCommand.train(run.build(), context, out, reporter);
             reporter.result(summary);

@@ -105,7 +105,8 @@ public final class OptbenchServer implements AutoCloseable {
         }
         network = net.build().start();
         inProcess = local.build().start();
-        sweeps.reportTo(options.advertise() != null ? options.advertise() : reportHost() + ":" + port());
+        sweeps.reportTo(options.advertise() != null ? options.advertise() : reportHost() + ":" + port(),
+                options.tlsCert() == null ? null : java.nio.file.Files.readString(options.tlsCert().toPath()));
         health.setStatus(SweepServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
         health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
         if (options.resumeOnStart()) {

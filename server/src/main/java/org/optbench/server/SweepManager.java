@@ -48,6 +48,7 @@ final class SweepManager implements AutoCloseable {
     private final boolean fetchesData;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private volatile String reportAddress;
+    private volatile String reportTrust;
     private volatile boolean closing;
 
     private record Active(Thread thread, AtomicBoolean cancel, TrialExecutor executor) {
@@ -65,9 +66,13 @@ final class SweepManager implements AutoCloseable {
         this.fetchesData = fetchesData;
     }
 
-    /** Where workers report: the server's network address, known once it listens. */
-    void reportTo(String hostPort) {
+    /**
+     * Where workers report: the server's network address, known once it listens, and the PEM
+     * certificates they trust when it uses TLS (null for plaintext).
+     */
+    void reportTo(String hostPort, String trustPem) {
         this.reportAddress = hostPort;
+        this.reportTrust = trustPem;
     }
 
     /** Resumes every sweep a previous server left running. */
@@ -137,7 +142,7 @@ final class SweepManager implements AutoCloseable {
             throw new ShuttingDownException();
         }
         TrialExecutor executor = executors.open(executorOf(spec));
-        SweepRunner runner = new SweepRunner(store, executor, runsDir, placement(spec)).reportingTo(reportAddress);
+        SweepRunner runner = new SweepRunner(store, executor, runsDir, placement(spec)).reportingTo(reportAddress, reportTrust);
         String id = runner.prepare(spec, owner, retryCancelled);
         AtomicBoolean cancel = new AtomicBoolean();
         Thread thread = new Thread(() -> drive(spec, runner, cancel, executor), "optbench-sweep-" + id);

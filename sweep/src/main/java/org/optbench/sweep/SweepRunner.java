@@ -48,6 +48,7 @@ public final class SweepRunner {
     private final Path runsDir;
     private final TrialPlacement placement;
     private String reportAddress;
+    private String reportTrust;
     private final Map<String, String> reattached = new LinkedHashMap<>();   // trial id -> executor id
 
     public SweepRunner(TrialStore store, TrialExecutor executor, Path runsDir, TrialPlacement placement) {
@@ -57,9 +58,13 @@ public final class SweepRunner {
         this.placement = placement;
     }
 
-    /** Workers report to the server at {@code hostPort} with a token minted per attempt. */
-    public SweepRunner reportingTo(String hostPort) {
+    /**
+     * Workers report to the server at {@code hostPort} with a token minted per attempt, over TLS
+     * trusting {@code trustPem} when it is not null.
+     */
+    public SweepRunner reportingTo(String hostPort, String trustPem) {
         this.reportAddress = hostPort;
+        this.reportTrust = trustPem;
         return this;
     }
 
@@ -199,7 +204,7 @@ public final class SweepRunner {
     }
 
     private void writeTrialFile(SweepSpec spec, TrialRecord t, Path dir, int attempt, String token) {
-        TrialFile.Report report = token == null ? null : new TrialFile.Report(reportAddress, token);
+        TrialFile.Report report = token == null ? null : new TrialFile.Report(reportAddress, token, reportTrust);
         RunSpec run = forTrial(spec, spec.run(t.optimizer(), t.params(), t.seed()), placement.threads());
         new TrialFile(t.id(), attempt, report, run, placement.heapBytes()).write(dir);
     }

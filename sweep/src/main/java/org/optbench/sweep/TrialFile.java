@@ -25,8 +25,11 @@ public record TrialFile(String id, int attempt, Report report, RunSpec run, long
 
     public static final String NAME = "trial.json";
 
-    /** Where a worker reports and the token of its attempt. */
-    public record Report(String server, String token) {
+    /**
+     * Where a worker reports, the token of its attempt, and for a TLS server the PEM certificates
+     * the worker trusts (the server's own chain), null for plaintext.
+     */
+    public record Report(String server, String token, String trustPem) {
     }
 
     public static TrialFile read(Path dir) throws IOException {

@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import org.optbench.train.RunSummary;
 import org.optbench.train.StepRecord;
 
 /**
- * A sweep worker's line to the server: training steps are batched (sent every second or 64
+ * A sweep worker's line to the server (TLS when the server uses it, trusting the certificate the
+ * trial file carries): training steps are batched (sent every second or 64
  * steps), evaluations are sent at once, and the result at the end. Reports are idempotent, so a
  * failed send is retried with backoff; while the server is unreachable the rows stay buffered and
  * go with the next report. When the server says this attempt is no longer current (the trial was
@@ -52,14 +54,28 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
     private final List<Metric> evals = new ArrayList<>();
     private long lastSend = System.currentTimeMillis();
 
-    public ProgressReporter(String server, String token, String trialId, int attempt) {
-        this.channel = NettyChannelBuilder.forTarget(server).usePlaintext().build();
+    /** Reports to {@code server}; over TLS trusting {@code trustPem} when it is not null, else in plaintext. */
+    public ProgressReporter(String server, String token, String trialId, int attempt, String trustPem) {
+        this.channel = channel(server, trustPem);
         Metadata headers = new Metadata();
         headers.put(AuthInterceptor.AUTHORIZATION, "Bearer " + token);
         headers.put(AuthInterceptor.TRIAL, trialId);
         this.stub = WorkerServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.trialId = trialId;
         this.attempt = attempt;
+    }
+
+    private static ManagedChannel channel(String server, String trustPem) {
+        NettyChannelBuilder b = NettyChannelBuilder.forTarget(server);
+        if (trustPem == null) {
+            return b.usePlaintext().build();
+        }
+        try {
+            return b.sslContext(GrpcSslContexts.forClient().trustManager(new java.io.ByteArrayInputStream(
+                    trustPem.getBytes(java.nio.charset.StandardCharsets.UTF_8))).build()).useTransportSecurity().build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException("the server's certificate in trial.json is not usable: " + e.getMessage(), e);
+        }
     }
 
     @Override
