@@ -10,10 +10,14 @@ import java.util.concurrent.CountDownLatch;
 import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.server.auth.TokenFile;
+import org.optbench.sweep.Datasets;
+import org.optbench.sweep.SweepSpecParser;
+import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.ExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialStore;
 import org.optbench.train.data.DefaultCorpus;
+import org.optbench.train.data.PreparedData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,6 +47,15 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--executor", defaultValue = "local", description = "where trials of specs that name no executor run: "
             + "local (child processes) or slurm (sbatch jobs) (default ${DEFAULT-VALUE})")
     String executor;
+
+    @Option(names = "--slurm-profiles", description = "YAML file of named Slurm profiles (name: {partition, account, qos, "
+            + "gpus_per_trial, cpus_per_trial, mem, time_limit, extra_args, retries}) that specs may choose with "
+            + "executor: {type: slurm, profile: NAME}")
+    Path slurmProfiles;
+
+    @Option(names = "--dataset", paramLabel = "NAME=DIR", description = "offer a prepared data directory by name "
+            + "(repeatable); remote specs name data as default, synthetic or one of these")
+    Map<String, Path> datasets = new java.util.LinkedHashMap<>();
 
     @Option(names = "--advertise", description = "host:port that workers report to (default: this host's name and --port; "
             + "set it when Slurm nodes reach the server by another name)")
@@ -79,6 +92,14 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ExecutorSpec defaultExecutor = ExecutorSpec.parse(Map.of("type", executor), "--executor");
+        ExecutorChoices choices = new ExecutorChoices(defaultExecutor, slurmProfiles == null ? Map.of()
+                : ExecutorChoices.readProfiles(slurmProfiles));
+        datasets.forEach((name, dir) -> {
+            if (!SweepSpecParser.NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("--dataset " + name + ": a data set's name is a plain name such as c4-t5");
+            }
+            PreparedData.open(dir);
+        });
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
         }
@@ -98,7 +119,7 @@ final class ServerCommand implements Callable<Integer> {
         TokenFile users = TokenFile.load(tokens);
         TrialStore store = where.open();
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options(bind, port, store, where.runs(),
-                TrialExecutors.of(WorkerLaunch.program()), defaultExecutor, advertise, where.threadsPerTrial, users, tlsCert, tlsKey, false,
+                TrialExecutors.of(WorkerLaunch.program()), choices, new Datasets(datasets), advertise, where.threadsPerTrial, users, tlsCert, tlsKey, false,
                 new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000), true));
         out.printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
                 tlsCert != null ? "TLS" : "plaintext", store.url());

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.server.auth.TokenFile;
+import org.optbench.sweep.Datasets;
+import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.LocalExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialRecord;
@@ -59,7 +61,7 @@ class RemoteSweepTest {
                 """);
         try (TrialStore store = TrialStore.sqlite(dir.resolve("server/optbench.db"));
              OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store,
-                     dir.resolve("server"), TrialExecutors.of(WorkerLaunch.program()), LocalExecutorSpec.defaults(), null, 1, TokenFile.load(tokens), null, null, false,
+                     dir.resolve("server"), TrialExecutors.of(WorkerLaunch.program()), ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, 1, TokenFile.load(tokens), null, null, false,
                      ServerLimits.defaults(), true))) {
             String at = "127.0.0.1:" + server.port();
             Run submit = cli("sweep", "submit", spec.toString(), "--watch", "--server", at, "--token", TOKEN);

@@ -18,6 +18,7 @@ import org.optbench.sweep.SweepExpander;
 import org.optbench.sweep.SweepRunner;
 import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.SweepSpecParser;
+import org.optbench.sweep.TrialPlacement;
 import org.optbench.sweep.TrialSpec;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.SweepStatus;
@@ -142,7 +143,7 @@ class ServerKillTest {
                             t.id() + ": every step once");
                     TrialSpec point = expected.get(t.index());
                     Path alone = dir.resolve("alone-" + t.index());
-                    RunSummary uninterrupted = TrainCommand.train(SweepRunner.forTrial(parsed, point.run(), 1).toBuilder()
+                    RunSummary uninterrupted = TrainCommand.train(SweepRunner.forTrial(parsed, point.run(), TrialPlacement.local(1)).toBuilder()
                             .checkpointDir(alone).build(), RunContext.local(), new PrintWriter(new StringWriter()), r -> { });
                     assertNotNull(t.finalValLoss(), t.toString());
                     assertEquals(Double.doubleToLongBits(uninterrupted.finalValLoss()), Double.doubleToLongBits(t.finalValLoss()),

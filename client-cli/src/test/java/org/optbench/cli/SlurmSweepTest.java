@@ -21,6 +21,8 @@ import org.optbench.proto.v1.SweepState;
 import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.server.auth.TokenFile;
+import org.optbench.sweep.Datasets;
+import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.SlurmExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialRecord;
@@ -58,7 +60,8 @@ class SlurmSweepTest {
 
     private OptbenchServer server(TrialStore store, int port, Path tokens) throws Exception {
         return OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", port, store, dir.resolve("runs"),
-                TrialExecutors.of(WorkerLaunch.program()), SlurmExecutorSpec.defaults(), null, 1, TokenFile.load(tokens), null, null, false, ServerLimits.defaults(),
+                TrialExecutors.of(WorkerLaunch.program()), new ExecutorChoices(SlurmExecutorSpec.defaults(),
+                        java.util.Map.of("short", new SlurmExecutorSpec(null, 0, 1, null, "00:10:00", null, null, java.util.List.of(), 2))), Datasets.none(), null, 1, TokenFile.load(tokens), null, null, false, ServerLimits.defaults(),
                 true));
     }
 
@@ -95,7 +98,7 @@ class SlurmSweepTest {
                 data: synthetic
                 steps: 400
                 parallel: 2
-                executor: {type: slurm, cpus_per_trial: 1, time_limit: "00:10:00", retries: 2}
+                executor: {type: slurm, profile: short}
                 train: {eval_tokens: 2048, eval_points: 2, log_every: 1000}
                 parameters:
                   optimizer:

@@ -12,6 +12,8 @@ import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.TrialFile;
+import org.optbench.sweep.Datasets;
+import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.LocalExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialRecord;
@@ -49,7 +51,7 @@ class TlsWorkersTest {
                 """);
         try (TrialStore store = TrialStore.sqlite(dir.resolve("server/optbench.db"));
              OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store,
-                     dir.resolve("server"), TrialExecutors.of(WorkerLaunch.program()), LocalExecutorSpec.defaults(), null, 1,
+                     dir.resolve("server"), TrialExecutors.of(WorkerLaunch.program()), ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, 1,
                      TokenFile.load(tokens), cert.toFile(), key.toFile(), false, ServerLimits.defaults(), false))) {
             long start = System.nanoTime();
             CliProcess submit = CliProcess.run(dir, Map.of(), 180, "sweep", "submit", spec.toString(), "--watch",

@@ -21,7 +21,8 @@ import java.util.function.Function;
 import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.server.auth.AuthInterceptor;
 import org.optbench.server.auth.TokenFile;
-import org.optbench.sweep.exec.ExecutorSpec;
+import org.optbench.sweep.Datasets;
+import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialStore;
 
@@ -43,7 +44,8 @@ public final class OptbenchServer implements AutoCloseable {
      * @param store           the trial store (owned by the caller)
      * @param runsDir         where trial directories go
      * @param executors       opens the executor a sweep's executor spec asks for
-     * @param defaultExecutor the executor of specs that name none
+     * @param choices         the executors a spec may choose: the default and named Slurm profiles
+     * @param datasets        the data sets a remote spec may name
      * @param advertise       host:port workers report to, or null for the bound address and port
      * @param threadsPerTrial kernel threads per trial, or null for processors / parallel
      * @param tokens          user tokens, or null (embedded: only in-process callers)
@@ -55,7 +57,7 @@ public final class OptbenchServer implements AutoCloseable {
      * @param resumeOnStart   whether to resume the sweeps a previous server left running
      */
     public record Options(String bindHost, int port, TrialStore store, Path runsDir,
-                          TrialExecutors executors, ExecutorSpec defaultExecutor, String advertise,
+                          TrialExecutors executors, ExecutorChoices choices, Datasets datasets, String advertise,
                           Integer threadsPerTrial, TokenFile tokens,
                           File tlsCert, File tlsKey, boolean embedded, ServerLimits limits, boolean resumeOnStart) {
     }
@@ -71,7 +73,8 @@ public final class OptbenchServer implements AutoCloseable {
     private OptbenchServer(Options options) {
         this.options = options;
         this.hub = new EventHub(options.limits().maxStreamsPerUser(), options.limits().watchQueue());
-        this.sweeps = new SweepManager(options.store(), options.executors(), options.defaultExecutor(), options.runsDir(),
+        this.sweeps = new SweepManager(options.store(), options.executors(), options.choices(), options.datasets(),
+                options.runsDir(),
                 options.threadsPerTrial(), hub, options.limits(), options.embedded());
     }
 

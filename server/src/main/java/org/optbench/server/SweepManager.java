@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.optbench.proto.v1.Resync;
 import org.optbench.proto.v1.Sweep;
 import org.optbench.proto.v1.SweepEvent;
+import org.optbench.sweep.Datasets;
 import org.optbench.sweep.SweepConflictException;
 import org.optbench.sweep.SweepNotFoundException;
 import org.optbench.sweep.SweepRunner;
@@ -18,6 +19,7 @@ import org.optbench.sweep.SweepSpecParser;
 import org.optbench.sweep.SweepStateException;
 import org.optbench.sweep.SweepValidator;
 import org.optbench.sweep.TrialPlacement;
+import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.ExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.exec.TrialExecutors;
@@ -40,7 +42,8 @@ final class SweepManager implements AutoCloseable {
 
     private final TrialStore store;
     private final TrialExecutors executors;
-    private final ExecutorSpec defaultExecutor;
+    private final ExecutorChoices choices;
+    private final Datasets datasets;
     private final Path runsDir;
     private final Integer threadsPerTrial;
     private final EventHub hub;
@@ -54,11 +57,12 @@ final class SweepManager implements AutoCloseable {
     private record Active(Thread thread, AtomicBoolean cancel, TrialExecutor executor) {
     }
 
-    SweepManager(TrialStore store, TrialExecutors executors, ExecutorSpec defaultExecutor, Path runsDir,
+    SweepManager(TrialStore store, TrialExecutors executors, ExecutorChoices choices, Datasets datasets, Path runsDir,
                  Integer threadsPerTrial, EventHub hub, ServerLimits limits, boolean fetchesData) {
         this.store = store;
         this.executors = executors;
-        this.defaultExecutor = defaultExecutor;
+        this.choices = choices;
+        this.datasets = datasets;
         this.runsDir = runsDir;
         this.threadsPerTrial = threadsPerTrial;
         this.hub = hub;
@@ -82,7 +86,8 @@ final class SweepManager implements AutoCloseable {
                 continue;
             }
             try {
-                start(SweepSpecParser.parse(row.spec(), "sweep " + row.id()), row.owner(), false);
+                SweepSpec spec = SweepSpecParser.parse(row.spec(), "sweep " + row.id());
+                start(spec, row.owner(), false, placement(spec, true));
             } catch (RuntimeException e) {
                 System.err.println("optbench server: sweep " + row.id() + " stays paused, it cannot be resumed: "
                         + e.getMessage());
@@ -92,25 +97,30 @@ final class SweepManager implements AutoCloseable {
 
     /**
      * Creates (or resumes) the sweep of {@code text} for {@code owner} and starts it. The whole
-     * spec is checked first, its trial count and every point's run, before anything is stored. The
-     * same name with another spec, or another user's name, is refused.
+     * spec is checked first, its trial count and every point's run, before anything is stored; a
+     * remote user's ({@code trusted} false) may choose only among the server's executors and name
+     * only its data sets. The same name with another spec, or another user's name, is refused.
      */
-    SweepRow create(String text, String source, String owner) {
+    SweepRow create(String text, String source, String owner, boolean trusted) {
         SweepSpec spec = SweepSpecParser.parse(text, source);
-        TrialPlacement placement = placement(spec);
+        TrialPlacement placement = placement(spec, trusted);
         RunContext context = new RunContext(placement.heapBytes(), "give trials more heap (OPTBENCH_WORKER_HEAP when the "
                 + "server starts, or executor.mem for Slurm)", LocalDataCatalog.standard());
-        SweepValidator.validate(spec, limits.maxTrialsPerSweep(),
-                p -> SweepRunner.forTrial(spec, p.run(), placement.threads()), context);
+        SweepValidator.validate(spec, limits.maxTrialsPerSweep(), p -> {
+            if (!trusted) {
+                datasets.checkRemote(p.run());
+            }
+            return SweepRunner.forTrial(spec, p.run(), placement);
+        }, context);
         if (spec.usesDefaultCorpus() && !fetchesData && !DefaultCorpus.isPrepared(DefaultCorpus.root())) {
             throw new SweepStateException("this server has not prepared the default corpus (it fetches nothing for a "
                     + "request); its operator runs 'optbench data fetch', or name another data set");
         }
-        return register(spec, owner);
+        return register(spec, owner, placement);
     }
 
     /** Stores and starts a checked spec; the only part of creating a sweep that holds the lock. */
-    private synchronized SweepRow register(SweepSpec spec, String owner) {
+    private synchronized SweepRow register(SweepSpec spec, String owner, TrialPlacement placement) {
         store.sweep(spec.name()).ifPresent(existing -> {
             if (!existing.owner().equals(owner)) {
                 throw new SweepConflictException("the sweep name '" + spec.name() + "' is taken by another user; choose "
@@ -122,27 +132,24 @@ final class SweepManager implements AutoCloseable {
             }
         });
         if (!active.containsKey(spec.name())) {
-            start(spec, owner, true);
+            start(spec, owner, true, placement);
         }
         return store.sweep(spec.name()).orElseThrow();
     }
 
-    private ExecutorSpec executorOf(SweepSpec spec) {
-        return spec.executor() != null ? spec.executor() : defaultExecutor;
-    }
-
-    private TrialPlacement placement(SweepSpec spec) {
-        ExecutorSpec where = executorOf(spec);
+    /** Where and how the trials of {@code spec} run; a stored spec was checked when it was created. */
+    private TrialPlacement placement(SweepSpec spec, boolean trusted) {
+        ExecutorSpec where = choices.resolve(spec.executor(), trusted);
         return new TrialPlacement(where.threadsPerTrial(threadsPerTrial, spec.parallel()), where.retries(),
-                executors.workerHeapBytes(where));
+                executors.workerHeapBytes(where), datasets, where);
     }
 
-    private void start(SweepSpec spec, String owner, boolean retryCancelled) {
+    private void start(SweepSpec spec, String owner, boolean retryCancelled, TrialPlacement placement) {
         if (closing) {
             throw new ShuttingDownException();
         }
-        TrialExecutor executor = executors.open(executorOf(spec));
-        SweepRunner runner = new SweepRunner(store, executor, runsDir, placement(spec)).reportingTo(reportAddress, reportTrust);
+        TrialExecutor executor = executors.open(placement.executor());
+        SweepRunner runner = new SweepRunner(store, executor, runsDir, placement).reportingTo(reportAddress, reportTrust);
         String id = runner.prepare(spec, owner, retryCancelled);
         AtomicBoolean cancel = new AtomicBoolean();
         Thread thread = new Thread(() -> drive(spec, runner, cancel, executor), "optbench-sweep-" + id);

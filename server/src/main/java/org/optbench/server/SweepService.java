@@ -53,7 +53,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
                 case STRUCTURED -> json(request);
                 default -> throw Status.INVALID_ARGUMENT.withDescription("give the spec as yaml or structured").asRuntimeException();
             };
-            return sweeps.sweep(sweeps.create(text, "spec", caller.user()).id());
+            return sweeps.sweep(sweeps.create(text, "spec", caller.user(), caller.local()).id());
         });
     }
 

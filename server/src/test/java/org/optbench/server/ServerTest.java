@@ -49,6 +49,8 @@ import org.optbench.proto.v1.TrialState;
 import org.optbench.proto.v1.WatchSweepRequest;
 import org.optbench.proto.v1.WorkerServiceGrpc;
 import org.optbench.server.auth.TokenFile;
+import org.optbench.sweep.Datasets;
+import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.LocalExecutorSpec;
 import org.optbench.sweep.TrialFile;
 import org.optbench.sweep.exec.TrialExecutor;
@@ -94,7 +96,7 @@ class ServerTest {
             throws Exception {
         tokenFile = TokenFile.load(tokens());
         OptbenchServer s = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, dir.resolve("runs"),
-                executors, LocalExecutorSpec.defaults(), null, 1, tokenFile, null, null, false, limits, resume));
+                executors, ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, 1, tokenFile, null, null, false, limits, resume));
         open.add(s);
         return s;
     }
@@ -400,6 +402,66 @@ class ServerTest {
         assertEquals(0, server.openStreams("bob"));
     }
 
+    /** A small prepared data directory (txt documents, the shipped tokenizer). */
+    private Path preparedData() throws Exception {
+        Path docs = dir.resolve("docs");
+        Files.createDirectories(docs);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            text.append("The union is strong and the year ").append(1900 + i).append(" was long. ");
+        }
+        for (int d = 0; d < 20; d++) {
+            Files.writeString(docs.resolve("doc" + d + ".txt"), text.toString());
+        }
+        Path out = dir.resolve("prepared");
+        try (org.optbench.train.text.Tokenizer tok = org.optbench.train.text.Tokenizers.open(
+                org.optbench.train.text.Tokenizers.DEFAULT, dir)) {
+            org.optbench.train.data.DataPreparer.prepare(new org.optbench.train.text.CorpusReader(List.of(docs)), tok, out,
+                    0.25);
+        }
+        return out;
+    }
+
+    @Test
+    void aRemoteSpecNamesNoPathOfTheServerAndChoosesOnlyOfferedExecutors() throws Exception {
+        Path prepared = preparedData();
+        TrialStore store = store();
+        tokenFile = TokenFile.load(tokens());
+        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, dir.resolve("runs"),
+                spec -> new ParkedWorkers(), ExecutorChoices.only(LocalExecutorSpec.defaults()),
+                new Datasets(java.util.Map.of("small", prepared)), null, 1, tokenFile, null, null, false,
+                ServerLimits.defaults(), false));
+        open.add(server);
+        ManagedChannel c = channel(server);
+        String base = spec("p", 1, 1e-2);
+        java.util.Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put(base.replace("steps: 10", "steps: 10\ntrain: {init_weights: /etc/passwd}"), "init_weights names a file");
+        refused.put(base.replace("data: synthetic", "data: /etc"), "'/etc' is not a data set of this server");
+        refused.put(base.replace("data: synthetic\n", "").replace("steps: 10", "steps: 10\ntrain: {tokens: /etc/passwd}"),
+                "'/etc/passwd' is not a data set");
+        refused.put(base.replace("steps: 10", "steps: 10\ntrain: {save_weights: /tmp/owned.safetensors}"),
+                "set by the sweep for each trial");
+        refused.put(base + "executor: {type: slurm}\n", "may choose among this server's executors");
+        refused.put(base + "executor: {type: slurm, extra_args: ['--export=LD_PRELOAD=/tmp/x.so', '--chdir=/']}\n",
+                "set nothing else");
+        refused.put(base + "executor: {type: local, retries: 50}\n", "set nothing else");
+        for (var e : refused.entrySet()) {
+            StatusRuntimeException error = assertThrows(StatusRuntimeException.class,
+                    () -> as(c, ALICE).createSweep(create(e.getKey())), e.getValue());
+            assertEquals(Status.Code.INVALID_ARGUMENT, error.getStatus().getCode(), e.getValue());
+            assertTrue(error.getStatus().getDescription().contains(e.getValue()), error.getStatus().getDescription());
+            assertFalse(error.getStatus().getDescription().contains("root:"), "no content of a host file is echoed");
+        }
+        assertEquals(0, as(c, ALICE).listSweeps(ListSweepsRequest.getDefaultInstance()).getSweepsCount(), "nothing stored");
+        assertFalse(Files.exists(Path.of("/tmp/owned.safetensors")));
+        as(c, ALICE).createSweep(create(base.replace("name: p", "name: named").replace("data: synthetic", "data: small")
+                + "train: {eval_tokens: 2048}\n"));
+        String token = waitForWorkerToken(store, "named-0000");
+        assertTrue(token.length() > 16);
+        TrialFile trial = TrialFile.read(dir.resolve("runs/named/named-0000"));
+        assertEquals(prepared, trial.run().data().path(), "the data set's name is resolved to its directory on the server");
+    }
+
     @Test
     void namesAreCheckedAndErrorsDoNotEchoLongInput() throws Exception {
         OptbenchServer server = start(store(), new ParkedWorkers(), ServerLimits.defaults(), false);
@@ -653,7 +715,7 @@ class ServerTest {
         assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes()));
         tokenFile = TokenFile.load(tokens());
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store(), dir.resolve("runs"),
-                spec -> new ParkedWorkers(), LocalExecutorSpec.defaults(), null, 1, tokenFile, cert.toFile(), key.toFile(), false, ServerLimits.defaults(), false));
+                spec -> new ParkedWorkers(), ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, 1, tokenFile, cert.toFile(), key.toFile(), false, ServerLimits.defaults(), false));
         open.add(server);
         ManagedChannel tls = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
                 .sslContext(io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient().trustManager(cert.toFile()).build())

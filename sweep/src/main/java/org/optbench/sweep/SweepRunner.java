@@ -205,16 +205,16 @@ public final class SweepRunner {
 
     private void writeTrialFile(SweepSpec spec, TrialRecord t, Path dir, int attempt, String token) {
         TrialFile.Report report = token == null ? null : new TrialFile.Report(reportAddress, token, reportTrust);
-        RunSpec run = forTrial(spec, spec.run(t.optimizer(), t.params(), t.seed()), placement.threads());
+        RunSpec run = forTrial(spec, spec.run(t.optimizer(), t.params(), t.seed()), placement);
         new TrialFile(t.id(), attempt, report, run, placement.heapBytes()).write(dir);
     }
 
     /**
-     * The run a trial's worker receives: the point's {@code run}, on {@code threads} kernel
-     * threads, evaluating also at the early-stopping rungs.
+     * The run a trial's worker receives: the point's {@code run} with its data-set name resolved,
+     * on the placement's kernel threads, evaluating also at the early-stopping rungs.
      */
-    public static RunSpec forTrial(SweepSpec spec, RunSpec run, int threads) {
-        RunSpec.Builder b = run.toBuilder().threads(threads);
+    public static RunSpec forTrial(SweepSpec spec, RunSpec run, TrialPlacement placement) {
+        RunSpec.Builder b = placement.datasets().resolve(run).toBuilder().threads(placement.threads());
         if (spec.earlyStop() != null && run.training().steps() != null) {
             b.evalSteps(spec.earlyStop().rungs(run.training().steps()));
         }

@@ -2,7 +2,7 @@ package org.optbench.sweep;
 
 import java.util.List;
 import java.util.Map;
-import org.optbench.sweep.exec.ExecutorSpec;
+import org.optbench.sweep.exec.ExecutorRequest;
 import org.optbench.train.spec.DataSpec;
 import org.optbench.train.spec.RunKeys;
 import org.optbench.train.spec.RunSpec;
@@ -26,12 +26,12 @@ import org.optbench.train.spec.RunSpec;
  * @param runCap     random search: trials per optimizer
  * @param randomSeed random search: the sampler's seed
  * @param earlyStop  the early-stopping rule, or null to run every trial to the end
- * @param executor   where the trials run, or null for the server's default
+ * @param executor   where the spec asks its trials to run, or null for the server's default
  */
 public record SweepSpec(String name, String text, Method method, String metric,
                         Map<String, Map<String, SweepParameter>> optimizers, Map<String, SweepParameter> shared,
                         RunSpec base, List<Long> seeds, int parallel, int runCap, long randomSeed,
-                        EarlyStopRule earlyStop, ExecutorSpec executor) {
+                        EarlyStopRule earlyStop, ExecutorRequest executor) {
 
     /** Grid search or random search. */
     public enum Method { GRID, RANDOM }

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.optbench.optim.GroupRules;
 import org.optbench.optim.HyperparameterException;
-import org.optbench.sweep.exec.ExecutorSpec;
+import org.optbench.sweep.exec.ExecutorRequest;
 import org.optbench.train.spec.RunKeys;
 import org.optbench.train.spec.RunSpec;
 import org.optbench.train.spec.RunSpecException;
@@ -94,9 +94,9 @@ public final class SweepSpecParser {
         if (!metricName.equals("val_loss") || !metric.path("goal").asText("minimize").equals("minimize")) {
             throw new SweepSpecException(source + ": metric must be {name: val_loss, goal: minimize}, the study's metric");
         }
-        ExecutorSpec executor = null;
+        ExecutorRequest executor = null;
         if (root.has("executor")) {
-            executor = ExecutorSpec.parse(mapping(root, "executor", "{type: slurm, partition: gpu}", source), source);
+            executor = ExecutorRequest.parse(mapping(root, "executor", "{type: slurm, profile: gpu}", source), source);
         }
         EarlyStopRule earlyStop = null;
         if (root.has("early_terminate")) {

@@ -36,13 +36,17 @@ public record TrialFile(String id, int attempt, Report report, RunSpec run, long
         return RunJson.read(Files.readString(dir.resolve(NAME)), TrialFile.class, dir.resolve(NAME).toString());
     }
 
-    /** Writes the file into {@code dir} (created if needed), readable by its owner only. */
+    /** Writes the file into {@code dir} (created if needed), readable by its owner only, whole or not at all. */
     public void write(Path dir) {
         Path file = dir.resolve(NAME);
         try {
             Files.createDirectories(dir);
-            Private.file(file);
-            RunJson.writeFile(file, this);
+            Path partial = dir.resolve(NAME + ".partial");
+            Files.deleteIfExists(partial);
+            Private.file(partial);
+            RunJson.writeFile(partial, this);
+            Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new StoreException("cannot write " + file + ": " + e.getMessage(), e);
         }

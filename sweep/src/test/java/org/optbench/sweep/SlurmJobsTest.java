@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.optbench.sweep.exec.ExecutorChoices;
+import org.optbench.sweep.exec.ExecutorRequest;
 import org.optbench.sweep.exec.ExecutorSpec;
 import org.optbench.sweep.exec.LocalExecutorSpec;
 import org.optbench.sweep.exec.Outcome;
@@ -65,17 +67,44 @@ class SlurmJobsTest {
     }
 
     @Test
+    void aRemoteSpecChoosesAmongTheServersExecutorsAndSetsNothingElse() {
+        SlurmExecutorSpec gpu = new SlurmExecutorSpec("gpu", 1, 8, "32G", null, "lab", "normal", List.of("--constraint=a100"), 2);
+        ExecutorChoices local = new ExecutorChoices(LocalExecutorSpec.defaults(), java.util.Map.of("gpu", gpu));
+        String base = "name: e\nsteps: 10\nparameters:\n  optimizer:\n    adamw: {lr: {value: 0.01}}\n";
+        java.util.function.Function<String, ExecutorRequest> req = exec -> SweepSpecParser.parse(base + exec, "s").executor();
+        assertEquals(LocalExecutorSpec.defaults(), local.resolve(null, false), "no executor: the default");
+        assertEquals(gpu, local.resolve(req.apply("executor: {type: slurm, profile: gpu}\n"), false), "a profile by name");
+        assertEquals(LocalExecutorSpec.defaults(), local.resolve(req.apply("executor: {type: local}\n"), false));
+        SweepSpecException slurm = assertThrows(SweepSpecException.class,
+                () -> ExecutorChoices.only(LocalExecutorSpec.defaults()).resolve(req.apply("executor: {type: slurm}\n"), false));
+        assertTrue(slurm.getMessage().contains("may choose among this server's executors, the default (local) and no Slurm "
+                + "profiles"), slurm.getMessage());
+        SweepSpecException extra = assertThrows(SweepSpecException.class, () -> local.resolve(req.apply(
+                "executor: {type: slurm, partition: gpu, extra_args: ['--export=LD_PRELOAD=/tmp/x.so']}\n"), false));
+        assertTrue(extra.getMessage().contains("set nothing else"), extra.getMessage());
+        assertTrue(assertThrows(SweepSpecException.class, () -> local.resolve(req.apply(
+                "executor: {type: slurm, profile: huge}\n"), false)).getMessage().contains("no Slurm profile 'huge'"));
+        ExecutorSpec written = req.apply("executor: {type: slurm, partition: debug}\n").inline();
+        assertEquals(written, local.resolve(req.apply("executor: {type: slurm, partition: debug}\n"), true),
+                "the local user may write an executor out");
+    }
+
+    @Test
     void executorSpecs() {
         String base = "name: e\nsteps: 10\nparameters:\n  optimizer:\n    adamw: {lr: {value: 0.01}}\n";
         ExecutorSpec slurm = SweepSpecParser.parse(base + "executor: {type: slurm, partition: gpu, gpus_per_trial: 1, "
                 + "cpus_per_trial: 8, mem: 32G, time_limit: '04:00:00', account: lab, qos: high, extra_args: [--exclusive]}\n",
-                "s").executor();
+                "s").executor().inline();
         assertEquals(new SlurmExecutorSpec("gpu", 1, 8, "32G", "04:00:00", "lab", "high", List.of("--exclusive"), 2), slurm);
         assertEquals(8, slurm.threadsPerTrial(null, 2), "a job's CPUs are its trial's threads");
         assertEquals((long) (0.75 * 32 * (1L << 30)), slurm.workerHeapBytes(1L << 30), "the heap is 3/4 of mem");
         assertEquals(0, SlurmExecutorSpec.defaults().workerHeapBytes(1L << 30), "without mem the node decides");
         assertNull(SweepSpecParser.parse(base, "s").executor(), "no executor: the server's default");
-        assertEquals(new LocalExecutorSpec(2), SweepSpecParser.parse(base + "executor: {type: local}\n", "s").executor());
+        assertEquals(new LocalExecutorSpec(2), SweepSpecParser.parse(base + "executor: {type: local}\n", "s").executor().inline());
+        assertEquals(new ExecutorRequest("gpu", null), SweepSpecParser.parse(base + "executor: {type: slurm, profile: gpu}\n",
+                "s").executor());
+        assertTrue(assertThrows(SweepSpecException.class, () -> SweepSpecParser.parse(base
+                + "executor: {profile: gpu, partition: x}\n", "s")).getMessage().contains("unknown key 'executor.partition'"));
         assertTrue(assertThrows(SweepSpecException.class, () -> SweepSpecParser.parse(base
                 + "executor: {type: slurm, gpus: 1}\n", "s")).getMessage().contains("gpus_per_trial"));
         assertTrue(assertThrows(SweepSpecException.class, () -> SweepSpecParser.parse(base

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
+import org.optbench.sweep.Datasets;
+import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.LocalExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialStore;
@@ -61,7 +63,7 @@ public final class Connection implements AutoCloseable {
     public static Connection embedded(TrialStore store, Path runsDir, TrialExecutors executors, Integer threadsPerTrial,
                                       int deadlineSeconds) throws java.io.IOException {
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, runsDir, executors,
-                LocalExecutorSpec.defaults(), null, threadsPerTrial, null, null, null, true, ServerLimits.defaults(), false));
+                ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, threadsPerTrial, null, null, null, true, ServerLimits.defaults(), false));
         return new Connection(server.inProcessChannel(), server, store, null, deadlineSeconds, "embedded (" + store.url() + ")");
     }
 
