@@ -63,7 +63,7 @@ final class SweepCommand implements Runnable {
 
     /** A subcommand about one sweep, named by its id. */
     abstract static class ById extends Base {
-        @Parameters(index = "0", description = "the sweep id (its name)")
+        @Parameters(index = "0", description = "the sweep: its name (yours) or its id")
         String id;
     }
 
@@ -174,7 +174,7 @@ final class SweepCommand implements Runnable {
 
     /** {@code sweep delete ID}. */
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a sweep that is not running, with its "
-            + "trials and metrics (trial directories stay on disk).")
+            + "trials, metrics and directory.")
     static final class Delete extends ById {
         @Override
         public Integer call() throws Exception {

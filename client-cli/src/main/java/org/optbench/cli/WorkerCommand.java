@@ -44,7 +44,8 @@ final class WorkerCommand implements Callable<Integer> {
         Path checkpoint = dir.resolve("checkpoint");
         Path metrics = dir.resolve("metrics.jsonl");
         Path result = dir.resolve("result.json");
-        RunSpec.Builder run = trial.run().toBuilder().metrics(metrics).result(result).checkpointDir(checkpoint);
+        RunSpec.Builder run = trial.run().toBuilder().metrics(metrics).result(result).checkpointDir(checkpoint)
+                .weights(trial.saveWeights() ? dir.resolve("weights.safetensors") : null);
         Files.deleteIfExists(result);
         if (Files.isRegularFile(checkpoint.resolve("state.json"))) {
             RunFiles.keepMetricsUpTo(metrics, Checkpoint.state(checkpoint).path("step").asInt());

@@ -137,7 +137,8 @@ class ReferenceTrajectoryTest {
             SweepSpec spec = SweepSpecParser.parse("name: ref\n" + sweep.getValue(), sweep.getKey());
             TrialSpec trial = SweepExpander.expand(spec).get(0);
             Path trialDir = dir.resolve("trial-" + sweep.getKey());
-            new TrialFile("ref-0000", 1, null, SweepRunner.forTrial(spec, trial.run(), TrialPlacement.local(2)), 0).write(trialDir);
+            new TrialFile("ref-0000", 1, null, SweepRunner.forTrial(spec, trial.run(), TrialPlacement.local(2)), 0,
+                    false).write(trialDir);
             RunSpec run = TrialFile.read(trialDir).run().toBuilder().metrics(trialDir.resolve("metrics.jsonl"))
                     .checkpointDir(trialDir.resolve("checkpoint")).build();
             TrainCommand.train(run, RunContext.local(), new PrintWriter(new StringWriter()), r -> { });

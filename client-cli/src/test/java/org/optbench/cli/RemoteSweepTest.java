@@ -1,6 +1,8 @@
 package org.optbench.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -53,6 +55,7 @@ class RemoteSweepTest {
                 data: synthetic
                 steps: 30
                 parallel: 2
+                save_weights: true
                 train: {eval_tokens: 2048, eval_points: 2}
                 parameters:
                   optimizer:
@@ -88,6 +91,23 @@ class RemoteSweepTest {
             assertEquals(0, report.code(), report.err());
             assertTrue(Files.size(dir.resolve("report/report.html")) > 10_000);
             assertTrue(Files.isRegularFile(dir.resolve("report/loss_vs_relative_lr.svg")));
+
+            Path downloaded = dir.resolve("downloaded");
+            CliProcess fetch = CliProcess.run(dir, java.util.Map.of(), 120, "results", "remote-test", "--server", at,
+                    "--token", TOKEN, "--download", downloaded.toString());
+            assertEquals(0, fetch.code(), fetch.err());
+            assertTrue(fetch.out().contains("downloaded ") && fetch.out().contains("into " + downloaded), fetch.out());
+            for (TrialRecord t : store.trials("remote-test")) {
+                Path there = dir.resolve("server/remote-test").resolve(t.id());
+                for (String name : java.util.List.of("result.json", "metrics.jsonl", "log.txt", "weights.safetensors",
+                        "checkpoint/state.json", "checkpoint/optimizer.safetensors")) {
+                    assertArrayEquals(Files.readAllBytes(there.resolve(name)),
+                            Files.readAllBytes(downloaded.resolve(t.id()).resolve(name)), t.id() + " " + name);
+                }
+                assertTrue(Files.size(downloaded.resolve(t.id()).resolve("weights.safetensors")) > 1_000_000,
+                        "save_weights: true keeps each trial's final weights, downloadable");
+                assertFalse(Files.exists(downloaded.resolve(t.id()).resolve("trial.json")), "the trial file (its token) stays");
+            }
 
             Path config = dir.resolve("client.properties");
             Files.writeString(config, "server=" + at + "\ntoken=" + TOKEN + "\n");

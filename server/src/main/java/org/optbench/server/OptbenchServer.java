@@ -5,12 +5,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.grpc.health.v1.HealthCheckResponse;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -87,7 +87,7 @@ public final class OptbenchServer implements AutoCloseable {
 
     private void listen() throws IOException {
         AuthInterceptor auth = new AuthInterceptor(options.tokens(), options.store()::isWorkerToken, options.embedded());
-        BindableService[] services = {new SweepService(options.store(), sweeps, hub),
+        BindableService[] services = {new SweepService(options.store(), sweeps, hub, new Artifacts(options.runsDir())),
             new WorkerService(options.store(), hub, options.limits())};
         NettyServerBuilder net = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindHost(), options.port()))
                 .maxInboundMessageSize(options.limits().maxMessageBytes())

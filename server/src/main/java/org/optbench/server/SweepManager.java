@@ -1,10 +1,13 @@
 package org.optbench.server;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.optbench.proto.v1.Resync;
@@ -23,6 +26,7 @@ import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.ExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.exec.TrialExecutors;
+import org.optbench.sweep.store.RunsDirectory;
 import org.optbench.sweep.store.SweepRow;
 import org.optbench.sweep.store.SweepStatus;
 import org.optbench.sweep.store.TrialRecord;
@@ -49,6 +53,7 @@ final class SweepManager implements AutoCloseable {
     private final EventHub hub;
     private final ServerLimits limits;
     private final boolean fetchesData;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private volatile String reportAddress;
     private volatile String reportTrust;
@@ -87,7 +92,7 @@ final class SweepManager implements AutoCloseable {
             }
             try {
                 SweepSpec spec = SweepSpecParser.parse(row.spec(), "sweep " + row.id());
-                start(spec, row.owner(), false, placement(spec, true));
+                start(row.id(), spec, row.owner(), false, placement(spec, true));
             } catch (RuntimeException e) {
                 System.err.println("optbench server: sweep " + row.id() + " stays paused, it cannot be resumed: "
                         + e.getMessage());
@@ -119,22 +124,36 @@ final class SweepManager implements AutoCloseable {
         return register(spec, owner, placement);
     }
 
-    /** Stores and starts a checked spec; the only part of creating a sweep that holds the lock. */
+    /**
+     * Stores and starts a checked spec; the only part of creating a sweep that holds the lock.
+     * Names are per user: the owner's sweep of that name is resumed (when its spec is the same),
+     * and a new sweep gets a fresh internal id, which names its directory.
+     */
     private synchronized SweepRow register(SweepSpec spec, String owner, TrialPlacement placement) {
-        store.sweep(spec.name()).ifPresent(existing -> {
-            if (!existing.owner().equals(owner)) {
-                throw new SweepConflictException("the sweep name '" + spec.name() + "' is taken by another user; choose "
-                        + "another name");
-            }
-            if (!existing.spec().equals(spec.text())) {
-                throw new SweepConflictException("sweep '" + spec.name() + "' exists with a different spec; give the "
-                        + "changed spec a new name (or delete the old sweep)");
-            }
-        });
-        if (!active.containsKey(spec.name())) {
-            start(spec, owner, true, placement);
+        Optional<SweepRow> existing = store.sweepNamed(owner, spec.name());
+        if (existing.isPresent() && !existing.get().spec().equals(spec.text())) {
+            throw new SweepConflictException("you already have a sweep '" + spec.name() + "' with a different spec; give "
+                    + "the changed spec a new name (or delete the old sweep)");
         }
-        return store.sweep(spec.name()).orElseThrow();
+        String id = existing.map(SweepRow::id).orElseGet(() -> freshId(spec.name()));
+        if (!active.containsKey(id)) {
+            start(id, spec, owner, true, placement);
+        }
+        return store.sweep(id).orElseThrow();
+    }
+
+    /**
+     * An internal id for a new sweep called {@code name}: the name itself while no sweep and no
+     * directory has it, else the name with a random suffix, so no sweep ever finds another one's
+     * files (a deleted sweep's, another user's).
+     */
+    private String freshId(String name) {
+        RunsDirectory runs = new RunsDirectory(runsDir);
+        String id = name;
+        while (store.sweep(id).isPresent() || Files.exists(runs.resolve(id))) {
+            id = name + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
+        }
+        return id;
     }
 
     /** Where and how the trials of {@code spec} run; a stored spec was checked when it was created. */
@@ -144,22 +163,21 @@ final class SweepManager implements AutoCloseable {
                 executors.workerHeapBytes(where), datasets, where);
     }
 
-    private void start(SweepSpec spec, String owner, boolean retryCancelled, TrialPlacement placement) {
+    private void start(String id, SweepSpec spec, String owner, boolean retryCancelled, TrialPlacement placement) {
         if (closing) {
             throw new ShuttingDownException();
         }
         TrialExecutor executor = executors.open(placement.executor());
         SweepRunner runner = new SweepRunner(store, executor, runsDir, placement).reportingTo(reportAddress, reportTrust);
-        String id = runner.prepare(spec, owner, retryCancelled);
+        runner.prepare(id, spec, owner, retryCancelled);
         AtomicBoolean cancel = new AtomicBoolean();
-        Thread thread = new Thread(() -> drive(spec, runner, cancel, executor), "optbench-sweep-" + id);
+        Thread thread = new Thread(() -> drive(id, spec, runner, cancel, executor), "optbench-sweep-" + id);
         thread.setDaemon(true);
         active.put(id, new Active(thread, cancel, executor));
         thread.start();
     }
 
-    private void drive(SweepSpec spec, SweepRunner runner, AtomicBoolean cancel, TrialExecutor executor) {
-        String id = spec.name();
+    private void drive(String id, SweepSpec spec, SweepRunner runner, AtomicBoolean cancel, TrialExecutor executor) {
         Map<String, Integer> seen = new HashMap<>();   // trial id -> status ordinal * 1e6 + attempts
         try {
             if (spec.usesDefaultCorpus() && fetchesData) {
@@ -226,12 +244,23 @@ final class SweepManager implements AutoCloseable {
         a.thread().join(60_000);
     }
 
-    /** Deletes a sweep that is not running. */
+    /** Deletes a sweep that is not running, with its directory (trial files, checkpoints, report). */
     void delete(String id) {
         if (isActive(id)) {
             throw new SweepStateException("sweep '" + id + "' is running; cancel it first");
         }
         store.deleteSweep(id);
+        Path dir = new RunsDirectory(runsDir).resolve(id);
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            } catch (java.io.IOException e) {
+                System.err.println("optbench server: sweep " + id + " is deleted but its directory " + dir
+                        + " could not be removed (" + e.getMessage() + "); a new sweep will not use it");
+            }
+        }
     }
 
     /**

@@ -1,17 +1,25 @@
 package org.optbench.server;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import org.optbench.proto.v1.ArtifactChunk;
 import org.optbench.proto.v1.CancelSweepRequest;
 import org.optbench.proto.v1.CreateSweepRequest;
 import org.optbench.proto.v1.DeleteSweepRequest;
 import org.optbench.proto.v1.DeleteSweepResponse;
+import org.optbench.proto.v1.GetArtifactRequest;
 import org.optbench.proto.v1.GetResultsRequest;
 import org.optbench.proto.v1.GetSweepRequest;
+import org.optbench.proto.v1.ListArtifactsRequest;
+import org.optbench.proto.v1.ListArtifactsResponse;
 import org.optbench.proto.v1.ListSweepsRequest;
 import org.optbench.proto.v1.ListSweepsResponse;
 import org.optbench.proto.v1.Results;
@@ -34,14 +42,19 @@ import org.optbench.sweep.store.TrialStore;
  */
 final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
 
+    /** Bytes per chunk of a streamed artifact. */
+    static final int CHUNK_BYTES = 1 << 20;
+
     private final TrialStore store;
     private final SweepManager sweeps;
     private final EventHub hub;
+    private final Artifacts artifacts;
 
-    SweepService(TrialStore store, SweepManager sweeps, EventHub hub) {
+    SweepService(TrialStore store, SweepManager sweeps, EventHub hub, Artifacts artifacts) {
         this.store = store;
         this.sweeps = sweeps;
         this.hub = hub;
+        this.artifacts = artifacts;
     }
 
     @Override
@@ -151,6 +164,94 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
         });
     }
 
+    @Override
+    public void listArtifacts(ListArtifactsRequest request, StreamObserver<ListArtifactsResponse> response) {
+        Calls.unary(response, () -> {
+            String id = owned(request.getSweepId()).id();
+            return ListArtifactsResponse.newBuilder().addAllArtifacts(artifacts.list(id, store.trials(id))).build();
+        });
+    }
+
+    @Override
+    public void getArtifact(GetArtifactRequest request, StreamObserver<ArtifactChunk> response) {
+        Path file;
+        try {
+            String id = owned(request.getSweepId()).id();
+            TrialRecord trial = store.trial(request.getTrialId()).filter(t -> t.sweepId().equals(id))
+                    .orElseThrow(() -> new org.optbench.sweep.SweepNotFoundException("sweep " + id + " has no trial '"
+                            + org.optbench.sweep.SweepSpecException.shorten(request.getTrialId()) + "'"));
+            file = artifacts.file(id, trial, request.getName());
+        } catch (RuntimeException e) {
+            response.onError(Failures.toStatus(e));
+            return;
+        }
+        new ArtifactStream(file, (ServerCallStreamObserver<ArtifactChunk>) response).start();
+    }
+
+    /** Sends a file in chunks as fast as the client takes them (gRPC flow control), never buffering it whole. */
+    private static final class ArtifactStream {
+        private final Path file;
+        private final ServerCallStreamObserver<ArtifactChunk> call;
+        private java.nio.channels.SeekableByteChannel channel;
+        private long offset;
+        private boolean done;
+
+        ArtifactStream(Path file, ServerCallStreamObserver<ArtifactChunk> call) {
+            this.file = file;
+            this.call = call;
+        }
+
+        void start() {
+            try {
+                channel = Files.newByteChannel(file);
+            } catch (java.io.IOException e) {
+                call.onError(Status.UNAVAILABLE.withDescription("cannot read " + file.getFileName()).asRuntimeException());
+                return;
+            }
+            call.setOnCancelHandler(this::close);
+            call.setOnReadyHandler(this::pump);
+            pump();
+        }
+
+        private synchronized void pump() {
+            try {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(CHUNK_BYTES);
+                while (!done && call.isReady()) {
+                    buffer.clear();
+                    int n = channel.read(buffer);
+                    if (n < 0) {
+                        done = true;
+                        close();
+                        call.onCompleted();
+                        return;
+                    }
+                    buffer.flip();
+                    call.onNext(ArtifactChunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(buffer)).build());
+                    offset += n;
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                done = true;
+                close();
+                try {
+                    call.onError(Status.UNAVAILABLE.withDescription("reading the artifact failed").asRuntimeException());
+                } catch (RuntimeException alreadyClosed) {
+                    // the client has gone
+                }
+            }
+        }
+
+        private synchronized void close() {
+            done = true;
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (java.io.IOException e) {
+                // nothing more to read from it
+            }
+        }
+    }
+
     private static Caller user() {
         Caller caller = Caller.current();
         if (caller == null || caller.isWorker()) {
@@ -159,13 +260,29 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
         return caller;
     }
 
-    /** The sweep {@code id} if the caller may see it; NOT_FOUND otherwise (another user's sweep looks absent). */
-    private SweepRow owned(String id) {
+    /**
+     * The sweep the caller means by {@code idOrName}: one of theirs by id, else theirs of that
+     * name (names are per user); an admin may also name another user's sweep when only one has
+     * that name. NOT_FOUND otherwise: another user's sweep looks absent.
+     */
+    private SweepRow owned(String idOrName) {
         Caller caller = user();
-        if (id.isEmpty()) {
+        if (idOrName.isEmpty()) {
             throw Status.INVALID_ARGUMENT.withDescription("sweep_id is empty").asRuntimeException();
         }
-        return store.sweep(id).filter(r -> caller.owns(r.owner())).orElseThrow(() -> Status.NOT_FOUND
-                .withDescription("no sweep '" + id + "'" + (caller.admin() ? "" : " of user " + caller.user())).asRuntimeException());
+        Optional<SweepRow> found = store.sweep(idOrName).filter(r -> caller.owns(r.owner()))
+                .or(() -> store.sweepNamed(caller.user(), idOrName));
+        if (found.isEmpty() && caller.admin()) {
+            List<SweepRow> named = store.sweepsNamed(idOrName);
+            if (named.size() > 1) {
+                throw Status.INVALID_ARGUMENT.withDescription(named.size() + " users have a sweep named '"
+                        + Failures.bounded(idOrName) + "'; give its id: " + named.stream().map(SweepRow::id).toList())
+                        .asRuntimeException();
+            }
+            found = named.stream().findFirst();
+        }
+        return found.orElseThrow(() -> Status.NOT_FOUND.withDescription("no sweep '"
+                + org.optbench.sweep.SweepSpecException.shorten(idOrName) + "'" + (caller.admin() ? ""
+                : " of user " + caller.user())).asRuntimeException());
     }
 }

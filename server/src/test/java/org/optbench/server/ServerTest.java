@@ -1,7 +1,9 @@
 package org.optbench.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,11 +33,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optbench.proto.v1.Artifact;
 import org.optbench.proto.v1.CancelSweepRequest;
 import org.optbench.proto.v1.CreateSweepRequest;
 import org.optbench.proto.v1.DeleteSweepRequest;
+import org.optbench.proto.v1.GetArtifactRequest;
 import org.optbench.proto.v1.GetResultsRequest;
 import org.optbench.proto.v1.GetSweepRequest;
+import org.optbench.proto.v1.ListArtifactsRequest;
 import org.optbench.proto.v1.ListSweepsRequest;
 import org.optbench.proto.v1.Metric;
 import org.optbench.proto.v1.ProgressReport;
@@ -50,9 +55,9 @@ import org.optbench.proto.v1.WatchSweepRequest;
 import org.optbench.proto.v1.WorkerServiceGrpc;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.Datasets;
+import org.optbench.sweep.TrialFile;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.LocalExecutorSpec;
-import org.optbench.sweep.TrialFile;
 import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialStore;
@@ -288,8 +293,12 @@ class ServerTest {
         as(c, ALICE).createSweep(create(spec("s1", 1, 1e-2)));
         assertEquals(Status.Code.ALREADY_EXISTS, code(() -> as(c, ALICE).createSweep(create(spec("s1", 1, 1e-3)))),
                 "the same name with another spec");
-        assertEquals(Status.Code.ALREADY_EXISTS, code(() -> as(c, BOB).createSweep(create(spec("s1", 1, 1e-2)))),
-                "another user's name");
+        Sweep bobs = as(c, BOB).createSweep(create(spec("s1", 1, 1e-2)));
+        assertEquals("s1", bobs.getName(), "names are per user: bob has his own s1");
+        assertNotEquals("s1", bobs.getId(), "with its own id and directory");
+        assertEquals("bob", as(c, BOB).getSweep(GetSweepRequest.newBuilder().setSweepId("s1").build()).getOwner(),
+                "each user's name means their own sweep");
+        assertEquals("alice", as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("s1").build()).getOwner());
         assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> as(c, ALICE).deleteSweep(DeleteSweepRequest.newBuilder()
                 .setSweepId("s1").build())), "a running sweep cannot be deleted");
         List<Iterator<SweepEvent>> streams = new ArrayList<>();
@@ -460,6 +469,60 @@ class ServerTest {
         assertTrue(token.length() > 16);
         TrialFile trial = TrialFile.read(dir.resolve("runs/named/named-0000"));
         assertEquals(prepared, trial.run().data().path(), "the data set's name is resolved to its directory on the server");
+    }
+
+    @Test
+    void artifactsAreTheOwnersAndOnlyTheListedFilesOfATrial() throws Exception {
+        OptbenchServer server = start(store(), new ParkedWorkers(), ServerLimits.defaults(), false);
+        ManagedChannel c = channel(server);
+        as(c, ALICE).createSweep(create(spec("art", 1, 1e-2)));
+        Path trial = dir.resolve("runs/art/art-0000");
+        byte[] big = new byte[3 * SweepService.CHUNK_BYTES + 17];
+        new java.util.Random(3).nextBytes(big);
+        Files.createDirectories(trial.resolve("checkpoint"));
+        Files.write(trial.resolve("checkpoint/weights.safetensors"), big);
+        Files.writeString(trial.resolve("result.json"), "{\"status\":\"completed\"}");
+        var listed = as(c, ALICE).listArtifacts(ListArtifactsRequest.newBuilder().setSweepId("art").build());
+        assertEquals(List.of("result.json", "checkpoint/weights.safetensors"), listed.getArtifactsList().stream()
+                .map(Artifact::getName).toList());
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        SweepServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(ALICE)).getArtifact(GetArtifactRequest.newBuilder()
+                .setSweepId("art").setTrialId("art-0000").setName("checkpoint/weights.safetensors").build())
+                .forEachRemaining(chunk -> got.writeBytes(chunk.getData().toByteArray()));
+        assertArrayEquals(big, got.toByteArray(), "streamed in chunks, whole");
+        for (String name : List.of("trial.json", "../../tokens", "/etc/passwd", "checkpoint/../trial.json", "pid")) {
+            assertEquals(Status.Code.NOT_FOUND, code(() -> SweepServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(ALICE))
+                    .getArtifact(GetArtifactRequest.newBuilder().setSweepId("art").setTrialId("art-0000").setName(name)
+                            .build()).next()), name);
+        }
+        assertEquals(Status.Code.NOT_FOUND, code(() -> SweepServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(BOB))
+                .getArtifact(GetArtifactRequest.newBuilder().setSweepId("art").setTrialId("art-0000")
+                        .setName("result.json").build()).next()), "another user's artifacts look absent");
+    }
+
+    @Test
+    void aDeletedSweepTakesItsFilesAndANewOneOfThatNameStartsAfresh() throws Exception {
+        TrialStore store = store();
+        OptbenchServer server = start(store, new ScriptedWorkers(4, 10, 2), ServerLimits.defaults(), false);
+        ManagedChannel c = channel(server);
+        as(c, ALICE).createSweep(create(spec("again", 1, 1e-2)));
+        SweepServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(ALICE))
+                .watchSweep(WatchSweepRequest.newBuilder().setSweepId("again").build()).forEachRemaining(e -> { });
+        Path old = dir.resolve("runs/again/again-0000");
+        Files.createDirectories(old.resolve("checkpoint"));
+        Files.writeString(old.resolve("checkpoint/state.json"), "{\"step\": 3}");
+        as(c, ALICE).deleteSweep(DeleteSweepRequest.newBuilder().setSweepId("again").build());
+        assertFalse(Files.exists(dir.resolve("runs/again")), "deleting a sweep deletes its directory");
+        Sweep fresh = as(c, BOB).createSweep(create(spec("again", 1, 1e-3)));
+        assertFalse(Files.exists(dir.resolve("runs").resolve(fresh.getId()).resolve("again-0000/checkpoint")),
+                "nothing of the deleted sweep is found by a new one of the same name");
+        Sweep other = as(c, ALICE).createSweep(create(spec("again", 1, 1e-2)));
+        assertNotEquals(fresh.getId(), other.getId(), "two users' sweeps of one name have their own ids");
+        StatusRuntimeException mine = assertThrows(StatusRuntimeException.class,
+                () -> as(c, ALICE).createSweep(create(spec("again", 1, 1e-1))));
+        assertEquals(Status.Code.ALREADY_EXISTS, mine.getStatus().getCode());
+        assertTrue(mine.getStatus().getDescription().startsWith("you already have a sweep 'again'"),
+                mine.getStatus().getDescription());
     }
 
     @Test

@@ -50,6 +50,7 @@ public final class SweepRunner {
     private String reportAddress;
     private String reportTrust;
     private final Map<String, String> reattached = new LinkedHashMap<>();   // trial id -> executor id
+    private String sweepId;
 
     public SweepRunner(TrialStore store, TrialExecutor executor, Path runsDir, TrialPlacement placement) {
         this.store = store;
@@ -69,12 +70,13 @@ public final class SweepRunner {
     }
 
     /**
-     * Creates or resumes the sweep of {@code spec} for {@code owner}; returns its id without
-     * running anything. Failed trials are retried; cancelled ones too when {@code retryCancelled}
-     * (a user runs the sweep again, rather than a restarted server picking it up).
+     * Creates or resumes the sweep of {@code spec} for {@code owner} as {@code id} (its internal,
+     * unique id, which names its directory) without running anything. Failed trials are retried;
+     * cancelled ones too when {@code retryCancelled} (a user runs the sweep again, rather than a
+     * restarted server picking it up).
      */
-    public String prepare(SweepSpec spec, String owner, boolean retryCancelled) {
-        String id = spec.name();
+    public void prepare(String id, SweepSpec spec, String owner, boolean retryCancelled) {
+        this.sweepId = id;
         store.createSweep(id, spec.name(), spec.text(), owner);
         store.ensureTrials(id, SweepExpander.expand(spec));
         for (TrialRecord t : store.trials(id)) {
@@ -96,7 +98,6 @@ public final class SweepRunner {
             store.requeueCancelled(id);
         }
         store.setSweepStatus(id, SweepStatus.RUNNING);
-        return id;
     }
 
     /**
@@ -128,19 +129,13 @@ public final class SweepRunner {
         return new RunsDirectory(runsDir).resolve(sweepId, t.id());
     }
 
-    /** Runs every pending trial of the sweep and returns when none is pending or running. */
-    public void run(SweepSpec spec, Listener listener) throws InterruptedException {
-        prepare(spec, "local", true);
-        run(spec, listener, () -> false);
-    }
-
     /**
      * Runs the prepared sweep until no trial is pending or running, or until {@code cancelled}
      * says so: then running trials are stopped and pending ones cancelled. Returns true when the
      * sweep completed.
      */
     public boolean run(SweepSpec spec, Listener listener, BooleanSupplier cancelled) throws InterruptedException {
-        String id = spec.name();
+        String id = sweepId;
         Map<String, String> running = new LinkedHashMap<>(reattached);   // trial id -> executor id
         reattached.clear();
         EarlyStopper early = spec.earlyStop() == null ? null : new EarlyStopper(spec);
@@ -188,7 +183,7 @@ public final class SweepRunner {
     }
 
     private String start(SweepSpec spec, TrialRecord t) {
-        Path dir = trialDir(spec.name(), t);
+        Path dir = trialDir(sweepId, t);
         String token = reportAddress == null ? null : HexFormat.of().formatHex(randomBytes());
         store.markRunning(t.id(), null, token);
         writeTrialFile(spec, t, dir, t.attempts() + 1, token);
@@ -206,7 +201,7 @@ public final class SweepRunner {
     private void writeTrialFile(SweepSpec spec, TrialRecord t, Path dir, int attempt, String token) {
         TrialFile.Report report = token == null ? null : new TrialFile.Report(reportAddress, token, reportTrust);
         RunSpec run = forTrial(spec, spec.run(t.optimizer(), t.params(), t.seed()), placement);
-        new TrialFile(t.id(), attempt, report, run, placement.heapBytes()).write(dir);
+        new TrialFile(t.id(), attempt, report, run, placement.heapBytes(), spec.saveWeights()).write(dir);
     }
 
     /**
@@ -226,7 +221,7 @@ public final class SweepRunner {
         if (t.status() != TrialStatus.RUNNING) {
             return;   // its worker reported the result, or it was stopped
         }
-        Path dir = trialDir(spec.name(), t);
+        Path dir = trialDir(sweepId, t);
         Path result = dir.resolve("result.json");
         if (outcome.kind() == Outcome.Kind.CANCELLED) {
             store.setStatus(trialId, TrialStatus.CANCELLED, outcome.reason());

@@ -27,11 +27,12 @@ import org.optbench.train.spec.RunSpec;
  * @param randomSeed random search: the sampler's seed
  * @param earlyStop  the early-stopping rule, or null to run every trial to the end
  * @param executor   where the spec asks its trials to run, or null for the server's default
+ * @param saveWeights whether each trial keeps its final weights in its directory (downloadable)
  */
 public record SweepSpec(String name, String text, Method method, String metric,
                         Map<String, Map<String, SweepParameter>> optimizers, Map<String, SweepParameter> shared,
                         RunSpec base, List<Long> seeds, int parallel, int runCap, long randomSeed,
-                        EarlyStopRule earlyStop, ExecutorRequest executor) {
+                        EarlyStopRule earlyStop, ExecutorRequest executor, boolean saveWeights) {
 
     /** Grid search or random search. */
     public enum Method { GRID, RANDOM }

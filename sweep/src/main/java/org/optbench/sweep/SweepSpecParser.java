@@ -37,6 +37,7 @@ import org.optbench.train.spec.RunSpecException;
  * seeds: [0]
  * parallel: 2
  * divergence_threshold: 12
+ * save_weights: false               # true: each trial keeps weights.safetensors (results --download)
  * train: {eval_tokens: 16384}       # any other run setting of optbench train
  * parameters:
  *   optimizer:                      # each optimizer with its own grid ...
@@ -50,7 +51,7 @@ public final class SweepSpecParser {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP = Set.of("name", "description", "method", "metric", "model", "data", "steps",
             "tokens", "batch", "micro_batch", "seeds", "parallel", "run_cap", "random_seed", "divergence_threshold",
-            "train", "parameters", "executor", "early_terminate");
+            "train", "parameters", "executor", "early_terminate", "save_weights");
     /** Top-level keys that are run settings of every trial. */
     private static final List<String> TOP_RUN_KEYS = List.of("data", "steps", "tokens", "batch", "micro_batch",
             "divergence_threshold");
@@ -142,8 +143,13 @@ public final class SweepSpecParser {
         } catch (RunSpecException | HyperparameterException e) {
             throw new SweepSpecException(source + ": " + e.getMessage());
         }
+        JsonNode save = root.path("save_weights");
+        if (!save.isMissingNode() && !save.isBoolean()) {
+            throw new SweepSpecException(source + ": save_weights must be true or false (each trial keeps its final weights "
+                    + "in its directory, for results --download)");
+        }
         return new SweepSpec(name, text, method, metricName, optimizers, shared, base, seeds, parallel, runCap, randomSeed,
-                earlyStop, executor);
+                earlyStop, executor, save.asBoolean(false));
     }
 
     /** The run settings every trial shares, as written: model.*, the top-level run keys and train.*. */

@@ -20,8 +20,9 @@ import org.optbench.train.spec.RunSpec;
  * @param report    the server and token to report to, or null
  * @param run       the run to train
  * @param heapBytes the heap the run was validated against, or 0 when that was not known
+ * @param saveWeights whether the final weights go into the trial's directory ({@code weights.safetensors})
  */
-public record TrialFile(String id, int attempt, Report report, RunSpec run, long heapBytes) {
+public record TrialFile(String id, int attempt, Report report, RunSpec run, long heapBytes, boolean saveWeights) {
 
     public static final String NAME = "trial.json";
 

@@ -123,6 +123,16 @@ public final class TrialStore implements AutoCloseable {
         return sweeps("WHERE id = ?", id).stream().findFirst();
     }
 
+    /** {@code owner}'s sweep called {@code name}, if there is one (names are per user). */
+    public synchronized Optional<SweepRow> sweepNamed(String owner, String name) {
+        return sweeps("WHERE owner = ? AND name = ?", owner, name).stream().findFirst();
+    }
+
+    /** Every sweep called {@code name}, of any owner. */
+    public synchronized List<SweepRow> sweepsNamed(String name) {
+        return sweeps("WHERE name = ?", name);
+    }
+
     /** Every sweep, newest first. */
     public synchronized List<SweepRow> sweeps() {
         return sweeps("");
