@@ -129,7 +129,7 @@ final class SweepCommand implements Runnable {
         return String.format(Locale.ROOT, "%-24s %-10s %4d/%-4d finished  %3d running  %3d diverged  %3d stopped  %3d failed  "
                 + "owner %s", s.getId(), s.getState().name().substring("SWEEP_STATE_".length()).toLowerCase(Locale.ROOT), finished,
                 s.getTrialsTotal(), s.getTrialsRunning(), s.getTrialsDiverged(), s.getTrialsStopped(), s.getTrialsFailed(),
-                s.getOwner());
+                s.getOwner()) + (s.getReason().isEmpty() ? "" : "\n  " + s.getReason());
     }
 
     /** {@code sweep status ID}. */

@@ -32,7 +32,8 @@ public final class Protos {
                 .setTrialsDiverged(counts[TrialStatus.DIVERGED.ordinal()])
                 .setTrialsStopped(counts[TrialStatus.STOPPED.ordinal()])
                 .setTrialsFailed(counts[TrialStatus.FAILED.ordinal()])
-                .setTrialsCancelled(counts[TrialStatus.CANCELLED.ordinal()]).build();
+                .setTrialsCancelled(counts[TrialStatus.CANCELLED.ordinal()]).setReason(row.reason() == null ? "" : row.reason())
+                .build();
     }
 
     public static SweepState state(SweepStatus status, boolean active) {

@@ -96,6 +96,7 @@ final class SweepManager implements AutoCloseable {
             } catch (RuntimeException e) {
                 System.err.println("optbench server: sweep " + row.id() + " stays paused, it cannot be resumed: "
                         + e.getMessage());
+                store.setSweepReason(row.id(), "paused: cannot be resumed: " + Failures.bounded(String.valueOf(e.getMessage())));
             }
         }
     }
@@ -189,8 +190,8 @@ final class SweepManager implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            System.err.println("optbench server: sweep " + id + " stopped: " + e.getMessage());
-            e.printStackTrace(System.err);
+            System.err.println("optbench server: sweep " + id + " is paused, its runner failed: " + e.getMessage());
+            store.setSweepReason(id, "paused: " + Failures.bounded(String.valueOf(e.getMessage())));
             hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweep(id)).build());
         } finally {
             active.remove(id);

@@ -561,6 +561,38 @@ class ServerTest {
                 .startsWith("name: listed"), "GetSweep has the spec");
     }
 
+    /** An executor that cannot place trials, as Slurm's on a machine without Slurm. */
+    static final class BrokenExecutor extends ParkedWorkers {
+        @Override
+        public String submit(String trialId, Path trialDir) {
+            throw new org.optbench.sweep.store.StoreException("cannot run sbatch (is Slurm installed and on PATH?)");
+        }
+    }
+
+    @Test
+    void anExecutorFailurePausesItsSweepWithTheReasonNeverTheServer() throws Exception {
+        TrialStore store = store();
+        OptbenchServer first = start(store, new BrokenExecutor(), ServerLimits.defaults(), false);
+        ManagedChannel c = channel(first);
+        as(c, ALICE).createSweep(create(spec("broken", 1, 1e-2)));
+        GetSweepRequest get = GetSweepRequest.newBuilder().setSweepId("broken").build();
+        Sweep paused = null;
+        for (int i = 0; i < 100; i++) {
+            paused = as(c, ALICE).getSweep(get);
+            if (paused.getState() == SweepState.SWEEP_STATE_PAUSED) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertEquals(SweepState.SWEEP_STATE_PAUSED, paused.getState());
+        assertTrue(paused.getReason().contains("cannot run sbatch"), paused.getReason());
+        as(c, ALICE).createSweep(create(spec("fine", 1, 1e-2)));
+        first.close();
+        OptbenchServer second = start(store, new BrokenExecutor(), ServerLimits.defaults(), true);
+        ManagedChannel again = channel(second);
+        assertEquals("broken", as(again, ALICE).getSweep(get).getId(), "the server starts whatever one sweep's health");
+    }
+
     @Test
     void aStoredSweepThatCanNoLongerBeParsedStaysPausedAndTheServerStarts() throws Exception {
         TrialStore store = store();
@@ -568,8 +600,10 @@ class ServerTest {
                 "alice");
         OptbenchServer server = start(store, new ScriptedWorkers(2, 10, 1), ServerLimits.defaults(), true);
         ManagedChannel c = channel(server);
-        assertEquals(SweepState.SWEEP_STATE_PAUSED, as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("old")
-                .build()).getState());
+        Sweep old = as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("old").build());
+        assertEquals(SweepState.SWEEP_STATE_PAUSED, old.getState());
+        assertTrue(old.getReason().contains("cannot be resumed") && old.getReason().contains("seeds lists 0 twice"),
+                old.getReason());
         as(c, ALICE).createSweep(create(spec("new", 1, 1e-2)));
         assertEquals("new", as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("new").build()).getId());
     }
@@ -791,7 +825,7 @@ class ServerTest {
     }
 
     /** An executor whose trials start and then wait, so a test can report for them by hand. */
-    static final class ParkedWorkers implements TrialExecutor {
+    static class ParkedWorkers implements TrialExecutor {
         private final CountDownLatch release = new CountDownLatch(1);
 
         void release() {

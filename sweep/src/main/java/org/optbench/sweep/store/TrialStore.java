@@ -140,7 +140,7 @@ public final class TrialStore implements AutoCloseable {
 
     private List<SweepRow> sweeps(String where, Object... args) {
         List<SweepRow> rows = new ArrayList<>();
-        try (PreparedStatement q = connection.prepareStatement("SELECT id, name, owner, spec, created_at, status FROM sweeps "
+        try (PreparedStatement q = connection.prepareStatement("SELECT id, name, owner, spec, created_at, status, reason FROM sweeps "
                 + where + " ORDER BY created_at DESC, id")) {
             for (int i = 0; i < args.length; i++) {
                 q.setObject(i + 1, args[i]);
@@ -148,7 +148,7 @@ public final class TrialStore implements AutoCloseable {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     rows.add(new SweepRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                            SweepStatus.of(r.getString(6))));
+                            SweepStatus.of(r.getString(6)), r.getString(7)));
                 }
             }
             return rows;
@@ -185,8 +185,14 @@ public final class TrialStore implements AutoCloseable {
         }
     }
 
+    /** Sets the sweep's status and clears the reason of an earlier failure. */
     public synchronized void setSweepStatus(String id, SweepStatus status) {
-        update("UPDATE sweeps SET status = ? WHERE id = ?", status.label(), id);
+        update("UPDATE sweeps SET status = ?, reason = NULL WHERE id = ?", status.label(), id);
+    }
+
+    /** Records why the sweep's runner stopped; it stays running in the store, so a later start tries it again. */
+    public synchronized void setSweepReason(String id, String reason) {
+        update("UPDATE sweeps SET reason = ? WHERE id = ?", reason, id);
     }
 
     /**
