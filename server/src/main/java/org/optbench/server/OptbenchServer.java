@@ -99,6 +99,7 @@ public final class OptbenchServer implements AutoCloseable {
         InProcessServerBuilder local = InProcessServerBuilder.forName(inProcessName)
                 .maxInboundMessageSize(options.limits().maxMessageBytes())
                 .addService(health.getHealthService());
+        QuietTransportLog.install();
         MalformedRequests malformed = new MalformedRequests();
         for (BindableService service : services) {
             ServerServiceDefinition guarded = ServerInterceptors.intercept(

@@ -137,10 +137,20 @@ final class SweepManager implements AutoCloseable {
                     + "the changed spec a new name (or delete the old sweep)");
         }
         String id = existing.map(SweepRow::id).orElseGet(() -> freshId(spec.name()));
+        Active ending = active.get(id);
+        if (ending != null && ending.cancel().get()) {
+            try {
+                ending.thread().join(60_000);   // a cancelled runner is stopping its trials; then the sweep resumes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ShuttingDownException();
+            }
+        }
         if (!active.containsKey(id)) {
             start(id, spec, owner, true, placement);
         }
-        return store.sweep(id).orElseThrow();
+        return store.sweep(id).orElseThrow(() -> new SweepNotFoundException("sweep '" + spec.name()
+                + "' was deleted while it was being created; submit it again"));
     }
 
     /**
@@ -245,8 +255,11 @@ final class SweepManager implements AutoCloseable {
         a.thread().join(60_000);
     }
 
-    /** Deletes a sweep that is not running, with its directory (trial files, checkpoints, report). */
-    void delete(String id) {
+    /**
+     * Deletes a sweep that is not running, with its directory (trial files, checkpoints, report);
+     * under the lock that creating a sweep holds, so the two never interleave.
+     */
+    synchronized void delete(String id) {
         if (isActive(id)) {
             throw new SweepStateException("sweep '" + id + "' is running; cancel it first");
         }
