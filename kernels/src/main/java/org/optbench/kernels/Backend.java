@@ -152,12 +152,14 @@ public interface Backend extends AutoCloseable {
     /**
      * Adam with one second-moment scalar per block of {@code blockSize} consecutive elements
      * (Adalayer; also Adafactor's per-row and scalar modes): vBlocks[j] = b2*vBlocks[j] +
-     * (1-b2)*mean(g^2 over block j); m and the update as in AdamW with v replaced by its block's
-     * scalar. vBlocks has n / blockSize entries.
+     * (1-b2)*mean(g^2 over block j); m = b1*m + (1-b1)*g; param = param*decay - lr * (m*c1) /
+     * (sqrt(vBlocks[j]*c2) + eps). The caller gives the bias corrections c1 and c2 (usually
+     * {@link BiasCorrection#factor}; 1 turns one off), and b2 = 1 keeps vBlocks as it is. vBlocks
+     * has n / blockSize entries.
      */
     void blockAdamUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor vBlocks, long n,
                          int blockSize, float lr, float beta1, float beta2, float eps, float decay, float gradScale,
-                         int step);
+                         float c1, float c2);
 
     /**
      * The study's Adafactor on a (rows, cols) matrix: EMAs r (rows) and c (cols) of the row and

@@ -53,6 +53,14 @@ public record GroupRules(List<GroupRule> rules) {
         HYBRIDS.put("adaptive-last-ln", new Hybrid(
                 "LM head per-row Adalayer + LayerNorm weights per-tensor Adalayer at lr_last; momentum elsewhere",
                 () -> lastLayerAndNorms(OptimizerKind.ADALAYER, OptimizerKind.MOMENTUM, lrLast)));
+        HYBRIDS.put("adaptive-last-only", new Hybrid(
+                "LM head per-row Adalayer at lr_last; momentum elsewhere, LayerNorm weights included",
+                () -> new GroupRules(List.of(GroupRule.of("last", OptimizerKind.ADALAYER, lrLast, "lm_head.weight"),
+                        GroupRule.rest("rest", OptimizerKind.MOMENTUM, Map.of())))));
+        HYBRIDS.put("adaptive-ln-only", new Hybrid(
+                "LayerNorm weights per-tensor Adalayer at lr_last; momentum elsewhere, LM head included",
+                () -> new GroupRules(List.of(GroupRule.of("layernorm", OptimizerKind.ADALAYER, lrLast, LAYER_NORMS),
+                        GroupRule.rest("rest", OptimizerKind.MOMENTUM, Map.of())))));
         HYBRIDS.put("adafactor-last-ln", new Hybrid("LM head + LayerNorm weights with Adafactor at lr_last; momentum elsewhere",
                 () -> lastLayerAndNorms(OptimizerKind.ADAFACTOR, OptimizerKind.MOMENTUM, lrLast)));
         HYBRIDS.put("adam-last-ln-sgd-rest", new Hybrid("LM head + LayerNorm weights with AdamW at lr_last; SGD elsewhere",

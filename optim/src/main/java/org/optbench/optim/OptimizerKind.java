@@ -30,14 +30,18 @@ public enum OptimizerKind {
             Hyperparameter.number("momentum", "heavy-ball momentum (SGD) or Nesterov momentum (Muon)", 0.98, 0, false, 1,
                     true),
             Hyperparameter.flag("nesterov", "Nesterov momentum for SGD", false)),
-    ADAMW("adamw", 3.16e-3, AdamWUpdate::create, beta1(), beta2(), eps()),
+    ADAMW("adamw", 3.16e-3, AdamWUpdate::create, beta1(), beta2(), eps(),
+            Hyperparameter.flag("tie_betas", "AdamW: the second moment uses beta1 too (beta2 = beta1)", false)),
     ADAFACTOR("adafactor", 3.16e-3, AdafactorUpdate::create, beta1(), beta2(), eps(),
             Hyperparameter.flag("neuron_only", "Adafactor: one second-moment scale per output row", false),
             Hyperparameter.choice("vector_mode", "Adafactor on 1-D tensors: a full v, or one scalar (the authors' code)",
                     "full", "full", "scalar")),
     LION("lion", 3.16e-4, LionUpdate::create, beta1(), beta2()),
     SIGNUM("signum", 3.16e-4, LionUpdate::signum, beta1()),
-    ADALAYER("adalayer", 3.16e-3, BlockAdamUpdate::adalayer, beta1(), beta2(), eps()),
+    ADALAYER("adalayer", 3.16e-3, BlockAdamUpdate::adalayer, beta1(), beta2(), eps(),
+            Hyperparameter.flag("bias_correction", "Adalayer: bias-correct both moments (false: neither)", true),
+            Hyperparameter.number("t_freeze", "Adalayer: freeze the second moment after this many steps (0: never)", 0, 0,
+                    false, 1e9, false)),
     MOMENTUM("momentum", 1.0, MomentumUpdate::create, beta1()),
     MUON("muon", 0.02, MuonUpdate::create,
             Hyperparameter.number("momentum", "heavy-ball momentum (SGD) or Nesterov momentum (Muon)", 0.95, 0, false, 1,
@@ -126,6 +130,14 @@ public enum OptimizerKind {
         Map<String, Object> values = new LinkedHashMap<>();
         hyperparameters.forEach((name, h) -> values.put(name, given.containsKey(name)
                 ? h.parse(given.get(name)) : h.defaultValue()));
+        if (Boolean.TRUE.equals(values.get("tie_betas")) && given.containsKey("beta2")) {
+            throw new HyperparameterException("tie_betas sets beta2 = beta1, so beta2 " + given.get("beta2")
+                    + " would be ignored; remove beta2 or tie_betas");
+        }
+        Object freeze = values.get("t_freeze");
+        if (freeze instanceof Float f && f != Math.rint(f)) {
+            throw new HyperparameterException("invalid t_freeze " + f + ": a step count must be a whole number");
+        }
         return new HyperparameterValues(values);
     }
 

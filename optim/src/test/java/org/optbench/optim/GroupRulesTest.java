@@ -50,6 +50,25 @@ class GroupRulesTest {
     }
 
     @Test
+    void lastOnlyAndLayerNormOnlyPresetsMakeOnePartAdaptive() {
+        List<ParamGroup> last = GroupRules.named("adaptive-last-only").resolve(LAYOUT.specs(), Map.of("lr", "10"));
+        Map<String, List<String>> g = byGroup(last);
+        assertEquals(List.of("lm_head.weight"), g.get("last"));
+        assertTrue(g.get("rest").containsAll(List.of("ln_f.weight", "blocks.0.ln1.weight", "wte.weight")));
+        assertEquals(OptimizerKind.ADALAYER, last.get(0).kind());
+        assertEquals(GroupRules.DEFAULT_LR_LAST, last.get(0).peakLr());
+        assertEquals(OptimizerKind.MOMENTUM, last.get(1).kind());
+        assertEquals(10f, last.get(1).peakLr());
+        List<ParamGroup> norms = GroupRules.named("adaptive-ln-only").resolve(LAYOUT.specs(), Map.of("lr", "10"));
+        Map<String, List<String>> n = byGroup(norms);
+        assertEquals(9, n.get("layernorm").size());
+        assertTrue(n.get("layernorm").contains("ln_f.weight"));
+        assertTrue(n.get("rest").contains("lm_head.weight"));
+        assertEquals(OptimizerKind.ADALAYER, norms.get(0).kind());
+        assertEquals(OptimizerKind.MOMENTUM, norms.get(1).kind());
+    }
+
+    @Test
     void everyNamedOptimizerCoversTheModel() {
         for (String name : GroupRules.names()) {
             List<ParamGroup> groups = GroupRules.named(name).resolve(LAYOUT.specs(), Map.of());

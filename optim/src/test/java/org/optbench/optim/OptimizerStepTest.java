@@ -1,6 +1,8 @@
 package org.optbench.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -193,6 +195,91 @@ class OptimizerStepTest {
             }
             assertClose(want, h.get(names[k]), 2e-6, "adalayer " + names[k]);
         }
+    }
+
+    @Test
+    void adamwWithTiedBetasUsesBeta1ForTheSecondMoment() {
+        int n = 29;
+        Harness h = new Harness(BACKEND, "adamw", Map.of("lr", 0.1, "beta1", 0.8, "tie_betas", true, "eps", 1e-8),
+                "w", new int[] {n});
+        float[] p0 = values(n, 1, 0.4);
+        float[] g1 = values(n, 0.5, 1.3);
+        float[] g2 = values(n, 0.7, 2.9);
+        h.set("w", p0);
+        h.grad("w", g1);
+        h.step(1, 1f);
+        h.grad("w", g2);
+        h.step(2, 1f);
+        double[] want = new double[n];
+        for (int i = 0; i < n; i++) {
+            double m = 0.2 * g1[i];
+            double v = 0.2 * g1[i] * g1[i];
+            double p = p0[i] - 0.1 * (m / 0.2) / (Math.sqrt(v / 0.2) + 1e-8);
+            m = 0.8 * m + 0.2 * g2[i];
+            v = 0.8 * v + 0.2 * g2[i] * g2[i];
+            want[i] = p - 0.1 * (m / 0.36) / (Math.sqrt(v / 0.36) + 1e-8);
+        }
+        assertClose(want, h.get("w"), 2e-6, "adamw tie_betas");
+        HyperparameterException both = assertThrows(HyperparameterException.class,
+                () -> OptimizerKind.ADAMW.resolve(Map.of("tie_betas", true, "beta2", 0.99)));
+        assertTrue(both.getMessage().contains("remove beta2 or tie_betas"),
+                both.getMessage());
+    }
+
+    /**
+     * Adalayer on one whole-tensor block over three steps, in double precision: with or without
+     * bias correction, and with the second moment frozen after {@code freeze} steps (0: never).
+     */
+    private static double[] adalayerThreeSteps(float[] p0, float[][] g, boolean correct, int freeze) {
+        int n = p0.length;
+        double[] p = new double[n];
+        double[] m = new double[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = p0[i];
+        }
+        double v = 0;
+        int vSteps = 0;
+        for (int t = 1; t <= g.length; t++) {
+            if (freeze == 0 || t <= freeze) {
+                double ms = 0;
+                for (float x : g[t - 1]) {
+                    ms += x * (double) x / n;
+                }
+                v = 0.95 * v + 0.05 * ms;
+                vSteps = t;
+            }
+            double c1 = correct ? 1 / (1 - Math.pow(0.9, t)) : 1;
+            double c2 = correct ? 1 / (1 - Math.pow(0.95, vSteps)) : 1;
+            for (int i = 0; i < n; i++) {
+                m[i] = 0.9 * m[i] + 0.1 * g[t - 1][i];
+                p[i] -= 0.1 * m[i] * c1 / (Math.sqrt(v * c2) + 1e-8);
+            }
+        }
+        return p;
+    }
+
+    @Test
+    void adalayerWithoutBiasCorrectionAndWithAFrozenSecondMoment() {
+        int n = 7;
+        float[][] g = {values(n, 0.2, 0.7), values(n, 0.9, 2.1), values(n, 0.05, 3.3)};
+        float[] p0 = values(n, 1, 0.5);
+        Object[][] cases = {{true, 0}, {false, 0}, {true, 1}, {true, 2}, {false, 1}};
+        for (Object[] c : cases) {
+            boolean correct = (Boolean) c[0];
+            int freeze = (Integer) c[1];
+            Harness h = new Harness(BACKEND, "adalayer", Map.of("lr", 0.1, "beta1", 0.9, "beta2", 0.95, "eps", 1e-8,
+                    "bias_correction", correct, "t_freeze", freeze), "ln_f.weight", new int[] {n});
+            h.set("ln_f.weight", p0);
+            for (int t = 1; t <= 3; t++) {
+                h.grad("ln_f.weight", g[t - 1]);
+                h.step(t, 1f);
+            }
+            assertClose(adalayerThreeSteps(p0, g, correct, freeze), h.get("ln_f.weight"), 2e-6,
+                    "adalayer bias_correction=" + correct + " t_freeze=" + freeze);
+        }
+        HyperparameterException fraction = assertThrows(HyperparameterException.class,
+                () -> OptimizerKind.ADALAYER.resolve(Map.of("t_freeze", 2.5)));
+        assertTrue(fraction.getMessage().contains("t_freeze 2.5"), fraction.getMessage());
     }
 
     private static double[] adafactorTwoSteps(float[] p0, float[] g1, float[] g2, int rows, int cols, double b1) {

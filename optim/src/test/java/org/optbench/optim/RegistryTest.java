@@ -33,8 +33,8 @@ class RegistryTest {
             }
             assertTrue(RunHyperparameters.describe(name).contains("default"), name);
         }
-        assertEquals(List.of("lr", "lr_last", "momentum", "nesterov", "beta1", "beta2", "eps", "neuron_only", "vector_mode",
-                "wd", "wd_mode"), RunHyperparameters.names());
+        assertEquals(List.of("lr", "lr_last", "momentum", "nesterov", "beta1", "beta2", "eps", "tie_betas", "neuron_only",
+                "vector_mode", "bias_correction", "t_freeze", "wd", "wd_mode"), RunHyperparameters.names());
         assertEquals("heavy-ball momentum (SGD) or Nesterov momentum (Muon) (default sgd 0.98, muon 0.95)",
                 RunHyperparameters.describe("momentum"));
     }

@@ -50,12 +50,13 @@ public final class SweepSpecParser {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP = Set.of("name", "description", "method", "metric", "model", "data", "steps",
-            "tokens", "batch", "micro_batch", "seeds", "parallel", "run_cap", "random_seed", "divergence_threshold",
-            "train", "parameters", "executor", "early_terminate", "save_weights");
+            "tokens", "tokens_per_param", "batch", "micro_batch", "seeds", "parallel", "run_cap", "random_seed",
+            "divergence_threshold", "train", "parameters", "executor", "early_terminate", "save_weights");
     /** Top-level keys that are run settings of every trial. */
-    private static final List<String> TOP_RUN_KEYS = List.of("data", "steps", "tokens", "batch", "micro_batch",
-            "divergence_threshold");
-    private static final Set<String> MODEL_KEYS = Set.of("preset", "vocab", "d_model", "layers", "heads", "seq_len");
+    private static final List<String> TOP_RUN_KEYS = List.of("data", "steps", "tokens", "tokens_per_param", "batch",
+            "micro_batch", "divergence_threshold");
+    private static final Set<String> MODEL_KEYS = Set.of("preset", "vocab", "d_model", "layers", "heads", "seq_len",
+            "qk_norm");
     private static final Set<String> PARAM_KEYS = Set.of("value", "values", "min", "max", "distribution", "q");
     /** Run keys a sweep sets itself: the optimizer comes from parameters.optimizer, seeds from seeds. */
     private static final Set<String> SWEEP_OWNED = Set.of("optimizer", "groups", "seed");
@@ -132,7 +133,7 @@ public final class SweepSpecParser {
             throw new SweepSpecException(source + ": parameters.optimizer names no optimizer; choose from " + GroupRules.names());
         }
         if (!lengthGiven(fixed, optimizers, shared)) {
-            throw new SweepSpecException(source + ": give steps or tokens, the length of every trial");
+            throw new SweepSpecException(source + ": give steps, tokens or tokens_per_param, the length of every trial");
         }
         if (earlyStop != null && !fixed.containsKey("steps")) {
             throw new SweepSpecException(source + ": early_terminate needs a fixed 'steps' (its rungs are training steps)");
@@ -213,14 +214,15 @@ public final class SweepSpecParser {
 
     private static boolean lengthGiven(Map<String, Object> fixed, Map<String, Map<String, SweepParameter>> optimizers,
                                        Map<String, SweepParameter> shared) {
-        if (fixed.containsKey("steps") || fixed.containsKey("tokens") && RunKeys.isNumber(fixed.get("tokens"))) {
+        if (fixed.containsKey("steps") || fixed.containsKey("tokens_per_param")
+                || fixed.containsKey("tokens") && RunKeys.isNumber(fixed.get("tokens"))) {
             return true;
         }
-        if (shared.containsKey("steps") || shared.containsKey("tokens")) {
+        if (shared.containsKey("steps") || shared.containsKey("tokens") || shared.containsKey("tokens_per_param")) {
             return true;
         }
         return !optimizers.isEmpty() && optimizers.values().stream().allMatch(p -> p.containsKey("steps")
-                || p.containsKey("tokens"));
+                || p.containsKey("tokens") || p.containsKey("tokens_per_param"));
     }
 
     private static List<Long> seeds(JsonNode root, String source) {

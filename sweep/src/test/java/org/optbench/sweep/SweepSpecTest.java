@@ -107,7 +107,7 @@ class SweepSpecTest {
                 "unknown setting 'colour'");
         assertMessage("name: x\nsteps: 5\nparameters: {optimizer: {values: [adamw]}, lr: {value: fast}}\n",
                 "invalid lr 'fast': not a number");
-        assertMessage("name: x\nparameters: {optimizer: {values: [adamw]}}\n", "give steps or tokens");
+        assertMessage("name: x\nparameters: {optimizer: {values: [adamw]}}\n", "give steps, tokens or tokens_per_param");
         assertMessage("name: x\nsteps: 5\nmethod: random\nparameters: {optimizer: {values: [adamw]}}\n", "run_cap");
         assertMessage("name: x\nsteps: 5\nparameters: {optimizer: {values: [adamw]}, lr: {min: 1, max: 2}}\n",
                 "method: random");

@@ -267,11 +267,11 @@ public final class CpuBackend implements Backend {
     @Override
     public void blockAdamUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor vBlocks, long n,
                                 int blockSize, float lr, float beta1, float beta2, float eps, float decay,
-                                float gradScale, int step) {
+                                float gradScale, float c1, float c2) {
         TensorChecks.checkBlocks(blockSize, n);
         optimizer.blockAdam(require(param, n, "param"), require(grad, n, "grad"), require(m, n, "m"),
                 require(vBlocks, n / blockSize, "vBlocks"), (int) n, blockSize, lr, beta1, beta2, eps, decay,
-                gradScale, step);
+                gradScale, c1, c2);
     }
 
     @Override

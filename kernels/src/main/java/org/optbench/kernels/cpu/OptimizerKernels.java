@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.optbench.kernels.BiasCorrection;
 
 /**
  * Fused optimizer updates. Each reads the gradient and the state once and writes the state and the
@@ -24,10 +25,6 @@ final class OptimizerKernels {
 
     OptimizerKernels(WorkerPool pool) {
         this.pool = pool;
-    }
-
-    private static float correction(float beta, int step) {
-        return (float) (1.0 / (1.0 - Math.pow(beta, step)));
     }
 
     void sgd(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor buf, int n, float lr, float momentum,
@@ -60,8 +57,8 @@ final class OptimizerKernels {
         float[] g = grad.array;
         float[] ma = m.array;
         float[] va = v.array;
-        float c1 = correction(beta1, step);
-        float c2 = correction(beta2, step);
+        float c1 = BiasCorrection.factor(beta1, step);
+        float c2 = BiasCorrection.factor(beta2, step);
         float a1 = 1f - beta1;
         float a2 = 1f - beta2;
         pool.forRange(n, CHUNK, (from, to) -> {
@@ -89,7 +86,7 @@ final class OptimizerKernels {
 
     void momentum(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, int n, float lr, float beta1,
                   float decay, float gradScale, int step) {
-        float scale = lr * correction(beta1, step);
+        float scale = lr * BiasCorrection.factor(beta1, step);
         pool.forRange(n, CHUNK, (from, to) -> momentumStep(param, grad, m, from, to, beta1, decay, gradScale, scale));
     }
 
@@ -125,7 +122,7 @@ final class OptimizerKernels {
 
     void blockAdam(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, CpuFloatTensor vBlocks, int n,
                    int blockSize, float lr, float beta1, float beta2, float eps, float decay, float gradScale,
-                   int step) {
+                   float c1, float c2) {
         int blocks = n / blockSize;
         float[] vb = vBlocks.array;
         int vOff = vBlocks.offset();
@@ -138,8 +135,8 @@ final class OptimizerKernels {
                     float gMean = (float) (sum / blockSize) * gradScale * gradScale;
                     float vj = beta2 * vb[vOff + blk] + (1f - beta2) * gMean;
                     vb[vOff + blk] = vj;
-                    scalarVUpdate(param, grad, m, start, start + blockSize, vj, lr, beta1, beta2, eps, decay,
-                            gradScale, step);
+                    scalarVUpdate(param, grad, m, start, start + blockSize, vj, lr, beta1, eps, decay, gradScale,
+                            c1, c2);
                 }
             });
             return;
@@ -170,7 +167,7 @@ final class OptimizerKernels {
                 int blk = task / pieces;
                 int start = blk * blockSize + (task % pieces) * CHUNK;
                 int end = Math.min(blk * blockSize + blockSize, start + CHUNK);
-                scalarVUpdate(param, grad, m, start, end, vb[vOff + blk], lr, beta1, beta2, eps, decay, gradScale, step);
+                scalarVUpdate(param, grad, m, start, end, vb[vOff + blk], lr, beta1, eps, decay, gradScale, c1, c2);
             }
         });
     }
@@ -189,12 +186,15 @@ final class OptimizerKernels {
         return sum;
     }
 
-    /** AdamW's element update on [from, to) with one second-moment value v for all elements. */
+    /**
+     * AdamW's element update on [from, to) with one second-moment value v for all elements and the
+     * bias corrections c1 (first moment) and c2 (second moment).
+     */
     private static void scalarVUpdate(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, int from, int to,
-                                      float v, float lr, float beta1, float beta2, float eps, float decay,
-                                      float gradScale, int step) {
-        float denom = (float) Math.sqrt(v * correction(beta2, step)) + eps;
-        momentumStep(param, grad, m, from, to, beta1, decay, gradScale, lr * correction(beta1, step) / denom);
+                                      float v, float lr, float beta1, float eps, float decay, float gradScale,
+                                      float c1, float c2) {
+        float denom = (float) Math.sqrt(v * c2) + eps;
+        momentumStep(param, grad, m, from, to, beta1, decay, gradScale, lr * c1 / denom);
     }
 
     /** m = b1*m + (1-b1)*g; param = param*decay - scale*m on [from, to). */
@@ -253,8 +253,8 @@ final class OptimizerKernels {
             rSum += r[rowV.offset() + row];
         }
         float rMean = (float) (rSum / rows);
-        float c1 = correction(beta1, step);
-        float c2 = correction(beta2, step);
+        float c1 = BiasCorrection.factor(beta1, step);
+        float c2 = BiasCorrection.factor(beta2, step);
         float[] p = param.array;
         float a1 = 1f - beta1;
         pool.forRange(rows, Math.max(1, CHUNK / cols), (from, to) -> {

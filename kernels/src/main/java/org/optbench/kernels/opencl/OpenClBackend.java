@@ -19,6 +19,7 @@ import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
 import org.jocl.cl_mem;
 import org.optbench.kernels.Backend;
+import org.optbench.kernels.BiasCorrection;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.kernels.IntTensor;
 import org.optbench.kernels.KernelException;
@@ -398,10 +399,6 @@ public final class OpenClBackend implements Backend {
                 .tensor(require(y, n, "y")).integer(n), n);
     }
 
-    private static float correction(float beta, int step) {
-        return (float) (1.0 / (1.0 - Math.pow(beta, step)));
-    }
-
     @Override
     public void sgdUpdate(FloatTensor param, FloatTensor grad, FloatTensor buf, long n, float lr, float momentum,
                           boolean nesterov, float decay, float gradScale) {
@@ -415,7 +412,8 @@ public final class OpenClBackend implements Backend {
                             float beta1, float beta2, float eps, float decay, float gradScale, int step) {
         call("adamwUpdate").tensor(require(param, n, "param")).tensor(require(grad, n, "grad"))
                 .tensor(require(m, n, "m")).tensor(require(v, n, "v")).integer(n).real(lr).real(beta1).real(beta2)
-                .real(eps).real(decay).real(gradScale).real(correction(beta1, step)).real(correction(beta2, step))
+                .real(eps).real(decay).real(gradScale).real(BiasCorrection.factor(beta1, step))
+                .real(BiasCorrection.factor(beta2, step))
                 .items(n, ELEMENT_GROUP);
     }
 
@@ -424,7 +422,7 @@ public final class OpenClBackend implements Backend {
                                float decay, float gradScale, int step) {
         call("momentumUpdate").tensor(require(param, n, "param")).tensor(require(grad, n, "grad"))
                 .tensor(require(m, n, "m")).integer(n).real(lr).real(beta1).real(decay).real(gradScale)
-                .real(correction(beta1, step)).items(n, ELEMENT_GROUP);
+                .real(BiasCorrection.factor(beta1, step)).items(n, ELEMENT_GROUP);
     }
 
     @Override
@@ -438,7 +436,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void blockAdamUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor vBlocks, long n,
                                 int blockSize, float lr, float beta1, float beta2, float eps, float decay,
-                                float gradScale, int step) {
+                                float gradScale, float c1, float c2) {
         TensorChecks.checkBlocks(blockSize, n);
         ClFloatTensor p = require(param, n, "param");
         ClFloatTensor g = require(grad, n, "grad");
@@ -453,8 +451,7 @@ public final class OpenClBackend implements Backend {
         call("blockSecondMoment").tensor(vb).buffer(partials).integer(blocks).integer(pieces).integer(blockSize)
                 .real(beta2).real(gradScale).items(blocks, ELEMENT_GROUP);
         call("blockAdamUpdate").tensor(p).tensor(g).tensor(ms).tensor(vb).integer(n).integer(blockSize).real(lr)
-                .real(beta1).real(eps).real(decay).real(gradScale).real(correction(beta1, step))
-                .real(correction(beta2, step)).items(n, ELEMENT_GROUP);
+                .real(beta1).real(eps).real(decay).real(gradScale).real(c1).real(c2).items(n, ELEMENT_GROUP);
     }
 
     @Override
@@ -479,7 +476,8 @@ public final class OpenClBackend implements Backend {
             update.tensor(require(m, n, "m")).flag(true);
         }
         update.tensor(r).tensor(c).buffer(rowMean).integer(rows).integer(cols).real(lr).real(beta1).real(eps)
-                .real(decay).real(gradScale).real(correction(beta1, step)).real(correction(beta2, step))
+                .real(decay).real(gradScale).real(BiasCorrection.factor(beta1, step))
+                .real(BiasCorrection.factor(beta2, step))
                 .items(n, ELEMENT_GROUP);
     }
 

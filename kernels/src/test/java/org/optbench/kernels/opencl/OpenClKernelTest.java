@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.optbench.kernels.Backend;
+import org.optbench.kernels.BiasCorrection;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.kernels.IntTensor;
 import org.optbench.kernels.KernelException;
@@ -406,10 +407,17 @@ class OpenClKernelTest {
             for (int step = 1; step <= 2; step++) {
                 int st = step;
                 both(b -> b.blockAdamUpdate(p.on(b), g.on(b), m.on(b), v.on(b), n, block, 1e-2f, 0.9f, 0.95f, 1e-8f,
-                        0.999f, 0.7f, st));
+                        0.999f, 0.7f, BiasCorrection.factor(0.9f, st), BiasCorrection.factor(0.95f, st)));
                 assertClose("blockAdamUpdate block=" + block + " param", p, 1e-5);
                 assertClose("blockAdamUpdate vBlocks", v, 1e-6);
             }
+            both(b -> b.blockAdamUpdate(p.on(b), g.on(b), m.on(b), v.on(b), n, block, 1e-2f, 0.9f, 0.95f, 1e-8f,
+                    0.999f, 0.7f, 1f, 1f));
+            assertClose("blockAdamUpdate without bias correction block=" + block, p, 1e-5);
+            both(b -> b.blockAdamUpdate(p.on(b), g.on(b), m.on(b), v.on(b), n, block, 1e-2f, 0.9f, 1f, 1e-8f,
+                    0.999f, 0.7f, BiasCorrection.factor(0.9f, 4), BiasCorrection.factor(0.95f, 2)));
+            assertClose("blockAdamUpdate with a frozen second moment block=" + block, p, 1e-5);
+            assertClose("blockAdamUpdate frozen vBlocks", v, 1e-6);
         }
     }
 

@@ -8,7 +8,9 @@ import org.optbench.optim.HyperparameterValues;
 
 /**
  * AdamW (Loshchilov and Hutter, 2019): bias-corrected first and second moments, eps after the
- * square root. Also Adafactor's rule for 1-D tensors (full v). State: exp_avg, exp_avg_sq.
+ * square root; with {@code tie_betas} the second moment uses beta1 too (the paper's Adam with
+ * beta1 = beta2, the bridge to Signum). Also Adafactor's rule for 1-D tensors (full v). State:
+ * exp_avg, exp_avg_sq.
  */
 public final class AdamWUpdate implements TensorUpdate {
 
@@ -21,9 +23,11 @@ public final class AdamWUpdate implements TensorUpdate {
     private final float beta2;
     private final float eps;
 
-    /** The update of one tensor for {@code adamw}. */
+    /** The update of one tensor for {@code adamw}: beta2 is beta1 when {@code tie_betas}. */
     public static TensorUpdate create(Backend be, ParameterSpec spec, FloatTensor p, FloatTensor g, HyperparameterValues hp) {
-        return new AdamWUpdate(be, p, g, spec.shape(), hp.number("beta1"), hp.number("beta2"), hp.number("eps"));
+        float beta1 = hp.number("beta1");
+        return new AdamWUpdate(be, p, g, spec.shape(), beta1, hp.flag("tie_betas") ? beta1 : hp.number("beta2"),
+                hp.number("eps"));
     }
 
     AdamWUpdate(Backend backend, FloatTensor param, FloatTensor grad, int[] shape, float beta1, float beta2, float eps) {

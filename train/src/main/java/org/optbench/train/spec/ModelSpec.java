@@ -15,10 +15,11 @@ import java.nio.file.Path;
  * @param heads       attention heads, or null
  * @param seqLen      tokens per sequence, or null
  * @param initWeights safetensors file to start from (its metadata gives the shape), or null
+ * @param qkNorm      whether q and k pass through their own LayerNorm (null: the preset's, on)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSpec(String preset, Integer vocab, Integer dModel, Integer layers, Integer heads, Integer seqLen,
-                        Path initWeights) {
+                        Path initWeights, Boolean qkNorm) {
 
     /** The preset when a run names none. */
     public static final String DEFAULT_PRESET = "nano";

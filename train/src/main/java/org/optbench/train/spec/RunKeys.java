@@ -76,12 +76,16 @@ public final class RunKeys {
         run("layers", "N", "transformer blocks, overriding the preset's", (b, k, v) -> b.layers(integer(k, v)));
         run("heads", "N", "attention heads, overriding the preset's", (b, k, v) -> b.heads(integer(k, v)));
         run("seq_len", "N", "tokens per sequence, overriding the preset's", (b, k, v) -> b.seqLen(integer(k, v)));
+        run("qk_norm", "true|false", "LayerNorm on q and k before RoPE (default true, as in the paper)",
+                (b, k, v) -> b.qkNorm(bool(k, v)));
         run("init_weights", "FILE", "start from these safetensors weights (their metadata sets the model shape)",
                 (b, k, v) -> b.initWeights(path(k, v)));
         run("data", "DIR", "prepared data (optbench data prepare), 'synthetic' (a seeded Markov chain) or 'default' "
                 + "(the State-of-the-Union corpus, fetched on first use; default)", RunKeys::data);
         run("tokens", "N|FILE", "a token budget (a number: steps = ceil(tokens / (batch x seq_len))), or a .npy token "
                 + "file: a 1-D stream or 3-D (N, B, T+1) explicit batches", RunKeys::tokens);
+        run("tokens_per_param", "R", "a token budget per non-embedding parameter (the model's parameters less the "
+                + "token embedding), e.g. 20 for Chinchilla's ratio", (b, k, v) -> b.tokensPerParam(real(k, v)));
         run("batch_order", "ORDER", "shuffled (seeded random windows; default) or sequential (llm.c's order)",
                 (b, k, v) -> b.batchOrder(lowerCase(k, v, DataSpec.BatchOrder.class)));
         run("batch", "N", "sequences per optimizer step (default: the preset's)", (b, k, v) -> b.batch(integer(k, v)));
@@ -238,6 +242,17 @@ public final class RunKeys {
             throw new RunSpecException(key + " is empty; give a value");
         }
         return s;
+    }
+
+    private static boolean bool(String key, Object raw) {
+        if (raw instanceof Boolean b) {
+            return b;
+        }
+        String s = text(key, raw).toLowerCase(java.util.Locale.ROOT);
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new RunSpecException(key + " '" + raw + "' must be true or false");
+        }
+        return Boolean.parseBoolean(s);
     }
 
     private static Path path(String key, Object raw) {

@@ -83,12 +83,12 @@ public record RunPlan(RunSpec spec, Preset preset, ModelConfig model, DataFacts 
             p.add("micro_batch " + micro + ": must divide batch " + batch + " (gradients accumulate over batch / "
                     + "micro_batch passes); set micro_batch to a divisor of " + batch + ", e.g. " + divisorBelow(batch, micro));
         }
-        int steps = steps(spec, preset, batch, model.seqLen(), p);
+        ParameterLayout layout = new ParameterLayout(model);
+        int steps = steps(spec, preset, batch, model.seqLen(), nonEmbedding(layout), p);
         int warmup = warmup(t.warmup(), steps, p);
         checkEvaluation(spec, facts, micro, model.seqLen(), steps, p);
         checkTokenFile(spec, facts, batch, micro, model.seqLen(), steps, p);
         checkBudget(steps, batch, model.seqLen(), p);
-        ParameterLayout layout = new ParameterLayout(model);
         List<ParamGroup> groups = null;
         long stateBytes = 0;
         try {
@@ -128,8 +128,13 @@ public record RunPlan(RunSpec spec, Preset preset, ModelConfig model, DataFacts 
         p.range("micro_batch", t.microBatch(), 1, MAX_BATCH, "sequences per forward pass");
         p.range("steps", t.steps(), 1, MAX_STEPS, "optimizer steps");
         p.range("tokens", t.tokens(), 1, MAX_TOKENS, "the token budget");
-        if (t.steps() != null && t.tokens() != null) {
-            p.add("steps " + t.steps() + " and tokens " + t.tokens() + ": give one length, not both; remove one of them");
+        long lengths = java.util.stream.Stream.of(t.steps(), t.tokens(), t.tokensPerParam()).filter(x -> x != null).count();
+        if (lengths > 1) {
+            p.add("steps " + t.steps() + ", tokens " + t.tokens() + ", tokens_per_param " + t.tokensPerParam()
+                    + ": give one length, not several; keep one of them");
+        }
+        if (t.tokensPerParam() != null && !(t.tokensPerParam() > 0 && t.tokensPerParam() <= MAX_TOKENS)) {
+            p.add("tokens_per_param " + t.tokensPerParam() + ": must be a positive number of tokens per parameter, e.g. 20");
         }
         if (t.warmup() != null && !(t.warmup() >= 0 && Double.isFinite(t.warmup()))) {
             p.add("warmup " + t.warmup() + ": must be a fraction in [0, 1) or a whole number of steps >= 1; set warmup "
@@ -179,7 +184,8 @@ public record RunPlan(RunSpec spec, Preset preset, ModelConfig model, DataFacts 
         try {
             return new ModelConfig(v, d, m.layers() != null ? m.layers() : base.nLayers(),
                     m.heads() != null ? m.heads() : base.nHeads(), m.seqLen() != null ? m.seqLen() : base.seqLen(),
-                    m.dModel() != null ? 4 * d : base.mlpHidden(), spec.training().zLoss(), base.qkNorm(), base.ropeTheta());
+                    m.dModel() != null ? 4 * d : base.mlpHidden(), spec.training().zLoss(),
+                    m.qkNorm() != null ? m.qkNorm() : base.qkNorm(), base.ropeTheta());
         } catch (ModelConfigException e) {
             p.add("model: " + e.getMessage() + "; change heads or d_model");
             return null;
@@ -195,19 +201,29 @@ public record RunPlan(RunSpec spec, Preset preset, ModelConfig model, DataFacts 
         return 1;
     }
 
-    private static int steps(RunSpec spec, Preset preset, int batch, int seqLen, Problems p) {
+    /** The parameters that count for a token budget per parameter: all but the token embedding. */
+    public static long nonEmbedding(ParameterLayout layout) {
+        return layout.totalCount() - layout.get("wte.weight").count();
+    }
+
+    private static int steps(RunSpec spec, Preset preset, int batch, int seqLen, long nonEmbedding, Problems p) {
         TrainingSpec t = spec.training();
         if (t.steps() != null) {
             return t.steps();
         }
-        if (t.tokens() != null) {
-            double n = Math.ceil(t.tokens() / ((double) batch * seqLen));
+        Double budget = t.tokens() != null ? Double.valueOf(t.tokens())
+                : t.tokensPerParam() != null ? t.tokensPerParam() * nonEmbedding : null;
+        if (budget != null) {
+            String name = t.tokens() != null ? "tokens " + t.tokens() : String.format(Locale.ROOT,
+                    "tokens_per_param %s (%.3g tokens for %,d non-embedding parameters)", t.tokensPerParam(), budget,
+                    nonEmbedding);
+            double n = Math.ceil(budget / ((double) batch * seqLen));
             if (n > MAX_STEPS) {
-                p.add("tokens " + t.tokens() + ": " + String.format(Locale.ROOT, "%.0f", n) + " steps of batch " + batch
+                p.add(name + ": " + String.format(Locale.ROOT, "%.0f", n) + " steps of batch " + batch
                         + " x seq_len " + seqLen + ", more than " + Problems.format(MAX_STEPS) + "; give a smaller budget");
                 return 1;
             }
-            return (int) n;
+            return (int) Math.max(1, n);
         }
         if (preset.steps() == 0) {
             p.add("steps: preset " + preset.name() + " is a benchmark shape with no step count; give steps or tokens");

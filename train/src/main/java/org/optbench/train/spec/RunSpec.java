@@ -30,7 +30,7 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
                       long seed, DeviceSpec device, CheckpointSpec checkpoint, OutputSpec output) {
 
     public RunSpec {
-        model = model == null ? new ModelSpec(null, null, null, null, null, null, null) : model;
+        model = model == null ? new ModelSpec(null, null, null, null, null, null, null, null) : model;
         data = data == null ? DataSpec.defaults() : data;
         optimizer = optimizer == null ? OptimizerSpec.named(OptimizerSpec.DEFAULT) : optimizer;
         training = training == null ? TrainingSpec.defaults() : training;
@@ -77,6 +77,7 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
         private Integer heads;
         private Integer seqLen;
         private Path initWeights;
+        private Boolean qkNorm;
         private DataSpec.Source source = DataSpec.Source.DEFAULT;
         private Path dataPath;
         private DataSpec.BatchOrder batchOrder = DataSpec.BatchOrder.SHUFFLED;
@@ -88,6 +89,7 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
         private Integer microBatch;
         private Integer steps;
         private Long tokens;
+        private Double tokensPerParam;
         private Double warmup;
         private double clip = TrainingSpec.DEFAULT_CLIP;
         private float zLoss = TrainingSpec.DEFAULT_Z_LOSS;
@@ -119,6 +121,7 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
             heads = m.heads();
             seqLen = m.seqLen();
             initWeights = m.initWeights();
+            qkNorm = m.qkNorm();
             source = s.data().source();
             dataPath = s.data().path();
             batchOrder = s.data().batchOrder();
@@ -131,6 +134,7 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
             microBatch = t.microBatch();
             steps = t.steps();
             tokens = t.tokens();
+            tokensPerParam = t.tokensPerParam();
             warmup = t.warmup();
             clip = t.clip();
             zLoss = t.zLoss();
@@ -183,6 +187,11 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
 
         public Builder initWeights(Path v) {
             initWeights = v;
+            return this;
+        }
+
+        public Builder qkNorm(Boolean v) {
+            qkNorm = v;
             return this;
         }
 
@@ -240,6 +249,11 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
 
         public Builder tokens(Long v) {
             tokens = v;
+            return this;
+        }
+
+        public Builder tokensPerParam(Double v) {
+            tokensPerParam = v;
             return this;
         }
 
@@ -336,10 +350,11 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
 
         /** The spec; a hyperparameter of the wrong type or an unknown optimizer is an error naming it. */
         public RunSpec build() {
-            return new RunSpec(new ModelSpec(preset, vocab, dModel, layers, heads, seqLen, initWeights),
+            return new RunSpec(new ModelSpec(preset, vocab, dModel, layers, heads, seqLen, initWeights, qkNorm),
                     new DataSpec(source, dataPath, batchOrder),
                     new OptimizerSpec(optimizer, groups, hyperparameters, schedule),
-                    new TrainingSpec(batch, microBatch, steps, tokens, warmup, clip, zLoss, divergenceThreshold),
+                    new TrainingSpec(batch, microBatch, steps, tokens, tokensPerParam, warmup, clip, zLoss,
+                            divergenceThreshold),
                     new EvalSpec(evalTokens, evalPoints, evalSteps), seed, new DeviceSpec(device, threads),
                     new CheckpointSpec(checkpointEvery, checkpointsPerRun, checkpointDir, resume),
                     new OutputSpec(metrics, result, weights, logEvery));

@@ -30,9 +30,11 @@ class RunSpecTest {
         EVERY_KEY.put("layers", 3);
         EVERY_KEY.put("heads", 3);
         EVERY_KEY.put("seq_len", 48);
+        EVERY_KEY.put("qk_norm", "false");
         EVERY_KEY.put("init_weights", "w.safetensors");
         EVERY_KEY.put("data", "prepared/dir");
         EVERY_KEY.put("tokens", "2e6");
+        EVERY_KEY.put("tokens_per_param", 10);
         EVERY_KEY.put("batch_order", "sequential");
         EVERY_KEY.put("batch", 32);
         EVERY_KEY.put("micro_batch", 8);
@@ -46,8 +48,11 @@ class RunSpecTest {
         EVERY_KEY.put("beta1", 0.8);
         EVERY_KEY.put("beta2", 0.9);
         EVERY_KEY.put("eps", 1e-8);
+        EVERY_KEY.put("tie_betas", true);
         EVERY_KEY.put("neuron_only", true);
         EVERY_KEY.put("vector_mode", "scalar");
+        EVERY_KEY.put("bias_correction", false);
+        EVERY_KEY.put("t_freeze", 100);
         EVERY_KEY.put("wd", 0.1);
         EVERY_KEY.put("wd_mode", "paper");
         EVERY_KEY.put("schedule", "wsd");
@@ -185,5 +190,24 @@ class RunSpecTest {
         assertEquals(0, plan.checkpointInterval());
         RunPlan quarters = spec.toBuilder().checkpointsPerRun(4).build().validate(context(1L << 32));
         assertEquals(10, quarters.checkpointInterval());
+    }
+
+    @Test
+    void aBudgetPerParameterCountsAllButTheTokenEmbeddingAndQkNormCanBeOff() {
+        RunSpec spec = RunKeys.applyAll(RunSpec.builder(), Map.of("data", "synthetic", "tokens_per_param", 2, "batch", 8,
+                "seq_len", 32, "qk_norm", false)).build();
+        RunPlan plan = spec.validate(context(1L << 32));
+        assertEquals(false, plan.model().qkNorm());
+        org.optbench.model.ParameterLayout layout = new org.optbench.model.ParameterLayout(plan.model());
+        long nonEmbedding = layout.totalCount() - (long) plan.model().vocabSize() * plan.model().dModel();
+        assertEquals(nonEmbedding, RunPlan.nonEmbedding(layout));
+        assertEquals((long) Math.ceil(2.0 * nonEmbedding / (8 * 32)), plan.steps());
+        RunPlan withNorm = spec.toBuilder().qkNorm(null).build().validate(context(1L << 32));
+        assertEquals(true, withNorm.model().qkNorm(), "on unless turned off");
+        assertEquals(2L * plan.model().nLayers() * plan.model().dModel(),
+                new org.optbench.model.ParameterLayout(withNorm.model()).totalCount() - layout.totalCount(),
+                "q_norm and k_norm weights per block");
+        assertTrue(invalid(Map.of("data", "synthetic", "tokens_per_param", 2, "steps", 5), 1L << 32).getMessage()
+                .contains("give one length, not several"));
     }
 }
