@@ -2,30 +2,25 @@ package org.optbench.cli;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import java.util.List;
 import java.util.Locale;
-import org.optbench.proto.v1.OptimizerSummary;
 import org.optbench.proto.v1.Results;
 import org.optbench.proto.v1.Trial;
+import org.optbench.server.Protos;
+import org.optbench.sweep.report.FindingsText;
+import org.optbench.sweep.report.ReportWriter;
+import org.optbench.sweep.store.TrialRecord;
 
-/** A sweep's results as text: the per-optimizer table, CSV of every trial, or the API's JSON. */
+/** A sweep's results as text: the findings table, CSV of every trial, or the API's JSON. */
 final class ResultsTable {
 
     private ResultsTable() {
     }
 
+    /** The findings of the results (claims, per-optimizer table, tests, warnings), computed here from the trials and spec. */
     static String table(Results r) {
-        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%-22s %7s %9s %10s %10s %9s %9s %9s %9s%n",
-                "optimizer", "trials", "diverged", "best loss", "best lr", "width.02", "width0.1", "excess1d", "B/param"));
-        for (OptimizerSummary s : r.getOptimizersList()) {
-            t.append(String.format(Locale.ROOT, "%-22s %7d %9d %10.4f %10.3g %9.2f %9.2f %9.4f %9.2f%n", s.getOptimizer(),
-                    s.getTrials(), s.getDiverged(), s.getBestLoss(), s.getBestLr(), s.getWidth002(), s.getWidth01(),
-                    s.getMeanExcess(), s.getStateBytesPerParam()));
-            if (s.getCurveList().stream().anyMatch(p -> p.getSeeds() > 1)) {
-                t.append(String.format(Locale.ROOT, "%-22s seeds at best lr: mean %.4f, std %.4f, 95%% CI +-%.4f%n", "",
-                        s.getSeedMean(), s.getSeedStd(), s.getCi95()));
-            }
-        }
-        return t.toString();
+        List<TrialRecord> trials = r.getTrialsList().stream().map(Protos::record).toList();
+        return FindingsText.of(ReportWriter.findings(r.getSweep().getSpec(), trials));
     }
 
     static String csv(Results r) {

@@ -1,6 +1,7 @@
 package org.optbench.server;
 
 import java.util.List;
+import org.optbench.proto.v1.ClaimVerdict;
 import org.optbench.proto.v1.LrPoint;
 import org.optbench.proto.v1.Metric;
 import org.optbench.proto.v1.OptimizerSummary;
@@ -8,6 +9,11 @@ import org.optbench.proto.v1.Sweep;
 import org.optbench.proto.v1.SweepState;
 import org.optbench.proto.v1.Trial;
 import org.optbench.proto.v1.TrialState;
+import org.optbench.sweep.analysis.ClaimResult;
+import org.optbench.sweep.analysis.Findings;
+import org.optbench.sweep.analysis.OptimizerFindings;
+import org.optbench.sweep.analysis.Point;
+import org.optbench.sweep.analysis.Stability;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.SweepRow;
 import org.optbench.sweep.store.SweepStatus;
@@ -115,14 +121,41 @@ public final class Protos {
                 : new MetricRow(m.getStep(), kind, m.getTokens(), m.getLoss(), m.getLr(), m.getGradNorm());
     }
 
-    public static OptimizerSummary summary(org.optbench.sweep.analysis.OptimizerSummary s) {
-        OptimizerSummary.Builder b = OptimizerSummary.newBuilder().setOptimizer(s.optimizer()).setTrials(s.trials())
-                .setDiverged(s.diverged()).setBestLoss(s.bestLoss()).setBestLr(s.bestLr()).setWidth002(s.width002())
-                .setWidth01(s.width01()).setMeanExcess(s.meanExcess()).setSeedMean(s.seedMean()).setSeedStd(s.seedStd())
-                .setCi95(s.ci95()).setStateBytesPerParam(s.stateBytesPerParam())
-                .setBestTrialId(s.bestTrialId() == null ? "" : s.bestTrialId());
-        s.curve().forEach(p -> b.addCurve(LrPoint.newBuilder().setLr(p.lr()).setLoss(p.loss()).setSeeds(p.seeds())
-                .setDiverged(p.diverged())));
+    /** An optimizer's summary along its axis, with its trial counts. */
+    public static OptimizerSummary summary(OptimizerFindings s, Findings.Counts counts, double stateBytesPerParam) {
+        OptimizerSummary.Builder b = OptimizerSummary.newBuilder().setOptimizer(s.optimizer()).setTrials(counts.trials())
+                .setDiverged(counts.diverged()).setAxis(s.axis().name()).setStateBytesPerParam(stateBytesPerParam);
+        if (s.isEmpty()) {
+            return b.setBestLoss(Double.NaN).setBestLr(Double.NaN).build();
+        }
+        Stability st = s.stability();
+        double[] seeds = s.bestSeeds();
+        double[] ci = s.bestInterval();
+        org.apache.commons.math3.stat.descriptive.SummaryStatistics stats =
+                new org.apache.commons.math3.stat.descriptive.SummaryStatistics();
+        for (double v : seeds) {
+            stats.addValue(v);
+        }
+        b.setBestLoss(s.bestLoss()).setBestValue(s.best().value())
+                .setBestLr(s.axis().name().equals("lr") && s.axis().numeric() ? s.axis().number(s.best().value()) : Double.NaN)
+                .setWidth002(st.widths().get(org.optbench.sweep.analysis.Metric.WIDTH_002)).setWidth01(st.widths().get(org.optbench.sweep.analysis.Metric.WIDTH_01))
+                .setWidth1Pct(st.widths().get(org.optbench.sweep.analysis.Metric.WIDTH_1PCT)).setWidth5Pct(st.widths().get(org.optbench.sweep.analysis.Metric.WIDTH_5PCT))
+                .setMeanExcess(st.excess()).setExcessFinite(st.excessFinite())
+                .setFirstDivergenceBelow(st.divergeBelow()).setFirstDivergenceAbove(st.divergeAbove())
+                .setBestOnEdge(st.bestOnEdge()).setSeedMean(stats.getMean())
+                .setSeedStd(seeds.length > 1 ? stats.getStandardDeviation() : Double.NaN)
+                .setCi95(Double.isNaN(ci[0]) ? Double.NaN : (ci[1] - ci[0]) / 2)
+                .setBestTrialId(s.best().trialIds().isEmpty() ? "" : s.best().trialIds().get(0));
+        for (Point p : s.curve().points()) {
+            b.addCurve(LrPoint.newBuilder().setLr(s.axis().numeric() && !Double.isNaN(p.x()) ? s.axis().number(p.value())
+                    : p.x()).setLoss(p.mean(s.worst())).setSeeds(p.losses().length).setDiverged(p.diverged()));
+        }
         return b.build();
+    }
+
+    public static ClaimVerdict claim(ClaimResult r) {
+        return ClaimVerdict.newBuilder().setId(r.claim().id()).setType(r.claim().type().key()).setA(r.claim().aText())
+                .setB(r.claim().bText()).setMetric(r.claim().metric().key()).setMargin(r.claim().margin())
+                .setVerdict(r.verdict()).setEstimate(r.estimate()).setCiLow(r.ci()[0]).setCiHigh(r.ci()[1]).build();
     }
 }

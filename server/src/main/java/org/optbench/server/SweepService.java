@@ -30,7 +30,8 @@ import org.optbench.proto.v1.SweepState;
 import org.optbench.proto.v1.Trial;
 import org.optbench.proto.v1.WatchSweepRequest;
 import org.optbench.server.auth.Caller;
-import org.optbench.sweep.analysis.SweepAnalysis;
+import org.optbench.sweep.analysis.Findings;
+import org.optbench.sweep.report.ReportWriter;
 import org.optbench.sweep.store.SweepRow;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStore;
@@ -159,7 +160,10 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
                 }
                 b.addTrials(trial);
             }
-            SweepAnalysis.summarize(trials).forEach(s -> b.addOptimizers(Protos.summary(s)));
+            Findings findings = ReportWriter.findings(store.sweepSpec(id), trials);
+            findings.summaries().forEach(s -> b.addOptimizers(Protos.summary(s, findings.counts().get(s.optimizer()),
+                    findings.stateBytes().getOrDefault(s.optimizer(), Double.NaN))));
+            findings.claims().forEach(c -> b.addClaims(Protos.claim(c)));
             return b.build();
         });
     }

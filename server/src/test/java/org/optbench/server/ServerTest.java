@@ -793,7 +793,9 @@ class ServerTest {
         }
         Results r = as(c, ALICE).getResults(GetResultsRequest.newBuilder().setSweepId("asha").build());
         assertEquals(1e-2, r.getOptimizers(0).getBestLr(), 1e-12);
-        assertEquals(3, r.getOptimizers(0).getDiverged(), "stopped trials count as worst-case points");
+        assertEquals(0, r.getOptimizers(0).getDiverged(), "stopped trials did not diverge: the curves leave them out");
+        assertEquals(4, r.getOptimizers(0).getTrials());
+        assertEquals(1, r.getOptimizers(0).getCurveCount(), "only the completed trial's LR is on the curve");
     }
 
     @Test

@@ -32,7 +32,8 @@ import org.optbench.train.spec.RunSpec;
  * in {@code runs/<sweep>/<trial>/} with a quarter-run checkpoint cadence. With a report address,
  * every attempt gets its own worker token and reports its progress to the server there; a trial
  * whose worker reported no result is read back from its files. The spec's early-stopping rule is
- * applied as evaluations arrive.
+ * applied as evaluations arrive; once every trial has finished, the trials {@link AdaptiveTrials}
+ * decides on (refine, extend_edges) are added and run, until it adds none.
  */
 public final class SweepRunner {
 
@@ -175,6 +176,11 @@ public final class SweepRunner {
             List<TrialRecord> now = store.trials(id);
             listener.update(now);
             if (running.isEmpty() && now.stream().noneMatch(t -> t.status() == TrialStatus.PENDING)) {
+                List<TrialSpec> more = AdaptiveTrials.next(spec, now);
+                if (!more.isEmpty()) {
+                    store.ensureTrials(id, more);
+                    continue;
+                }
                 store.setSweepStatus(id, SweepStatus.COMPLETED);
                 return true;
             }

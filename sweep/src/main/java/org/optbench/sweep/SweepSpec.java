@@ -2,6 +2,7 @@ package org.optbench.sweep;
 
 import java.util.List;
 import java.util.Map;
+import org.optbench.sweep.analysis.AnalysisSpec;
 import org.optbench.sweep.exec.ExecutorRequest;
 import org.optbench.train.spec.DataSpec;
 import org.optbench.train.spec.RunKeys;
@@ -28,11 +29,14 @@ import org.optbench.train.spec.RunSpec;
  * @param earlyStop  the early-stopping rule, or null to run every trial to the end
  * @param executor   where the spec asks its trials to run, or null for the server's default
  * @param saveWeights whether each trial keeps its final weights in its directory (downloadable)
+ * @param analysis   how the results are analysed, with the declared claims
+ * @param adaptive   trials added after the grid (refine, extend_edges), or null
  */
 public record SweepSpec(String name, String text, Method method, String metric,
                         Map<String, Map<String, SweepParameter>> optimizers, Map<String, SweepParameter> shared,
                         RunSpec base, List<Long> seeds, int parallel, int runCap, long randomSeed,
-                        EarlyStopRule earlyStop, ExecutorRequest executor, boolean saveWeights) {
+                        EarlyStopRule earlyStop, ExecutorRequest executor, boolean saveWeights, AnalysisSpec analysis,
+                        AdaptiveSpec adaptive) {
 
     /** Grid search or random search. */
     public enum Method { GRID, RANDOM }
@@ -49,6 +53,13 @@ public record SweepSpec(String name, String text, Method method, String metric,
     /** Trials this spec expands to, by multiplication (nothing is expanded); saturates at Long.MAX_VALUE. */
     public long trialCount() {
         return SweepExpander.count(this);
+    }
+
+    /** The most trials it may run: the grid and, with refine or extend_edges, the most those can add. */
+    public long maxTrialCount() {
+        long grid = trialCount();
+        long extra = adaptive == null ? 0 : adaptive.bound(optimizers.size(), seeds.size());
+        return grid > Long.MAX_VALUE - extra ? Long.MAX_VALUE : grid + extra;
     }
 
     /**

@@ -51,7 +51,8 @@ public final class SweepSpecParser {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP = Set.of("name", "description", "method", "metric", "model", "data", "steps",
             "tokens", "tokens_per_param", "batch", "micro_batch", "seeds", "parallel", "run_cap", "random_seed",
-            "divergence_threshold", "train", "parameters", "executor", "early_terminate", "save_weights");
+            "divergence_threshold", "train", "parameters", "executor", "early_terminate", "save_weights", "devices",
+            "analysis", "claims", "refine", "extend_edges");
     /** Top-level keys that are run settings of every trial. */
     private static final List<String> TOP_RUN_KEYS = List.of("data", "steps", "tokens", "tokens_per_param", "batch",
             "micro_batch", "divergence_threshold");
@@ -132,6 +133,7 @@ public final class SweepSpecParser {
         if (optimizers.isEmpty()) {
             throw new SweepSpecException(source + ": parameters.optimizer names no optimizer; choose from " + GroupRules.names());
         }
+        devices(root, shared, method, source);
         if (!lengthGiven(fixed, optimizers, shared)) {
             throw new SweepSpecException(source + ": give steps, tokens or tokens_per_param, the length of every trial");
         }
@@ -149,8 +151,37 @@ public final class SweepSpecParser {
             throw new SweepSpecException(source + ": save_weights must be true or false (each trial keeps its final weights "
                     + "in its directory, for results --download)");
         }
+        AnalysisSpecParser analysis = new AnalysisSpecParser(source, optimizers, shared);
+        AdaptiveSpec adaptive = analysis.adaptive(root, method);
+        if (adaptive != null && adaptive.refines() && adaptive.refineSeeds() <= seeds.size()) {
+            throw new SweepSpecException(source + ": refine.seeds " + adaptive.refineSeeds() + " adds nothing to the "
+                    + seeds.size() + " seed(s) every point already runs; set it above " + seeds.size());
+        }
         return new SweepSpec(name, text, method, metricName, optimizers, shared, base, seeds, parallel, runCap, randomSeed,
-                earlyStop, executor, save.asBoolean(false));
+                earlyStop, executor, save.asBoolean(false), analysis.analysis(root), adaptive);
+    }
+
+    /**
+     * {@code devices: [cpu, opencl]}: every point runs on each device, as a shared {@code device}
+     * setting the analysis compares.
+     */
+    private static void devices(JsonNode root, Map<String, SweepParameter> shared, SweepSpec.Method method,
+                                String source) {
+        JsonNode devices = root.path("devices");
+        if (devices.isMissingNode()) {
+            return;
+        }
+        if (!devices.isArray() || devices.isEmpty()) {
+            throw new SweepSpecException(source + ": devices must be a non-empty list such as [cpu, opencl]");
+        }
+        if (shared.containsKey("device")) {
+            throw new SweepSpecException(source + ": devices and parameters.device both set the device; keep one");
+        }
+        if (method != SweepSpec.Method.GRID) {
+            throw new SweepSpecException(source + ": devices runs every point on each device, a grid; use method: grid");
+        }
+        shared.put("device", parameter("device", YAML.createObjectNode().set("values", devices), method, source,
+                "devices"));
     }
 
     /** The run settings every trial shares, as written: model.*, the top-level run keys and train.*. */

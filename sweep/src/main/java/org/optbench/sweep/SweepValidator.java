@@ -33,12 +33,16 @@ public final class SweepValidator {
      */
     public static long validate(SweepSpec spec, long maxTrials, Function<TrialSpec, RunSpec> trialRun, RunContext context) {
         long trials = spec.trialCount();
-        if (trials > maxTrials) {
+        long most = spec.maxTrialCount();
+        if (most > maxTrials) {
+            String adaptive = most > trials ? String.format(Locale.ROOT, " and up to %,d more from refine and "
+                    + "extend_edges", most - trials) : "";
             throw new SweepSpecException(String.format(Locale.ROOT, "sweep '%s' expands to %s trials (each optimizer's "
-                    + "points x %d seed(s)), more than the %,d a sweep may have (the server's --max-trials): narrow the "
+                    + "points x %d seed(s))%s, more than the %,d a sweep may have (the server's --max-trials): narrow the "
                     + "grids%s or split the sweep", spec.name(), trials == Long.MAX_VALUE ? "more than 9.2e18"
-                    : String.format(Locale.ROOT, "%,d", trials), spec.seeds().size(), maxTrials,
-                    spec.method() == SweepSpec.Method.RANDOM ? ", lower run_cap" : ""));
+                    : String.format(Locale.ROOT, "%,d", trials), spec.seeds().size(), adaptive, maxTrials,
+                    spec.method() == SweepSpec.Method.RANDOM ? ", lower run_cap" : most > trials
+                    ? ", lower refine.seeds, refine.around_best or extend_edges.max_points" : ""));
         }
         RunContext memo = new RunContext(context.heapBytes(), context.heapFix(), remembering(context.data()));
         for (TrialSpec point : SweepExpander.points(spec)) {

@@ -12,8 +12,12 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.XYPlot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.optbench.sweep.analysis.OptimizerSummary;
-import org.optbench.sweep.analysis.SweepAnalysis;
+import org.optbench.sweep.analysis.AnalysisSpec;
+import org.optbench.sweep.analysis.Axis;
+import org.optbench.sweep.analysis.Findings;
+import org.optbench.sweep.analysis.Metric;
+import org.optbench.sweep.analysis.OptimizerFindings;
+import org.optbench.sweep.analysis.SweepModel;
 import org.optbench.sweep.report.Plots;
 import org.optbench.sweep.report.ReportWriter;
 import org.optbench.sweep.store.MetricRow;
@@ -52,6 +56,20 @@ class AnalysisAndReportTest {
         return t;
     }
 
+    private static final String SPEC = """
+            name: s
+            steps: 10
+            data: synthetic
+            seeds: [0, 1]
+            parameters:
+              optimizer:
+                adamw: {lr: {values: [1e-4, 3.16e-4, 1e-3, 3.16e-3, 1e-2]}}
+                sgd: {lr: {values: [1e-4, 3.16e-4, 1e-3, 3.16e-3, 1e-2]}}
+            claims:
+              - {id: sgd-worse, type: worse, a: sgd, b: adamw, metric: best_loss}
+              - {id: same, type: equivalent, a: sgd, b: adamw, metric: best_loss, margin: 0.02}
+            """;
+
     @Test
     void theModelComesFromTheResultsEvenWhenTheyPredateTheParameterCount() {
         List<TrialRecord> trials = new ArrayList<>();
@@ -63,39 +81,40 @@ class AnalysisAndReportTest {
                     String.format(config, t.index() == 0 ? "" : ",\"parameters\":100"), null, null));
         }
         long counted = new org.optbench.model.ParameterLayout(org.optbench.model.ModelConfig.of(64, 16, 1, 2, 8)).totalCount();
-        assertEquals(64, SweepAnalysis.model(trials).vocab());
-        assertEquals(800.0 / counted, SweepAnalysis.summarize(trials).get(0).stateBytesPerParam(), 1e-12,
+        assertEquals(64, SweepModel.of(trials).vocab());
+        assertEquals(800.0 / counted, Findings.of(trials, AnalysisSpec.defaults()).stateBytes().get("adamw"), 1e-12,
                 "an older result without parameters: counted from its shape");
-        assertEquals(null, SweepAnalysis.model(handMade()), "no result yet: no model");
+        assertEquals(null, SweepModel.of(handMade()), "no result yet: no model");
     }
 
     @Test
     void bestLossStabilityAndSeedStatisticsFollowTheirDefinitions() {
-        List<OptimizerSummary> s = SweepAnalysis.summarize(handMade(), 64, 100);
-        OptimizerSummary adam = s.get(0);
-        OptimizerSummary sgd = s.get(1);
+        Findings f = Findings.of(handMade(), AnalysisSpec.defaults());
+        OptimizerFindings adam = f.summary("adamw");
+        OptimizerFindings sgd = f.summary("sgd");
         assertEquals(4.00, adam.bestLoss(), 1e-12);
-        assertEquals(1e-3, adam.bestLr(), 1e-15);
-        // within 0.02 of 4.00: 1e-3 and 3.16e-3 -> 0.5 decades; within 0.1: 3.16e-4 .. 1e-2 -> 1.5 decades.
-        assertEquals(Math.log10(3.16), adam.width002(), 1e-9);
-        assertEquals(Math.log10(1e-2 / 3.16e-4), adam.width01(), 1e-9);
+        assertEquals(1e-3, Double.parseDouble(adam.best().value()), 1e-15);
+        // within 0.02 of 4.00: from 2/5 of the way to 3.16e-4 (4.05) to 1/8 of the way from 3.16e-3 (4.01) to 1e-2 (4.09)
+        double u316 = Math.log10(3.16e-4);
+        double u3160 = Math.log10(3.16e-3);
+        double want = (u3160 + 0.125 * (-2 - u3160)) - (-3 + 0.4 * (u316 + 3));
+        assertEquals(want, adam.stability().widths().get(Metric.WIDTH_002), 1e-9);
         // one decade around 1e-3: 1e-4 .. 1e-2, excess (0.30 + 0.05 + 0 + 0.01 + 0.09) / 5.
-        assertEquals((0.30 + 0.05 + 0.0 + 0.01 + 0.09) / 5, adam.meanExcess(), 1e-9);
-        assertEquals(0.0, sgd.width01(), 1e-12);
-        assertEquals(4.91, SweepAnalysis.worstCase(handMade(), 64), 1e-12, "the largest finite loss beats ln 64 = 4.16");
-        assertEquals(4.91, sgd.curve().get(4).loss(), 1e-12, "diverged points count as the worst case");
-        assertEquals(2, sgd.diverged());
-        assertEquals(4.00, adam.seedMean(), 1e-12);
-        assertEquals(Math.sqrt(2) * 0.01, adam.seedStd(), 1e-12);
-        assertEquals(12.706204736 * adam.seedStd() / Math.sqrt(2), adam.ci95(), 1e-6, "t(0.975, 1 dof)");
-        assertEquals(8.0, adam.stateBytesPerParam(), 1e-12);
-        assertTrue(SweepAnalysis.pValue(adam, sgd) < 0.05, "4.00 vs 4.40 with 0.01 spread differ");
+        assertEquals((0.30 + 0.05 + 0.0 + 0.01 + 0.09) / 5, adam.stability().excess(), 1e-9);
+        assertEquals(Math.log(8192), f.worst(), 1e-12, "no result records the vocabulary: ln 8192 beats the largest loss 4.91");
+        assertEquals(2, f.counts().get("sgd").diverged());
+        assertEquals(2, sgd.stability().divergences());
+        assertEquals(1e-2, sgd.stability().divergeAbove(), 1e-15);
+        assertTrue(sgd.curve().points().get(4).allDiverged());
+        double[] ci = adam.bestInterval();
+        assertEquals(12.706204736 * Math.sqrt(2) * 0.01 / Math.sqrt(2), (ci[1] - ci[0]) / 2, 1e-6, "t(0.975, 1 dof)");
+        assertTrue(f.pairs().get(0).p() < 0.05, "4.00 vs 4.40 with 0.01 spread differ");
     }
 
     @Test
     void reportWritesEveryFileAndThePlotsHoldTheSeries() throws Exception {
         try (TrialStore store = TrialStore.sqlite(dir.resolve("db.sqlite"))) {
-            store.createSweep("s", "s", "name: s\n");
+            store.createSweep("s", "s", SPEC);
             List<TrialRecord> made = handMade();
             List<TrialSpec> specs = new ArrayList<>();
             for (TrialRecord t : made) {
@@ -113,23 +132,34 @@ class AnalysisAndReportTest {
             }
             Path out = dir.resolve("report");
             Path html = ReportWriter.write(store, "s", out);
+            com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(out.resolve("summary.json").toFile());
+            assertEquals("lr", summary.get("axes").get(0).get("name").asText());
+            assertEquals("supported", summary.get("claims").get(0).get("verdict").asText());
+            assertEquals("refuted", summary.get("claims").get(1).get("verdict").asText());
+            assertEquals(2, summary.get("claims").get(0).get("ci").size());
             for (String f : new String[] {"report.html", "loss_vs_lr.png", "loss_vs_lr.svg", "loss_vs_relative_lr.png",
                 "validation_curves.svg", "memory_vs_loss.png", "trials.csv", "trials.json", "summary.json"}) {
                 assertTrue(Files.size(out.resolve(f)) > 0, f);
             }
             String text = Files.readString(html);
-            assertTrue(text.contains("data:image/png;base64,") && text.contains("<td style=\"text-align:left\">sgd</td>"));
+            assertTrue(text.contains("data:image/png;base64,") && text.contains("<td class=\"l\">sgd</td>")
+                    && text.indexOf("<h2>Claims</h2>") < text.indexOf("<h2>Optimizers</h2>"));
             List<String> csv = Files.readAllLines(out.resolve("trials.csv"));
             assertEquals(21, csv.size());
             assertTrue(csv.get(0).endsWith(",device,tokens_per_s") && csv.get(1).endsWith(",\"opencl opencl:0:0 Some GPU\",1234"),
                     csv.get(0) + "\n" + csv.get(1));
         }
-        List<OptimizerSummary> s = SweepAnalysis.summarize(handMade(), 64, 100);
-        JFreeChart chart = Plots.lossVsLr(s, true);
+        Findings f = Findings.of(handMade(), AnalysisSpec.defaults());
+        Axis lr = f.axes().get(0);
+        JFreeChart chart = Plots.lossAlong(lr, f.panels().get("lr"), true, "caption", Map.of("adamw", 0, "sgd", 1));
         XYPlot plot = chart.getXYPlot();
-        assertEquals(4, plot.getDataset().getSeriesCount(), "a line and a diverged series per optimizer");
-        assertEquals("sgd (diverged)", plot.getDataset().getSeriesKey(3));
-        assertEquals(1, plot.getDataset().getItemCount(3), "one all-diverged LR");
-        assertEquals(1.0, plot.getDataset().getXValue(0, 2), 1e-12, "the best LR sits at 1 on the relative axis");
+        assertEquals(2, plot.getDataset(0).getSeriesCount(), "a line with its band per optimizer");
+        assertEquals(4, plot.getDataset(1).getSeriesCount(), "all- and some-seeds-diverged markers per optimizer");
+        assertEquals(1, plot.getDataset(1).getItemCount(2), "sgd: one all-diverged LR, drawn in the strip");
+        double strip = plot.getDataset(1).getYValue(2, 0);
+        assertTrue(strip > 4.91 && strip < 5.5, strip + ": just above the finite points and their bands, not at the "
+                + "worst case 9.01");
+        assertEquals(1.0, plot.getDataset(0).getXValue(0, 2), 1e-12, "the best LR sits at 1 on the relative axis");
     }
 }

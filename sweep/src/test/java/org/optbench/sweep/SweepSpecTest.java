@@ -194,7 +194,7 @@ class SweepSpecTest {
         assertEquals(run, org.optbench.train.spec.RunSpec.fromJson(run.toJson(), "round trip"));
     }
 
-    private static org.optbench.train.spec.RunContext context() {
+    static org.optbench.train.spec.RunContext context() {
         return new org.optbench.train.spec.RunContext(4L << 30, "give it more heap",
                 new org.optbench.train.data.LocalDataCatalog(java.nio.file.Path.of("target", "no-data")));
     }

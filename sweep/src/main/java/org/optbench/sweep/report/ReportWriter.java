@@ -12,17 +12,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.optbench.sweep.analysis.OptimizerSummary;
-import org.optbench.sweep.analysis.SweepAnalysis;
+import java.util.function.Function;
+import org.optbench.sweep.SweepSpecParser;
+import org.optbench.sweep.analysis.AnalysisSpec;
+import org.optbench.sweep.analysis.Axis;
+import org.optbench.sweep.analysis.ClaimResult;
+import org.optbench.sweep.analysis.DeviceAgreement;
+import org.optbench.sweep.analysis.Findings;
+import org.optbench.sweep.analysis.Metric;
+import org.optbench.sweep.analysis.OptimizerFindings;
+import org.optbench.sweep.analysis.PairTest;
+import org.optbench.sweep.analysis.Stability;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStore;
 
 /**
- * Writes a sweep's report into a directory: {@code report.html} (self-contained: plots inline as
- * PNG, the per-optimizer table, pairwise significance when there are seeds, the spec, software and
- * machine), the plots as PNG and SVG, {@code trials.csv} and {@code trials.json} (every trial with
- * its settings and result) and {@code summary.json} (the analysis).
+ * Writes a sweep's report into a directory: {@code report.html} (self-contained: the declared
+ * claims and their verdicts first, the per-optimizer table, pairwise tests, device agreement,
+ * warnings, one plot per analysed axis inline as PNG, the spec, software and machine), every plot
+ * as PNG and SVG ({@code loss_vs_<axis>}, {@code loss_vs_relative_lr}, {@code validation_curves},
+ * {@code memory_vs_loss}), {@code trials.csv} and {@code trials.json} (every trial with its
+ * settings and result) and {@code summary.json} (the findings, {@link FindingsJson}).
  */
 public final class ReportWriter {
 
@@ -36,80 +47,220 @@ public final class ReportWriter {
         return write(sweepId, store.sweepSpec(sweepId), store.trials(sweepId), trial -> store.metrics(trial, "eval"), dir);
     }
 
+    /** The analysis settings and claims of a stored spec; the defaults when it no longer parses. */
+    public static AnalysisSpec analysisOf(String spec) {
+        try {
+            return SweepSpecParser.parse(spec, "spec").analysis();
+        } catch (RuntimeException e) {
+            return AnalysisSpec.defaults();   // a spec stored by an older version: analyse with the defaults
+        }
+    }
+
+    /** The findings of a sweep given as its spec text and trials. */
+    public static Findings findings(String spec, List<TrialRecord> trials) {
+        return Findings.of(trials, analysisOf(spec));
+    }
+
     /**
      * Writes the report of a sweep given as data (its spec text, its trials, and a lookup of a
      * trial's evaluations), e.g. results fetched from a server; returns the HTML file.
      */
-    public static Path write(String sweepId, String spec, List<TrialRecord> trials,
-                             java.util.function.Function<String, List<MetricRow>> evals, Path dir) throws IOException {
+    public static Path write(String sweepId, String spec, List<TrialRecord> trials, Function<String, List<MetricRow>> evals,
+                             Path dir) throws IOException {
         Files.createDirectories(dir);
-        List<OptimizerSummary> summaries = SweepAnalysis.summarize(trials);
-        Map<String, List<MetricRow>> curves = new LinkedHashMap<>();
-        for (OptimizerSummary s : summaries) {
-            curves.put(s.optimizer(), evals.apply(s.bestTrialId()));
+        Findings f = findings(spec, trials);
+        Map<String, Integer> colours = new LinkedHashMap<>();
+        f.summaries().forEach(s -> colours.put(s.optimizer(), colours.size()));
+        StringBuilder plots = new StringBuilder();
+        for (Axis axis : f.axes()) {
+            List<OptimizerFindings> curves = f.panels().get(axis.name());
+            String caption = caption(axis, curves);
+            byte[] png = Plots.write(Plots.lossAlong(axis, curves, false, caption, colours), dir, axis.fileName());
+            plots.append(figure("Final loss vs " + axis.name(), caption, png));
+            if (axis.name().equals("lr") && axis.scale() == Axis.Scale.LOG) {
+                byte[] rel = Plots.write(Plots.lossAlong(axis, curves, true, caption, colours), dir, "loss_vs_relative_lr");
+                plots.append(figure("Final loss vs LR relative to each optimizer's best (Figure 1)", caption, rel));
+            }
         }
-        byte[] abs = Plots.write(Plots.lossVsLr(summaries, false), dir, "loss_vs_lr");
-        byte[] rel = Plots.write(Plots.lossVsLr(summaries, true), dir, "loss_vs_relative_lr");
-        byte[] val = Plots.write(Plots.validationCurves(curves), dir, "validation_curves");
-        byte[] mem = Plots.write(Plots.memoryVsLoss(summaries), dir, "memory_vs_loss");
+        Map<String, List<MetricRow>> curves = new LinkedHashMap<>();
+        Map<String, double[]> memory = new LinkedHashMap<>();
+        for (OptimizerFindings s : f.summaries()) {
+            if (!s.isEmpty() && !s.best().trialIds().isEmpty()) {
+                curves.put(s.optimizer(), evals.apply(s.best().trialIds().get(0)));
+                memory.put(s.optimizer(), new double[] {f.stateBytes().getOrDefault(s.optimizer(), Double.NaN), s.bestLoss()});
+            }
+        }
+        plots.append(figure("Validation curves", "each optimizer's best run", Plots.write(Plots.validationCurves(curves,
+                colours), dir, "validation_curves")));
+        plots.append(figure("Memory vs loss", "optimizer state per parameter against the best loss",
+                Plots.write(Plots.memoryVsLoss(memory, colours), dir, "memory_vs_loss")));
         writeTrials(trials, dir);
-        JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("summary.json").toFile(), summaryJson(summaries));
+        JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("summary.json").toFile(), FindingsJson.of(f));
         StringBuilder html = new StringBuilder();
         html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>optbench: ").append(esc(sweepId))
-                .append("</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}"
-                        + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
-                        + "th{background:#f3f3f3}pre{background:#f7f7f7;padding:1em}</style></head><body>");
+                .append("</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;background:#fff}"
+                        + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
+                        + "text-align:right}th{background:#f3f3f3}td.l{text-align:left}pre{background:#f7f7f7;padding:1em}"
+                        + ".supported{color:#1a7f37}.refuted{color:#b42318}.inconclusive{color:#8a6d00}"
+                        + "figure{margin:1.5em 0}figcaption{color:#444}</style></head><body>");
         html.append("<h1>Optimizer sweep ").append(esc(sweepId)).append("</h1>");
         long done = trials.stream().filter(t -> t.status().isFinished()).count();
-        html.append("<p>").append(done).append(" of ").append(trials.size()).append(" trials finished. ")
-                .append("Loss: mean final validation loss over seeds; a diverged or failed run counts as the worst case ")
-                .append(String.format(Locale.ROOT, "(%.4f).", SweepAnalysis.worstCase(trials)))
-                .append(" Stability: width in decades of LR within 0.02 / 0.1 nats of the best, and the mean excess loss")
-                .append(" within one decade of the best LR.</p>");
-        html.append(table(summaries));
-        html.append(significance(summaries));
-        for (Object[] plot : new Object[][] {{"Loss vs learning rate", abs}, {"Loss vs learning rate / best (Figure 1)", rel},
-            {"Validation curves", val}, {"Memory vs loss", mem}}) {
-            html.append("<h2>").append(plot[0]).append("</h2><img alt=\"").append(plot[0]).append("\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString((byte[]) plot[1])).append("\">");
+        html.append("<p>").append(esc(headline(f))).append(' ').append(done).append(" of ").append(trials.size())
+                .append(" trials finished.</p>");
+        if (!f.claims().isEmpty()) {
+            html.append("<h2>Claims</h2>").append(claims(f));
         }
+        html.append("<h2>Optimizers</h2>").append(table(f));
+        html.append(pairs(f));
+        html.append(devices(f.devices()));
+        if (!f.warnings().isEmpty()) {
+            html.append("<h2>Warnings</h2><ul>");
+            f.warnings().forEach(w -> html.append("<li>").append(esc(w)).append("</li>"));
+            html.append("</ul>");
+        }
+        html.append(plots);
         html.append("<h2>Spec</h2><pre>").append(esc(spec)).append("</pre>");
         html.append("<h2>Software and machine</h2><p>optbench 0.1.0; Java ").append(esc(System.getProperty("java.version")))
                 .append("; ").append(esc(System.getProperty("os.name"))).append(' ').append(esc(System.getProperty("os.arch")))
                 .append("; ").append(Runtime.getRuntime().availableProcessors()).append(" processors</p>");
-        html.append("<p>Files: trials.csv, trials.json, summary.json, and every plot as PNG and SVG.</p></body></html>");
+        html.append("<p>Files: <a href=\"trials.csv\">trials.csv</a>, <a href=\"trials.json\">trials.json</a>, "
+                + "<a href=\"summary.json\">summary.json</a>, and every plot as PNG and SVG.</p></body></html>");
         Path report = dir.resolve("report.html");
         Files.writeString(report, html);
         return report;
     }
 
-    private static String table(List<OptimizerSummary> summaries) {
-        StringBuilder t = new StringBuilder("<table><tr><th>optimizer</th><th>trials</th><th>diverged</th><th>best loss</th>"
-                + "<th>best LR</th><th>width 0.02</th><th>width 0.1</th><th>mean excess +-1 dec</th><th>seed mean +- 95% CI</th>"
-                + "<th>state B/param</th></tr>");
-        for (OptimizerSummary s : summaries) {
-            t.append("<tr><td style=\"text-align:left\">").append(esc(s.optimizer())).append("</td><td>").append(s.trials())
-                    .append("</td><td>").append(s.diverged()).append("</td><td>").append(f(s.bestLoss())).append("</td><td>")
-                    .append(String.format(Locale.ROOT, "%.3g", s.bestLr())).append("</td><td>").append(f2(s.width002()))
-                    .append("</td><td>").append(f2(s.width01())).append("</td><td>").append(f(s.meanExcess())).append("</td><td>")
-                    .append(Double.isNaN(s.ci95()) ? "-" : f(s.seedMean()) + " +- " + f(s.ci95())).append("</td><td>")
-                    .append(f2(s.stateBytesPerParam())).append("</td></tr>");
+    /** One sentence: the best optimizer and its loss, and how the claims came out. */
+    static String headline(Findings f) {
+        OptimizerFindings best = f.summaries().stream().filter(s -> !s.isEmpty())
+                .min(java.util.Comparator.comparingDouble(OptimizerFindings::bestLoss)).orElse(null);
+        if (best == null) {
+            return "No trial has finished yet.";
+        }
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Best: %s with a final validation loss of %.4f at "
+                + "%s %s.", best.optimizer(), best.bestLoss(), best.axis().name(), best.best().value()));
+        if (!f.claims().isEmpty()) {
+            Map<String, Long> verdicts = new LinkedHashMap<>();
+            f.claims().forEach(c -> verdicts.merge(c.verdict(), 1L, Long::sum));
+            s.append(" Claims: ");
+            verdicts.forEach((v, n) -> s.append(n).append(' ').append(v).append(", "));
+            s.setLength(s.length() - 2);
+            s.append('.');
+        }
+        return s.toString();
+    }
+
+    /** The caption of an axis's plot: what is held, what is tuned, how divergences are drawn. */
+    static String caption(Axis axis, List<OptimizerFindings> curves) {
+        StringBuilder s = new StringBuilder();
+        for (OptimizerFindings f : curves) {
+            String c = f.curve().conditions();
+            if (!c.isEmpty()) {
+                s.append(f.optimizer()).append(": ").append(c).append(". ");
+            }
+        }
+        s.append("Mean over seeds with 95% bands; x/triangle above the curves: all/some seeds diverged.");
+        return s.toString();
+    }
+
+    private static String figure(String title, String caption, byte[] png) {
+        return "<figure><h2>" + esc(title) + "</h2><img alt=\"" + esc(title) + "\" src=\"data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(png) + "\"><figcaption>" + esc(caption) + "</figcaption></figure>";
+    }
+
+    private static String claims(Findings f) {
+        StringBuilder t = new StringBuilder("<table><tr><th>claim</th><th>statement</th><th>verdict</th><th>a - b</th>"
+                + "<th>95% interval</th><th>method</th><th>p</th></tr>");
+        for (ClaimResult r : f.claims()) {
+            t.append("<tr><td class=\"l\">").append(esc(r.claim().id())).append("</td><td class=\"l\">")
+                    .append(esc(r.claim().a().label() + " " + r.claim().type().key() + " " + r.claim().b().label() + " on "
+                            + r.claim().metric().key() + (Double.isNaN(r.claim().margin()) ? ""
+                            : String.format(Locale.ROOT, " (margin %.3g)", r.claim().margin()))))
+                    .append("</td><td class=\"l ").append(r.verdict()).append("\">").append(r.verdict())
+                    .append(r.note().isEmpty() ? "" : " (" + esc(r.note()) + ")").append("</td><td>")
+                    .append(f(r.estimate(), "%+.4f")).append("</td><td>").append(interval(r.ci())).append("</td><td>")
+                    .append(r.method()).append("</td><td>").append(f(r.p(), "%.3g")).append("</td></tr>");
         }
         return t.append("</table>").toString();
     }
 
-    private static String significance(List<OptimizerSummary> summaries) {
-        StringBuilder t = new StringBuilder();
-        for (int i = 0; i < summaries.size(); i++) {
-            for (int j = i + 1; j < summaries.size(); j++) {
-                double p = SweepAnalysis.pValue(summaries.get(i), summaries.get(j));
-                if (!Double.isNaN(p)) {
-                    t.append("<li>").append(esc(summaries.get(i).optimizer())).append(" vs ").append(esc(summaries.get(j).optimizer()))
-                            .append(String.format(Locale.ROOT, ": Welch p = %.3g%s</li>", p, p < 0.05 ? " (differ at 5%)" : ""));
-                }
+    private static String table(Findings f) {
+        String unit = f.axes().isEmpty() ? "decades" : f.axes().get(0).widthUnit();
+        StringBuilder t = new StringBuilder("<table><tr><th>optimizer</th><th>trials</th><th>diverged</th>"
+                + "<th>best loss (95% bootstrap)</th><th>best value</th><th>seeds at best</th>"
+                + "<th>width within 1%</th><th>width within 5%</th><th>width within 0.02</th><th>width within 0.1</th>"
+                + "<th>excess (imputed)</th><th>excess (finite only)</th><th>divergence below / above</th>"
+                + "<th>state bytes / param</th></tr>");
+        for (OptimizerFindings s : f.summaries()) {
+            Findings.Counts c = f.counts().get(s.optimizer());
+            t.append("<tr><td class=\"l\">").append(esc(s.optimizer())).append("</td><td>").append(c.trials())
+                    .append("</td><td>").append(c.diverged()).append("</td>");
+            if (s.isEmpty()) {
+                t.append("<td colspan=\"11\">no finished trial</td></tr>");
+                continue;
             }
+            Stability st = s.stability();
+            t.append("<td>").append(f(s.bestLoss(), "%.4f")).append(' ').append(interval(s.intervals().get(Metric.BEST_LOSS)))
+                    .append("</td><td>").append(esc(s.axis().name() + " " + s.best().value())).append("</td><td>")
+                    .append(s.best().losses().length).append("</td>");
+            for (Metric m : List.of(Metric.WIDTH_1PCT, Metric.WIDTH_5PCT, Metric.WIDTH_002, Metric.WIDTH_01)) {
+                t.append("<td>").append(st.censored().get(m) ? "&ge; " : "").append(f(st.widths().get(m), "%.2f"))
+                        .append(' ').append(interval(s.intervals().get(m))).append("</td>");
+            }
+            t.append("<td>").append(f(st.excess(), "%.4f")).append("</td><td>").append(f(st.excessFinite(), "%.4f"))
+                    .append(st.excludedPoints() > 0 ? " (" + st.excludedPoints() + " all-diverged points left out)" : "")
+                    .append("</td><td>").append(f(st.divergeBelow(), "%.3g")).append(" / ").append(f(st.divergeAbove(), "%.3g"))
+                    .append("</td><td>").append(f(f.stateBytes().getOrDefault(s.optimizer(), Double.NaN), "%.2f"))
+                    .append("</td></tr>");
         }
-        return t.length() == 0 ? "" : "<h2>Do optimizers differ? (best LR, over seeds)</h2><ul>" + t + "</ul>";
+        t.append("</table><p>Along ").append(esc(f.primaryAxis() == null ? "no swept setting" : f.primaryAxis()))
+                .append(". Loss: mean final validation loss over seeds; a diverged run counts as the worst case (")
+                .append(f.worstCaseText()).append(") where noted as imputed. Widths in ").append(esc(unit))
+                .append(", interpolated between grid points; &ge; marks a region that reaches the grid's end. Excess: mean "
+                        + "loss above the best within one decade (a log axis) or over the grid. Brackets: 95% bootstrap "
+                        + "intervals over seeds.</p>");
+        return t.toString();
+    }
+
+    private static String pairs(Findings f) {
+        if (f.pairs().stream().allMatch(p -> Double.isNaN(p.p()))) {
+            return "";
+        }
+        StringBuilder t = new StringBuilder("<h2>Do optimizers differ? (best points, over seeds)</h2><table><tr><th>a</th>"
+                + "<th>b</th><th>a - b</th><th>Welch p</th><th>Holm-adjusted p</th><th>TOST p").append(Double.isNaN(f.margin())
+                ? "" : String.format(Locale.ROOT, " (margin %.3g)", f.margin())).append("</th></tr>");
+        for (PairTest p : f.pairs()) {
+            t.append("<tr><td class=\"l\">").append(esc(p.a())).append("</td><td class=\"l\">").append(esc(p.b()))
+                    .append("</td><td>").append(f(p.difference(), "%+.4f")).append("</td><td>").append(f(p.p(), "%.3g"))
+                    .append("</td><td>").append(f(p.pHolm(), "%.3g")).append("</td><td>").append(f(p.pTost(), "%.3g"))
+                    .append("</td></tr>");
+        }
+        return t.append("</table><p>Holm's correction is across all ").append(f.pairs().size()).append(" pairs; a large p "
+                + "is not evidence of equivalence, which the TOST column (with a declared analysis.margin) tests.</p>")
+                .toString();
+    }
+
+    private static String devices(DeviceAgreement d) {
+        if (d == null) {
+            return "";
+        }
+        StringBuilder t = new StringBuilder("<h2>Devices</h2><table><tr><th>device</th><th>tokens/s</th>"
+                + "<th>pairs with ").append(esc(d.reference())).append("</th><th>max |final loss difference|</th>"
+                + "<th>over tolerance ").append(f(d.tolerance(), "%.3g")).append("</th></tr>");
+        d.tokensPerS().forEach((device, speed) -> {
+            DeviceAgreement.Comparison c = d.comparisons().stream().filter(x -> x.device().equals(device)).findFirst()
+                    .orElse(null);
+            t.append("<tr><td class=\"l\">").append(esc(device)).append("</td><td>").append(f(speed, "%.0f")).append("</td><td>")
+                    .append(c == null ? "reference" : c.pairs()).append("</td><td>")
+                    .append(c == null ? "" : f(c.maxAbsDiff(), "%.3g")).append("</td><td class=\"l\">")
+                    .append(c == null ? "" : esc(c.disagreeing().isEmpty() ? "none" : String.join("; ", c.disagreeing())))
+                    .append("</td></tr>");
+        });
+        return t.append("</table>").toString();
+    }
+
+    private static String interval(double[] ci) {
+        return ci == null || Double.isNaN(ci[0]) ? "" : String.format(Locale.ROOT, "[%.4g, %.4g]", ci[0], ci[1]);
     }
 
     private static void writeTrials(List<TrialRecord> trials, Path dir) throws IOException {
@@ -142,37 +293,11 @@ public final class ReportWriter {
         JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("trials.json").toFile(), json);
     }
 
-    private static ArrayNode summaryJson(List<OptimizerSummary> summaries) {
-        ArrayNode out = JSON.createArrayNode();
-        for (OptimizerSummary s : summaries) {
-            ObjectNode n = out.addObject();
-            n.put("optimizer", s.optimizer());
-            n.put("trials", s.trials());
-            n.put("diverged", s.diverged());
-            n.put("best_loss", s.bestLoss());
-            n.put("best_lr", s.bestLr());
-            n.put("width_0.02_decades", s.width002());
-            n.put("width_0.1_decades", s.width01());
-            n.put("mean_excess_1_decade", s.meanExcess());
-            n.put("seed_mean", s.seedMean());
-            n.put("seed_std", s.seedStd());
-            n.put("ci95", s.ci95());
-            n.put("state_bytes_per_param", s.stateBytesPerParam());
-            ArrayNode curve = n.putArray("curve");
-            s.curve().forEach(p -> curve.addObject().put("lr", p.lr()).put("loss", p.loss()).put("diverged", p.diverged()));
-        }
-        return out;
-    }
-
-    private static String f(double x) {
-        return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, "%.4f", x);
-    }
-
-    private static String f2(double x) {
-        return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, "%.2f", x);
+    private static String f(double x, String format) {
+        return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, format, x);
     }
 
     private static String esc(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -1,0 +1,169 @@
+package org.optbench.sweep;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.optbench.optim.HyperparameterException;
+import org.optbench.optim.RunHyperparameters;
+import org.optbench.sweep.analysis.Axis;
+import org.optbench.sweep.analysis.Curve;
+import org.optbench.sweep.analysis.Curves;
+import org.optbench.sweep.analysis.Findings;
+import org.optbench.sweep.analysis.Point;
+import org.optbench.sweep.analysis.SweepModel;
+import org.optbench.sweep.store.TrialRecord;
+import org.optbench.sweep.store.TrialStatus;
+
+/**
+ * The trials a sweep's {@link AdaptiveSpec} adds once every trial so far has finished, decided
+ * from the results: for each optimizer whose best point lies on an edge of its curve, one point
+ * past that edge at the curve's own spacing (as a grid writes it, {@link #written}), until the best
+ * is interior or {@code max_points} were added on that side or the next value is out of range;
+ * then, for each optimizer whose best is interior (or whose extension is spent), the missing seeds
+ * at the best point and {@code around_best} points either side. Seeds beyond the spec's list are
+ * the next whole numbers after its largest. Nothing is added past the bound the sweep was
+ * validated with, so a sweep never runs more trials than its submission allowed.
+ */
+public final class AdaptiveTrials {
+
+    private AdaptiveTrials() {
+    }
+
+    /** The trials to add now; empty when the sweep is done. */
+    public static List<TrialSpec> next(SweepSpec spec, List<TrialRecord> trials) {
+        AdaptiveSpec adaptive = spec.adaptive();
+        if (adaptive == null) {
+            return List.of();
+        }
+        var model = SweepModel.of(trials);
+        double worst = Findings.worstCase(trials, model != null ? model.vocab() : Findings.DEFAULT_VOCAB);
+        long grid = spec.trialCount();
+        int nextIndex = trials.stream().mapToInt(TrialRecord::index).max().orElse(-1) + 1;
+        long perOptimizer = adaptive.bound(1, spec.seeds().size());
+        Set<String> have = new HashSet<>();
+        trials.forEach(t -> have.add(t.key()));
+        List<TrialSpec> out = new ArrayList<>();
+        for (String optimizer : spec.optimizers().keySet()) {
+            List<TrialRecord> mine = trials.stream().filter(t -> t.optimizer().equals(optimizer)
+                    && (t.status() == TrialStatus.COMPLETED || t.status() == TrialStatus.DIVERGED)).toList();
+            long added = trials.stream().filter(t -> t.optimizer().equals(optimizer) && t.index() >= grid).count();
+            if (mine.isEmpty()) {
+                continue;
+            }
+            Axis axis = Axis.of(adaptive.axis(), mine.stream().map(t -> t.params().getOrDefault(adaptive.axis(),
+                    Axis.DEFAULT)).toList());
+            Curve curve = Curves.along(optimizer, axis, mine, worst);
+            if (curve.points().isEmpty() || !axis.numeric()) {
+                continue;
+            }
+            List<Map<String, String>> wanted = new ArrayList<>();
+            List<Long> seeds = spec.seeds();
+            Map<String, String> extension = adaptive.extendEdges() ? extension(spec, adaptive, curve, worst) : null;
+            if (extension != null) {
+                wanted.add(extension);
+            } else if (adaptive.refines()) {
+                int best = curve.bestIndex(worst);
+                for (int i = Math.max(0, best - adaptive.aroundBest());
+                     i <= Math.min(curve.points().size() - 1, best + adaptive.aroundBest()); i++) {
+                    wanted.add(new TreeMap<>(curve.points().get(i).setting()));
+                }
+                seeds = refineSeeds(spec.seeds(), adaptive.refineSeeds());
+            }
+            for (Map<String, String> point : wanted) {
+                for (long seed : seeds) {
+                    TrialSpec t = new TrialSpec(nextIndex, optimizer, point, seed);
+                    if (have.contains(t.key()) || added >= perOptimizer) {
+                        continue;
+                    }
+                    out.add(new TrialSpec(nextIndex++, optimizer, point, seed, spec.run(optimizer, point, seed)));
+                    have.add(t.key());
+                    added++;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The spec's seeds, then the next whole numbers after the largest, {@code count} in all. */
+    static List<Long> refineSeeds(List<Long> seeds, int count) {
+        List<Long> out = new ArrayList<>(seeds.subList(0, Math.min(count, seeds.size())));
+        long next = seeds.stream().mapToLong(Long::longValue).max().orElse(-1) + 1;
+        while (out.size() < count) {
+            out.add(next++);
+        }
+        return out;
+    }
+
+    /** The point past the edge where the best lies, or null when the best is interior or the edge is spent. */
+    private static Map<String, String> extension(SweepSpec spec, AdaptiveSpec adaptive, Curve curve, double worst) {
+        List<Point> points = curve.points();
+        int best = curve.bestIndex(worst);
+        if (points.size() < 2 || best != 0 && best != points.size() - 1) {
+            return null;
+        }
+        boolean low = best == 0;
+        List<Object> grid = grid(spec, curve.optimizer(), adaptive.axis());
+        double gridEdge = grid.stream().mapToDouble(v -> Double.parseDouble(String.valueOf(v)))
+                .reduce(low ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY, low ? Math::min : Math::max);
+        long beyond = points.stream().mapToDouble(p -> Double.parseDouble(p.value()))
+                .filter(v -> low ? v < gridEdge : v > gridEdge).count();
+        if (beyond >= adaptive.maxExtend()) {
+            return null;
+        }
+        Point edge = points.get(best);
+        Point inner = points.get(low ? 1 : points.size() - 2);
+        double u = 2 * edge.x() - inner.x();
+        double value = curve.axis().scale() == Axis.Scale.LOG ? Math.pow(10, u) : u;
+        String text = written(value);
+        if (!valid(adaptive.axis(), text)) {
+            return null;
+        }
+        Map<String, String> point = new TreeMap<>(edge.setting());
+        point.put(adaptive.axis(), text);
+        return point;
+    }
+
+    /**
+     * A value as a grid would write it: the fewest significant digits (at most three) within 0.5%
+     * of it, so a half-decade grid continues 0.001, 0.00316, 0.01 rather than 0.00999.
+     */
+    static String written(double value) {
+        BigDecimal exact = new BigDecimal(value);
+        BigDecimal rounded = exact.round(new MathContext(3));
+        for (int digits = 1; digits <= 3; digits++) {
+            BigDecimal r = exact.round(new MathContext(digits));
+            if (value == 0 || Math.abs(r.doubleValue() - value) <= 0.005 * Math.abs(value)) {
+                rounded = r;
+                break;
+            }
+        }
+        rounded = rounded.stripTrailingZeros();
+        return Math.abs(value) >= 1e-4 && Math.abs(value) < 1e6 ? rounded.toPlainString() : rounded.toString();
+    }
+
+    /** Whether {@code value} is in range for {@code key} (hyperparameters are checked here; the worker checks the rest). */
+    private static boolean valid(String key, String value) {
+        if (!RunHyperparameters.contains(key)) {
+            return true;
+        }
+        try {
+            RunHyperparameters.get(key).parse(value);
+            return true;
+        } catch (HyperparameterException e) {
+            return false;
+        }
+    }
+
+    private static List<Object> grid(SweepSpec spec, String optimizer, String key) {
+        Map<String, SweepParameter> own = new LinkedHashMap<>(spec.optimizers().get(optimizer));
+        spec.shared().forEach(own::putIfAbsent);
+        SweepParameter p = own.get(key);
+        return p == null || p.grid() == null ? List.of() : p.grid();
+    }
+}

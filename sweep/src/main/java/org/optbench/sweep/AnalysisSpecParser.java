@@ -1,0 +1,330 @@
+package org.optbench.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.optbench.sweep.analysis.AnalysisSpec;
+import org.optbench.sweep.analysis.Arm;
+import org.optbench.sweep.analysis.Bootstrap;
+import org.optbench.sweep.analysis.ClaimSpec;
+import org.optbench.sweep.analysis.Metric;
+
+/**
+ * Reads a spec's {@code analysis:}, {@code claims:}, {@code refine:} and {@code extend_edges:}
+ * keys against its optimizers and swept settings, so that a claim naming an optimizer the sweep
+ * does not run, or a value no grid holds, is refused before anything runs.
+ *
+ * <pre>
+ * analysis: {margin: 0.02, bootstrap: 2000, device_tolerance: 0.01}
+ * claims:
+ *   - {id: adam-signum, type: equivalent, a: adamw, b: signum, metric: best_loss, margin: 0.02}
+ *   - {id: momentum-helps, type: better, a: 0.9, b: 0.0, optimizer: signum, axis: beta1}
+ *   - {id: tied, type: equivalent, a: {optimizer: adamw, tie_betas: true}, b: signum, margin: 0.05}
+ * refine: {seeds: 3, around_best: 1}
+ * extend_edges: true                 # or {max_points: 3}
+ * </pre>
+ */
+final class AnalysisSpecParser {
+
+    private static final Set<String> ANALYSIS_KEYS = Set.of("margin", "bootstrap", "device_tolerance");
+    private static final Set<String> CLAIM_KEYS = Set.of("id", "type", "a", "b", "metric", "margin", "optimizer", "axis");
+
+    private final String source;
+    /** Optimizer to its swept settings (own and shared) with their grids (null for a distribution). */
+    private final Map<String, Map<String, List<Object>>> swept;
+
+    AnalysisSpecParser(String source, Map<String, Map<String, SweepParameter>> optimizers,
+                       Map<String, SweepParameter> shared) {
+        this.source = source;
+        this.swept = new LinkedHashMap<>();
+        optimizers.forEach((opt, own) -> {
+            Map<String, List<Object>> all = new LinkedHashMap<>();
+            own.forEach((k, p) -> all.put(k, p.grid()));
+            shared.forEach((k, p) -> all.putIfAbsent(k, p.grid()));
+            swept.put(opt, all);
+        });
+    }
+
+    private SweepSpecException error(String message) {
+        return new SweepSpecException(source + ": " + message);
+    }
+
+    AnalysisSpec analysis(JsonNode root) {
+        JsonNode a = root.path("analysis");
+        double margin = Double.NaN;
+        int samples = Bootstrap.DEFAULT_SAMPLES;
+        double tolerance = AnalysisSpec.DEFAULT_DEVICE_TOLERANCE;
+        if (!a.isMissingNode()) {
+            if (!a.isObject()) {
+                throw error("analysis must be a mapping such as {margin: 0.02, bootstrap: 2000}");
+            }
+            a.fieldNames().forEachRemaining(k -> {
+                if (!ANALYSIS_KEYS.contains(k)) {
+                    throw error("unknown key 'analysis." + k + "'; valid keys: " + ANALYSIS_KEYS.stream().sorted().toList());
+                }
+            });
+            if (a.has("margin")) {
+                margin = positive(a.get("margin"), "analysis.margin", "an equivalence margin in nats, e.g. 0.02");
+            }
+            if (a.has("bootstrap")) {
+                double b = positive(a.get("bootstrap"), "analysis.bootstrap", "resamples, e.g. 2000");
+                if (b != Math.rint(b) || b < 100 || b > 100_000) {
+                    throw error("analysis.bootstrap " + a.get("bootstrap").asText() + " must be a whole number in [100, "
+                            + "100000]");
+                }
+                samples = (int) b;
+            }
+            if (a.has("device_tolerance")) {
+                tolerance = positive(a.get("device_tolerance"), "analysis.device_tolerance",
+                        "the largest |final loss difference| between devices that counts as agreement, e.g. 0.01");
+            }
+        }
+        return new AnalysisSpec(margin, samples, tolerance, claims(root.path("claims")));
+    }
+
+    private double positive(JsonNode v, String where, String what) {
+        if (!v.isNumber() || !(v.asDouble() > 0) || !Double.isFinite(v.asDouble())) {
+            throw error(where + " '" + SweepSpecException.shorten(v.asText()) + "' must be a positive number: " + what);
+        }
+        return v.asDouble();
+    }
+
+    private List<ClaimSpec> claims(JsonNode node) {
+        List<ClaimSpec> out = new ArrayList<>();
+        if (node.isMissingNode()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            throw error("claims must be a list such as [{id: sgd-worse, type: worse, a: sgd, b: adamw, metric: best_loss}]");
+        }
+        Set<String> ids = new HashSet<>();
+        int i = 0;
+        for (JsonNode c : node) {
+            i++;
+            String where = "claims[" + i + "]";
+            if (!c.isObject()) {
+                throw error(where + " must be a mapping with id, type, a, b and metric");
+            }
+            c.fieldNames().forEachRemaining(k -> {
+                if (!CLAIM_KEYS.contains(k)) {
+                    throw error("unknown key '" + where + "." + k + "'; valid keys: " + CLAIM_KEYS.stream().sorted().toList());
+                }
+            });
+            String id = c.path("id").asText("");
+            if (!SweepSpecParser.NAME.matcher(id).matches()) {
+                throw error(where + ".id '" + SweepSpecException.shorten(id) + "' must be a letter or digit followed by at "
+                        + "most 63 letters, digits, '.', '_' or '-'");
+            }
+            if (!ids.add(id)) {
+                throw error("claim id '" + id + "' appears twice; give each claim its own id");
+            }
+            ClaimSpec.Type type = type(c.path("type").asText(""), id);
+            Metric metric;
+            try {
+                metric = Metric.of(c.path("metric").asText("best_loss"));
+            } catch (IllegalArgumentException e) {
+                throw error("claim " + id + ": " + e.getMessage());
+            }
+            if ((type == ClaimSpec.Type.WIDER || type == ClaimSpec.Type.NARROWER) && !metric.isWidth()) {
+                throw error("claim " + id + ": " + type.key() + " compares widths; set metric to one of "
+                        + Metric.keys().stream().filter(k -> k.startsWith("width")).toList());
+            }
+            double margin = Double.NaN;
+            if (type == ClaimSpec.Type.EQUIVALENT) {
+                if (!c.has("margin")) {
+                    throw error("claim " + id + ": equivalent needs a margin (the largest difference that counts as "
+                            + "equivalent, in the metric's units), e.g. margin: 0.02");
+                }
+                margin = positive(c.get("margin"), "claim " + id + " margin", "the equivalence margin");
+            } else if (c.has("margin")) {
+                throw error("claim " + id + ": margin is for equivalent claims; remove it");
+            }
+            String optimizer = c.hasNonNull("optimizer") ? c.get("optimizer").asText() : null;
+            if (optimizer != null && !swept.containsKey(optimizer)) {
+                throw error("claim " + id + ": optimizer '" + SweepSpecException.shorten(optimizer) + "' is not in this "
+                        + "sweep; choose from " + swept.keySet());
+            }
+            String axis = c.hasNonNull("axis") ? c.get("axis").asText() : null;
+            Arm a = arm(c.get("a"), id + ".a", optimizer, axis);
+            Arm b = arm(c.get("b"), id + ".b", optimizer, axis);
+            if (a.equals(b)) {
+                throw error("claim " + id + ": a and b are the same trials (" + a.label() + "); compare two different ones");
+            }
+            out.add(new ClaimSpec(id, type, a, b, metric, margin, text(c.get("a")), text(c.get("b"))));
+        }
+        return out;
+    }
+
+    private static String text(JsonNode n) {
+        return n.isValueNode() ? n.asText() : n.toString();
+    }
+
+    private ClaimSpec.Type type(String text, String id) {
+        for (ClaimSpec.Type t : ClaimSpec.Type.values()) {
+            if (t.key().equals(text)) {
+                return t;
+            }
+        }
+        throw error("claim " + id + ": type '" + SweepSpecException.shorten(text) + "' must be one of "
+                + java.util.Arrays.stream(ClaimSpec.Type.values()).map(ClaimSpec.Type::key).toList());
+    }
+
+    private Arm arm(JsonNode node, String where, String optimizer, String axis) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            throw error("claim " + where + " is missing: name an optimizer, a value of a swept setting, or "
+                    + "{optimizer: NAME, KEY: VALUE}");
+        }
+        if (node.isObject()) {
+            String opt = node.hasNonNull("optimizer") ? node.get("optimizer").asText() : defaultOptimizer(where, optimizer);
+            if (!swept.containsKey(opt)) {
+                throw error("claim " + where + ": optimizer '" + SweepSpecException.shorten(opt) + "' is not in this sweep; "
+                        + "choose from " + swept.keySet());
+            }
+            Map<String, String> whereValues = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("optimizer")) {
+                    whereValues.put(e.getKey(), checkValue(opt, e.getKey(), e.getValue().asText(), where));
+                }
+            });
+            return new Arm(opt, whereValues);
+        }
+        String text = node.asText();
+        if (swept.containsKey(text) && axis == null) {
+            return new Arm(text, Map.of());
+        }
+        if (org.optbench.optim.GroupRules.names().contains(text) && axis == null) {
+            throw error("claim " + where + ": optimizer '" + text + "' is not in this sweep; choose from " + swept.keySet());
+        }
+        String opt = defaultOptimizer(where, optimizer);
+        String key = axis != null ? axis : keyHolding(opt, text, where);
+        return new Arm(opt, Map.of(key, checkValue(opt, key, text, where)));
+    }
+
+    private String defaultOptimizer(String where, String optimizer) {
+        if (optimizer != null) {
+            return optimizer;
+        }
+        if (swept.size() == 1) {
+            return swept.keySet().iterator().next();
+        }
+        throw error("claim " + where + ": names a value, not an optimizer of this sweep " + swept.keySet()
+                + "; add optimizer: NAME to the claim to say whose trials");
+    }
+
+    private String keyHolding(String opt, String value, String where) {
+        List<String> keys = new ArrayList<>();
+        swept.get(opt).forEach((k, grid) -> {
+            if (grid != null && grid.stream().anyMatch(v -> Arm.same(value, String.valueOf(v)))) {
+                keys.add(k);
+            }
+        });
+        if (keys.size() == 1) {
+            return keys.get(0);
+        }
+        if (keys.isEmpty()) {
+            throw error("claim " + where + ": '" + SweepSpecException.shorten(value) + "' is neither an optimizer of this "
+                    + "sweep " + swept.keySet() + " nor a value of a setting " + opt + " sweeps");
+        }
+        throw error("claim " + where + ": '" + value + "' is a value of " + keys + "; add axis: KEY to the claim");
+    }
+
+    private String checkValue(String opt, String key, String value, String where) {
+        Map<String, List<Object>> settings = swept.get(opt);
+        if (!settings.containsKey(key)) {
+            throw error("claim " + where + ": " + opt + " does not sweep '" + SweepSpecException.shorten(key) + "'; it sweeps "
+                    + settings.keySet());
+        }
+        List<Object> grid = settings.get(key);
+        if (grid != null && grid.stream().noneMatch(v -> Arm.same(value, String.valueOf(v)))) {
+            throw error("claim " + where + ": " + key + " " + SweepSpecException.shorten(value) + " is not in " + opt
+                    + "'s grid " + grid);
+        }
+        return value;
+    }
+
+    AdaptiveSpec adaptive(JsonNode root, SweepSpec.Method method) {
+        JsonNode refine = root.path("refine");
+        JsonNode extend = root.path("extend_edges");
+        if (refine.isMissingNode() && extend.isMissingNode()) {
+            return null;
+        }
+        int seeds = 0;
+        int around = 0;
+        if (!refine.isMissingNode()) {
+            if (!refine.isObject() || !refine.has("seeds")) {
+                throw error("refine must be a mapping such as {seeds: 3, around_best: 1}");
+            }
+            refine.fieldNames().forEachRemaining(k -> {
+                if (!Set.of("seeds", "around_best").contains(k)) {
+                    throw error("unknown key 'refine." + k + "'; valid keys: [around_best, seeds]");
+                }
+            });
+            seeds = whole(refine.get("seeds"), "refine.seeds", 2, AdaptiveSpec.MAX_REFINE_SEEDS);
+            around = refine.has("around_best") ? whole(refine.get("around_best"), "refine.around_best", 0,
+                    AdaptiveSpec.MAX_AROUND_BEST) : 1;
+        }
+        boolean extendEdges = false;
+        int max = AdaptiveSpec.DEFAULT_MAX_EXTEND;
+        if (!extend.isMissingNode()) {
+            if (extend.isBoolean()) {
+                extendEdges = extend.asBoolean();
+            } else if (extend.isObject() && extend.has("max_points") && extend.size() == 1) {
+                extendEdges = true;
+                max = whole(extend.get("max_points"), "extend_edges.max_points", 1, AdaptiveSpec.MAX_EXTEND);
+            } else {
+                throw error("extend_edges must be true, false or {max_points: N}");
+            }
+        }
+        if (method != SweepSpec.Method.GRID) {
+            throw error("refine and extend_edges work on a grid; use method: grid");
+        }
+        String axis = adaptiveAxis();
+        for (Map.Entry<String, Map<String, List<Object>>> e : swept.entrySet()) {
+            List<Object> grid = e.getValue().get(axis);
+            if (extendEdges && (grid == null || grid.size() < 2 || grid.stream().anyMatch(v -> !isNumber(v)))) {
+                throw error("extend_edges: " + e.getKey() + " needs at least two numbers in its " + axis + " grid, "
+                        + "whose spacing the new points continue");
+            }
+        }
+        return new AdaptiveSpec(axis, extendEdges, max, seeds, around);
+    }
+
+    private static boolean isNumber(Object v) {
+        try {
+            Double.parseDouble(String.valueOf(v));
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** The learning rate, or the one setting the sweep varies. */
+    private String adaptiveAxis() {
+        Set<String> varied = new java.util.LinkedHashSet<>();
+        swept.values().forEach(m -> m.forEach((k, grid) -> {
+            if (grid != null && grid.size() > 1) {
+                varied.add(k);
+            }
+        }));
+        if (varied.contains("lr")) {
+            return "lr";
+        }
+        if (varied.size() == 1) {
+            return varied.iterator().next();
+        }
+        throw error("refine and extend_edges act along the learning rate, which this sweep does not vary"
+                + (varied.isEmpty() ? "" : " (it varies " + varied + ")") + "; sweep lr");
+    }
+
+    private int whole(JsonNode v, String where, int min, int max) {
+        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+            throw error(where + " '" + SweepSpecException.shorten(v.asText()) + "' must be a whole number in [" + min
+                    + ", " + max + "]");
+        }
+        return v.asInt();
+    }
+}

@@ -1,0 +1,58 @@
+package org.optbench.sweep.analysis;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One optimizer's final loss along one axis: a point per axis value, in axis order. The other
+ * swept settings are either held at the optimizer's best setting ({@code held}) or, for the
+ * learning rate of a non-LR axis, tuned per point ({@code tuned}: each point is the best LR at
+ * that value). Values where no trial matches the held settings take their best trial of any
+ * setting ({@code unheld}).
+ *
+ * @param optimizer the optimizer
+ * @param axis      the axis
+ * @param points    in axis order
+ * @param held      other swept settings and the value they are held at
+ * @param tuned     settings tuned at every point (the learning rate, on another axis)
+ * @param unheld    axis values whose point could not hold the other settings
+ */
+public record Curve(String optimizer, Axis axis, List<Point> points, Map<String, String> held, List<String> tuned,
+                    List<String> unheld) {
+
+    public Curve {
+        points = List.copyOf(points);
+        held = Map.copyOf(held);
+        tuned = List.copyOf(tuned);
+        unheld = List.copyOf(unheld);
+    }
+
+    public double[] coordinates() {
+        return points.stream().mapToDouble(Point::x).toArray();
+    }
+
+    /** The seed losses of every point (+infinity for divergences). */
+    public double[][] losses() {
+        return points.stream().map(Point::losses).toArray(double[][]::new);
+    }
+
+    /** The index of the point with the lowest mean loss, divergences at {@code worst}. */
+    public int bestIndex(double worst) {
+        return Metric.argmin(points.stream().mapToDouble(p -> p.mean(worst)).toArray());
+    }
+
+    public Point best(double worst) {
+        return points.get(bestIndex(worst));
+    }
+
+    /** What the caption says about the other settings: "lr tuned per point; beta2 held at 0.95". */
+    public String conditions() {
+        StringBuilder s = new StringBuilder();
+        if (!tuned.isEmpty()) {
+            s.append(String.join(", ", tuned)).append(" tuned per point");
+        }
+        new java.util.TreeMap<>(held).forEach((k, v) -> s.append(s.length() == 0 ? "" : "; ").append(k).append(" held at ")
+                .append(v));
+        return s.toString();
+    }
+}

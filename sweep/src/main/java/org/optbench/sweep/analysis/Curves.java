@@ -1,0 +1,120 @@
+package org.optbench.sweep.analysis;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.optbench.sweep.store.TrialRecord;
+import org.optbench.sweep.store.TrialStatus;
+
+/**
+ * Builds an optimizer's curve along an axis from its trials. Trials with the same swept values
+ * are one setting (its seeds); a setting's loss is its mean over seeds with divergences at the
+ * worst case. Along an axis, the learning rate is tuned per point (unless the axis is the
+ * learning rate) and every other swept setting is held at the optimizer's best setting.
+ */
+public final class Curves {
+
+    private Curves() {
+    }
+
+    /** A finished trial's loss: the final loss, +infinity for a divergence, NaN when it tells nothing. */
+    static double loss(TrialRecord t) {
+        if (t.status() == TrialStatus.COMPLETED) {
+            return t.finalValLoss() != null && Double.isFinite(t.finalValLoss()) ? t.finalValLoss()
+                    : Double.POSITIVE_INFINITY;
+        }
+        return t.status() == TrialStatus.DIVERGED ? Double.POSITIVE_INFINITY : Double.NaN;
+    }
+
+    /** The settings of {@code trials}: swept values to their trials, in first-seen order. */
+    static Map<Map<String, String>, List<TrialRecord>> settings(List<TrialRecord> trials) {
+        Map<Map<String, String>, List<TrialRecord>> out = new LinkedHashMap<>();
+        for (TrialRecord t : trials) {
+            out.computeIfAbsent(new TreeMap<>(t.params()), k -> new ArrayList<>()).add(t);
+        }
+        return out;
+    }
+
+    /** The keys whose values differ among {@code trials}: the axes they vary, in first-seen order. */
+    static List<String> varying(List<TrialRecord> trials) {
+        Map<String, java.util.Set<String>> values = new LinkedHashMap<>();
+        for (TrialRecord t : trials) {
+            t.params().keySet().forEach(k -> values.putIfAbsent(k, new java.util.HashSet<>()));
+        }
+        for (TrialRecord t : trials) {
+            values.forEach((k, set) -> set.add(t.params().getOrDefault(k, Axis.DEFAULT)));
+        }
+        List<String> out = new ArrayList<>();
+        values.forEach((k, set) -> {
+            if (set.size() > 1) {
+                out.add(k);
+            }
+        });
+        return out;
+    }
+
+    private static Point point(Axis axis, Map<String, String> setting, List<TrialRecord> trials) {
+        List<Double> losses = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        int excluded = 0;
+        for (TrialRecord t : trials) {
+            double l = loss(t);
+            if (Double.isNaN(l)) {
+                excluded++;
+            } else {
+                losses.add(l);
+                ids.add(t.id());
+            }
+        }
+        String value = setting.getOrDefault(axis.name(), Axis.DEFAULT);
+        double x = value.equals(Axis.DEFAULT) && axis.scale() != Axis.Scale.CATEGORY ? Double.NaN : axis.coordinate(value);
+        return new Point(value, x, setting, losses.stream().mapToDouble(Double::doubleValue).toArray(), ids, excluded);
+    }
+
+    /**
+     * The curve of {@code trials} (one optimizer's finished trials) along {@code axis}, divergences
+     * counted at {@code worst}; settings where no trial says anything are left out.
+     */
+    public static Curve along(String optimizer, Axis axis, List<TrialRecord> trials, double worst) {
+        List<Point> settings = new ArrayList<>();
+        settings(trials).forEach((setting, list) -> {
+            Point p = point(axis, setting, list);
+            if (p.losses().length > 0) {
+                settings.add(p);
+            }
+        });
+        if (settings.isEmpty()) {
+            return new Curve(optimizer, axis, List.of(), Map.of(), List.of(), List.of());
+        }
+        Point best = settings.stream().min(Comparator.comparingDouble(p -> p.mean(worst))).orElseThrow();
+        List<String> swept = varying(trials);
+        boolean tuneLr = !axis.name().equals("lr") && swept.contains("lr");
+        Map<String, String> held = new TreeMap<>();
+        for (String k : swept) {
+            if (!k.equals(axis.name()) && !(tuneLr && k.equals("lr"))) {
+                held.put(k, best.setting().getOrDefault(k, Axis.DEFAULT));
+            }
+        }
+        Map<String, List<Point>> byValue = new LinkedHashMap<>();
+        settings.forEach(p -> byValue.computeIfAbsent(p.value(), k -> new ArrayList<>()).add(p));
+        List<Point> points = new ArrayList<>();
+        List<String> unheld = new ArrayList<>();
+        byValue.forEach((value, candidates) -> {
+            List<Point> matching = candidates.stream().filter(p -> held.entrySet().stream()
+                    .allMatch(h -> h.getValue().equals(p.setting().getOrDefault(h.getKey(), Axis.DEFAULT)))).toList();
+            if (matching.isEmpty()) {
+                unheld.add(value);
+                matching = candidates;
+            }
+            points.add(matching.stream().min(Comparator.comparingDouble(p -> p.mean(worst))).orElseThrow());
+        });
+        if (axis.numeric() && points.stream().anyMatch(p -> !Double.isNaN(p.x()))) {
+            points.removeIf(p -> Double.isNaN(p.x()));   // trials that left a swept number at its default
+        }
+        points.sort(Comparator.comparingDouble(p -> Double.isNaN(p.x()) ? Double.NEGATIVE_INFINITY : p.x()));
+        return new Curve(optimizer, axis, points, held, tuneLr ? List.of("lr") : List.of(), unheld);
+    }
+}

@@ -1,0 +1,85 @@
+package org.optbench.sweep.analysis;
+
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * What a sweep says about one optimizer along one axis: its curve, the best point (value, loss,
+ * seed losses), the stability metrics, and a 95% bootstrap interval for every {@link Metric}
+ * (NaNs when no point has two seeds to resample). Counts cover the optimizer's trials on the
+ * curve's points.
+ *
+ * @param curve      the curve
+ * @param worst      the worst-case loss divergences count as
+ * @param stability  widths, excess, divergence edges
+ * @param intervals  each metric's 95% bootstrap interval
+ */
+public record OptimizerFindings(Curve curve, double worst, Stability stability, Map<Metric, double[]> intervals) {
+
+    /** The findings of {@code curve}, with {@code bootstrap} for the intervals. */
+    public static OptimizerFindings of(Curve curve, double worst, Bootstrap bootstrap) {
+        Map<Metric, double[]> intervals = new EnumMap<>(Metric.class);
+        double[] x = curve.coordinates();
+        double[][] losses = curve.losses();
+        for (Metric m : Metric.values()) {
+            intervals.put(m, curve.points().isEmpty() ? new double[] {Double.NaN, Double.NaN}
+                    : bootstrap.interval(losses, sample -> m.of(x, sample, worst, curve.axis().scale()), 0.95));
+        }
+        return new OptimizerFindings(curve, worst, Stability.of(curve, worst), intervals);
+    }
+
+    public String optimizer() {
+        return curve.optimizer();
+    }
+
+    public Axis axis() {
+        return curve.axis();
+    }
+
+    public boolean isEmpty() {
+        return curve.points().isEmpty();
+    }
+
+    public Point best() {
+        return curve.best(worst);
+    }
+
+    /** The best point's loss: the mean over its seeds, divergences at the worst case. */
+    public double bestLoss() {
+        return best().mean(worst);
+    }
+
+    /** The best point's seed losses, divergences at the worst case: what tests between optimizers use. */
+    public double[] bestSeeds() {
+        return best().imputed(worst);
+    }
+
+    /** The metric's value on this curve. */
+    public double value(Metric m) {
+        return m.of(curve.coordinates(), curve.losses(), worst, curve.axis().scale());
+    }
+
+    /** The t-based 95% interval of the best point's mean loss; NaNs with one seed. */
+    public double[] bestInterval() {
+        double[] s = bestSeeds();
+        if (s.length < 2) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double mean = Arrays.stream(s).average().orElseThrow();
+        double sd = Math.sqrt(Arrays.stream(s).map(v -> (v - mean) * (v - mean)).sum() / (s.length - 1));
+        double half = new org.apache.commons.math3.distribution.TDistribution(s.length - 1)
+                .inverseCumulativeProbability(0.975) * sd / Math.sqrt(s.length);
+        return new double[] {mean - half, mean + half};
+    }
+
+    /** The edge warning, or null: "the best lr of lion (0.01) is on the edge of its grid". */
+    public String edgeWarning() {
+        if (!stability.bestOnEdge()) {
+            return null;
+        }
+        int i = curve.bestIndex(worst);
+        return "the best " + axis().name() + " of " + optimizer() + " (" + best().value() + ") is on the "
+                + (i == 0 ? "low" : "high") + " edge of its grid; extend the grid (or set extend_edges: true)";
+    }
+}

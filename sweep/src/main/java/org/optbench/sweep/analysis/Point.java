@@ -1,0 +1,83 @@
+package org.optbench.sweep.analysis;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.distribution.TDistribution;
+
+/**
+ * One point of a curve: a setting (every swept value) and what its seeds gave. A seed's loss is
+ * its final validation loss, or +infinity when it diverged; seeds that failed, were stopped early
+ * or cancelled say nothing about the optimizer and are left out (counted in {@code excluded}).
+ *
+ * @param value    the axis value, as written
+ * @param x        the axis coordinate ({@link Axis#coordinate})
+ * @param setting  the swept values of the point's trials
+ * @param losses   one per seed: the final loss, or +infinity for a divergence
+ * @param trialIds the trials behind the losses, in the same order
+ * @param excluded trials at this setting left out (failed, stopped early, cancelled)
+ */
+public record Point(String value, double x, Map<String, String> setting, double[] losses, List<String> trialIds,
+                    int excluded) {
+
+    public Point {
+        setting = Map.copyOf(setting);
+        trialIds = List.copyOf(trialIds);
+    }
+
+    /** Seeds that diverged. */
+    public int diverged() {
+        return (int) Arrays.stream(losses).filter(l -> l == Double.POSITIVE_INFINITY).count();
+    }
+
+    /** Whether every seed diverged. */
+    public boolean allDiverged() {
+        return diverged() == losses.length;
+    }
+
+    /** The losses with each divergence counted as {@code worst}: what the imputed statistics use. */
+    public double[] imputed(double worst) {
+        return imputed(losses, worst);
+    }
+
+    static double[] imputed(double[] losses, double worst) {
+        double[] out = losses.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == Double.POSITIVE_INFINITY) {
+                out[i] = worst;
+            }
+        }
+        return out;
+    }
+
+    /** The mean over seeds with divergences at {@code worst}. */
+    public double mean(double worst) {
+        return Arrays.stream(imputed(worst)).average().orElse(Double.NaN);
+    }
+
+    /** The finite losses. */
+    public double[] finite() {
+        return Arrays.stream(losses).filter(Double::isFinite).toArray();
+    }
+
+    /** The mean of the finite losses; NaN when every seed diverged. */
+    public double finiteMean() {
+        return Arrays.stream(finite()).average().orElse(Double.NaN);
+    }
+
+    /** The t-based 95% interval of the mean of the finite losses; NaNs with fewer than two. */
+    public double[] band() {
+        double[] f = finite();
+        if (f.length < 2) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double mean = Arrays.stream(f).average().orElseThrow();
+        double ss = 0;
+        for (double v : f) {
+            ss += (v - mean) * (v - mean);
+        }
+        double half = new TDistribution(f.length - 1).inverseCumulativeProbability(0.975) * Math.sqrt(ss / (f.length - 1))
+                / Math.sqrt(f.length);
+        return new double[] {mean - half, mean + half};
+    }
+}

@@ -1,0 +1,110 @@
+package org.optbench.sweep.report;
+
+import java.util.Locale;
+import org.optbench.sweep.analysis.ClaimResult;
+import org.optbench.sweep.analysis.DeviceAgreement;
+import org.optbench.sweep.analysis.Findings;
+import org.optbench.sweep.analysis.Metric;
+import org.optbench.sweep.analysis.OptimizerFindings;
+import org.optbench.sweep.analysis.PairTest;
+import org.optbench.sweep.analysis.Stability;
+
+/**
+ * The findings as plain text for a terminal: the claims with their verdicts, one row per
+ * optimizer along the primary axis, the pairwise tests when there are seeds, the agreement of
+ * devices, and the warnings.
+ */
+public final class FindingsText {
+
+    private FindingsText() {
+    }
+
+    public static String of(Findings f) {
+        StringBuilder t = new StringBuilder();
+        if (!f.claims().isEmpty()) {
+            t.append(claims(f)).append('\n');
+        }
+        String axis = f.primaryAxis() == null ? "lr" : f.primaryAxis();
+        t.append(String.format(Locale.ROOT, "%-22s %6s %8s %10s %10s %9s %9s %9s %9s %10s %9s%n", "optimizer", "trials",
+                "diverged", "best loss", "best " + shorten(axis, 5), "width 1%", "width 5%", "width .02", "width 0.1",
+                "excess", "B/param"));
+        for (OptimizerFindings s : f.summaries()) {
+            Findings.Counts c = f.counts().get(s.optimizer());
+            if (s.isEmpty()) {
+                t.append(String.format(Locale.ROOT, "%-22s %6d %8d  (no finished trial)%n", s.optimizer(), c.trials(),
+                        c.diverged()));
+                continue;
+            }
+            Stability st = s.stability();
+            t.append(String.format(Locale.ROOT, "%-22s %6d %8d %10.4f %10s %9s %9s %9s %9s %10s %9s%n", s.optimizer(),
+                    c.trials(), c.diverged(), s.bestLoss(), s.best().value(), width(st, Metric.WIDTH_1PCT),
+                    width(st, Metric.WIDTH_5PCT), width(st, Metric.WIDTH_002), width(st, Metric.WIDTH_01),
+                    num(st.excess(), "%.4f"), num(f.stateBytes().getOrDefault(s.optimizer(), Double.NaN), "%.2f")));
+            if (s.best().losses().length > 1) {
+                double[] ci = s.bestInterval();
+                t.append(String.format(Locale.ROOT, "%-22s %d seeds at the best point: mean %.4f, 95%% CI [%.4f, %.4f]%n",
+                        "", s.best().losses().length, s.bestLoss(), ci[0], ci[1]));
+            }
+        }
+        t.append(String.format(Locale.ROOT, "widths in %s of %s around the best (>= : the region reaches the grid's "
+                + "end); excess: mean loss above the best within one decade, divergences at %.4f%n",
+                f.axes().isEmpty() ? "decades" : f.axes().get(0).widthUnit(), axis, f.worst()));
+        boolean anyPair = f.pairs().stream().anyMatch(p -> !Double.isNaN(p.p()));
+        if (anyPair) {
+            t.append("\nbest points compared over seeds (Welch, Holm-corrected across ").append(f.pairs().size())
+                    .append(" pairs").append(Double.isNaN(f.margin()) ? "" : String.format(Locale.ROOT,
+                            "; TOST equivalence within %.3g", f.margin())).append("):\n");
+            for (PairTest p : f.pairs()) {
+                if (Double.isNaN(p.p())) {
+                    continue;
+                }
+                t.append(String.format(Locale.ROOT, "  %-18s vs %-18s difference %+.4f  p %.3g  Holm p %.3g%s%n", p.a(),
+                        p.b(), p.difference(), p.p(), p.pHolm(), Double.isNaN(p.pTost()) ? ""
+                                : String.format(Locale.ROOT, "  TOST p %.3g", p.pTost())));
+            }
+        }
+        DeviceAgreement d = f.devices();
+        if (d != null) {
+            t.append("\ndevices: ");
+            d.tokensPerS().forEach((k, v) -> t.append(String.format(Locale.ROOT, "%s %.0f tokens/s; ", k, v)));
+            t.append('\n');
+            for (DeviceAgreement.Comparison c : d.comparisons()) {
+                t.append(String.format(Locale.ROOT, "  %s vs %s: %d trial pairs, max |final loss difference| %.3g, %d over "
+                        + "the tolerance %.3g%n", c.device(), d.reference(), c.pairs(), c.maxAbsDiff(),
+                        c.disagreeing().size(), d.tolerance()));
+            }
+        }
+        for (String w : f.warnings()) {
+            t.append("warning: ").append(w).append('\n');
+        }
+        return t.toString();
+    }
+
+    /** The claims table: id, verdict, estimate and 95% interval. */
+    public static String claims(Findings f) {
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%-24s %-12s %-30s %10s %24s%n", "claim", "verdict",
+                "a vs b (metric)", "a - b", "95% interval"));
+        for (ClaimResult r : f.claims()) {
+            String what = r.claim().aText() + " " + r.claim().type().key() + " " + r.claim().bText() + " ("
+                    + r.claim().metric().key() + ")";
+            t.append(String.format(Locale.ROOT, "%-24s %-12s %-30s %10s %24s%s%n", shorten(r.claim().id(), 24), r.verdict(),
+                    shorten(what, 30), num(r.estimate(), "%+.4f"), Double.isNaN(r.ci()[0]) ? "-"
+                            : String.format(Locale.ROOT, "[%+.4f, %+.4f]", r.ci()[0], r.ci()[1]),
+                    r.note().isEmpty() ? "" : "  (" + r.note() + ")"));
+        }
+        return t.toString();
+    }
+
+    private static String width(Stability st, Metric m) {
+        double v = st.widths().get(m);
+        return Double.isNaN(v) ? "-" : (st.censored().get(m) ? ">=" : "") + String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String num(double v, String format) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, format, v);
+    }
+
+    private static String shorten(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "~";
+    }
+}

@@ -1,0 +1,156 @@
+package org.optbench.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.optbench.sweep.analysis.Arm;
+import org.optbench.sweep.analysis.ClaimSpec;
+import org.optbench.sweep.analysis.Metric;
+import org.optbench.sweep.store.TrialRecord;
+import org.optbench.sweep.store.TrialStatus;
+
+/**
+ * The spec keys of the findings engine: claims resolved against the sweep's optimizers and grids
+ * when the spec is read, refine and extend_edges with the trial bound they add, devices as an
+ * axis, and the trials refine and extend_edges add once results are in.
+ */
+class FindingsSpecTest {
+
+    private static final String BASE = """
+            name: f
+            steps: 10
+            data: synthetic
+            parameters:
+              optimizer:
+                adamw: {lr: {values: [1.0e-3, 3.16e-3, 1.0e-2]}, beta1: {values: [0.8, 0.9]}}
+                signum: {lr: {values: [1.0e-4, 3.16e-4, 1.0e-3]}}
+            """;
+
+    private static SweepSpec parse(String extra) {
+        return SweepSpecParser.parse(BASE + extra, "f.yaml");
+    }
+
+    private static void refused(String extra, String fragment) {
+        SweepSpecException e = assertThrows(SweepSpecException.class, () -> parse(extra));
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
+
+    @Test
+    void claimsAreResolvedToArmsWhenTheSpecIsRead() {
+        SweepSpec spec = parse("""
+                analysis: {margin: 0.02, bootstrap: 500}
+                claims:
+                  - {id: same, type: equivalent, a: adamw, b: signum, metric: best_loss, margin: 0.05}
+                  - {id: momentum, type: better, a: 0.9, b: 0.8, optimizer: adamw}
+                  - {id: wide, type: wider, a: signum, b: adamw, metric: width_5pct}
+                  - {id: tied, type: worse, a: {optimizer: adamw, beta1: 0.8}, b: signum}
+                """);
+        List<ClaimSpec> claims = spec.analysis().claims();
+        assertEquals(4, claims.size());
+        assertEquals(0.02, spec.analysis().margin());
+        assertEquals(500, spec.analysis().bootstrapSamples());
+        assertEquals(new Arm("adamw", Map.of()), claims.get(0).a());
+        assertEquals(0.05, claims.get(0).margin());
+        assertEquals(new Arm("adamw", Map.of("beta1", "0.9")), claims.get(1).a(), "a value found in adamw's beta1 grid");
+        assertEquals(Metric.BEST_LOSS, claims.get(1).metric(), "best_loss by default");
+        assertEquals(Metric.WIDTH_5PCT, claims.get(2).metric());
+        assertEquals(new Arm("adamw", Map.of("beta1", "0.8")), claims.get(3).a());
+    }
+
+    @Test
+    void badClaimsAreRefusedWithTheFix() {
+        refused("claims:\n  - {id: x, type: equivalent, a: adamw, b: signum}\n", "equivalent needs a margin");
+        refused("claims:\n  - {id: x, type: similar, a: adamw, b: signum}\n", "type 'similar' must be one of [equivalent,");
+        refused("claims:\n  - {id: x, type: worse, a: lion, b: signum}\n", "optimizer 'lion' is not in this sweep; choose from [adamw, signum]");
+        refused("claims:\n  - {id: x, type: wider, a: adamw, b: signum}\n", "wider compares widths");
+        refused("claims:\n  - {id: x, type: worse, a: adamw, b: signum, metric: speed}\n", "unknown metric 'speed'");
+        refused("claims:\n  - {id: x, type: worse, a: adamw, b: signum, margin: 0.1}\n", "margin is for equivalent claims");
+        refused("claims:\n  - {id: x, type: better, a: 0.9, b: 0.8}\n", "add optimizer: NAME to the claim");
+        refused("claims:\n  - {id: x, type: better, a: 0.7, b: 0.8, optimizer: adamw}\n", "'0.7' is neither an optimizer");
+        refused("claims:\n  - {id: x, type: worse, a: adamw, b: adamw}\n", "a and b are the same trials");
+        refused("claims:\n  - {id: x, type: worse, a: adamw, b: signum}\n  - {id: x, type: worse, a: signum, b: adamw}\n",
+                "claim id 'x' appears twice");
+        refused("claims:\n  - {id: x, type: worse, a: {optimizer: adamw, eps: 1e-8}, b: signum}\n",
+                "adamw does not sweep 'eps'");
+        refused("analysis: {margin: -1}\n", "analysis.margin '-1' must be a positive number");
+    }
+
+    @Test
+    void refineAndExtendEdgesAddABoundedNumberOfTrials() {
+        SweepSpec spec = parse("seeds: [0]\nrefine: {seeds: 3, around_best: 1}\nextend_edges: {max_points: 2}\n");
+        AdaptiveSpec a = spec.adaptive();
+        assertEquals("lr", a.axis());
+        assertEquals(3 * 2 + 3, spec.trialCount());
+        // per optimizer: 2 edges x 2 points x 1 seed, and 3 rounds x 3 points x 2 new seeds
+        assertEquals(9 + 2 * (4 + 18), spec.maxTrialCount());
+        refused("refine: {seeds: 1}\n", "refine.seeds '1' must be a whole number in [2,");
+        refused("seeds: [0, 1, 2]\nrefine: {seeds: 3}\n", "refine.seeds 3 adds nothing");
+        refused("extend_edges: maybe\n", "extend_edges must be true, false or {max_points: N}");
+        SweepSpecException tooMany = assertThrows(SweepSpecException.class, () -> SweepValidator.validate(spec, 20,
+                TrialSpec::run, SweepSpecTest.context()));
+        assertTrue(tooMany.getMessage().contains("9 trials") && tooMany.getMessage().contains("up to 44 more from refine"),
+                tooMany.getMessage());
+    }
+
+    @Test
+    void devicesRunEveryPointOnEachDevice() {
+        SweepSpec spec = parse("devices: [cpu, opencl]\n");
+        assertEquals((6 + 3) * 2, spec.trialCount());
+        assertEquals("opencl", SweepExpander.expand(spec).get(1).run().device().name());
+        refused("devices: cpu\n", "devices must be a non-empty list");
+    }
+
+    private static TrialRecord done(String opt, Map<String, String> params, long seed, int index, double loss) {
+        return new TrialRecord("f-" + index, "f", index, opt + " " + new java.util.TreeMap<>(params) + " seed=" + seed, opt,
+                new LinkedHashMap<>(params), seed, TrialStatus.COMPLETED, null, 1, null, null, null, loss, null, 800L, null,
+                null, null);
+    }
+
+    @Test
+    void extensionsFollowTheGridPastAnEdgeThenRefinementAddsSeedsAroundTheBest() {
+        SweepSpec spec = SweepSpecParser.parse("""
+                name: a
+                steps: 10
+                data: synthetic
+                seeds: [0]
+                refine: {seeds: 3, around_best: 1}
+                extend_edges: {max_points: 2}
+                parameters:
+                  optimizer:
+                    signum: {lr: {values: [1.0e-4, 3.16e-4, 1.0e-3]}}
+                """, "a.yaml");
+        List<TrialRecord> trials = new ArrayList<>();
+        double[] loss = {3.5, 3.3, 3.1};   // best on the high edge
+        List<TrialSpec> grid = SweepExpander.expand(spec);
+        for (int i = 0; i < grid.size(); i++) {
+            trials.add(done("signum", grid.get(i).hyperparameters(), 0, i, loss[i]));
+        }
+        List<TrialSpec> next = AdaptiveTrials.next(spec, trials);
+        assertEquals(1, next.size(), "one point past the high edge, at the grid's spacing");
+        assertEquals("0.00316", next.get(0).hyperparameters().get("lr"));
+        assertEquals(3, next.get(0).index());
+        trials.add(done("signum", next.get(0).hyperparameters(), 0, 3, 3.0));
+        next = AdaptiveTrials.next(spec, trials);
+        assertEquals("0.01", next.get(0).hyperparameters().get("lr"), "still on the edge: one more (0.00316^2 / 0.001 is "
+                + "0.00999, written as the grid would: 0.01)");
+        assertEquals("0.0316", AdaptiveTrials.written(0.0316227766));
+        assertEquals("3.16E-7", AdaptiveTrials.written(3.16227766e-7));
+        trials.add(done("signum", next.get(0).hyperparameters(), 0, 4, 3.2));
+        next = AdaptiveTrials.next(spec, trials);
+        assertEquals(6, next.size(), "best 0.00316 is interior: seeds 1 and 2 at it and one point either side");
+        assertEquals(List.of("0.001", "0.001", "0.00316", "0.00316", "0.01", "0.01"),
+                next.stream().map(t -> t.hyperparameters().get("lr")).toList());
+        assertEquals(List.of(1L, 2L, 1L, 2L, 1L, 2L), next.stream().map(TrialSpec::seed).toList());
+        int index = 5;
+        for (TrialSpec t : next) {
+            trials.add(done("signum", t.hyperparameters(), t.seed(), index++, 3.0 + 0.01 * t.seed()));
+        }
+        assertEquals(List.of(), AdaptiveTrials.next(spec, trials), "refined: nothing more");
+    }
+}
