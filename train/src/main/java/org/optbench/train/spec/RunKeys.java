@@ -85,7 +85,7 @@ public final class RunKeys {
         run("tokens", "N|FILE", "a token budget (a number: steps = ceil(tokens / (batch x seq_len))), or a .npy token "
                 + "file: a 1-D stream or 3-D (N, B, T+1) explicit batches", RunKeys::tokens);
         run("tokens_per_param", "R", "a token budget per non-embedding parameter (the model's parameters less the "
-                + "token embedding), e.g. 20 for Chinchilla's ratio", (b, k, v) -> b.tokensPerParam(real(k, v)));
+                + "token embedding and the LM head, Kaplan et al.'s N), e.g. 20", (b, k, v) -> b.tokensPerParam(real(k, v)));
         run("batch_order", "ORDER", "shuffled (seeded random windows; default) or sequential (llm.c's order)",
                 (b, k, v) -> b.batchOrder(lowerCase(k, v, DataSpec.BatchOrder.class)));
         run("batch", "N", "sequences per optimizer step (default: the preset's)", (b, k, v) -> b.batch(integer(k, v)));

@@ -84,7 +84,7 @@ public record RunPlan(RunSpec spec, Preset preset, ModelConfig model, DataFacts 
                     + "micro_batch passes); set micro_batch to a divisor of " + batch + ", e.g. " + divisorBelow(batch, micro));
         }
         ParameterLayout layout = new ParameterLayout(model);
-        int steps = steps(spec, preset, batch, model.seqLen(), nonEmbedding(layout), p);
+        int steps = steps(spec, preset, batch, model.seqLen(), layout.nonEmbeddingCount(), p);
         int warmup = warmup(t.warmup(), steps, p);
         checkEvaluation(spec, facts, micro, model.seqLen(), steps, p);
         checkTokenFile(spec, facts, batch, micro, model.seqLen(), steps, p);
@@ -199,11 +199,6 @@ public record RunPlan(RunSpec spec, Preset preset, ModelConfig model, DataFacts 
             }
         }
         return 1;
-    }
-
-    /** The parameters that count for a token budget per parameter: all but the token embedding. */
-    public static long nonEmbedding(ParameterLayout layout) {
-        return layout.totalCount() - layout.get("wte.weight").count();
     }
 
     private static int steps(RunSpec spec, Preset preset, int batch, int seqLen, long nonEmbedding, Problems p) {

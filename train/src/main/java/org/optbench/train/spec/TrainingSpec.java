@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param steps               optimizer steps, or null
  * @param tokens              a token budget (steps = ceil(tokens / (batch * seq_len))), or null
  * @param tokensPerParam      a token budget per non-embedding parameter (tokens = this x the model's
- *                            parameters less the token embedding), or null
+ *                            parameters less the token embedding and the LM head), or null
  * @param warmup              warmup steps, or a fraction of the steps when below 1; null for max(1, steps / 10)
  * @param clip                global gradient-norm clip; 0 turns it off
  * @param zLoss               z-loss coefficient; 0 turns it off

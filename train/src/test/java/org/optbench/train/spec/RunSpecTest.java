@@ -193,14 +193,14 @@ class RunSpecTest {
     }
 
     @Test
-    void aBudgetPerParameterCountsAllButTheTokenEmbeddingAndQkNormCanBeOff() {
+    void aBudgetPerParameterCountsAllButTheEmbeddingsAndQkNormCanBeOff() {
         RunSpec spec = RunKeys.applyAll(RunSpec.builder(), Map.of("data", "synthetic", "tokens_per_param", 2, "batch", 8,
                 "seq_len", 32, "qk_norm", false)).build();
         RunPlan plan = spec.validate(context(1L << 32));
         assertEquals(false, plan.model().qkNorm());
         org.optbench.model.ParameterLayout layout = new org.optbench.model.ParameterLayout(plan.model());
-        long nonEmbedding = layout.totalCount() - (long) plan.model().vocabSize() * plan.model().dModel();
-        assertEquals(nonEmbedding, RunPlan.nonEmbedding(layout));
+        long nonEmbedding = layout.totalCount() - 2L * plan.model().vocabSize() * plan.model().dModel();
+        assertEquals(nonEmbedding, layout.nonEmbeddingCount(), "the token embedding and the LM head are left out");
         assertEquals((long) Math.ceil(2.0 * nonEmbedding / (8 * 32)), plan.steps());
         RunPlan withNorm = spec.toBuilder().qkNorm(null).build().validate(context(1L << 32));
         assertEquals(true, withNorm.model().qkNorm(), "on unless turned off");
