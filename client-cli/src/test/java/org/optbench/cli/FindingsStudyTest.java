@@ -1,0 +1,95 @@
+package org.optbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The findings engine end to end, through {@code optbench study} run as a process: a beta1 sweep
+ * whose LR is tuned per point gets a beta1 axis, panel and plot; extend_edges and refine add
+ * trials once the grid has run; the declared claims are printed in the table after the study and
+ * written to summary.json; and a portability study on the CPU and the first OpenCL device (PoCL in
+ * CI) reports each device's throughput and the agreement of their final losses.
+ */
+class FindingsStudyTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBetaSweepWithRefineAndClaimsRunsEndToEnd() throws Exception {
+        Path spec = dir.resolve("beta.yaml");
+        Files.writeString(spec, """
+                name: beta
+                model: {preset: nano, d_model: 32, layers: 1}
+                data: synthetic
+                steps: 30
+                batch: 4
+                seeds: [0]
+                parallel: 2
+                train: {eval_tokens: 2048, eval_points: 1}
+                refine: {seeds: 2, around_best: 0}
+                extend_edges: {max_points: 1}
+                parameters:
+                  optimizer:
+                    signum:
+                      lr: {values: [1.0e-3, 3.16e-3]}
+                      beta1: {values: [0.0, 0.9]}
+                claims:
+                  - {id: momentum-helps, type: better, a: 0.9, b: 0.0, axis: beta1}
+                """);
+        CliProcess r = CliProcess.run(dir, Map.of(), 600, "study", spec.toString(), "--runs-dir", dir.resolve("runs").toString());
+        assertEquals(0, r.code(), r.err());
+        Path report = dir.resolve("runs/beta/report");
+        assertTrue(Files.size(report.resolve("loss_vs_beta1.png")) > 0 && Files.size(report.resolve("loss_vs_lr.png")) > 0);
+        JsonNode summary = JSON.readTree(report.resolve("summary.json").toFile());
+        List<String> axes = new ArrayList<>();
+        summary.get("axes").forEach(a -> axes.add(a.get("name").asText()));
+        assertEquals(List.of("lr", "beta1"), axes);
+        assertEquals("lr tuned per point", summary.get("panels").get("beta1").get(0).get("conditions").asText());
+        JsonNode signum = summary.get("optimizers").get(0);
+        assertTrue(signum.get("trials").asInt() > 4, "extend_edges or refine added trials: " + signum.get("trials"));
+        assertEquals(2, signum.get("seeds_at_best").asInt(), "refine: 2 seeds at the best point");
+        JsonNode claim = summary.get("claims").get(0);
+        assertEquals("momentum-helps", claim.get("id").asText());
+        assertTrue(List.of("supported", "refuted", "inconclusive").contains(claim.get("verdict").asText()));
+        assertEquals(2, claim.get("ci").size());
+        assertTrue(r.out().contains("momentum-helps") && r.out().contains(claim.get("verdict").asText()),
+                "the claims table follows the study: " + r.out());
+        System.out.printf("beta1 study with refine and a claim: %d trials in %.1f s; claim %s%n", signum.get("trials").asInt(),
+                r.millis() / 1000.0, claim.get("verdict").asText());
+    }
+
+    @Test
+    void aPortabilityStudyReportsThroughputAndAgreementPerDevice() throws Exception {
+        org.optbench.kernels.opencl.OpenClTestDevice.selector();   // skips without OpenCL, fails in CI (OPTBENCH_REQUIRE_OPENCL=1)
+        Path spec = Path.of("..", "examples", "portability.yaml").toAbsolutePath();
+        CliProcess r = CliProcess.run(dir, Map.of(), 600, "study", spec.toString(), "--runs-dir", dir.resolve("runs").toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode devices = JSON.readTree(dir.resolve("runs/portability/report/summary.json").toFile()).get("devices");
+        assertEquals("cpu", devices.get("reference").asText());
+        assertTrue(devices.get("tokens_per_s").get("cpu").asDouble() > 0 && devices.get("tokens_per_s").get("opencl").asDouble() > 0,
+                devices.toString());
+        JsonNode agreement = devices.get("agreement").get(0);
+        assertEquals("opencl", agreement.get("device").asText());
+        assertEquals(4, agreement.get("pairs").asInt(), "every point ran on both devices");
+        assertTrue(agreement.get("max_abs_diff").asDouble() < 1e-3, agreement.toString());
+        assertEquals(0, agreement.get("over_tolerance").size(), agreement.toString());
+        assertTrue(Files.size(dir.resolve("runs/portability/report/loss_vs_device.png")) > 0);
+        assertTrue(r.out().contains("opencl vs cpu: 4 trial pairs"), r.out());
+        System.out.printf("portability study: cpu %.0f tok/s, opencl %.0f tok/s, max |final loss difference| %.2e, %.1f s%n",
+                devices.get("tokens_per_s").get("cpu").asDouble(), devices.get("tokens_per_s").get("opencl").asDouble(),
+                agreement.get("max_abs_diff").asDouble(), r.millis() / 1000.0);
+    }
+}
