@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.optbench.model.ParameterLayout;
+import org.optbench.model.io.ModelWeights;
+import org.optbench.model.io.SafetensorsFile;
+import org.optbench.model.io.ShapeOverrides;
 import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.server.auth.TokenFile;
@@ -57,6 +61,14 @@ final class ServerCommand implements Callable<Integer> {
             + "(repeatable); remote specs name data as default, synthetic or one of these")
     Map<String, Path> datasets = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--weights", paramLabel = "NAME=FILE", description = "offer initial weights (a safetensors file written "
+            + "by optbench) by name (repeatable); remote specs name them as init_weights: NAME")
+    Map<String, Path> weights = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--max-upload-bytes", defaultValue = "1073741824", description = "largest weights file a user may "
+            + "upload with 'optbench weights upload' (default ${DEFAULT-VALUE})")
+    long maxUploadBytes;
+
     @Option(names = "--advertise", description = "host:port that workers report to (default: this host's name and --port; "
             + "set it when Slurm nodes reach the server by another name)")
     String advertise;
@@ -100,6 +112,13 @@ final class ServerCommand implements Callable<Integer> {
             }
             PreparedData.open(dir);
         });
+        weights.forEach((name, file) -> {
+            if (!SweepSpecParser.NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("--weights " + name + ": a name is a plain name such as base-nano");
+            }
+            SafetensorsFile read = SafetensorsFile.read(file);
+            ModelWeights.check(read, new ParameterLayout(ModelWeights.config(read, ShapeOverrides.none(), 0f)));
+        });
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
         }
@@ -119,8 +138,8 @@ final class ServerCommand implements Callable<Integer> {
         TokenFile users = TokenFile.load(tokens);
         TrialStore store = where.open();
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options(bind, port, store, where.runs(),
-                TrialExecutors.of(WorkerLaunch.program()), choices, new Datasets(datasets), advertise, where.threadsPerTrial, users, tlsCert, tlsKey, false,
-                new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000), true));
+                TrialExecutors.of(WorkerLaunch.program()), choices, new Datasets(datasets, weights, null), advertise, where.threadsPerTrial, users, tlsCert, tlsKey, false,
+                new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000, maxUploadBytes), true));
         out.printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
                 tlsCert != null ? "TLS" : "plaintext", store.url());
         out.flush();

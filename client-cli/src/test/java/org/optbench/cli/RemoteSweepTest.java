@@ -109,6 +109,14 @@ class RemoteSweepTest {
                 assertFalse(Files.exists(downloaded.resolve(t.id()).resolve("trial.json")), "the trial file (its token) stays");
             }
 
+            Path trained = downloaded.resolve(store.trials("remote-test").get(0).id()).resolve("weights.safetensors");
+            CliProcess up = CliProcess.run(dir, java.util.Map.of(), 120, "weights", "upload", trained.toString(), "--name",
+                    "warm-start", "--server", at, "--token", TOKEN);
+            assertEquals(0, up.code(), up.err());
+            assertTrue(up.out().startsWith("uploaded warm-start: " + String.format("%,d", Files.size(trained)) + " bytes")
+                    && up.out().contains("model vocab 8192, d_model 32") && up.out().contains("init_weights: warm-start"),
+                    up.out());
+
             Path config = dir.resolve("client.properties");
             Files.writeString(config, "server=" + at + "\ntoken=" + TOKEN + "\n");
             ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "--add-modules",

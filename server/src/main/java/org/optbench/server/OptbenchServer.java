@@ -73,9 +73,14 @@ public final class OptbenchServer implements AutoCloseable {
     private OptbenchServer(Options options) {
         this.options = options;
         this.hub = new EventHub(options.limits().maxStreamsPerUser(), options.limits().watchQueue());
-        this.sweeps = new SweepManager(options.store(), options.executors(), options.choices(), options.datasets(),
+        this.sweeps = new SweepManager(options.store(), options.executors(), options.choices(), offers(options),
                 options.runsDir(),
                 options.threadsPerTrial(), hub, options.limits(), options.embedded());
+    }
+
+    /** What the server offers by name, with users' uploads kept under its runs directory. */
+    private static Datasets offers(Options options) {
+        return options.datasets().withUploads(options.runsDir().resolve(Datasets.UPLOADS_DIR));
     }
 
     /** Starts listening and resumes interrupted sweeps. */
@@ -87,7 +92,8 @@ public final class OptbenchServer implements AutoCloseable {
 
     private void listen() throws IOException {
         AuthInterceptor auth = new AuthInterceptor(options.tokens(), options.store()::isWorkerToken, options.embedded());
-        BindableService[] services = {new SweepService(options.store(), sweeps, hub, new Artifacts(options.runsDir())),
+        BindableService[] services = {new SweepService(options.store(), sweeps, hub, new Artifacts(options.runsDir()),
+                new WeightUploads(offers(options), options.limits().maxUploadBytes())),
             new WorkerService(options.store(), hub, options.limits())};
         NettyServerBuilder net = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindHost(), options.port()))
                 .maxInboundMessageSize(options.limits().maxMessageBytes())

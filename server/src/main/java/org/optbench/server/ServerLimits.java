@@ -8,11 +8,15 @@ package org.optbench.server;
  * @param maxStreamsPerUser  watch streams one user may hold open at once
  * @param watchQueue         events queued per watcher before it is resynchronised instead
  * @param maxReportRows      metric rows in one worker report
+ * @param maxUploadBytes     the largest weights file a user may upload
  */
 public record ServerLimits(int maxMessageBytes, int maxTrialsPerSweep, int maxStreamsPerUser, int watchQueue,
-                           int maxReportRows) {
+                           int maxReportRows, long maxUploadBytes) {
+
+    /** Uploads up to 1 GiB: the weights of a 250M-parameter model. */
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;
 
     public static ServerLimits defaults() {
-        return new ServerLimits(4 << 20, 10_000, 2_000, 1_024, 100_000);
+        return new ServerLimits(4 << 20, 10_000, 2_000, 1_024, 100_000, DEFAULT_MAX_UPLOAD_BYTES);
     }
 }

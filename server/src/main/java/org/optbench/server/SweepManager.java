@@ -92,7 +92,7 @@ final class SweepManager implements AutoCloseable {
             }
             try {
                 SweepSpec spec = SweepSpecParser.parse(row.spec(), "sweep " + row.id());
-                start(row.id(), spec, row.owner(), false, placement(spec, true));
+                start(row.id(), spec, row.owner(), false, placement(spec, true, row.owner()));
             } catch (RuntimeException e) {
                 System.err.println("optbench server: sweep " + row.id() + " stays paused, it cannot be resumed: "
                         + e.getMessage());
@@ -109,12 +109,12 @@ final class SweepManager implements AutoCloseable {
      */
     SweepRow create(String text, String source, String owner, boolean trusted) {
         SweepSpec spec = SweepSpecParser.parse(text, source);
-        TrialPlacement placement = placement(spec, trusted);
+        TrialPlacement placement = placement(spec, trusted, owner);
         RunContext context = new RunContext(placement.heapBytes(), "give trials more heap (OPTBENCH_WORKER_HEAP when the "
                 + "server starts, or executor.mem for Slurm)", LocalDataCatalog.standard());
         SweepValidator.validate(spec, limits.maxTrialsPerSweep(), p -> {
             if (!trusted) {
-                datasets.checkRemote(p.run());
+                placement.datasets().checkRemote(p.run());
             }
             return SweepRunner.forTrial(spec, p.run(), placement);
         }, context);
@@ -167,11 +167,15 @@ final class SweepManager implements AutoCloseable {
         return id;
     }
 
-    /** Where and how the trials of {@code spec} run; a stored spec was checked when it was created. */
-    private TrialPlacement placement(SweepSpec spec, boolean trusted) {
+    /**
+     * Where and how the trials of {@code owner}'s {@code spec} run, with what its runs may name
+     * (the offered data and weights, and the owner's uploads); a stored spec was checked when it
+     * was created.
+     */
+    private TrialPlacement placement(SweepSpec spec, boolean trusted, String owner) {
         ExecutorSpec where = choices.resolve(spec.executor(), trusted);
         return new TrialPlacement(where.threadsPerTrial(threadsPerTrial, spec.parallel()), where.retries(),
-                executors.workerHeapBytes(where), datasets, where);
+                executors.workerHeapBytes(where), datasets.forOwner(owner), where);
     }
 
     private void start(String id, SweepSpec spec, String owner, boolean retryCancelled, TrialPlacement placement) {

@@ -28,7 +28,9 @@ import org.optbench.proto.v1.SweepEvent;
 import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.proto.v1.SweepState;
 import org.optbench.proto.v1.Trial;
+import org.optbench.proto.v1.UploadedWeights;
 import org.optbench.proto.v1.WatchSweepRequest;
+import org.optbench.proto.v1.WeightsChunk;
 import org.optbench.server.auth.Caller;
 import org.optbench.sweep.analysis.Findings;
 import org.optbench.sweep.report.ReportWriter;
@@ -50,12 +52,19 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
     private final SweepManager sweeps;
     private final EventHub hub;
     private final Artifacts artifacts;
+    private final WeightUploads uploads;
 
-    SweepService(TrialStore store, SweepManager sweeps, EventHub hub, Artifacts artifacts) {
+    SweepService(TrialStore store, SweepManager sweeps, EventHub hub, Artifacts artifacts, WeightUploads uploads) {
         this.store = store;
         this.sweeps = sweeps;
         this.hub = hub;
         this.artifacts = artifacts;
+        this.uploads = uploads;
+    }
+
+    @Override
+    public StreamObserver<WeightsChunk> uploadWeights(StreamObserver<UploadedWeights> response) {
+        return uploads.receive(user().user(), response);
     }
 
     @Override

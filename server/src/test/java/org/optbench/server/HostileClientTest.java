@@ -107,7 +107,7 @@ class HostileClientTest {
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, runs,
                 spec -> new ServerTest.ParkedWorkers(), ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(),
                 null, 1, TokenFile.load(tokens), null, null, false, new ServerLimits(256 * 1024, 10_000, MAX_STREAMS, 64,
-                        100_000), false));
+                        100_000, 1 << 20), false));
         open.add(server);
         ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
                 .maxInboundMessageSize(64 << 20).build();

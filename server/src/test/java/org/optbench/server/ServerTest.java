@@ -51,7 +51,9 @@ import org.optbench.proto.v1.SweepEvent;
 import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.proto.v1.SweepState;
 import org.optbench.proto.v1.TrialState;
+import org.optbench.proto.v1.UploadedWeights;
 import org.optbench.proto.v1.WatchSweepRequest;
+import org.optbench.proto.v1.WeightsChunk;
 import org.optbench.proto.v1.WorkerServiceGrpc;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.Datasets;
@@ -271,7 +273,7 @@ class ServerTest {
     @Test
     void badSpecsAndLimits() throws Exception {
         OptbenchServer server = start(store(), new ScriptedWorkers(100, 50, 50),
-                new ServerLimits(64 * 1024, 3, 2, 16, 1000), false);
+                new ServerLimits(64 * 1024, 3, 2, 16, 1000, ServerLimits.DEFAULT_MAX_UPLOAD_BYTES), false);
         ManagedChannel c = channel(server);
         StatusRuntimeException yaml = assertThrows(StatusRuntimeException.class, () -> as(c, ALICE).createSweep(
                 create("name: x\nparameters: [unclosed\n")));
@@ -444,7 +446,8 @@ class ServerTest {
         ManagedChannel c = channel(server);
         String base = spec("p", 1, 1e-2);
         java.util.Map<String, String> refused = new java.util.LinkedHashMap<>();
-        refused.put(base.replace("steps: 10", "steps: 10\ntrain: {init_weights: /etc/passwd}"), "init_weights names a file");
+        refused.put(base.replace("steps: 10", "steps: 10\ntrain: {init_weights: /etc/passwd}"),
+                "init_weights '/etc/passwd' is neither weights you uploaded nor weights this server offers");
         refused.put(base.replace("data: synthetic", "data: /etc"), "'/etc' is not a data set of this server");
         refused.put(base.replace("data: synthetic\n", "").replace("steps: 10", "steps: 10\ntrain: {tokens: /etc/passwd}"),
                 "'/etc/passwd' is not a data set");
@@ -469,6 +472,99 @@ class ServerTest {
         assertTrue(token.length() > 16);
         TrialFile trial = TrialFile.read(dir.resolve("runs/named/named-0000"));
         assertEquals(prepared, trial.run().data().path(), "the data set's name is resolved to its directory on the server");
+    }
+
+    /** Uploads {@code bytes} as {@code name} for the user of {@code token}; the server's answer or its error. */
+    private static UploadedWeights upload(ManagedChannel c, String token, String name, byte[] bytes) throws Exception {
+        java.util.concurrent.CompletableFuture<UploadedWeights> done = new java.util.concurrent.CompletableFuture<>();
+        io.grpc.stub.StreamObserver<WeightsChunk> send = SweepServiceGrpc.newStub(c).withCallCredentials(bearer(token))
+                .uploadWeights(new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(UploadedWeights v) {
+                        done.complete(v);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        for (int off = 0; off < Math.max(1, bytes.length); off += 1 << 16) {
+            WeightsChunk.Builder chunk = WeightsChunk.newBuilder().setData(com.google.protobuf.ByteString.copyFrom(bytes, off,
+                    Math.min(1 << 16, bytes.length - off)));
+            send.onNext(off == 0 ? chunk.setName(name).build() : chunk.build());
+        }
+        send.onCompleted();
+        try {
+            return done.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    @Test
+    void initialWeightsComeFromTheServersOfferOrTheUsersOwnUpload() throws Exception {
+        Path offered = dir.resolve("offered.safetensors");
+        Path mine = dir.resolve("mine.safetensors");
+        try (org.optbench.kernels.cpu.CpuBackend backend = new org.optbench.kernels.cpu.CpuBackend(1)) {
+            for (Path p : List.of(offered, mine)) {
+                org.optbench.model.Transformer model = new org.optbench.model.Transformer(
+                        org.optbench.model.ModelConfig.of(8192, 16, 1, 2, 64), 1, backend);
+                model.initialize(p.equals(mine) ? 1 : 2);
+                org.optbench.model.io.ModelWeights.save(p, model);
+            }
+        }
+        TrialStore store = store();
+        tokenFile = TokenFile.load(tokens());
+        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, dir.resolve("runs"),
+                spec -> new ParkedWorkers(), ExecutorChoices.only(LocalExecutorSpec.defaults()),
+                new Datasets(java.util.Map.of(), java.util.Map.of("base", offered), null), null, 1, tokenFile, null, null,
+                false, new ServerLimits(4 << 20, 100, 100, 64, 1000, 3 << 20), false));
+        open.add(server);
+        ManagedChannel c = channel(server);
+        byte[] bytes = Files.readAllBytes(mine);
+        UploadedWeights got = upload(c, ALICE, "mine", bytes);
+        assertEquals(bytes.length, got.getBytes());
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)),
+                got.getSha256());
+        assertEquals("vocab 8192, d_model 16, layers 1, heads 2, seq_len 64", got.getModel());
+        java.util.Map<String, Object[]> bad = new java.util.LinkedHashMap<>();
+        bad.put("../escape", new Object[] {bytes, Status.Code.INVALID_ARGUMENT, "must be a letter or digit"});
+        bad.put("garbage", new Object[] {"not weights".getBytes(), Status.Code.INVALID_ARGUMENT, "not a model's weights"});
+        bad.put("huge", new Object[] {new byte[4 << 20], Status.Code.RESOURCE_EXHAUSTED, "upload limit of 3145728 bytes"});
+        for (var e : bad.entrySet()) {
+            StatusRuntimeException error = assertThrows(StatusRuntimeException.class,
+                    () -> upload(c, ALICE, e.getKey(), (byte[]) e.getValue()[0]), e.getKey());
+            assertEquals(e.getValue()[1], error.getStatus().getCode(), e.getKey());
+            assertTrue(error.getStatus().getDescription().contains((String) e.getValue()[2]), error.getStatus().getDescription());
+        }
+        assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class,
+                () -> upload(c, "no-such-token-0123456789", "x", bytes)).getStatus().getCode());
+        List<Path> kept;
+        try (var files = Files.walk(dir.resolve("runs").resolve(Datasets.UPLOADS_DIR))) {
+            kept = files.filter(Files::isRegularFile).toList();
+        }
+        assertEquals(1, kept.size(), "only the good upload is kept: " + kept);
+        assertTrue(kept.get(0).endsWith("mine.safetensors"));
+        String base = spec("w", 1, 1e-2);
+        as(c, ALICE).createSweep(create(base.replace("steps: 10", "steps: 10\ntrain: {init_weights: mine}")));
+        waitForWorkerToken(store, "w-0000");
+        assertEquals(kept.get(0), TrialFile.read(dir.resolve("runs/w/w-0000")).run().model().initWeights(),
+                "the upload's name is resolved to its file for the trial");
+        StatusRuntimeException other = assertThrows(StatusRuntimeException.class, () -> as(c, BOB).createSweep(
+                create(base.replace("name: w", "name: theirs").replace("steps: 10", "steps: 10\ntrain: {init_weights: mine}"))));
+        assertEquals(Status.Code.INVALID_ARGUMENT, other.getStatus().getCode());
+        assertTrue(other.getStatus().getDescription().contains("is neither weights you uploaded nor weights this server "
+                + "offers [base]"), other.getStatus().getDescription());
+        Sweep offeredRun = as(c, BOB).createSweep(create(base.replace("name: w", "name: b")
+                .replace("steps: 10", "steps: 10\ntrain: {init_weights: base}")));
+        waitForWorkerToken(store, offeredRun.getId() + "-0000");
+        assertEquals(offered, TrialFile.read(dir.resolve("runs").resolve(offeredRun.getId()).resolve(offeredRun.getId() + "-0000"))
+                .run().model().initWeights());
     }
 
     @Test
@@ -670,7 +766,7 @@ class ServerTest {
 
     @Test
     void slowAndDisconnectingWatchersDoNotStallTheServer() throws Exception {
-        OptbenchServer server = start(store(), new ScriptedWorkers(400, 1, 1), new ServerLimits(4 << 20, 100, 100, 8, 1000), false);
+        OptbenchServer server = start(store(), new ScriptedWorkers(400, 1, 1), new ServerLimits(4 << 20, 100, 100, 8, 1000, ServerLimits.DEFAULT_MAX_UPLOAD_BYTES), false);
         ManagedChannel c = channel(server);
         as(c, ALICE).createSweep(create(spec("slow", 2, 1e-3, 1e-2, 1e-1, 1.0)));
         List<SweepEvent> got = new CopyOnWriteArrayList<>();

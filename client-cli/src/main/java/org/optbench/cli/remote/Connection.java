@@ -81,6 +81,11 @@ public final class Connection implements AutoCloseable {
         return stub(SweepServiceGrpc.newBlockingStub(channel)).withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
     }
 
+    /** An asynchronous stub without a deadline, for client streams (uploads) whose length is the file's. */
+    public SweepServiceGrpc.SweepServiceStub async() {
+        return stub(SweepServiceGrpc.newStub(channel));
+    }
+
     /** A blocking stub without a deadline, for watch streams that last as long as a sweep. */
     public SweepServiceGrpc.SweepServiceBlockingStub streams() {
         return stub(SweepServiceGrpc.newBlockingStub(channel));

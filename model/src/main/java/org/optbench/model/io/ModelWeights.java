@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optbench.model.ModelConfig;
+import org.optbench.model.ParameterLayout;
 import org.optbench.model.ParameterSpec;
 import org.optbench.model.Transformer;
 
@@ -91,8 +92,17 @@ public final class ModelWeights {
 
     /** Copies every tensor of {@code file} into the model after checking names and shapes. */
     public static void load(SafetensorsFile file, Transformer model) {
+        check(file, model.layout());
         Map<String, TensorEntry> tensors = file.tensors();
         for (ParameterSpec spec : model.layout().specs()) {
+            model.writeParameter(spec.name(), tensors.get(spec.name()).data());
+        }
+    }
+
+    /** Checks that {@code file} holds exactly the tensors of {@code layout}, each with its shape; the error names the first that differs. */
+    public static void check(SafetensorsFile file, ParameterLayout layout) {
+        Map<String, TensorEntry> tensors = file.tensors();
+        for (ParameterSpec spec : layout.specs()) {
             TensorEntry entry = tensors.get(spec.name());
             if (entry == null) {
                 throw new SafetensorsException("the weights file has no tensor '" + spec.name()
@@ -104,13 +114,10 @@ public final class ModelWeights {
             }
         }
         for (String name : tensors.keySet()) {
-            if (!model.layout().contains(name)) {
+            if (!layout.contains(name)) {
                 throw new SafetensorsException("the weights file has a tensor '" + name
                         + "' that this model does not have");
             }
-        }
-        for (ParameterSpec spec : model.layout().specs()) {
-            model.writeParameter(spec.name(), tensors.get(spec.name()).data());
         }
     }
 }

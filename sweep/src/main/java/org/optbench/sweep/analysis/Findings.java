@@ -90,8 +90,8 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
                     .filter(own::contains).findFirst().orElse(own.get(0));
             OptimizerFindings f = name != null
                     ? panels.get(name).stream().filter(c -> c.optimizer().equals(opt)).findFirst().orElseThrow()
-                    : OptimizerFindings.of(Curves.along(opt, Axis.of("lr", List.of(Axis.DEFAULT)), list, worst), worst,
-                            bootstrap);
+                    : OptimizerFindings.of(Curves.along(opt, Axis.of("lr", list.stream()
+                            .map(t -> t.params().getOrDefault("lr", Axis.DEFAULT)).toList()), list, worst), worst, bootstrap);
             summaries.add(f);
             stateBytes.put(opt, stateBytesPerParam(f, list, parameters));
         });
