@@ -70,31 +70,38 @@ class SweepSpecTest {
         assertNotEquals(a.get(0).lr(), c.get(0).lr());
     }
 
+    /** Every spec under examples/, its sub-directories included. */
+    private static List<java.nio.file.Path> examples() throws Exception {
+        try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("..", "examples"))) {
+            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
     @Test
     void everyShippedExampleIsValid() throws Exception {
-        java.nio.file.Path examples = java.nio.file.Path.of("..", "examples");
         Map<String, Integer> sizes = new java.util.TreeMap<>();
-        try (var files = java.nio.file.Files.list(examples)) {
-            for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-                SweepSpec spec = SweepSpecParser.parse(java.nio.file.Files.readString(f), f.toString());
-                sizes.put(f.getFileName().toString(), SweepExpander.expand(spec).size());
-            }
+        for (java.nio.file.Path f : examples()) {
+            SweepSpec spec = SweepSpecParser.parse(java.nio.file.Files.readString(f), f.toString());
+            sizes.put(f.getFileName().toString(), SweepExpander.expand(spec).size());
+            assertTrue(spec.maxTrialCount() <= 10_000, f + ": " + spec.maxTrialCount());
+            System.out.printf("%-28s %4d trials (at most %d with refine and extend_edges), %d claims%n", f.getFileName(),
+                    spec.trialCount(), spec.maxTrialCount(), spec.analysis().claims().size());
         }
-        assertEquals(Map.of("adaptivity.yaml", 24, "paper-150m-lr.yaml", 45, "paper-lr.yaml", 72,
-                "paper-momentum.yaml", 35, "quick.yaml", 12), sizes);
+        assertEquals(Map.ofEntries(Map.entry("adaptivity.yaml", 24), Map.entry("paper-150m-lr.yaml", 45),
+                Map.entry("paper-lr.yaml", 72), Map.entry("paper-momentum.yaml", 35), Map.entry("quick.yaml", 12),
+                Map.entry("portability.yaml", 8), Map.entry("01-lr-stability.yaml", 30),
+                Map.entry("02-signum-vs-adam.yaml", 72), Map.entry("03-adaptivity.yaml", 42),
+                Map.entry("04-batch-size.yaml", 54)), sizes);
     }
 
     @Test
     void everyShippedCpuExampleValidatesOnALaptopSizedHeap() throws Exception {
-        java.nio.file.Path examples = java.nio.file.Path.of("..", "examples");
-        try (var files = java.nio.file.Files.list(examples)) {
-            for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-                SweepSpec spec = SweepSpecParser.parse(java.nio.file.Files.readString(f), f.toString());
-                if (!spec.usesDefaultCorpus()) {
-                    continue;   // paper-150m-lr reads prepared C4 and runs on a GPU
-                }
-                assertEquals(spec.trialCount(), SweepValidator.validate(spec, 10_000, TrialSpec::run, context()), f.toString());
+        for (java.nio.file.Path f : examples()) {
+            SweepSpec spec = SweepSpecParser.parse(java.nio.file.Files.readString(f), f.toString());
+            if (!spec.usesDefaultCorpus()) {
+                continue;   // paper-150m-lr reads prepared C4 and runs on a GPU
             }
+            assertEquals(spec.trialCount(), SweepValidator.validate(spec, 10_000, TrialSpec::run, context()), f.toString());
         }
     }
 
