@@ -61,6 +61,9 @@ class FindingsStudyTest {
         JsonNode signum = summary.get("optimizers").get(0);
         assertTrue(signum.get("trials").asInt() > 4, "extend_edges or refine added trials: " + signum.get("trials"));
         assertEquals(2, signum.get("seeds_at_best").asInt(), "refine: 2 seeds at the best point");
+        int total = signum.get("trials").asInt();
+        assertTrue(r.out().contains("trials " + total + "/" + total + " done"), "the progress counts the trials added "
+                + "after the grid: " + r.out());
         JsonNode claim = summary.get("claims").get(0);
         assertEquals("momentum-helps", claim.get("id").asText());
         assertTrue(List.of("supported", "refuted", "inconclusive").contains(claim.get("verdict").asText()));

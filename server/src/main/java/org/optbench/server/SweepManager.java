@@ -215,11 +215,17 @@ final class SweepManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes each trial whose state or attempt changed since the last look, and each trial
+     * that appeared since (refine and extend_edges add trials as results come in); the first look
+     * only records, since a watcher's snapshot holds the trials there were.
+     */
     private void publishChanges(String id, List<TrialRecord> trials, Map<String, Integer> seen) {
+        boolean first = seen.isEmpty();
         for (TrialRecord t : trials) {
             int key = t.status().ordinal() * 1_000_000 + t.attempts();
             Integer before = seen.put(t.id(), key);
-            if (before != null && before != key) {
+            if (before == null ? !first : before != key) {
                 hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setTrial(Protos.trial(t)).build());
             }
         }

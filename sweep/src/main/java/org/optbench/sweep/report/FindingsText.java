@@ -82,13 +82,13 @@ public final class FindingsText {
 
     /** The claims table: id, verdict, estimate and 95% interval. */
     public static String claims(Findings f) {
-        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%-24s %-12s %-30s %10s %24s%n", "claim", "verdict",
-                "a vs b (metric)", "a - b", "95% interval"));
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%-26s %-12s %-46s %10s %22s%n", "claim", "verdict",
+                "claim in full", "a - b", "95% interval"));
         for (ClaimResult r : f.claims()) {
             String what = r.claim().aText() + " " + r.claim().type().key() + " " + r.claim().bText() + " ("
                     + r.claim().metric().key() + ")";
-            t.append(String.format(Locale.ROOT, "%-24s %-12s %-30s %10s %24s%s%n", shorten(r.claim().id(), 24), r.verdict(),
-                    shorten(what, 30), num(r.estimate(), "%+.4f"), Double.isNaN(r.ci()[0]) ? "-"
+            t.append(String.format(Locale.ROOT, "%-26s %-12s %-46s %10s %22s%s%n", shorten(r.claim().id(), 26), r.verdict(),
+                    shorten(what, 46), num(r.estimate(), "%+.4f"), Double.isNaN(r.ci()[0]) ? "-"
                             : String.format(Locale.ROOT, "[%+.4f, %+.4f]", r.ci()[0], r.ci()[1]),
                     r.note().isEmpty() ? "" : "  (" + r.note() + ")"));
         }
