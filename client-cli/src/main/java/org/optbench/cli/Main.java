@@ -31,7 +31,12 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
     }
 
     /** Runs the command line with the given output streams and returns the exit code. */
@@ -43,8 +48,8 @@ public final class Main implements Runnable {
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, params) -> {
             CommandLine command = e.getCommandLine();
-            command.getErr().println("error: " + e.getMessage() + " (see '" + command.getCommandSpec().qualifiedName()
-                    + " --help')");
+            command.getErr().println("error: " + e.getMessage() + UsageHints.of(e) + " (see '"
+                    + command.getCommandSpec().qualifiedName() + " --help')");
             return EXIT_BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

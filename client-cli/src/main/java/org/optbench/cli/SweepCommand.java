@@ -114,21 +114,33 @@ final class SweepCommand implements Runnable {
             }
             try (Connection c = connect()) {
                 String page = "";
+                boolean any = false;
                 do {
                     ListSweepsResponse r = c.sweeps().listSweeps(q.setPageToken(page).build());
-                    r.getSweepsList().forEach(s -> out().println(line(s)));
+                    for (Sweep s : r.getSweepsList()) {
+                        if (!any) {
+                            out().println(HEADER);
+                            any = true;
+                        }
+                        out().println(line(s));
+                    }
                     page = r.getNextPageToken();
                 } while (!page.isEmpty());
+                if (!any) {
+                    out().println(state == null ? "no sweeps" : "no " + state.toLowerCase(Locale.ROOT) + " sweeps");
+                }
             }
             return 0;
         }
     }
 
+    static final String HEADER = String.format(Locale.ROOT, "%-24s %-10s %9s %8s %9s %8s %7s  %s", "sweep", "state",
+            "finished", "running", "diverged", "stopped", "failed", "owner");
+
     static String line(Sweep s) {
         int finished = s.getTrialsTotal() - s.getTrialsPending() - s.getTrialsRunning();
-        return String.format(Locale.ROOT, "%-24s %-10s %4d/%-4d finished  %3d running  %3d diverged  %3d stopped  %3d failed  "
-                + "owner %s", s.getId(), s.getState().name().substring("SWEEP_STATE_".length()).toLowerCase(Locale.ROOT), finished,
-                s.getTrialsTotal(), s.getTrialsRunning(), s.getTrialsDiverged(), s.getTrialsStopped(), s.getTrialsFailed(),
+        return String.format(Locale.ROOT, "%-24s %-10s %9s %8d %9d %8d %7d  %s", s.getId(), s.getState().name().substring("SWEEP_STATE_".length()).toLowerCase(Locale.ROOT), finished + "/"
+                + s.getTrialsTotal(), s.getTrialsRunning(), s.getTrialsDiverged(), s.getTrialsStopped(), s.getTrialsFailed(),
                 s.getOwner()) + (s.getReason().isEmpty() ? "" : "\n  " + s.getReason());
     }
 

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -25,7 +23,8 @@ import org.optbench.sweep.store.TrialStore;
 /**
  * The CLI against a real server on loopback whose trials are real worker processes reporting
  * over gRPC: submit and watch, status, list, results in three formats, the report, and the exit
- * codes of refused calls.
+ * codes of refused calls, each command run as a child process whose real stdout, stderr and exit
+ * code are read.
  */
 class RemoteSweepTest {
 
@@ -37,11 +36,10 @@ class RemoteSweepTest {
     private record Run(int code, String out, String err) {
     }
 
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    /** Runs {@code optbench args...} as a child process, as a user does, and reads its real output. */
+    private Run cli(String... args) throws Exception {
+        CliProcess p = CliProcess.run(dir, java.util.Map.of(), 300, args);
+        return new Run(p.code(), p.out(), p.err());
     }
 
     @Test
@@ -80,7 +78,8 @@ class RemoteSweepTest {
             Run status = cli("sweep", "status", "remote-test", "--server", at, "--token", TOKEN);
             assertTrue(status.out().contains("completed") && status.out().contains("3/3"), status.out());
             Run list = cli("sweep", "list", "--server", at, "--token", TOKEN);
-            assertTrue(list.out().contains("remote-test") && list.out().contains("owner carol"), list.out());
+            assertTrue(list.out().startsWith("sweep ") && list.out().contains("remote-test")
+                    && list.out().contains("carol"), list.out());
             Run table = cli("results", "remote-test", "--server", at, "--token", TOKEN);
             assertTrue(table.out().contains("adamw") && table.out().contains("sgd"), table.out());
             Run csv = cli("results", "remote-test", "--format", "csv", "--server", at, "--token", TOKEN);

@@ -136,4 +136,21 @@ class SpecValidationTest {
         assertEquals(Main.EXIT_BAD_INPUT, unused.code(), unused.err());
         assertTrue(unused.err().contains("'momentum' is not used by any group"), unused.err());
     }
+
+    @Test
+    void usageErrorsSayWhatWasMeant() throws Exception {
+        CliProcess command = CliProcess.run(dir, Map.of(), REFUSAL_SECONDS, "stduy", "examples/quick.yaml");
+        assertEquals(Main.EXIT_BAD_INPUT, command.code(), command.err());
+        assertTrue(command.err().contains("did you mean 'study'?"), command.err());
+        CliProcess option = CliProcess.run(dir, Map.of(), REFUSAL_SECONDS, "train", "--optimzer", "adamw");
+        assertEquals(Main.EXIT_BAD_INPUT, option.code(), option.err());
+        assertTrue(option.err().contains("did you mean '--optimizer'?"), option.err());
+        CliProcess specKey = CliProcess.run(dir, Map.of(), REFUSAL_SECONDS, "study", "spec.yaml", "--parallel", "2");
+        assertEquals(Main.EXIT_BAD_INPUT, specKey.code(), specKey.err());
+        assertTrue(specKey.err().contains("'parallel' is a key of the sweep spec, not an option"), specKey.err());
+        CliProcess empty = CliProcess.run(dir, Map.of(), REFUSAL_SECONDS, "sweep", "list", "--runs-dir",
+                dir.resolve("runs").toString());
+        assertEquals(0, empty.code(), empty.err());
+        assertEquals("no sweeps", empty.out().strip());
+    }
 }

@@ -53,6 +53,11 @@ public final class SweepSpecParser {
             "tokens", "tokens_per_param", "batch", "micro_batch", "seeds", "parallel", "run_cap", "random_seed",
             "divergence_threshold", "train", "parameters", "executor", "early_terminate", "save_weights", "devices",
             "analysis", "claims", "refine", "extend_edges");
+    /** Whether {@code key} is a top-level key of a sweep spec (e.g. {@code parallel}). */
+    public static boolean isSpecKey(String key) {
+        return TOP.contains(key);
+    }
+
     /** Top-level keys that are run settings of every trial. */
     private static final List<String> TOP_RUN_KEYS = List.of("data", "steps", "tokens", "tokens_per_param", "batch",
             "micro_batch", "divergence_threshold");

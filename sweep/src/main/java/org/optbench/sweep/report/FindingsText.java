@@ -25,8 +25,8 @@ public final class FindingsText {
             t.append(claims(f)).append('\n');
         }
         String axis = f.primaryAxis() == null ? "lr" : f.primaryAxis();
-        t.append(String.format(Locale.ROOT, "%-22s %6s %8s %10s %10s %9s %9s %9s %9s %10s %9s%n", "optimizer", "trials",
-                "diverged", "best loss", "best " + shorten(axis, 5), "width 1%", "width 5%", "width .02", "width 0.1",
+        t.append(String.format(Locale.ROOT, "%-22s %6s %8s %10s %10s %10s %10s %10s %10s %10s %9s%n", "optimizer", "trials",
+                "diverged", "best loss", "best " + shorten(axis, 5), "width 1%", "width 5%", "width 0.02", "width 0.1",
                 "excess", "B/param"));
         for (OptimizerFindings s : f.summaries()) {
             Findings.Counts c = f.counts().get(s.optimizer());
@@ -36,7 +36,7 @@ public final class FindingsText {
                 continue;
             }
             Stability st = s.stability();
-            t.append(String.format(Locale.ROOT, "%-22s %6d %8d %10.4f %10s %9s %9s %9s %9s %10s %9s%n", s.optimizer(),
+            t.append(String.format(Locale.ROOT, "%-22s %6d %8d %10.4f %10s %10s %10s %10s %10s %10s %9s%n", s.optimizer(),
                     c.trials(), c.diverged(), s.bestLoss(), s.best().value(), width(st, Metric.WIDTH_1PCT),
                     width(st, Metric.WIDTH_5PCT), width(st, Metric.WIDTH_002), width(st, Metric.WIDTH_01),
                     num(st.excess(), "%.4f"), num(f.stateBytes().getOrDefault(s.optimizer(), Double.NaN), "%.2f")));
