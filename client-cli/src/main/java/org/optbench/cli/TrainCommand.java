@@ -43,8 +43,44 @@ final class TrainCommand implements Callable<Integer> {
             RunOptions.applyFile(builder, config);
         }
         RunOptions.applyFlags(builder, spec.commandLine().getParseResult());
-        train(builder.build(), RunContext.local(), spec.commandLine().getOut(), r -> { });
+        RunSpec run = builder.build();
+        long start = System.nanoTime();
+        RunSummary summary = train(run, RunContext.local(), spec.commandLine().getOut(), r -> { });
+        spec.commandLine().getErr().println(summaryLine(summary, run, (System.nanoTime() - start) / 1e9));
         return 0;
+    }
+
+    /**
+     * The run in one line for people, printed on stderr after the result so that the result stays
+     * the last line of stdout: how it ended, the final and best validation loss, tokens/s, the
+     * wall time and where the files are.
+     */
+    static String summaryLine(RunSummary s, RunSpec run, double seconds) {
+        StringBuilder line = new StringBuilder(s.divergedAtStep() == null
+                ? String.format(java.util.Locale.ROOT, "done: %s %,d steps", s.status(), s.steps())
+                : String.format(java.util.Locale.ROOT, "done: diverged at step %,d of %,d", s.divergedAtStep(),
+                        s.config().steps()));
+        if (s.finalValLoss() != null) {
+            line.append(String.format(java.util.Locale.ROOT, ", val_loss %.4f (best %.4f)", s.finalValLoss(),
+                    s.bestValLoss()));
+        }
+        line.append(String.format(java.util.Locale.ROOT, ", %,d tok/s, %.1f s", s.tokensPerS(), seconds));
+        java.util.List<String> files = new java.util.ArrayList<>();
+        if (run.output().metrics() != null) {
+            files.add("metrics " + run.output().metrics());
+        }
+        if (run.output().result() != null) {
+            files.add("result " + run.output().result());
+        }
+        if (run.output().weights() != null) {
+            files.add("weights " + run.output().weights());
+        }
+        if (run.checkpoint().interval(s.config().steps()) > 0) {
+            files.add("checkpoints " + run.checkpoint().dir());
+        }
+        line.append(files.isEmpty() ? "; no files written (see --metrics-out, --result-out, --save-weights)"
+                : "; " + String.join(", ", files));
+        return line.toString();
     }
 
     /**

@@ -153,4 +153,18 @@ class SpecValidationTest {
         assertEquals(0, empty.code(), empty.err());
         assertEquals("no sweeps", empty.out().strip());
     }
+
+    @Test
+    void trainEndsWithAHumanSummaryAndKeepsTheResultLastOnStdout() throws Exception {
+        Path metrics = dir.resolve("m.jsonl");
+        CliProcess r = CliProcess.run(dir, Map.of(), 120, "train", "--preset", "nano", "--data", "synthetic", "--steps",
+                "3", "--eval-points", "1", "--metrics-out", metrics.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> out = r.out().strip().lines().toList();
+        assertTrue(out.get(out.size() - 1).startsWith("{\"status\":\"completed\""), r.out());
+        List<String> err = r.err().strip().lines().toList();
+        String summary = err.get(err.size() - 1);
+        assertTrue(summary.matches("done: completed 3 steps, val_loss \\d+\\.\\d{4} \\(best \\d+\\.\\d{4}\\), [\\d,]+ tok/s, "
+                + "[\\d.]+ s; metrics " + java.util.regex.Pattern.quote(metrics.toString())), summary);
+    }
 }
