@@ -15,13 +15,15 @@ import org.optbench.proto.v1.WatchSweepRequest;
 /**
  * Follows a sweep's event stream and shows its progress: trials done, running and left, each
  * running trial's latest step and training loss, the best final loss so far and an ETA. On a
- * terminal the line is redrawn in place (at most five times a second); otherwise a line is
+ * terminal the line is redrawn in place (at most five times a second), cut to the terminal's
+ * width so that it never wraps; otherwise a line is
  * printed whenever a trial changes state. Returns the sweep as its Done event gives it.
  */
 public final class SweepWatch {
 
     private final PrintWriter out;
     private final boolean terminal;
+    private final TerminalWidth width = new TerminalWidth();
     private final Map<String, Trial> trials = new LinkedHashMap<>();
     private final long start = System.nanoTime();
     private int finishedAtStart = -1;
@@ -89,6 +91,7 @@ public final class SweepWatch {
         lastDraw = now;
         String line = line();
         if (terminal) {
+            line = TerminalWidth.fit(line, width.columns());
             out.print("\r" + line + " ".repeat(Math.max(0, lastLine.length() - line.length())));
         } else if (!line.equals(lastLine)) {
             out.println(line);
