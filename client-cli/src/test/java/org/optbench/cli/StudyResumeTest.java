@@ -80,6 +80,9 @@ class StudyResumeTest {
                 assertTrue(t.status() == TrialStatus.COMPLETED || t.status() == TrialStatus.DIVERGED, t.toString());
                 assertTrue(t.attempts() <= 2, t.toString());
                 twice += t.attempts() == 2 ? 1 : 0;
+                String log = Files.readString(runs.resolve("kill-test").resolve(t.id()).resolve("log.txt"));
+                assertEquals(t.attempts(), log.lines().filter(l -> l.startsWith("== attempt started ")).count(),
+                        "every attempt's log is kept: " + t.id());
                 if (t.status() == TrialStatus.COMPLETED) {
                     assertEquals(40, store.metrics(t.id(), "train").size(), "every step once: " + t.id());
                 }

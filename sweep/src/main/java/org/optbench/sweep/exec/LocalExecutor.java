@@ -11,9 +11,10 @@ import org.optbench.sweep.store.StoreException;
 
 /**
  * Runs each trial as a child process (a JVM running {@code optbench worker DIR}), so a crash or
- * an out-of-memory error ends one trial, not the sweep. The child's output goes to
- * {@code DIR/log.txt} and its pid to {@code DIR/pid}, which lets a resumed sweep stop a child that
- * outlived a killed runner before it runs the trial again.
+ * an out-of-memory error ends one trial, not the sweep. The child's output is appended to
+ * {@code DIR/log.txt}, each attempt after a line {@code == attempt started <instant>}, so a retried
+ * or resumed trial keeps the logs of its earlier attempts; its pid goes to {@code DIR/pid}, which
+ * lets a resumed sweep stop a child that outlived a killed runner before it runs the trial again.
  */
 public final class LocalExecutor implements TrialExecutor {
 
@@ -31,6 +32,8 @@ public final class LocalExecutor implements TrialExecutor {
         cmd.add(trialDir.toAbsolutePath().toString());
         try {
             Path log = trialDir.resolve("log.txt");
+            Files.writeString(log, "== attempt started " + java.time.Instant.now() + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             long started = p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
