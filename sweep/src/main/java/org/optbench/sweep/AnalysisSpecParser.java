@@ -159,8 +159,21 @@ final class AnalysisSpecParser {
         return out;
     }
 
+    /** An arm as people write it: {@code adamw}, {@code 0.9}, or {@code adamw beta1=0.9 tie_betas=false}. */
     private static String text(JsonNode n) {
-        return n.isValueNode() ? n.asText() : n.toString();
+        if (n.isValueNode() || !n.isObject()) {
+            return n.isValueNode() ? n.asText() : n.toString();
+        }
+        List<String> parts = new ArrayList<>();
+        if (n.hasNonNull("optimizer")) {
+            parts.add(n.get("optimizer").asText());
+        }
+        n.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("optimizer")) {
+                parts.add(e.getKey() + "=" + (e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+            }
+        });
+        return String.join(" ", parts);
     }
 
     private ClaimSpec.Type type(String text, String id) {

@@ -61,6 +61,8 @@ class FindingsSpecTest {
         assertEquals(Metric.BEST_LOSS, claims.get(1).metric(), "best_loss by default");
         assertEquals(Metric.WIDTH_5PCT, claims.get(2).metric());
         assertEquals(new Arm("adamw", Map.of("beta1", "0.8")), claims.get(3).a());
+        assertEquals("adamw beta1=0.8", claims.get(3).aText(), "an arm is written as people write it");
+        assertEquals("0.9", claims.get(1).aText());
     }
 
     @Test

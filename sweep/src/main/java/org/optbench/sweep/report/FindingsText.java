@@ -25,7 +25,7 @@ public final class FindingsText {
             t.append(claims(f)).append('\n');
         }
         String axis = f.primaryAxis() == null ? "lr" : f.primaryAxis();
-        t.append(String.format(Locale.ROOT, "%-22s %6s %8s %10s %10s %10s %10s %10s %10s %10s %9s%n", "optimizer", "trials",
+        t.append(String.format(Locale.ROOT, "%-22s %6s %8s %10s %12s %10s %10s %10s %10s %10s %9s%n", "optimizer", "trials",
                 "diverged", "best loss", "best " + shorten(axis, 5), "width 1%", "width 5%", "width 0.02", "width 0.1",
                 "excess", "B/param"));
         for (OptimizerFindings s : f.summaries()) {
@@ -36,8 +36,9 @@ public final class FindingsText {
                 continue;
             }
             Stability st = s.stability();
-            t.append(String.format(Locale.ROOT, "%-22s %6d %8d %10.4f %10s %10s %10s %10s %10s %10s %9s%n", s.optimizer(),
-                    c.trials(), c.diverged(), s.bestLoss(), s.best().value(), width(st, Metric.WIDTH_1PCT),
+            t.append(String.format(Locale.ROOT, "%-22s %6d %8d %10.4f %12s %10s %10s %10s %10s %10s %9s%n", s.optimizer(),
+                    c.trials(), c.diverged(), s.bestLoss(), s.axis().name().equals(axis) ? s.best().value()
+                            : s.axis().name() + "=" + s.best().value(), width(st, Metric.WIDTH_1PCT),
                     width(st, Metric.WIDTH_5PCT), width(st, Metric.WIDTH_002), width(st, Metric.WIDTH_01),
                     num(st.excess(), "%.4f"), num(f.stateBytes().getOrDefault(s.optimizer(), Double.NaN), "%.2f")));
             if (s.best().losses().length > 1) {
@@ -49,6 +50,12 @@ public final class FindingsText {
         t.append(String.format(Locale.ROOT, "widths in %s of %s around the best (>= : the region reaches the grid's "
                 + "end); excess: mean loss above the best within one decade, divergences at %.4f%n",
                 f.axes().isEmpty() ? "decades" : f.axes().get(0).widthUnit(), axis, f.worst()));
+        java.util.Map<String, String> ownAxes = new java.util.LinkedHashMap<>();
+        f.summaries().stream().filter(s -> !s.isEmpty() && !s.axis().name().equals(axis))
+                .forEach(s -> ownAxes.putIfAbsent(s.axis().name(), s.axis().widthUnit()));
+        ownAxes.forEach((name, unit) -> t.append(String.format(Locale.ROOT,
+                "rows marked %s=...: that optimizer's %s was fixed, so its curve runs along %s (widths in %s)%n", name,
+                axis, name, unit)));
         boolean anyPair = f.pairs().stream().anyMatch(p -> !Double.isNaN(p.p()));
         if (anyPair) {
             t.append("\nbest points compared over seeds (Welch, Holm-corrected across ").append(f.pairs().size())
@@ -82,15 +89,16 @@ public final class FindingsText {
 
     /** The claims table: id, verdict, estimate and 95% interval. */
     public static String claims(Findings f) {
-        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%-26s %-12s %-46s %10s %22s%n", "claim", "verdict",
-                "claim in full", "a - b", "95% interval"));
+        int idWidth = Math.max(5, f.claims().stream().mapToInt(r -> r.claim().id().length()).max().orElse(5));
+        String format = "%-" + idWidth + "s %-12s %10s %22s  %s%n";
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, format, "claim", "verdict", "a - b", "95% interval",
+                "claim in full"));
         for (ClaimResult r : f.claims()) {
             String what = r.claim().aText() + " " + r.claim().type().key() + " " + r.claim().bText() + " ("
                     + r.claim().metric().key() + ")";
-            t.append(String.format(Locale.ROOT, "%-26s %-12s %-46s %10s %22s%s%n", shorten(r.claim().id(), 26), r.verdict(),
-                    shorten(what, 46), num(r.estimate(), "%+.4f"), Double.isNaN(r.ci()[0]) ? "-"
-                            : String.format(Locale.ROOT, "[%+.4f, %+.4f]", r.ci()[0], r.ci()[1]),
-                    r.note().isEmpty() ? "" : "  (" + r.note() + ")"));
+            t.append(String.format(Locale.ROOT, format, r.claim().id(), r.verdict(), num(r.estimate(), "%+.4f"),
+                    Double.isNaN(r.ci()[0]) ? "-" : String.format(Locale.ROOT, "[%+.4f, %+.4f]", r.ci()[0], r.ci()[1]),
+                    what + (r.note().isEmpty() ? "" : "  (" + r.note() + ")")));
         }
         return t.toString();
     }
