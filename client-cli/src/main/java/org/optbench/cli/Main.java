@@ -26,6 +26,8 @@ public final class Main implements Runnable {
 
     public static final int EXIT_BAD_INPUT = 2;
     public static final int EXIT_INTERNAL = 1;
+    /** A study stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it). */
+    public static final int EXIT_INTERRUPTED = 130;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -53,6 +55,9 @@ public final class Main implements Runnable {
             return EXIT_BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (InterruptHook.interrupted()) {
+                return EXIT_INTERRUPTED;
+            }
             if (debug) {
                 e.printStackTrace(commandLine.getErr());
             }

@@ -49,16 +49,20 @@ final class StudyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String text = Files.readString(file);
         SweepSpec sweep = SweepSpecParser.parse(text, file.toString());
-        return run(sweep, file.toString(), where, client, reportDir, spec.commandLine().getOut(), true);
+        return run(sweep, file.toString(), where, client, reportDir, spec.commandLine().getOut(),
+                spec.commandLine().getErr(), true);
     }
 
     /** Submits {@code sweep}, follows it to the end and, with {@code summarise}, prints the table and writes the report. */
     static int run(SweepSpec sweep, String label, StudyStore where, ClientOptions client, Path reportDir, PrintWriter out,
-                   boolean summarise) throws Exception {
+                   PrintWriter err, boolean summarise) throws Exception {
         try (Connection c = Clients.connect(client, where)) {
             Sweep created = c.sweeps().createSweep(CreateSweepRequest.newBuilder().setYaml(sweep.text()).build());
             out.printf("study %s: %s, %d trials, server %s%n", created.getId(), label, created.getTrialsTotal(), c.target());
-            Sweep done = new SweepWatch(out, System.console() != null).follow(c, created.getId());
+            Sweep done;
+            try (InterruptHook interrupt = InterruptHook.install(c, created.getId(), err)) {
+                done = new SweepWatch(out, System.console() != null).follow(c, created.getId());
+            }
             if (done != null && done.getState() == org.optbench.proto.v1.SweepState.SWEEP_STATE_CANCELLED) {
                 out.println("sweep " + created.getId() + " was cancelled");
             }

@@ -56,6 +56,10 @@ final class SweepCommand implements Runnable {
             return spec.commandLine().getOut();
         }
 
+        PrintWriter err() {
+            return spec.commandLine().getErr();
+        }
+
         Connection connect() throws java.io.IOException {
             return Clients.connect(client, where);
         }
@@ -83,7 +87,7 @@ final class SweepCommand implements Runnable {
             SweepSpecParser.parse(text, file.toString());
             if (client.server() == null) {
                 return StudyCommand.run(SweepSpecParser.parse(text, file.toString()), file.toString(), where, client, null,
-                        out(), false);
+                        out(), err(), false);
             }
             try (Connection c = connect()) {
                 Sweep s = c.sweeps().createSweep(CreateSweepRequest.newBuilder().setYaml(text).build());
@@ -208,7 +212,8 @@ final class SweepCommand implements Runnable {
             try (Connection c = connect()) {
                 text = c.sweeps().getSweep(GetSweepRequest.newBuilder().setSweepId(id).build()).getSpec();
             }
-            return StudyCommand.run(SweepSpecParser.parse(text, "sweep " + id), "stored spec", where, client, null, out(), true);
+            return StudyCommand.run(SweepSpecParser.parse(text, "sweep " + id), "stored spec", where, client, null, out(), err(),
+                    true);
         }
     }
 }

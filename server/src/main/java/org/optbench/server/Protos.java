@@ -26,10 +26,19 @@ public final class Protos {
     private Protos() {
     }
 
-    /** The sweep with its trial counts; {@code active} says whether a runner is driving it now. */
+    /**
+     * The sweep with its trial counts; {@code active} says whether a runner is driving it now. A
+     * trial the store holds as running in a sweep nobody drives (a study stopped by Ctrl-C, a
+     * server that went down) is not running: it is counted as pending, since it resumes from its
+     * checkpoint when the sweep does.
+     */
     public static Sweep sweep(SweepRow row, List<TrialRecord> trials, boolean active) {
         int[] counts = new int[TrialStatus.values().length];
         trials.forEach(t -> counts[t.status().ordinal()]++);
+        if (!active) {
+            counts[TrialStatus.PENDING.ordinal()] += counts[TrialStatus.RUNNING.ordinal()];
+            counts[TrialStatus.RUNNING.ordinal()] = 0;
+        }
         return Sweep.newBuilder().setId(row.id()).setName(row.name()).setOwner(row.owner()).setState(state(row.status(), active))
                 .setSpec(row.spec()).setCreatedAt(row.createdAt()).setTrialsTotal(trials.size())
                 .setTrialsPending(counts[TrialStatus.PENDING.ordinal()])

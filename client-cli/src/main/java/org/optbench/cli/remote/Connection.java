@@ -76,6 +76,14 @@ public final class Connection implements AutoCloseable {
         return embedded != null;
     }
 
+    /** How many of the sweep's trials have finished (completed, diverged, stopped, failed or cancelled), from the embedded store. */
+    public long finishedTrials(String sweepId) {
+        if (store == null) {
+            throw new IllegalStateException("only an embedded connection reads the store");
+        }
+        return store.trials(sweepId).stream().filter(t -> t.status().isFinished()).count();
+    }
+
     /** A blocking stub whose calls carry the token and the deadline. */
     public SweepServiceGrpc.SweepServiceBlockingStub sweeps() {
         return stub(SweepServiceGrpc.newBlockingStub(channel)).withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
