@@ -145,6 +145,11 @@ class AnalysisAndReportTest {
             String text = Files.readString(html);
             assertTrue(text.contains("data:image/png;base64,") && text.contains("<td class=\"l\">sgd</td>")
                     && text.indexOf("<h2>Claims</h2>") < text.indexOf("<h2>Optimizers</h2>"));
+            String trialTable = text.substring(text.indexOf("<table class=\"trials\">"));
+            trialTable = trialTable.substring(0, trialTable.indexOf("</table>"));
+            assertEquals(20, trialTable.split("<tr><td class=\"l\">s-", -1).length - 1, "one sortable row per trial");
+            assertTrue(trialTable.contains("<td data-v=\"1234\">1,234</td><td class=\"l\">opencl opencl:0:0 Some GPU</td>"),
+                    "tokens/s and device");
             List<String> csv = Files.readAllLines(out.resolve("trials.csv"));
             assertEquals(21, csv.size());
             assertTrue(csv.get(0).endsWith(",device,tokens_per_s") && csv.get(1).endsWith(",\"opencl opencl:0:0 Some GPU\",1234"),

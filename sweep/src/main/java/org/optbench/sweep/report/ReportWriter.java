@@ -30,7 +30,8 @@ import org.optbench.sweep.store.TrialStore;
 /**
  * Writes a sweep's report into a directory: {@code report.html} (self-contained: the declared
  * claims and their verdicts first, the per-optimizer table, pairwise tests, device agreement,
- * warnings, one plot per analysed axis inline as PNG, the spec, software and machine), every plot
+ * warnings, one plot per analysed axis inline as PNG, a sortable table of every trial, the spec,
+ * software and machine), every plot
  * as PNG and SVG ({@code loss_vs_<axis>}, {@code loss_vs_relative_lr}, {@code validation_curves},
  * {@code memory_vs_loss}), {@code trials.csv} and {@code trials.json} (every trial with its
  * settings and result) and {@code summary.json} (the findings, {@link FindingsJson}).
@@ -102,7 +103,9 @@ public final class ReportWriter {
                         + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
                         + "text-align:right}th{background:#f3f3f3}td.l{text-align:left}pre{background:#f7f7f7;padding:1em}"
                         + ".supported{color:#1a7f37}.refuted{color:#b42318}.inconclusive{color:#8a6d00}"
-                        + "figure{margin:1.5em 0}figcaption{color:#444}</style></head><body>");
+                        + "figure{margin:1.5em 0}figcaption{color:#444}table.trials th{cursor:pointer}"
+                        + "table.trials th[data-order=up]::after{content:' \\25B2'}"
+                        + "table.trials th[data-order=down]::after{content:' \\25BC'}</style></head><body>");
         html.append("<h1>Optimizer sweep ").append(esc(sweepId)).append("</h1>");
         long done = trials.stream().filter(t -> t.status().isFinished()).count();
         html.append("<p>").append(esc(headline(f))).append(' ').append(done).append(" of ").append(trials.size())
@@ -119,6 +122,7 @@ public final class ReportWriter {
             html.append("</ul>");
         }
         html.append(plots);
+        html.append(TrialTable.html(trials));
         html.append("<h2>Spec</h2><pre>").append(esc(spec)).append("</pre>");
         html.append("<h2>Software and machine</h2><p>optbench 0.1.0; Java ").append(esc(System.getProperty("java.version")))
                 .append("; ").append(esc(System.getProperty("os.name"))).append(' ').append(esc(System.getProperty("os.arch")))
@@ -297,7 +301,8 @@ public final class ReportWriter {
         return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, format, x);
     }
 
-    private static String esc(String s) {
+    /** {@code s} escaped for HTML text and attribute values. */
+    static String esc(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }
