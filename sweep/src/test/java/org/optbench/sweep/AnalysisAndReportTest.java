@@ -145,6 +145,8 @@ class AnalysisAndReportTest {
             String text = Files.readString(html);
             assertTrue(text.contains("data:image/png;base64,") && text.contains("<td class=\"l\">sgd</td>")
                     && text.indexOf("<h2>Claims</h2>") < text.indexOf("<h2>Optimizers</h2>"));
+            String said = text.substring(text.indexOf("<p>Best: "), text.indexOf("</p>", text.indexOf("<p>Best: ")));
+            assertTrue(said.contains("Most stable: ") && said.contains(" decades of lr.") && said.contains("Claims: "), said);
             String trialTable = text.substring(text.indexOf("<table class=\"trials\">"));
             trialTable = trialTable.substring(0, trialTable.indexOf("</table>"));
             assertEquals(20, trialTable.split("<tr><td class=\"l\">s-", -1).length - 1, "one sortable row per trial");

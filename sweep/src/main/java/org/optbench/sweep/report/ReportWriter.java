@@ -134,7 +134,10 @@ public final class ReportWriter {
         return report;
     }
 
-    /** One sentence: the best optimizer and its loss, and how the claims came out. */
+    /**
+     * The result in words: the best optimizer and its loss, the most stable one (the widest region
+     * within 1% of its best along the main axis), how the claims came out, and the first warning.
+     */
     static String headline(Findings f) {
         OptimizerFindings best = f.summaries().stream().filter(s -> !s.isEmpty())
                 .min(java.util.Comparator.comparingDouble(OptimizerFindings::bestLoss)).orElse(null);
@@ -143,6 +146,14 @@ public final class ReportWriter {
         }
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Best: %s with a final validation loss of %.4f at "
                 + "%s %s.", best.optimizer(), best.bestLoss(), best.axis().name(), best.best().value()));
+        String axis = f.primaryAxis();
+        f.summaries().stream().filter(o -> !o.isEmpty() && o.axis().name().equals(axis)
+                        && !Double.isNaN(o.stability().widths().get(Metric.WIDTH_1PCT)))
+                .max(java.util.Comparator.comparingDouble(o -> o.stability().widths().get(Metric.WIDTH_1PCT)))
+                .filter(o -> f.summaries().stream().filter(x -> !x.isEmpty() && x.axis().name().equals(axis)).count() > 1)
+                .ifPresent(o -> s.append(String.format(Locale.ROOT, " Most stable: %s, within 1%% of its best loss over %s%.2f %s "
+                        + "of %s.", o.optimizer(), o.stability().censored().get(Metric.WIDTH_1PCT) ? "at least " : "",
+                        o.stability().widths().get(Metric.WIDTH_1PCT), o.axis().widthUnit(), axis)));
         if (!f.claims().isEmpty()) {
             Map<String, Long> verdicts = new LinkedHashMap<>();
             f.claims().forEach(c -> verdicts.merge(c.verdict(), 1L, Long::sum));
@@ -150,6 +161,10 @@ public final class ReportWriter {
             verdicts.forEach((v, n) -> s.append(n).append(' ').append(v).append(", "));
             s.setLength(s.length() - 2);
             s.append('.');
+        }
+        if (!f.warnings().isEmpty()) {
+            s.append(" Warning: ").append(f.warnings().get(0)).append(f.warnings().size() > 1
+                    ? " (and " + (f.warnings().size() - 1) + " more below)." : ".");
         }
         return s.toString();
     }
