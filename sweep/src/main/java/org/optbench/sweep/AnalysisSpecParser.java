@@ -83,7 +83,7 @@ final class AnalysisSpecParser {
                         "the largest |final loss difference| between devices that counts as agreement, e.g. 0.01");
             }
         }
-        return new AnalysisSpec(margin, samples, tolerance, claims(root.path("claims")));
+        return new AnalysisSpec(margin, samples, tolerance, claims(root.path("claims")), 0);
     }
 
     private double positive(JsonNode v, String where, String what) {

@@ -163,7 +163,8 @@ public final class SweepSpecParser {
                     + seeds.size() + " seed(s) every point already runs; set it above " + seeds.size());
         }
         return new SweepSpec(name, text, method, metricName, optimizers, shared, base, seeds, parallel, runCap, randomSeed,
-                earlyStop, executor, save.asBoolean(false), analysis.analysis(root), adaptive);
+                earlyStop, executor, save.asBoolean(false), analysis.analysis(root)
+                .withExtendEdgesMax(adaptive == null || !adaptive.extendEdges() ? 0 : adaptive.maxExtend()), adaptive);
     }
 
     /**

@@ -97,8 +97,9 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
         });
         for (List<OptimizerFindings> panel : panels.values()) {
             for (OptimizerFindings f : panel) {
-                if (f.edgeWarning() != null) {
-                    warnings.add(f.edgeWarning());
+                String edge = f.edgeWarning(spec.extendEdgesMax());
+                if (edge != null) {
+                    warnings.add(edge);
                 }
             }
         }

@@ -74,12 +74,15 @@ public record OptimizerFindings(Curve curve, double worst, Stability stability, 
     }
 
     /** The edge warning, or null: "the best lr of lion (0.01) is on the edge of its grid". */
-    public String edgeWarning() {
+    public String edgeWarning(int extendEdgesMax) {
         if (!stability.bestOnEdge()) {
             return null;
         }
         int i = curve.bestIndex(worst);
         return "the best " + axis().name() + " of " + optimizer() + " (" + best().value() + ") is on the "
-                + (i == 0 ? "low" : "high") + " edge of its grid; extend the grid (or set extend_edges: true)";
+                + (i == 0 ? "low" : "high") + " edge of its grid; " + (extendEdgesMax > 0
+                        ? "extend_edges stops after " + extendEdgesMax + " point" + (extendEdgesMax == 1 ? "" : "s")
+                                + " per edge: raise extend_edges.max_points or move the grid"
+                        : "extend the grid (or set extend_edges: true)");
     }
 }

@@ -62,7 +62,7 @@ class FindingsTest {
                 }
             }
         }
-        Findings f = Findings.of(t, new AnalysisSpec(0.05, 500, 0.01, List.of()));
+        Findings f = Findings.of(t, new AnalysisSpec(0.05, 500, 0.01, List.of(), 0));
         assertEquals(3, f.pairs().size());
         PairTest adamSgd = f.pairs().get(0);
         assertEquals("adamw", adamSgd.a());

@@ -62,7 +62,10 @@ class StabilityTest {
         OptimizerFindings f = along(vee(us, -2, 0.01, 1), 10);
         Stability s = f.stability();
         assertTrue(s.bestOnEdge());
-        assertTrue(f.edgeWarning().contains("the best lr of adamw (0.01) is on the high edge of its grid"), f.edgeWarning());
+        assertTrue(f.edgeWarning(0).contains("the best lr of adamw (0.01) is on the high edge of its grid; extend the grid"),
+                f.edgeWarning(0));
+        assertTrue(f.edgeWarning(1).endsWith("extend_edges stops after 1 point per edge: raise extend_edges.max_points or "
+                + "move the grid"), f.edgeWarning(1));
         assertEquals(1.0, s.widths().get(Metric.WIDTH_002), 1e-2, "the whole grid, a lower bound");
         assertTrue(s.censored().get(Metric.WIDTH_002));
     }
