@@ -65,8 +65,13 @@ EOF
 }
 
 run() {
-  if [ ! -x "$dist/runtime/bin/java" ] && [ -f "$archive" ]; then
-    tar -C "$(dirname "$dist")" -xJf "$archive"
+  if [ -f "$archive" ] && { [ ! -x "$dist/runtime/bin/java" ] || [ "$archive" -nt "$dist/COMMIT" ]; }; then
+    local unpack
+    unpack="$(mktemp -d "$(dirname "$dist")/unpack.XXXXXX")"
+    tar -C "$unpack" -xJf "$archive"
+    rm -rf "$dist"
+    mv "$unpack/$(basename "$dist")" "$dist"
+    rm -rf "$unpack"
   fi
   [ -x "$dist/runtime/bin/java" ] || { echo "device-check: neither $dist nor $archive; run 'scripts/device-check.sh build' on a machine with a JDK first" >&2; exit 2; }
   local java="$dist/runtime/bin/java"
@@ -90,7 +95,7 @@ run() {
   step "portability study" "${optbench[@]}" study "$dist/portability.yaml" --runs-dir "$work/runs"
   if [ -f "$work/runs/portability/report/summary.json" ]; then
     echo "== device agreement and throughput (summary.json)"
-    grep -A30 '"devices"' "$work/runs/portability/report/summary.json" | head -40
+    grep -A30 '"devices"' "$work/runs/portability/report/summary.json" | head -40 || true
   fi
   rm -rf "$work"
   [ "$failed" = 0 ] && echo "device check: every step passed" || echo "device check: some steps failed"

@@ -27,15 +27,21 @@ final class InterruptHook implements AutoCloseable {
         }
         Thread hook = new Thread(() -> {
             interrupted = true;
-            long kept = connection.finishedTrials(sweepId);
+            String kept = "the finished";
             try {
-                connection.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                kept = Long.toString(connection.finishedTrials(sweepId));
+            } catch (RuntimeException e) {
+                // the store is unreadable now; the message still says how to resume
+            } finally {
+                try {
+                    connection.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                err.println();
+                err.println("interrupted: " + kept + " trials kept; run the same command again to resume");
+                err.flush();
             }
-            err.println();
-            err.println("interrupted: " + kept + " trials kept; run the same command again to resume");
-            err.flush();
         }, "optbench-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         return new InterruptHook(hook);

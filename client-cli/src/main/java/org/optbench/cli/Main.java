@@ -26,7 +26,10 @@ public final class Main implements Runnable {
 
     public static final int EXIT_BAD_INPUT = 2;
     public static final int EXIT_INTERNAL = 1;
-    /** A study stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it). */
+    /**
+     * A study stopped by Ctrl-C: 128 + SIGINT, as shells report it (the JVM itself exits with 128 +
+     * the signal, so SIGTERM gives 143).
+     */
     public static final int EXIT_INTERRUPTED = 130;
 
     @CommandLine.Spec

@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
  * server, steps, evaluations and the result are also reported to it over gRPC with the attempt's
  * token; a resumed attempt first replays the rows kept from before its checkpoint, which the server
  * may have missed while it was down. The run's memory is checked against the heap it was
- * validated against at submission.
+ * validated against at submission. A worker ignores SIGINT: Ctrl-C in the terminal of a study
+ * reaches every process of its group, and the study, not each worker, decides what happens to a
+ * trial (it stops its workers and keeps the trial to resume).
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, hidden = true,
         description = "Run one sweep trial from its directory (started by the sweep runner).")
@@ -40,6 +42,7 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
         TrialFile trial = TrialFile.read(dir);
         Path checkpoint = dir.resolve("checkpoint");
         Path metrics = dir.resolve("metrics.jsonl");

@@ -43,12 +43,12 @@ class ReportBrowserTest {
                     adamw: {lr: {values: [1.0e-3, 1.0e-2]}}
                     signum: {lr: {values: [1.0e-4, 1.0e-3]}}
                 """);
-        CliProcess study = CliProcess.run(dir, Map.of(), 300, "study", spec.toString(), "--runs-dir",
-                dir.resolve("runs").toString());
-        assertEquals(0, study.code(), study.err());
-        Path report = dir.resolve("runs/sorting/report/report.html");
         ChromeDriver browser = Browser.open();
         try {
+            CliProcess study = CliProcess.run(dir, Map.of(), 300, "study", spec.toString(), "--runs-dir",
+                    dir.resolve("runs").toString());
+            assertEquals(0, study.code(), study.err());
+            Path report = dir.resolve("runs/sorting/report/report.html");
             browser.get(report.toUri().toString());
             assertTrue(browser.findElement(By.tagName("h1")).getText().contains("sorting"));
             assertTrue(browser.findElements(By.cssSelector("figure img")).size() >= 3, "the plots are shown");

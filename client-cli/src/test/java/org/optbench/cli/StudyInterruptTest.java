@@ -17,14 +17,15 @@ import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
 
 /**
- * Ctrl-C on {@code optbench study}: SIGINT to the real process while one trial has finished and
- * another is running. It exits 130 saying how many trials were kept and how to resume, prints no
+ * Ctrl-C on {@code optbench study}: SIGINT to the real process and its workers, as a terminal
+ * sends it to the whole process group, while one trial has finished and another is running. It exits 130 (128 + the signal) saying how many trials were kept and how to resume, prints no
  * error, leaves no worker running, {@code sweep list} then shows the sweep paused with nothing
  * running, and running the same command again finishes it.
  */
 class StudyInterruptTest {
 
     private static final int SIGINT = 2;
+    private static final int SIGTERM = 15;
 
     @TempDir
     Path dir;
@@ -52,6 +53,7 @@ class StudyInterruptTest {
                 spec.toString(), "--runs-dir", runs.toString()).redirectOutput(dir.resolve("out.txt").toFile())
                 .redirectError(dir.resolve("err.txt").toFile()).start();
         long finishedAtSignal = -1;
+        int signal = 0;
         long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline && study.isAlive()) {
             Thread.sleep(300);
@@ -64,7 +66,7 @@ class StudyInterruptTest {
                 boolean running = trials.stream().anyMatch(t -> t.status() == TrialStatus.RUNNING && t.lastStep() != null
                         && t.lastStep() > 10);
                 if (finished >= 1 && running) {
-                    interrupt(study);
+                    signal = interrupt(study);
                     finishedAtSignal = finished;
                     break;
                 }
@@ -76,7 +78,7 @@ class StudyInterruptTest {
                 + Files.readString(dir.resolve("out.txt")));
         assertTrue(study.waitFor(60, TimeUnit.SECONDS), "the interrupted study did not exit");
         String err = Files.readString(dir.resolve("err.txt"));
-        assertEquals(Main.EXIT_INTERRUPTED, study.exitValue(), err);
+        assertEquals(128 + signal, study.exitValue(), err);
         java.util.regex.Matcher said = java.util.regex.Pattern
                 .compile("interrupted: (\\d+) trials kept; run the same command again to resume").matcher(err);
         assertTrue(said.find(), err);
@@ -93,6 +95,11 @@ class StudyInterruptTest {
                 }
             }
         }
+        try (TrialStore store = TrialStore.sqlite(db)) {
+            for (TrialRecord t : store.trials("interrupt")) {
+                assertTrue(t.status() != TrialStatus.FAILED, "Ctrl-C failed no trial: " + t);
+            }
+        }
         CliProcess list = CliProcess.run(dir, Map.of(), 120, "sweep", "list", "--runs-dir", runs.toString());
         String paused = "interrupt\\s+paused\\s+" + kept + "/3\\s+0\\s.*";
         assertTrue(list.out().lines().anyMatch(l -> l.matches(paused)), list.out());
@@ -106,15 +113,21 @@ class StudyInterruptTest {
      * started in the background of a non-interactive shell); then SIGTERM, which takes the same
      * shutdown path.
      */
-    private static void interrupt(Process p) throws Exception {
-        String signal = "-INT";
+    private static int interrupt(Process p) throws Exception {
+        int signal = SIGINT;
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
             if (line.startsWith("SigIgn:") && new BigInteger(line.substring(7).trim(), 16).testBit(SIGINT - 1)) {
-                signal = "-TERM";
+                signal = SIGTERM;
             }
         }
-        System.out.println("interrupting the study with kill " + signal);
-        Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).inheritIO().start();
-        assertEquals(0, kill.waitFor());
+        System.out.println("interrupting the study with kill -" + signal);
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + signal, Long.toString(p.pid())));
+        if (signal == SIGINT) {
+            // A terminal sends Ctrl-C's SIGINT to the whole foreground process group: the workers too.
+            p.descendants().forEach(worker -> command.add(Long.toString(worker.pid())));
+        }
+        Process kill = new ProcessBuilder(command).inheritIO().start();
+        kill.waitFor();
+        return signal;
     }
 }

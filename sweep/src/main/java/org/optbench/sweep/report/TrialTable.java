@@ -10,8 +10,8 @@ import org.optbench.sweep.store.TrialRecord;
 /**
  * The report's per-trial table: optimizer, settings, seed, state, final and best validation loss,
  * the step of divergence, tokens/s and device, one row per trial. A click on a column header
- * sorts by that column (numbers as numbers; again to reverse), with a few lines of script in the
- * page and nothing loaded from elsewhere.
+ * sorts by that column (numbers as numbers, empty cells last; again to reverse), with a few lines
+ * of script in the page and nothing loaded from elsewhere.
  */
 final class TrialTable {
 
@@ -26,8 +26,10 @@ final class TrialTable {
               const key = td => td.dataset.v !== undefined ? parseFloat(td.dataset.v) : td.textContent;
               const rows = Array.from(body.rows).sort((a, b) => {
                 const x = key(a.cells[col]), y = key(b.cells[col]);
-                const c = typeof x === 'number' && typeof y === 'number'
-                    ? (isNaN(x) ? 1 : isNaN(y) ? -1 : x - y) : String(x).localeCompare(String(y));
+                if (typeof x === 'number' && typeof y === 'number' && (isNaN(x) || isNaN(y))) {
+                  return isNaN(x) === isNaN(y) ? 0 : isNaN(x) ? 1 : -1;
+                }
+                const c = typeof x === 'number' ? x - y : String(x).localeCompare(String(y));
                 return up ? c : -c;
               });
               rows.forEach(r => body.appendChild(r));
