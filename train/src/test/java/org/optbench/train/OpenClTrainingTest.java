@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optbench.kernels.Backend;
 import org.optbench.kernels.cpu.CpuBackend;
 import org.optbench.kernels.opencl.OpenClBackend;
+import org.optbench.kernels.opencl.OpenClDevices;
 import org.optbench.kernels.opencl.OpenClTestDevice;
 import org.optbench.model.ModelConfig;
 import org.optbench.optim.GroupRules;
@@ -27,8 +29,16 @@ class OpenClTrainingTest {
 
     @BeforeAll
     static void open() {
-        cl = OpenClTestDevice.open();
+        if (OpenClDevices.available()) {
+            cl = OpenClTestDevice.open();
+        }
         cpu = new CpuBackend(2);
+    }
+
+    /** Without a device each test is skipped (or failed, when required) with the reason, and counted. */
+    @BeforeEach
+    void needsOpenCl() {
+        OpenClTestDevice.selector();
     }
 
     @AfterAll

@@ -50,11 +50,19 @@ public final class OpenClDevices {
 
     /** Every device of every platform, in platform order; empty when no OpenCL driver is present. */
     public static List<OpenClDevice> list() {
+        if (OpenClLoader.problem().isPresent()) {
+            return List.of();
+        }
         try {
             return enumerate();
         } catch (LinkageError e) {
             return List.of();
         }
+    }
+
+    /** Why this machine has no OpenCL device: a missing ICD loader (named), else no platform. */
+    public static String whyNone() {
+        return OpenClLoader.problem().orElse("no OpenCL platform is installed: " + INSTALL_HINT);
     }
 
     /** Whether at least one OpenCL device exists. */
@@ -73,8 +81,7 @@ public final class OpenClDevices {
         }
         List<OpenClDevice> devices = list();
         if (devices.isEmpty()) {
-            throw new KernelException("device '" + selector + "' asked for OpenCL, but no OpenCL platform is "
-                    + "installed: " + INSTALL_HINT);
+            throw new KernelException("device '" + selector + "' asked for OpenCL, but " + whyNone());
         }
         if (parts.length == 1) {
             return devices.stream().filter(OpenClDevice::isGpu).findFirst().orElse(devices.get(0));

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Opens the OpenCL device the tests run on ({@code OPTBENCH_TEST_OPENCL}, default {@code opencl}).
- * Tests skip when the machine has no OpenCL platform, unless {@code OPTBENCH_REQUIRE_OPENCL=1}
- * (set by CI, which installs PoCL) turns the absence into a failure.
+ * Tests skip when the machine has no OpenCL platform (or no ICD loader), giving the reason, unless
+ * {@code OPTBENCH_REQUIRE_OPENCL=1} (set by CI, which installs PoCL) turns the absence into a failure.
  */
 public final class OpenClTestDevice {
 
@@ -17,9 +17,9 @@ public final class OpenClTestDevice {
     public static String selector() {
         if (!OpenClDevices.available()) {
             if ("1".equals(System.getenv("OPTBENCH_REQUIRE_OPENCL"))) {
-                fail("OPTBENCH_REQUIRE_OPENCL=1 but no OpenCL platform is installed");
+                fail("OPTBENCH_REQUIRE_OPENCL=1 but " + OpenClDevices.whyNone());
             }
-            assumeTrue(false, "no OpenCL platform on this machine");
+            assumeTrue(false, "skipped: " + OpenClDevices.whyNone());
         }
         return System.getenv().getOrDefault("OPTBENCH_TEST_OPENCL", "opencl");
     }
