@@ -36,7 +36,7 @@ final class DevicesCommand implements Callable<Integer> {
                     d.maxWorkGroupSize(), d.deviceName() + " (" + d.platformName() + ", " + d.version() + ")");
         }
         if (devices.isEmpty()) {
-            out.println("no OpenCL platform found: " + OpenClDevices.installHint());
+            out.println("no OpenCL device: " + OpenClDevices.whyNone());
         } else {
             out.println("--device opencl picks " + OpenClDevices.select("opencl").selector()
                     + " (the first GPU, else the first device)");

@@ -43,11 +43,6 @@ public final class OpenClDevices {
     private OpenClDevices() {
     }
 
-    /** What to install, or which device to use instead, when no OpenCL device exists. */
-    public static String installHint() {
-        return INSTALL_HINT;
-    }
-
     /** Every device of every platform, in platform order; empty when no OpenCL driver is present. */
     public static List<OpenClDevice> list() {
         if (OpenClLoader.problem().isPresent()) {
