@@ -21,9 +21,7 @@ record CliProcess(int code, String out, String err, long millis) {
 
     /** Runs {@code optbench args...} in {@code workDir} with {@code env} added, waiting at most {@code timeoutSeconds}. */
     static CliProcess run(Path workDir, Map<String, String> env, long timeoutSeconds, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "--add-modules",
-                "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = command(args);
         Path out = Files.createTempFile(workDir, "stdout", ".txt");
         Path err = Files.createTempFile(workDir, "stderr", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectOutput(out.toFile())
@@ -38,6 +36,33 @@ record CliProcess(int code, String out, String err, long millis) {
                     + read(err));
         }
         return new CliProcess(p.exitValue(), read(out), read(err), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The command line of {@code optbench args...} as a child JVM of this build (its java and class path). */
+    static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "--add-modules",
+                "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /**
+     * Writes a sweep spec of a tiny synthetic study (a 32-wide one-layer nano model, batch 4, seed 0,
+     * one evaluation) named {@code name} into {@code dir}; {@code optimizers} are the lines under
+     * {@code parameters.optimizer}, indented by four.
+     */
+    static Path tinySpec(Path dir, String name, int steps, int parallel, String optimizers) throws IOException {
+        return Files.writeString(dir.resolve(name + ".yaml"), "name: " + name + "\n"
+                + "model: {preset: nano, d_model: 32, layers: 1}\n"
+                + "data: synthetic\n"
+                + "steps: " + steps + "\n"
+                + "batch: 4\n"
+                + "seeds: [0]\n"
+                + "parallel: " + parallel + "\n"
+                + "train: {eval_tokens: 2048, eval_points: 1}\n"
+                + "parameters:\n"
+                + "  optimizer:\n"
+                + optimizers.stripIndent().lines().map(l -> "    " + l + "\n").collect(java.util.stream.Collectors.joining()));
     }
 
     private static String read(Path file) throws IOException {

@@ -118,9 +118,7 @@ class RemoteSweepTest {
 
             Path config = dir.resolve("client.properties");
             Files.writeString(config, "server=" + at + "\ntoken=" + TOKEN + "\n");
-            ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "--add-modules",
-                    "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "sweep", "list")
-                    .redirectErrorStream(true);
+            ProcessBuilder pb = new ProcessBuilder(CliProcess.command("sweep", "list")).redirectErrorStream(true);
             pb.environment().put("OPTBENCH_CONFIG", config.toString());
             pb.environment().remove("OPTBENCH_TOKEN");
             Process p = pb.start();

@@ -28,20 +28,9 @@ class ReportBrowserTest {
 
     @Test
     void theTrialTableSortsByAClickedColumn() throws Exception {
-        Path spec = dir.resolve("sorting.yaml");
-        Files.writeString(spec, """
-                name: sorting
-                model: {preset: nano, d_model: 32, layers: 1}
-                data: synthetic
-                steps: 20
-                batch: 4
-                seeds: [0]
-                parallel: 2
-                train: {eval_tokens: 2048, eval_points: 1}
-                parameters:
-                  optimizer:
-                    adamw: {lr: {values: [1.0e-3, 1.0e-2]}}
-                    signum: {lr: {values: [1.0e-4, 1.0e-3]}}
+        Path spec = CliProcess.tinySpec(dir, "sorting", 20, 2, """
+                adamw: {lr: {values: [1.0e-3, 1.0e-2]}}
+                signum: {lr: {values: [1.0e-4, 1.0e-3]}}
                 """);
         ChromeDriver browser = Browser.open();
         try {

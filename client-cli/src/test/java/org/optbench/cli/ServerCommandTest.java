@@ -24,10 +24,8 @@ class ServerCommandTest {
         Files.writeString(tokens, "alice " + TOKEN + "\n");
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
-        List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "server", "--port", "0", "--tokens", tokens.toString(), "--no-default-corpus", "--runs-dir",
-                dir.resolve("runs").toString()));
+        List<String> cmd = CliProcess.command("server", "--port", "0", "--tokens", tokens.toString(), "--no-default-corpus",
+                "--runs-dir", dir.resolve("runs").toString());
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .start();

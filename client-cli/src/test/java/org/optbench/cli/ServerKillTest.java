@@ -56,10 +56,8 @@ class ServerKillTest {
 
     private Process server(int port) throws Exception {
         Path out = Files.createTempFile(dir, "server", ".log");
-        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "--add-modules",
-                "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
-                "--port", Integer.toString(port), "--tokens", dir.resolve("tokens.txt").toString(), "--no-default-corpus",
-                "--runs-dir", dir.resolve("runs").toString(), "--threads-per-trial", "1")
+        Process p = new ProcessBuilder(CliProcess.command("server", "--port", Integer.toString(port), "--tokens", dir.resolve("tokens.txt").toString(), "--no-default-corpus",
+                "--runs-dir", dir.resolve("runs").toString(), "--threads-per-trial", "1"))
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         long deadline = System.currentTimeMillis() + 60_000;
         while (!Files.readString(out).contains("listening on")) {

@@ -32,25 +32,11 @@ class StudyInterruptTest {
 
     @Test
     void ctrlCKeepsTheTrialsStopsTheWorkersAndSaysHowToResume() throws Exception {
-        Path spec = dir.resolve("interrupt.yaml");
-        Files.writeString(spec, """
-                name: interrupt
-                model: {preset: nano, d_model: 32, layers: 1}
-                data: synthetic
-                steps: 300
-                batch: 4
-                seeds: [0]
-                parallel: 1
-                train: {eval_tokens: 2048, eval_points: 1}
-                parameters:
-                  optimizer:
-                    adamw: {lr: {values: [1.0e-3, 3.16e-3, 1.0e-2]}}
-                """);
+        Path spec = CliProcess.tinySpec(dir, "interrupt", 300, 1, "adamw: {lr: {values: [1.0e-3, 3.16e-3, 1.0e-2]}}");
         Path runs = dir.resolve("runs");
         Path db = runs.resolve("optbench.db");
-        Process study = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "--add-modules",
-                "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "study",
-                spec.toString(), "--runs-dir", runs.toString()).redirectOutput(dir.resolve("out.txt").toFile())
+        Process study = new ProcessBuilder(CliProcess.command("study", spec.toString(), "--runs-dir", runs.toString()))
+                .redirectOutput(dir.resolve("out.txt").toFile())
                 .redirectError(dir.resolve("err.txt").toFile()).start();
         long finishedAtSignal = -1;
         int signal = 0;

@@ -40,9 +40,8 @@ class StudyResumeTest {
                 """);
         Path runs = dir.resolve("runs");
         Path db = runs.resolve("optbench.db");
-        Process runner = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "--add-modules",
-                "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "study",
-                spec.toString(), "--runs-dir", runs.toString(), "--threads-per-trial", "1")
+        Process runner = new ProcessBuilder(CliProcess.command("study", spec.toString(), "--runs-dir", runs.toString(),
+                "--threads-per-trial", "1"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("runner.log").toFile()).start();
         Map<TrialStatus, Long> atKill = null;
         long deadline = System.currentTimeMillis() + 120_000;

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,25 +25,11 @@ class TerminalProgressTest {
 
     @Test
     void theProgressLineFitsTheTerminal() throws Exception {
-        Path spec = dir.resolve("tiny.yaml");
-        Files.writeString(spec, """
-                name: tiny
-                model: {preset: nano, d_model: 32, layers: 1}
-                data: synthetic
-                steps: 20
-                batch: 4
-                seeds: [0]
-                parallel: 2
-                train: {eval_tokens: 2048, eval_points: 1}
-                parameters:
-                  optimizer:
-                    adamw: {lr: {values: [1.0e-3, 3.16e-3]}}
-                """);
-        String java = ProcessHandle.current().info().command().orElse("java");
+        Path spec = CliProcess.tinySpec(dir, "tiny", 20, 2, "adamw: {lr: {values: [1.0e-3, 3.16e-3]}}");
         Path script = dir.resolve("run.sh");
-        Files.writeString(script, "stty cols " + COLUMNS + " rows 20\nexec '" + java
-                + "' --add-modules jdk.incubator.vector -cp '" + System.getProperty("java.class.path") + "' "
-                + Main.class.getName() + " study '" + spec + "' --runs-dir '" + dir.resolve("runs") + "'\n");
+        Files.writeString(script, "stty cols " + COLUMNS + " rows 20\nexec " + CliProcess.command("study", spec.toString(),
+                "--runs-dir", dir.resolve("runs").toString()).stream().map(a -> "'" + a + "'").collect(Collectors.joining(" "))
+                + "\n");
         Path out = dir.resolve("terminal.txt");
         Process p = new ProcessBuilder("script", "-q", "-e", "-c", "sh " + script, "/dev/null").directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
