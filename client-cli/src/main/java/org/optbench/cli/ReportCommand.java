@@ -36,7 +36,7 @@ final class ReportCommand implements Callable<Integer> {
         try (Connection c = Clients.connect(client, where)) {
             Results results = Clients.results(c, sweep, true);
             spec.commandLine().getOut().println(ResultsTable.table(results));
-            spec.commandLine().getOut().println("report: " + Clients.writeReport(results, out));
+            spec.commandLine().getOut().println("report: " + org.optbench.server.ResultsReport.write(results, out));
         }
         return 0;
     }

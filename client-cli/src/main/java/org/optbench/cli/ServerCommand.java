@@ -40,6 +40,11 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "7443", description = "TCP port (default ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
 
+    @Option(names = "--http-port", paramLabel = "PORT", description = "also serve the live web dashboard on this port of "
+            + "the same address (0 picks a free one) and print a one-time login URL; users also log in at "
+            + "/login?token=THEIR_TOKEN")
+    Integer httpPort;
+
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE}, "
             + "this machine only; 0.0.0.0 for every interface, with TLS)")
     String bind;
@@ -119,6 +124,10 @@ final class ServerCommand implements Callable<Integer> {
             SafetensorsFile read = SafetensorsFile.read(file);
             ModelWeights.check(read, new ParameterLayout(ModelWeights.config(read, ShapeOverrides.none(), 0f)));
         });
+        if (httpPort != null && (httpPort < 0 || httpPort > 65535 || httpPort == port && port != 0)) {
+            throw new IllegalArgumentException("--http-port " + httpPort + ": give a free port in [0, 65535] other than "
+                    + "--port (0 picks a free one)");
+        }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
         }
@@ -139,9 +148,13 @@ final class ServerCommand implements Callable<Integer> {
         TrialStore store = where.open();
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options(bind, port, store, where.runs(),
                 TrialExecutors.of(WorkerLaunch.program()), choices, new Datasets(datasets, weights, null), advertise, where.threadsPerTrial, users, tlsCert, tlsKey, false,
-                new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000, maxUploadBytes), true));
+                new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000, maxUploadBytes), true, httpPort));
         out.printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
                 tlsCert != null ? "TLS" : "plaintext", store.url());
+        if (httpPort != null) {
+            out.println("dashboard: " + server.dashboardLoginUrl() + " (the token works once; users log in with "
+                    + "/login?token=THEIR_TOKEN)");
+        }
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -36,6 +36,10 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--report-dir", description = "where the report goes (default: <runs-dir>/<sweep>/report)")
     Path reportDir;
 
+    @Option(names = "--ui", arity = "0..1", fallbackValue = "0", paramLabel = "PORT", description = "serve the live web "
+            + "dashboard of this study on 127.0.0.1 while it runs (on PORT, else on a free port) and print its login URL")
+    Integer ui;
+
     @Mixin
     StudyStore where;
 
@@ -49,16 +53,32 @@ final class StudyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String text = Files.readString(file);
         SweepSpec sweep = SweepSpecParser.parse(text, file.toString());
+        if (ui != null && client.server() != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ui serves the dashboard of a study run "
+                    + "here; a server's study is on that server's dashboard (optbench server --http-port)");
+        }
+        if (ui != null && (ui < 0 || ui > 65535)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ui " + ui + ": a port lies in [0, 65535] "
+                    + "(0 picks a free one)");
+        }
         return run(sweep, file.toString(), where, client, reportDir, spec.commandLine().getOut(),
-                spec.commandLine().getErr(), true);
+                spec.commandLine().getErr(), true, ui);
     }
 
-    /** Submits {@code sweep}, follows it to the end and, with {@code summarise}, prints the table and writes the report. */
+    /**
+     * Submits {@code sweep}, follows it to the end and, with {@code summarise}, prints the table
+     * and writes the report; with {@code ui} (a port, 0 for any) the embedded server serves the
+     * dashboard meanwhile and its login URL is printed.
+     */
     static int run(SweepSpec sweep, String label, StudyStore where, ClientOptions client, Path reportDir, PrintWriter out,
-                   PrintWriter err, boolean summarise) throws Exception {
-        try (Connection c = Clients.connect(client, where)) {
+                   PrintWriter err, boolean summarise, Integer ui) throws Exception {
+        try (Connection c = Clients.connect(client, where, ui)) {
             Sweep created = c.sweeps().createSweep(CreateSweepRequest.newBuilder().setYaml(sweep.text()).build());
             out.printf("study %s: %s, %d trials, server %s%n", created.getId(), label, created.getTrialsTotal(), c.target());
+            if (ui != null) {
+                out.println("dashboard: " + c.dashboardLoginUrl() + " (while the study runs)");
+                out.flush();
+            }
             Sweep done;
             try (InterruptHook interrupt = InterruptHook.install(c, created.getId(), err)) {
                 done = new SweepWatch(out, System.console() != null).follow(c, created.getId());
@@ -72,7 +92,7 @@ final class StudyCommand implements Callable<Integer> {
             Results results = Clients.results(c, created.getId(), true);
             out.println(ResultsTable.table(results));
             Path dir = reportDir != null ? reportDir : new RunsDirectory(where.runs()).resolve(created.getId(), "report");
-            out.println("report: " + Clients.writeReport(results, dir));
+            out.println("report: " + org.optbench.server.ResultsReport.write(results, dir));
             Clients.printFailures(results, out, c.isEmbedded());
         }
         return 0;

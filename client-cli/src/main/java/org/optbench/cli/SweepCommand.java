@@ -87,7 +87,7 @@ final class SweepCommand implements Runnable {
             SweepSpecParser.parse(text, file.toString());
             if (client.server() == null) {
                 return StudyCommand.run(SweepSpecParser.parse(text, file.toString()), file.toString(), where, client, null,
-                        out(), err(), false);
+                        out(), err(), false, null);
             }
             try (Connection c = connect()) {
                 Sweep s = c.sweeps().createSweep(CreateSweepRequest.newBuilder().setYaml(text).build());
@@ -213,7 +213,7 @@ final class SweepCommand implements Runnable {
                 text = c.sweeps().getSweep(GetSweepRequest.newBuilder().setSweepId(id).build()).getSpec();
             }
             return StudyCommand.run(SweepSpecParser.parse(text, "sweep " + id), "stored spec", where, client, null, out(), err(),
-                    true);
+                    true, null);
         }
     }
 }

@@ -16,10 +16,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.server.auth.AuthInterceptor;
+import org.optbench.server.auth.Caller;
+import org.optbench.server.auth.WebSessions;
+import org.optbench.server.web.Dashboard;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.Datasets;
 import org.optbench.sweep.exec.ExecutorChoices;
@@ -32,7 +37,8 @@ import org.optbench.sweep.store.TrialStore;
  * shutdown. It listens on TCP (TLS when given a certificate) and, for the CLI's embedded mode, on
  * an in-process transport where the local user needs no token. On start it can resume the sweeps
  * a previous server left running (a standalone server does; the CLI's embedded server resumes
- * only the sweep it is asked to run).
+ * only the sweep it is asked to run). With an HTTP port it also serves the web dashboard
+ * ({@link Dashboard}) on the same address.
  */
 public final class OptbenchServer implements AutoCloseable {
 
@@ -55,11 +61,28 @@ public final class OptbenchServer implements AutoCloseable {
      *                        embedded mode, whose user owns the machine: it may also fetch the default corpus)
      * @param limits          request and stream limits
      * @param resumeOnStart   whether to resume the sweeps a previous server left running
+     * @param httpPort        the web dashboard's port on the same address (0: any free one), or
+     *                        null for no dashboard
      */
     public record Options(String bindHost, int port, TrialStore store, Path runsDir,
                           TrialExecutors executors, ExecutorChoices choices, Datasets datasets, String advertise,
                           Integer threadsPerTrial, TokenFile tokens,
-                          File tlsCert, File tlsKey, boolean embedded, ServerLimits limits, boolean resumeOnStart) {
+                          File tlsCert, File tlsKey, boolean embedded, ServerLimits limits, boolean resumeOnStart,
+                          Integer httpPort) {
+
+        /** Options without the web dashboard. */
+        public Options(String bindHost, int port, TrialStore store, Path runsDir, TrialExecutors executors,
+                       ExecutorChoices choices, Datasets datasets, String advertise, Integer threadsPerTrial, TokenFile tokens,
+                       File tlsCert, File tlsKey, boolean embedded, ServerLimits limits, boolean resumeOnStart) {
+            this(bindHost, port, store, runsDir, executors, choices, datasets, advertise, threadsPerTrial, tokens, tlsCert,
+                    tlsKey, embedded, limits, resumeOnStart, null);
+        }
+
+        /** These options with the web dashboard on {@code port} (0: any free one). */
+        public Options withDashboard(int port) {
+            return new Options(bindHost, port(), store, runsDir, executors, choices, datasets, advertise, threadsPerTrial,
+                    tokens, tlsCert, tlsKey, embedded, limits, resumeOnStart, port);
+        }
     }
 
     private final Options options;
@@ -67,11 +90,17 @@ public final class OptbenchServer implements AutoCloseable {
     private final SweepManager sweeps;
     private final HealthStatusManager health = new HealthStatusManager();
     private final String inProcessName = "optbench-" + UUID.randomUUID();
+    private final WebSessions webSessions;
     private Server network;
     private Server inProcess;
+    private Dashboard dashboard;
+    private ManagedChannel dashboardChannel;
+    private ExecutorService dashboardCalls;
 
     private OptbenchServer(Options options) {
         this.options = options;
+        this.webSessions = options.httpPort() == null ? null
+                : new WebSessions(options.tokens(), options.embedded() ? Caller.localUser() : WebSessions.operator());
         this.hub = new EventHub(options.limits().maxStreamsPerUser(), options.limits().watchQueue());
         this.sweeps = new SweepManager(options.store(), options.executors(), options.choices(), offers(options),
                 options.runsDir(),
@@ -91,7 +120,8 @@ public final class OptbenchServer implements AutoCloseable {
     }
 
     private void listen() throws IOException {
-        AuthInterceptor auth = new AuthInterceptor(options.tokens(), options.store()::isWorkerToken, options.embedded());
+        AuthInterceptor auth = new AuthInterceptor(options.tokens(), options.store()::isWorkerToken, options.embedded(),
+                webSessions);
         BindableService[] services = {new SweepService(options.store(), sweeps, hub, new Artifacts(options.runsDir()),
                 new WeightUploads(offers(options), options.limits().maxUploadBytes())),
             new WorkerService(options.store(), hub, options.limits())};
@@ -113,8 +143,17 @@ public final class OptbenchServer implements AutoCloseable {
             net.addService(guarded);
             local.addService(guarded);
         }
-        network = net.build().start();
         inProcess = local.build().start();
+        try {
+            if (options.httpPort() != null) {
+                startDashboard();
+            }
+            network = bind(net.build(), options.port(), "the gRPC port");
+        } catch (RuntimeException | IOException e) {
+            stopDashboard();
+            inProcess.shutdownNow();
+            throw e;
+        }
         sweeps.reportTo(options.advertise() != null ? options.advertise() : reportHost() + ":" + port(),
                 options.tlsCert() == null ? null : java.nio.file.Files.readString(options.tlsCert().toPath()));
         health.setStatus(SweepServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
@@ -122,6 +161,64 @@ public final class OptbenchServer implements AutoCloseable {
         if (options.resumeOnStart()) {
             sweeps.resumeInterrupted();
         }
+    }
+
+    private void startDashboard() throws IOException {
+        dashboardCalls = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "optbench-dashboard-calls");
+            t.setDaemon(true);
+            return t;
+        });
+        dashboardChannel = InProcessChannelBuilder.forName(inProcessName).executor(dashboardCalls)
+                .maxInboundMessageSize(256 << 20).build();
+        try {
+            dashboard = Dashboard.start(options.bindHost(), options.httpPort(), dashboardChannel, webSessions,
+                    options.tlsCert() == null ? null : DashboardTls.context(options.tlsCert(), options.tlsKey()));
+        } catch (io.javalin.util.JavalinBindException e) {
+            throw new PortUnavailableException(options.bindHost(), options.httpPort(), "the dashboard's port", e);
+        }
+    }
+
+    private void stopDashboard() {
+        if (dashboard != null) {
+            dashboard.close();
+        }
+        if (dashboardChannel != null) {
+            dashboardChannel.shutdownNow();
+            dashboardCalls.shutdownNow();
+        }
+    }
+
+    private Server bind(Server server, int port, String what) throws IOException {
+        try {
+            return server.start();
+        } catch (IOException e) {
+            if (e.getCause() instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("Failed to bind")) {
+                throw new PortUnavailableException(options.bindHost(), port, what, e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A URL that logs a browser into the dashboard once, as the operator (the local user of an
+     * embedded study): a fresh one-time token each call, replacing the last unused one.
+     */
+    public String dashboardLoginUrl() {
+        if (dashboard == null) {
+            throw new IllegalStateException("the server runs no dashboard");
+        }
+        return (dashboard.secure() ? "https://" : "http://") + hostForUrls() + ":" + dashboard.port() + "/login?token=" + webSessions.newLoginToken();
+    }
+
+    /** The dashboard's port (it needs {@code httpPort} in the options). */
+    public int dashboardPort() {
+        return dashboard.port();
+    }
+
+    private String hostForUrls() {
+        String host = reportHost();
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 
     private String reportHost() {
@@ -160,6 +257,7 @@ public final class OptbenchServer implements AutoCloseable {
             return;
         }
         health.enterTerminalState();
+        stopDashboard();
         network.shutdown();
         inProcess.shutdown();
         hub.close();

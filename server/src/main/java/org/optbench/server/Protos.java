@@ -125,6 +125,18 @@ public final class Protos {
         return b.build();
     }
 
+    /** At most {@code max} of {@code rows}, evenly spaced, the first and the last always kept (max >= 2). */
+    public static List<MetricRow> thinned(List<MetricRow> rows, int max) {
+        if (rows.size() <= max) {
+            return rows;
+        }
+        List<MetricRow> out = new java.util.ArrayList<>(max);
+        for (int i = 0; i < max; i++) {
+            out.add(rows.get((int) ((long) i * (rows.size() - 1) / (max - 1))));
+        }
+        return out;
+    }
+
     public static MetricRow row(Metric m, String kind) {
         return kind.equals("eval") ? new MetricRow(m.getStep(), kind, null, m.getLoss(), null, null)
                 : new MetricRow(m.getStep(), kind, m.getTokens(), m.getLoss(), m.getLr(), m.getGradNorm());

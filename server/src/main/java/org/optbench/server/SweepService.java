@@ -48,6 +48,9 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
     /** Bytes per chunk of a streamed artifact. */
     static final int CHUNK_BYTES = 1 << 20;
 
+    /** Most training points per trial GetResults returns. */
+    static final int MAX_TRAIN_POINTS = 10_000;
+
     private final TrialStore store;
     private final SweepManager sweeps;
     private final EventHub hub;
@@ -160,12 +163,19 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
     public void getResults(GetResultsRequest request, StreamObserver<Results> response) {
         Calls.unary(response, () -> {
             String id = owned(request.getSweepId()).id();
+            if (request.getTrainPoints() < 0 || request.getTrainPoints() == 1 || request.getTrainPoints() > MAX_TRAIN_POINTS) {
+                throw Status.INVALID_ARGUMENT.withDescription("train_points " + request.getTrainPoints() + " must be 0 (none) "
+                        + "or lie in [2, " + MAX_TRAIN_POINTS + "]").asRuntimeException();
+            }
             List<TrialRecord> trials = store.trials(id);
             Results.Builder b = Results.newBuilder().setSweep(sweeps.sweep(id));
             for (TrialRecord t : trials) {
                 Trial.Builder trial = Protos.trial(t).toBuilder();
                 if (request.getCurves()) {
                     store.metrics(t.id(), "eval").forEach(m -> trial.addEvals(Protos.metric(m)));
+                }
+                if (request.getTrainPoints() > 0) {
+                    Protos.thinned(store.metrics(t.id(), "train"), request.getTrainPoints()).forEach(m -> trial.addSteps(Protos.metric(m)));
                 }
                 b.addTrials(trial);
             }

@@ -58,18 +58,28 @@ public final class Connection implements AutoCloseable {
 
     /**
      * Starts an in-process server on {@code store} (owned by the connection from now on) whose
-     * workers report over loopback; no token is needed.
+     * workers report over loopback; no token is needed. With {@code dashboardPort} (0: any free
+     * port) it also serves the web dashboard on 127.0.0.1.
      */
     public static Connection embedded(TrialStore store, Path runsDir, TrialExecutors executors, Integer threadsPerTrial,
-                                      int deadlineSeconds) throws java.io.IOException {
+                                      int deadlineSeconds, Integer dashboardPort) throws java.io.IOException {
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, runsDir, executors,
-                ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, threadsPerTrial, null, null, null, true, ServerLimits.defaults(), false));
+                ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, threadsPerTrial, null, null, null,
+                true, ServerLimits.defaults(), false, dashboardPort));
         return new Connection(server.inProcessChannel(), server, store, null, deadlineSeconds, "embedded (" + store.url() + ")");
     }
 
     /** Where the calls go, for messages. */
     public String target() {
         return target;
+    }
+
+    /** A one-time login URL of the embedded server's dashboard. */
+    public String dashboardLoginUrl() {
+        if (embedded == null) {
+            throw new IllegalStateException("only an embedded connection serves a dashboard");
+        }
+        return embedded.dashboardLoginUrl();
     }
 
     public boolean isEmbedded() {

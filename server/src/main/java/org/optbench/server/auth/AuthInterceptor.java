@@ -19,27 +19,34 @@ import org.optbench.proto.v1.WorkerServiceGrpc;
  * Maps the bearer token of every call to a {@link Caller}. SweepService calls need a user token
  * from the token file; WorkerService calls need the token minted for the trial named in the
  * {@code x-optbench-trial} header. In the CLI's embedded mode, calls over the in-process
- * transport (never the network) run as the admin user "local" without a token. Health and
- * reflection calls need no token.
+ * transport (never the network) run as the admin user "local" without a token. The dashboard's
+ * calls carry a session id instead of a token, honoured on the in-process transport only. Health
+ * and reflection calls need no token.
  */
 public final class AuthInterceptor implements ServerInterceptor {
 
     public static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> TRIAL = Metadata.Key.of("x-optbench-trial", Metadata.ASCII_STRING_MARSHALLER);
+    /** The dashboard's session id, honoured on the in-process transport only. */
+    public static final Metadata.Key<String> SESSION = Metadata.Key.of("x-optbench-session", Metadata.ASCII_STRING_MARSHALLER);
 
     private final TokenFile users;
     private final BiPredicate<String, String> isWorkerToken;
     private final boolean embedded;
+    private final WebSessions sessions;
 
     /**
      * @param users         the user tokens (null: no user may connect over the network)
      * @param isWorkerToken whether a token is the one of a trial's current attempt (trial, token)
      * @param embedded      whether in-process calls run as the local admin without a token
+     * @param sessions      the dashboard's sessions, or null when there is no dashboard
      */
-    public AuthInterceptor(TokenFile users, BiPredicate<String, String> isWorkerToken, boolean embedded) {
+    public AuthInterceptor(TokenFile users, BiPredicate<String, String> isWorkerToken, boolean embedded,
+                           WebSessions sessions) {
         this.users = users;
         this.isWorkerToken = isWorkerToken;
         this.embedded = embedded;
+        this.sessions = sessions;
     }
 
     @Override
@@ -51,15 +58,23 @@ public final class AuthInterceptor implements ServerInterceptor {
             return next.startCall(call, headers);
         }
         String token = bearer(headers.get(AUTHORIZATION));
+        String session = headers.get(SESSION);
+        boolean inProcess = isInProcess(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
         Caller caller;
-        if (workers) {
+        if (session != null && sweeps) {
+            Optional<Caller> web = inProcess && sessions != null ? sessions.caller(session) : Optional.empty();
+            if (web.isEmpty()) {
+                return refuse(call, Status.UNAUTHENTICATED.withDescription("the dashboard session has ended; log in again"));
+            }
+            caller = web.get();
+        } else if (workers) {
             String trial = headers.get(TRIAL);
             if (token == null || trial == null || !isWorkerToken.test(trial, token)) {
                 return refuse(call, Status.UNAUTHENTICATED.withDescription("worker reports need the token minted for trial "
                         + trial + " (its attempt may have been replaced)"));
             }
             caller = Caller.worker(trial);
-        } else if (token == null && embedded && isInProcess(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR))) {
+        } else if (token == null && embedded && inProcess) {
             caller = Caller.localUser();
         } else if (token == null) {
             return refuse(call, Status.UNAUTHENTICATED.withDescription("no token: pass --token, set OPTBENCH_TOKEN, "

@@ -1,0 +1,181 @@
+package org.optbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The live dashboard in headless Chromium, against {@code optbench server --http-port} and
+ * {@code optbench study --ui} run as processes, with sweeps submitted by two users through the
+ * CLI: a user logged in with their token sees their own sweep and not the other's; a sweep page
+ * gains curve points while a trial trains, without reloading; a finished sweep shows every trial
+ * completed; the printed login URL works once. Screenshots go to {@code target/screenshots/}.
+ */
+class DashboardBrowserTest {
+
+    static final String ALICE = "alice-token-0123456789abcdef";
+    static final String BOB = "bob-token-0123456789abcdef01";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aUserWatchesTheirOwnSweepLiveUntilEveryTrialCompletes() throws Exception {
+        Path tokens = Files.writeString(dir.resolve("tokens.txt"), "alice " + ALICE + " user\nbob " + BOB + " user\n");
+        Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
+        Path bobs = CliProcess.tinySpec(dir, "bobs-sweep", 10, 1, "adamw: {lr: {value: 1.0e-3}}");
+        Path alices = CliProcess.tinySpec(dir, "alices-sweep", 600, 2, """
+                adamw: {lr: {values: [1.0e-3, 3.0e-3]}}
+                lion: {lr: {value: 1.0e-4}}
+                """);
+        ChromeDriver browser = Browser.open();
+        try (ServerProcess server = ServerProcess.start(dir, "--port", "0", "--http-port", "0", "--tokens",
+                tokens.toString(), "--runs-dir", dir.resolve("runs").toString(), "--no-default-corpus")) {
+            String at = "127.0.0.1:" + server.port();
+            submit(bobs, at, BOB);
+            submit(alices, at, ALICE);
+
+            browser.get(server.dashboard() + "/login?token=" + ALICE);
+            waitFor(browser, 30, "the sweeps list", b -> !b.findElements(By.cssSelector("#sweeps tbody tr")).isEmpty());
+            List<String> listed = browser.findElements(By.cssSelector("#sweeps tbody tr")).stream()
+                    .map(r -> r.getAttribute("data-sweep")).toList();
+            assertEquals(List.of("alices-sweep"), listed, "alice sees her sweep and not bob's");
+            Cookie session = browser.manage().getCookieNamed("optbench_session");
+            assertNotNull(session, "logging in sets the session cookie");
+            assertTrue(session.isHttpOnly(), "the session cookie is HttpOnly");
+            assertEquals("", browser.executeScript("return document.cookie"), "page scripts cannot read the session");
+
+            browser.findElement(By.linkText("alices-sweep")).click();
+            browser.executeScript("window.samePage = true");
+            int first = waitForPoints(browser, "train", 1);
+            int later = waitForPoints(browser, "train", first + 1);
+            assertTrue(later > first);
+            assertEquals(Boolean.TRUE, browser.executeScript("return window.samePage === true"),
+                    "points arrived over the live stream, not by reloading the page");
+            assertEquals("running", state(browser), "the sweep is still running while its curves grow");
+            screenshot(browser, "dashboard-live.png");
+
+            waitFor(browser, 300, "the sweep to finish", b -> state(b).equals("completed"));
+            waitFor(browser, 30, "every trial completed", b -> trialStates(b).stream().allMatch("completed"::equals));
+            assertEquals(List.of("completed", "completed", "completed"), trialStates(browser));
+            waitFor(browser, 30, "the loss-vs-LR plot", b -> points(b, "loss-vs-lr") >= 3);
+            assertTrue(browser.findElement(By.id("sweep-counts")).getText().startsWith("3 completed"));
+            screenshot(browser, "dashboard-sweep.png");
+
+            browser.findElements(By.cssSelector("tr[data-trial] a")).get(0).click();
+            waitFor(browser, 30, "the trial page", b -> !b.findElements(By.id("trial-state")).isEmpty()
+                    && b.findElement(By.id("log")).getText().contains("step"));
+            assertTrue(points(browser, "trial") > 10, "the trial's curves are drawn");
+            assertEquals("completed", browser.findElement(By.id("trial-state")).getText());
+            screenshot(browser, "dashboard-trial.png");
+
+            browser.get(server.dashboard() + "/sweeps/bobs-sweep");
+            waitFor(browser, 30, "the refusal", b -> !b.findElements(By.id("error")).isEmpty());
+            assertTrue(browser.findElement(By.id("error")).getText().contains("no sweep 'bobs-sweep'"),
+                    browser.findElement(By.id("error")).getText());
+
+            browser.manage().deleteAllCookies();
+            browser.get(server.dashboard() + "/");
+            assertTrue(browser.findElement(By.tagName("body")).getText().startsWith("Not logged in"));
+            browser.get(server.loginUrl());
+            waitFor(browser, 30, "the operator's list", b -> b.findElements(By.cssSelector("#sweeps tbody tr")).size() == 2);
+            browser.manage().deleteAllCookies();
+            browser.get(server.loginUrl());
+            assertTrue(browser.findElement(By.tagName("body")).getText().contains("not valid or was already used"),
+                    "the printed login URL works once");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void anEmbeddedStudyServesItsDashboardWhileItRuns() throws Exception {
+        Path spec = CliProcess.tinySpec(dir, "watched", 400, 1, "adamw: {lr: {value: 1.0e-3}}");
+        Path out = dir.resolve("study.out");
+        Process study = new ProcessBuilder(CliProcess.command("study", spec.toString(), "--ui", "--runs-dir",
+                dir.resolve("runs").toString())).directory(dir.toFile()).redirectOutput(out.toFile())
+                .redirectError(dir.resolve("study.err").toFile()).start();
+        ChromeDriver browser = Browser.open();
+        try {
+            Matcher url = Pattern.compile("dashboard: (http://127\\.0\\.0\\.1:\\d+/login\\?token=\\S+)").matcher("");
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline && !url.reset(Files.readString(out)).find()) {
+                Thread.sleep(100);
+            }
+            assertTrue(url.reset(Files.readString(out)).find(), Files.readString(out) + Files.readString(dir.resolve("study.err")));
+            browser.get(url.group(1));
+            waitFor(browser, 30, "the study's sweep", b -> !b.findElements(By.cssSelector("tr[data-sweep=watched]")).isEmpty());
+            browser.findElement(By.linkText("watched")).click();
+            waitForPoints(browser, "train", 1);
+            assertTrue(study.waitFor(300, TimeUnit.SECONDS), "the study finishes");
+            assertEquals(0, study.exitValue(), Files.readString(dir.resolve("study.err")));
+        } finally {
+            browser.quit();
+            study.destroyForcibly().waitFor();
+        }
+    }
+
+    private void submit(Path spec, String at, String token) throws Exception {
+        CliProcess p = CliProcess.run(dir, Map.of("OPTBENCH_TOKEN", token), 60, "sweep", "submit", spec.toString(),
+                "--server", at);
+        assertEquals(0, p.code(), p.err());
+    }
+
+    /** The sweep's state as the page shows it (read in one script: the page redraws as events arrive). */
+    private static String state(ChromeDriver browser) {
+        return (String) browser.executeScript("const s = document.getElementById('sweep-state'); return s ? s.textContent : ''");
+    }
+
+    /** The finite points a chart draws now. */
+    private static int points(ChromeDriver browser, String chart) {
+        Object n = browser.executeScript("const c = document.querySelector(\"[data-chart='\" + arguments[0] + \"']\");"
+                + " return c && c.getAttribute('data-points') || '0'", chart);
+        return Integer.parseInt((String) n);
+    }
+
+    /** The data-state of every trial row. */
+    @SuppressWarnings("unchecked")
+    private static List<String> trialStates(ChromeDriver browser) {
+        return (List<String>) browser.executeScript("return [...document.querySelectorAll('tr[data-trial]')]"
+                + ".map(r => r.getAttribute('data-state'))");
+    }
+
+    /** Waits until the chart has at least {@code atLeast} points and returns how many it has. */
+    private static int waitForPoints(ChromeDriver browser, String chart, int atLeast) {
+        waitFor(browser, 120, atLeast + " points on the " + chart + " chart", b -> points(b, chart) >= atLeast);
+        return points(browser, chart);
+    }
+
+    private static void waitFor(ChromeDriver browser, int seconds, String what,
+                                java.util.function.Function<ChromeDriver, Boolean> condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(seconds)).withMessage("waiting for " + what)
+                .ignoring(StaleElementReferenceException.class).until(d -> condition.apply((ChromeDriver) d));
+    }
+
+    private static void screenshot(ChromeDriver browser, String name) throws Exception {
+        Path shots = Path.of("target", "screenshots");
+        Files.createDirectories(shots);
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+}

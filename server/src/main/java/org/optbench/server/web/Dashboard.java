@@ -1,0 +1,218 @@
+package org.optbench.server.web;
+
+import com.google.protobuf.Message;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.javalin.Javalin;
+import io.javalin.http.ContentType;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
+import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.optbench.proto.v1.GetResultsRequest;
+import org.optbench.proto.v1.ListSweepsRequest;
+import org.optbench.proto.v1.Results;
+import org.optbench.proto.v1.SweepServiceGrpc;
+import org.optbench.proto.v1.WatchSweepRequest;
+import org.optbench.server.ResultsReport;
+import org.optbench.server.auth.AuthInterceptor;
+import org.optbench.server.auth.WebSessions;
+
+/**
+ * The live web dashboard, served by Javalin beside the gRPC port: the sweeps list, a page per
+ * sweep (trials with live state, training and validation curves, loss against the learning rate,
+ * the claims, the HTML report) and a page per trial (curves, settings, log tail). It holds no
+ * data of its own: every page and JSON answer is a call to the sweep service over the in-process
+ * transport, made as the browser's session user, so ownership and revocation are the API's; live
+ * updates are the service's watch stream relayed as Server-Sent Events ({@link EventStream}).
+ * Charts are drawn by uPlot from its WebJar, so nothing is fetched from outside the server.
+ */
+public final class Dashboard implements AutoCloseable {
+
+    /** The session cookie's name. */
+    public static final String COOKIE = "optbench_session";
+    /** Training points per trial that sweep pages load (live points are added as they arrive). */
+    static final int TRAIN_POINTS = 400;
+    /** Bytes of a trial's log shown on its page. */
+    static final int LOG_TAIL_BYTES = 16 * 1024;
+
+    private static final String PAGES = "/org/optbench/server/web/";
+    /** Where a login may go next: a path of this dashboard, never another site. */
+    private static final java.util.regex.Pattern LOCAL_PATH = java.util.regex.Pattern.compile("/(?!/)[A-Za-z0-9/_.-]{0,200}");
+
+    private final ManagedChannel channel;
+    private final WebSessions sessions;
+    private final EventStreams streams = new EventStreams();
+    private final Javalin app;
+    private final boolean secure;
+
+    private Dashboard(ManagedChannel channel, WebSessions sessions, String host, int port, SSLContext tls) {
+        this.channel = channel;
+        this.sessions = sessions;
+        this.secure = tls != null;
+        this.app = Javalin.create(config -> {
+            if (tls != null) {
+                config.jetty.addConnector((server, http) -> httpsConnector(server, http, tls, host, port));
+            }
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.staticFiles.enableWebjars();
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/static";
+                files.directory = PAGES + "static";
+                files.location = Location.CLASSPATH;
+            });
+            config.routes.get("/login", this::login);
+            config.routes.before(this::requireSession);
+            config.routes.get("/", ctx -> page(ctx, "sweeps.html"));
+            config.routes.get("/sweeps/{sweep}", ctx -> page(ctx, "sweep.html"));
+            config.routes.get("/sweeps/{sweep}/trials/{trial}", ctx -> page(ctx, "trial.html"));
+            config.routes.get("/sweeps/{sweep}/report", this::report);
+            config.routes.get("/api/sweeps", ctx -> json(ctx, stub(ctx).listSweeps(ListSweepsRequest.newBuilder()
+                    .setPageSize(1000).build())));
+            config.routes.get("/api/sweeps/{sweep}", ctx -> json(ctx, stub(ctx).getResults(GetResultsRequest.newBuilder()
+                    .setSweepId(ctx.pathParam("sweep")).setCurves(true).setTrainPoints(TRAIN_POINTS).build())));
+            config.routes.get("/api/sweeps/{sweep}/trials/{trial}/log", ctx -> ctx.contentType(ContentType.TEXT_PLAIN)
+                    .result(LogTail.read(stub(ctx), ctx.pathParam("sweep"), ctx.pathParam("trial"), LOG_TAIL_BYTES)));
+            config.routes.sse("/api/sweeps/{sweep}/events", client -> {
+                client.keepAlive();
+                Metadata session = sessionHeader(client.ctx());
+                streams.open(client, SweepServiceGrpc.newStub(channel).withInterceptors(
+                        MetadataUtils.newAttachHeadersInterceptor(session)), WatchSweepRequest.newBuilder()
+                        .setSweepId(client.ctx().pathParam("sweep")).setSteps(true).build());
+            });
+            config.routes.exception(StatusRuntimeException.class, (e, ctx) -> {
+                ctx.status(HttpStatuses.of(e.getStatus())).contentType(ContentType.TEXT_PLAIN)
+                        .result(Optional.ofNullable(e.getStatus().getDescription()).orElse(e.getStatus().getCode().toString()));
+            });
+        });
+    }
+
+    /**
+     * Starts the dashboard on {@code host:port} (0: any free port) over {@code channel}, an
+     * in-process channel to the server's sweep service with an executor of its own; over HTTPS
+     * when {@code tls} is given (the server's own certificate), else plain HTTP.
+     */
+    public static Dashboard start(String host, int port, ManagedChannel channel, WebSessions sessions, SSLContext tls) {
+        Dashboard d = new Dashboard(channel, sessions, host, port, tls);
+        if (tls == null) {
+            d.app.start(host, port);
+        } else {
+            d.app.start();
+        }
+        return d;
+    }
+
+    private static Connector httpsConnector(Server server, HttpConfiguration http, SSLContext tls, String host, int port) {
+        SslContextFactory.Server factory = new SslContextFactory.Server();
+        factory.setSslContext(tls);
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer(false));
+        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(factory, "http/1.1"),
+                new HttpConnectionFactory(https));
+        connector.setHost(host);
+        connector.setPort(port);
+        return connector;
+    }
+
+    /** Whether the dashboard speaks HTTPS. */
+    public boolean secure() {
+        return secure;
+    }
+
+    /** The port the dashboard listens on. */
+    public int port() {
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    /** Watch streams the dashboard relays now. */
+    public int openStreams() {
+        return streams.open();
+    }
+
+    private void login(Context ctx) {
+        Optional<String> session = sessions.login(ctx.queryParam("token"));
+        if (session.isEmpty()) {
+            ctx.status(401).contentType(ContentType.TEXT_PLAIN).result("This login token is not valid or was already used. "
+                    + "Open the login URL the server printed at start (each works once), or /login?token=YOUR_TOKEN with "
+                    + "your API token.");
+            return;
+        }
+        ctx.cookie(new Cookie(COOKIE, session.get(), "/", -1, secure, true, null, SameSite.LAX));
+        String next = ctx.queryParam("next");
+        ctx.redirect(next != null && LOCAL_PATH.matcher(next).matches() ? next : "/");
+    }
+
+    private void requireSession(Context ctx) {
+        String path = ctx.path();
+        if (path.equals("/login") || path.startsWith("/static/") || path.startsWith("/webjars/")) {
+            return;
+        }
+        if (sessions.caller(ctx.cookie(COOKIE)).isEmpty()) {
+            ctx.status(401).contentType(ContentType.TEXT_PLAIN).result("Not logged in: open the login URL the server printed "
+                    + "at start, or /login?token=YOUR_TOKEN with your API token.");
+            ctx.skipRemainingHandlers();
+        }
+    }
+
+    private Metadata sessionHeader(Context ctx) {
+        Metadata m = new Metadata();
+        m.put(AuthInterceptor.SESSION, ctx.cookie(COOKIE));
+        return m;
+    }
+
+    private SweepServiceGrpc.SweepServiceBlockingStub stub(Context ctx) {
+        return SweepServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(
+                sessionHeader(ctx))).withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    private static void page(Context ctx, String name) throws IOException {
+        try (InputStream in = Dashboard.class.getResourceAsStream(PAGES + name)) {
+            ctx.contentType(ContentType.TEXT_HTML).result(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void json(Context ctx, Message message) {
+        ctx.contentType(ContentType.APPLICATION_JSON).result(ProtoJson.print(message));
+    }
+
+    /** The sweep's HTML report, built from what the user's API calls return. */
+    private void report(Context ctx) throws IOException {
+        Results results = stub(ctx).getResults(GetResultsRequest.newBuilder().setSweepId(ctx.pathParam("sweep"))
+                .setCurves(true).build());
+        Path dir = Files.createTempDirectory("optbench-report");
+        try {
+            ctx.contentType(ContentType.TEXT_HTML).result(Files.readString(ResultsReport.write(results, dir)));
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        streams.close();
+        app.stop();
+    }
+}

@@ -1,0 +1,266 @@
+package org.optbench.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.optbench.proto.v1.CreateSweepRequest;
+import org.optbench.proto.v1.GetResultsRequest;
+import org.optbench.proto.v1.GetSweepRequest;
+import org.optbench.proto.v1.SweepServiceGrpc;
+import org.optbench.proto.v1.SweepState;
+import org.optbench.server.auth.TokenFile;
+import org.optbench.sweep.Datasets;
+import org.optbench.sweep.exec.ExecutorChoices;
+import org.optbench.sweep.exec.LocalExecutorSpec;
+import org.optbench.sweep.store.TrialStore;
+
+/**
+ * The dashboard's HTTP side against a real server with scripted workers: logging in (a user's
+ * token, the one-time token once, nothing else), the session cookie, per-user scoping of the JSON
+ * API, a revoked token ending its sessions, thinned training curves, and a browser that stops
+ * reading its event stream while the sweep floods it with events, which must not hold back the
+ * sweep, the API or another browser's stream.
+ */
+class DashboardTest {
+
+    private static final String ALICE = "alice-token-0123456789";
+    private static final String BOB = "bob-token-0123456789ab";
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private Path tokens;
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private OptbenchServer start(ScriptedWorkers workers) throws Exception {
+        return start(workers, null, null, 0);
+    }
+
+    private OptbenchServer start(ScriptedWorkers workers, Path cert, Path key, int httpPort) throws Exception {
+        tokens = dir.resolve("tokens");
+        Files.writeString(tokens, "alice " + ALICE + "\nbob " + BOB + " user\n");
+        TrialStore store = TrialStore.sqlite(dir.resolve("runs/optbench.db"));
+        open.add(store);
+        OptbenchServer s = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, dir.resolve("runs"),
+                spec -> workers, ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, 1,
+                TokenFile.load(tokens), cert == null ? null : cert.toFile(), key == null ? null : key.toFile(), false,
+                ServerLimits.defaults(), false).withDashboard(httpPort));
+        open.add(s);
+        return s;
+    }
+
+    @Test
+    void aTlsServerServesTheDashboardOverHttpsWithASecureCookie() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out",
+                cert.toString()).redirectErrorStream(true).start();
+        assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes()));
+        OptbenchServer server = start(new ScriptedWorkers(1, 1, 1), cert, key, 0);
+        String url = server.dashboardLoginUrl();
+        assertTrue(url.startsWith("https://127.0.0.1:" + server.dashboardPort() + "/login?token="), url);
+        java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (var in = Files.newInputStream(cert)) {
+            trust.setCertificateEntry("server", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        HttpClient https = HttpClient.newBuilder().sslContext(ssl).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, r.statusCode());
+        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(cookie.contains("Secure") && cookie.contains("HttpOnly"), cookie);
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> get(server, "/", null),
+                "no plain HTTP beside HTTPS");
+    }
+
+    @Test
+    void aTakenPortIsNamedInTheError() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            PortUnavailableException e = org.junit.jupiter.api.Assertions.assertThrows(PortUnavailableException.class,
+                    () -> start(new ScriptedWorkers(1, 1, 1), null, null, taken.getLocalPort()));
+            assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + " for the dashboard's port"), e.getMessage());
+        }
+    }
+
+    private SweepServiceGrpc.SweepServiceBlockingStub as(OptbenchServer s, String token) {
+        ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", s.port()).usePlaintext().build();
+        open.add(c::shutdownNow);
+        return SweepServiceGrpc.newBlockingStub(c).withCallCredentials(ServerTest.bearer(token))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    private HttpResponse<String> get(OptbenchServer s, String path, String cookie) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.dashboardPort() + path));
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Logs in with {@code token}; returns the session cookie ("name=value"). */
+    private String login(OptbenchServer s, String token) throws Exception {
+        HttpResponse<String> r = get(s, "/login?token=" + token, null);
+        assertEquals(302, r.statusCode(), r.body());
+        assertEquals("/", r.headers().firstValue("Location").orElseThrow());
+        String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(setCookie.contains("HttpOnly"), setCookie);
+        assertTrue(setCookie.contains("SameSite=Lax"), setCookie);
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    @Test
+    void usersLogInWithTheirTokenOrTheOneTimeTokenAndSeeOnlyTheirSweeps() throws Exception {
+        OptbenchServer server = start(new ScriptedWorkers(30, 1, 10));
+        as(server, ALICE).createSweep(CreateSweepRequest.newBuilder().setYaml(ServerTest.spec("mine", 1, 1e-3)).build());
+        as(server, BOB).createSweep(CreateSweepRequest.newBuilder().setYaml(ServerTest.spec("theirs", 1, 1e-2)).build());
+
+        assertEquals(401, get(server, "/", null).statusCode(), "no session: not logged in");
+        assertEquals(401, get(server, "/api/sweeps", null).statusCode());
+        assertEquals(401, get(server, "/login?token=not-a-token-at-all", null).statusCode());
+        assertEquals(401, get(server, "/api/sweeps", "optbench_session=made-up").statusCode());
+        assertEquals(200, get(server, "/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", null).statusCode(),
+                "the chart library is served by the server itself");
+
+        String alice = login(server, ALICE);
+        String list = get(server, "/api/sweeps", alice).body();
+        assertTrue(list.contains("\"name\":\"mine\""), list);
+        assertFalse(list.contains("theirs"), list);
+        HttpResponse<String> other = get(server, "/api/sweeps/theirs", alice);
+        assertEquals(404, other.statusCode());
+        assertTrue(other.body().startsWith("no sweep 'theirs'"), other.body());
+        assertEquals(200, get(server, "/sweeps/mine", alice).statusCode());
+        HttpResponse<String> deep = get(server, "/login?token=" + ALICE + "&next=/sweeps/mine", null);
+        assertEquals("/sweeps/mine", deep.headers().firstValue("Location").orElseThrow(), "a login may lead to a page");
+        HttpResponse<String> away = get(server, "/login?token=" + ALICE + "&next=//evil.example/x", null);
+        assertEquals("/", away.headers().firstValue("Location").orElseThrow(), "but never to another site");
+
+        String url = server.dashboardLoginUrl();
+        String oneTime = url.substring(url.indexOf("token=") + 6);
+        String operator = login(server, oneTime);
+        String all = get(server, "/api/sweeps", operator).body();
+        assertTrue(all.contains("\"name\":\"mine\"") && all.contains("\"name\":\"theirs\""), "the operator is an admin: " + all);
+        assertEquals(401, get(server, "/login?token=" + oneTime, null).statusCode(), "the one-time token works once");
+
+        Files.writeString(tokens, "bob " + BOB + " user\n");
+        Files.setLastModifiedTime(tokens, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (get(server, "/api/sweeps", alice).statusCode() != 401 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(401, get(server, "/api/sweeps", alice).statusCode(), "revoking alice's token ends her session");
+        assertEquals(401, get(server, "/login?token=" + ALICE, null).statusCode());
+    }
+
+    @Test
+    void sweepPagesGetTrainingCurvesThinnedToABound() throws Exception {
+        OptbenchServer server = start(new ScriptedWorkers(1000, 0, 500));
+        var alice = as(server, ALICE);
+        alice.createSweep(CreateSweepRequest.newBuilder().setYaml(ServerTest.spec("long", 1, 1e-3)).build());
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (alice.getSweep(GetSweepRequest.newBuilder().setSweepId("long").build()).getState()
+                != SweepState.SWEEP_STATE_COMPLETED && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        var trial = alice.getResults(GetResultsRequest.newBuilder().setSweepId("long").setTrainPoints(300).build()).getTrials(0);
+        assertEquals(300, trial.getStepsCount());
+        assertEquals(1, trial.getSteps(0).getStep());
+        assertEquals(1000, trial.getSteps(299).getStep(), "the last step is always kept");
+        assertEquals(0, alice.getResults(GetResultsRequest.newBuilder().setSweepId("long").build()).getTrials(0).getStepsCount());
+        var tooMany = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class, () -> alice.getResults(
+                GetResultsRequest.newBuilder().setSweepId("long").setTrainPoints(1_000_000).build()));
+        assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, tooMany.getStatus().getCode());
+        String json = get(server, "/api/sweeps/long", login(server, ALICE)).body();
+        assertTrue(json.contains("\"step\":1000"), "the dashboard's sweep JSON carries the curve");
+    }
+
+    @Test
+    void aBrowserThatStopsReadingHoldsBackNothingElse() throws Exception {
+        OptbenchServer server = start(new ScriptedWorkers(3000, 0, 1));
+        String cookie = login(server, ALICE);
+        var alice = as(server, ALICE);
+        alice.createSweep(CreateSweepRequest.newBuilder().setYaml(ServerTest.spec("flood", 2, 1e-3, 1e-2)).build());
+
+        Socket stalled = new Socket();
+        stalled.setReceiveBufferSize(1024);
+        stalled.connect(new InetSocketAddress("127.0.0.1", server.dashboardPort()));
+        open.add(stalled);
+        OutputStream req = stalled.getOutputStream();
+        req.write(("GET /api/sweeps/flood/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nCookie: "
+                + cookie + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        req.flush();
+        long opened = System.currentTimeMillis() + 10_000;
+        while (server.openStreams("alice") != 1 && System.currentTimeMillis() < opened) {
+            Thread.sleep(5);
+        }
+        assertEquals(1, server.openStreams("alice"), "the stalled browser's stream is open");
+
+        Socket reader = new Socket("127.0.0.1", server.dashboardPort());
+        open.add(reader);
+        reader.getOutputStream().write(("GET /api/sweeps/flood/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream"
+                + "\r\nCookie: " + cookie + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        BufferedReader in = new BufferedReader(new InputStreamReader(reader.getInputStream(), StandardCharsets.UTF_8));
+        int events = 0;
+        boolean done = false;
+        long slowest = 0;
+        String line;
+        while (!done && (line = in.readLine()) != null) {
+            if (line.startsWith("event: ")) {
+                events++;
+                done = line.equals("event: done");
+                if (events % 500 == 0) {
+                    long t0 = System.nanoTime();
+                    alice.getSweep(GetSweepRequest.newBuilder().setSweepId("flood").build());
+                    slowest = Math.max(slowest, System.nanoTime() - t0);
+                }
+            }
+        }
+        assertTrue(done, "the reading browser follows the sweep to its end (" + events + " events)");
+        assertTrue(events > 1000, events + " events");
+        assertTrue(slowest < TimeUnit.MILLISECONDS.toNanos(500), "GetSweep took " + slowest / 1e6 + " ms at worst");
+        assertEquals(SweepState.SWEEP_STATE_COMPLETED, alice.getSweep(GetSweepRequest.newBuilder().setSweepId("flood").build())
+                .getState());
+        assertEquals(1, server.openStreams("alice"), "the stalled browser's stream is still held back, not finished");
+        stalled.close();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (server.openStreams("alice") != 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, server.openStreams("alice"), "a browser that leaves releases its stream");
+    }
+}
