@@ -36,9 +36,24 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--report-dir", description = "where the report goes (default: <runs-dir>/<sweep>/report)")
     Path reportDir;
 
-    @Option(names = "--ui", arity = "0..1", fallbackValue = "0", paramLabel = "PORT", description = "serve the live web "
-            + "dashboard of this study on 127.0.0.1 while it runs (on PORT, else on a free port) and print its login URL")
+    @Option(names = "--ui", arity = "0..1", paramLabel = "PORT", parameterConsumer = OptionalPort.class,
+            description = "serve the live web dashboard of this study on 127.0.0.1 while it runs (on PORT, else on a free "
+                    + "port) and print its login URL")
     Integer ui;
+
+    /** Takes {@code --ui}'s port only when the next argument is a number, so {@code --ui SPEC} also reads as meant. */
+    static final class OptionalPort implements picocli.CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(java.util.Stack<String> args, picocli.CommandLine.Model.ArgSpec option,
+                                      CommandSpec command) {
+            String next = args.isEmpty() ? null : args.peek();
+            if (next != null && next.matches("-?\\d{1,9}")) {
+                option.setValue(Integer.parseInt(args.pop()));
+            } else {
+                option.setValue(0);
+            }
+        }
+    }
 
     @Mixin
     StudyStore where;
@@ -51,8 +66,6 @@ final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String text = Files.readString(file);
-        SweepSpec sweep = SweepSpecParser.parse(text, file.toString());
         if (ui != null && client.server() != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ui serves the dashboard of a study run "
                     + "here; a server's study is on that server's dashboard (optbench server --http-port)");
@@ -61,6 +74,8 @@ final class StudyCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ui " + ui + ": a port lies in [0, 65535] "
                     + "(0 picks a free one)");
         }
+        String text = Files.readString(file);
+        SweepSpec sweep = SweepSpecParser.parse(text, file.toString());
         return run(sweep, file.toString(), where, client, reportDir, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), true, ui);
     }

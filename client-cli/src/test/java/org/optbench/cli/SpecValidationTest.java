@@ -152,6 +152,16 @@ class SpecValidationTest {
                 dir.resolve("runs").toString());
         assertEquals(0, empty.code(), empty.err());
         assertEquals("no sweeps", empty.out().strip());
+        CliProcess uiFirst = CliProcess.run(dir, Map.of(), REFUSAL_SECONDS, "study", "--ui", "absent.yaml");
+        assertEquals(Main.EXIT_BAD_INPUT, uiFirst.code(), uiFirst.err());
+        assertTrue(uiFirst.err().contains("no such file: absent.yaml"), "--ui before the spec takes no port: " + uiFirst.err());
+        CliProcess uiPort = CliProcess.run(dir, Map.of(), REFUSAL_SECONDS, "study", "absent.yaml", "--ui", "70000");
+        assertEquals(Main.EXIT_BAD_INPUT, uiPort.code(), uiPort.err());
+        assertTrue(uiPort.err().contains("--ui 70000: a port lies in [0, 65535]"), uiPort.err());
+        CliProcess uiRemote = CliProcess.run(dir, Map.of(), REFUSAL_SECONDS, "study", "absent.yaml", "--ui", "--server",
+                "127.0.0.1:1");
+        assertEquals(Main.EXIT_BAD_INPUT, uiRemote.code(), uiRemote.err());
+        assertTrue(uiRemote.err().contains("--ui serves the dashboard of a study run here"), uiRemote.err());
     }
 
     @Test

@@ -121,7 +121,9 @@ const Dashboard = (() => {
           {label: this.yLabel}],
         series: [{label: this.xLabel}].concat(shown.map(s => ({
           label: s.label, stroke: s.colour, width: 1.5, spanGaps: true,
-          points: {show: this.points || s.xs.length <= 30, size: 6, fill: s.colour}}))),
+          paths: s.markersOnly ? () => null : undefined,
+          points: {show: this.points || s.markersOnly || s.xs.length <= 30, size: s.markersOnly ? 9 : 6,
+            fill: s.markersOnly ? "#fff" : s.colour}}))),
       }, data, this.area);
     }
   }
@@ -286,10 +288,8 @@ const Dashboard = (() => {
       trainChart.draw(view.series(view.train, colourOf), view.yCap());
       evalChart.draw(view.series(view.evals, colourOf), view.yCap());
       const lr = (view.results && view.results.optimizers || []).filter(o => o.axis === "lr" || o.axis === "");
-      lrChart.draw(lr.map(o => ({label: o.optimizer, colour: colourOf(o.optimizer),
-        xs: (o.curve || []).map(p => num(p.lr)), ys: (o.curve || []).map(p => num(p.loss))})));
-      relChart.draw(lr.filter(o => Number.isFinite(num(o.bestLr))).map(o => ({label: o.optimizer, colour: colourOf(o.optimizer),
-        xs: (o.curve || []).map(p => num(p.lr) / num(o.bestLr)), ys: (o.curve || []).map(p => num(p.loss))})));
+      lrChart.draw(lossAlongLr(lr, colourOf, o => 1));
+      relChart.draw(lossAlongLr(lr.filter(o => Number.isFinite(num(o.bestLr))), colourOf, o => num(o.bestLr)));
       drawClaims(claims, view.results);
       drawOptimizers(optimizers, view.results, colourOf);
       drawTrials(trialsBox, view, colourOf);
@@ -308,6 +308,31 @@ const Dashboard = (() => {
     document.title = "optbench: " + (view.sweep.name || id);
     redraw();
     connect(view, {changed, refresh});
+  }
+
+  /**
+   * Final loss along the learning rate (divided by scale(o)), one series per optimizer; points where
+   * every seed diverged leave its line and are drawn as markers on a "diverged" series at the top of
+   * the finite losses, as in the report, so that they do not squash the rest of the plot.
+   */
+  function lossAlongLr(optimizers, colourOf, scale) {
+    const allDiverged = p => Number(p.diverged) > 0 && Number(p.diverged) >= Number(p.seeds);
+    let top = -Infinity;
+    optimizers.forEach(o => (o.curve || []).forEach(p => {
+      if (!allDiverged(p) && Number.isFinite(num(p.loss))) top = Math.max(top, num(p.loss));
+    }));
+    const series = optimizers.map(o => {
+      const kept = (o.curve || []).filter(p => !allDiverged(p));
+      return {label: o.optimizer, colour: colourOf(o.optimizer), xs: kept.map(p => num(p.lr) / scale(o)),
+        ys: kept.map(p => num(p.loss))};
+    });
+    const diverged = [];
+    optimizers.forEach(o => (o.curve || []).filter(allDiverged).forEach(p => diverged.push(num(p.lr) / scale(o))));
+    if (diverged.length && Number.isFinite(top)) {
+      diverged.sort((a, b) => a - b);
+      series.push({label: "diverged", colour: "#000", xs: diverged, ys: diverged.map(() => top), markersOnly: true});
+    }
+    return series;
   }
 
   function drawSweepHeader(box, view) {
