@@ -55,6 +55,14 @@ final class SweepManager implements AutoCloseable {
     private final boolean fetchesData;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final Map<String, Active> active = new ConcurrentHashMap<>();
+    /** This server's name as a sweep driver in the store. */
+    private final String driver = SweepDrivers.newDriver();
+    private final java.util.concurrent.ScheduledExecutorService renewals =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "optbench-sweep-claims");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile String reportAddress;
     private volatile String reportTrust;
     private volatile boolean closing;
@@ -73,6 +81,17 @@ final class SweepManager implements AutoCloseable {
         this.hub = hub;
         this.limits = limits;
         this.fetchesData = fetchesData;
+        renewals.scheduleWithFixedDelay(this::renewClaims, SweepDrivers.RENEW_MILLIS, SweepDrivers.RENEW_MILLIS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void renewClaims() {
+        try {
+            store.renewDriving(java.util.List.copyOf(active.keySet()), driver,
+                    System.currentTimeMillis() + SweepDrivers.CLAIM_MILLIS);
+        } catch (RuntimeException e) {
+            System.err.println("optbench server: could not renew the claims on its sweeps: " + e.getMessage());
+        }
     }
 
     /**
@@ -93,6 +112,8 @@ final class SweepManager implements AutoCloseable {
             try {
                 SweepSpec spec = SweepSpecParser.parse(row.spec(), "sweep " + row.id());
                 start(row.id(), spec, row.owner(), false, placement(spec, true, row.owner()));
+            } catch (SweepStateException e) {
+                System.err.println("optbench server: sweep " + row.id() + " is left to its driver: " + e.getMessage());
             } catch (RuntimeException e) {
                 System.err.println("optbench server: sweep " + row.id() + " stays paused, it cannot be resumed: "
                         + e.getMessage());
@@ -182,9 +203,16 @@ final class SweepManager implements AutoCloseable {
         if (closing) {
             throw new ShuttingDownException();
         }
+        boolean stored = store.sweep(id).isPresent();
+        if (stored) {
+            claim(id);   // before preparing, which touches the trials of a sweep another process may drive
+        }
         TrialExecutor executor = executors.open(placement.executor());
         SweepRunner runner = new SweepRunner(store, executor, runsDir, placement).reportingTo(reportAddress, reportTrust);
         runner.prepare(id, spec, owner, retryCancelled);
+        if (!stored) {
+            claim(id);   // a new sweep, stored by prepare
+        }
         AtomicBoolean cancel = new AtomicBoolean();
         Thread thread = new Thread(() -> drive(id, spec, runner, cancel, executor), "optbench-sweep-" + id);
         thread.setDaemon(true);
@@ -209,6 +237,7 @@ final class SweepManager implements AutoCloseable {
             hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweep(id)).build());
         } finally {
             active.remove(id);
+            store.releaseDriving(id, driver);
             if (closing) {
                 executor.close();
             }
@@ -216,16 +245,40 @@ final class SweepManager implements AutoCloseable {
     }
 
     /**
+     * Claims sweep {@code id} for this server in the store, so no other process drives it at the
+     * same time; a claim left by a driver known to have stopped is taken over.
+     */
+    private void claim(String id) {
+        long now = System.currentTimeMillis();
+        String holder = store.sweep(id).map(SweepRow::driver).orElse(null);
+        String stale = SweepDrivers.stopped(holder) ? holder : null;
+        if (!store.claimDriving(id, driver, stale, now, now + SweepDrivers.CLAIM_MILLIS)) {
+            throw new SweepStateException("sweep '" + id + "' is being run by another optbench "
+                    + SweepDrivers.describe(String.valueOf(holder)) + "; wait until it stops (its claim lapses "
+                    + SweepDrivers.CLAIM_MILLIS / 1000 + " s after it stops), then run this again");
+        }
+    }
+
+    /**
+     * Whether some process drives the sweep of {@code row} now: this server, or another whose
+     * claim in the store holds (a study in another terminal, another server on the same store).
+     */
+    boolean isDriven(SweepRow row) {
+        return active.containsKey(row.id()) || row.driven(System.currentTimeMillis());
+    }
+
+    /**
      * Publishes each trial whose state or attempt changed since the last look, and each trial
-     * that appeared since (refine and extend_edges add trials as results come in); the first look
-     * only records, since a watcher's snapshot holds the trials there were.
+     * that appeared since (refine and extend_edges add trials as results come in). The first look
+     * publishes every trial: a watcher's snapshot may predate it (a resumed sweep marks its trials
+     * running before the runner first looks), and a trial event the watcher already knows is
+     * harmless.
      */
     private void publishChanges(String id, List<TrialRecord> trials, Map<String, Integer> seen) {
-        boolean first = seen.isEmpty();
         for (TrialRecord t : trials) {
             int key = t.status().ordinal() * 1_000_000 + t.attempts();
             Integer before = seen.put(t.id(), key);
-            if (before == null ? !first : before != key) {
+            if (before == null || before != key) {
                 hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setTrial(Protos.trial(t)).build());
             }
         }
@@ -237,7 +290,7 @@ final class SweepManager implements AutoCloseable {
 
     Sweep sweep(String id) {
         SweepRow row = store.sweep(id).orElseThrow(() -> new SweepNotFoundException("no sweep '" + id + "'"));
-        return Protos.sweep(row, store.trials(id), isActive(id));
+        return Protos.sweep(row, store.trials(id), isDriven(row));
     }
 
     /** The sweep and every trial, as a watcher's first event. */
@@ -270,7 +323,7 @@ final class SweepManager implements AutoCloseable {
      * under the lock that creating a sweep holds, so the two never interleave.
      */
     synchronized void delete(String id) {
-        if (isActive(id)) {
+        if (isActive(id) || store.sweep(id).map(this::isDriven).orElse(false)) {
             throw new SweepStateException("sweep '" + id + "' is running; cancel it first");
         }
         store.deleteSweep(id);
@@ -294,6 +347,7 @@ final class SweepManager implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        renewals.shutdownNow();
         for (Active a : active.values()) {
             a.thread().interrupt();
         }

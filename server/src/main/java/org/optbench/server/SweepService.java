@@ -115,7 +115,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
                 }
             }
             List<Sweep> mine = store.sweeps().stream().filter(r -> caller.owns(r.owner()))
-                    .map(r -> Protos.sweep(r, store.trials(r.id()), sweeps.isActive(r.id())).toBuilder().clearSpec().build())
+                    .map(r -> Protos.sweep(r, store.trials(r.id()), sweeps.isDriven(r)).toBuilder().clearSpec().build())
                     .filter(s -> request.getState() == SweepState.SWEEP_STATE_UNSPECIFIED || s.getState() == request.getState())
                     .toList();
             int end = Math.min(mine.size(), offset + size);
@@ -148,7 +148,12 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
     public void watchSweep(WatchSweepRequest request, StreamObserver<SweepEvent> response) {
         try {
             Caller caller = user();
-            String id = owned(request.getSweepId()).id();
+            SweepRow row = owned(request.getSweepId());
+            String id = row.id();
+            if (!sweeps.isActive(id) && sweeps.isDriven(row)) {
+                throw new org.optbench.sweep.SweepStateException("sweep '" + id + "' is being run by another optbench process "
+                        + "on the same store; its progress is shown there (this server sees its results as they are stored)");
+            }
             ServerCallStreamObserver<SweepEvent> call = (ServerCallStreamObserver<SweepEvent>) response;
             hub.subscribe(id, caller.user(), call, () -> sweeps.snapshot(id), request.getSteps(), caller::stillValid);
             if (!sweeps.isActive(id)) {

@@ -2,8 +2,14 @@ package org.optbench.sweep.store;
 
 /**
  * A sweep as the store holds it: its id and name, the user who owns it, the spec text it was
- * created from, when, its status, and why its runner stopped when it failed (null otherwise).
+ * created from, when, its status, why its runner stopped when it failed (null otherwise), and
+ * which process drives it and until when that claim holds (null when none does).
  */
 public record SweepRow(String id, String name, String owner, String spec, String createdAt, SweepStatus status,
-                       String reason) {
+                       String reason, String driver, Long drivenUntil) {
+
+    /** Whether some process's claim to drive this sweep holds at {@code nowMillis}. */
+    public boolean driven(long nowMillis) {
+        return driver != null && drivenUntil != null && drivenUntil > nowMillis;
+    }
 }

@@ -140,7 +140,8 @@ public final class TrialStore implements AutoCloseable {
 
     private List<SweepRow> sweeps(String where, Object... args) {
         List<SweepRow> rows = new ArrayList<>();
-        try (PreparedStatement q = connection.prepareStatement("SELECT id, name, owner, spec, created_at, status, reason FROM sweeps "
+        try (PreparedStatement q = connection.prepareStatement("SELECT id, name, owner, spec, created_at, status, reason, driver, driven_until "
+                + "FROM sweeps "
                 + where + " ORDER BY created_at DESC, id")) {
             for (int i = 0; i < args.length; i++) {
                 q.setObject(i + 1, args[i]);
@@ -148,7 +149,8 @@ public final class TrialStore implements AutoCloseable {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     rows.add(new SweepRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                            SweepStatus.of(r.getString(6)), r.getString(7)));
+                            SweepStatus.of(r.getString(6)), r.getString(7), r.getString(8),
+                            r.getObject(9) == null ? null : r.getLong(9)));
                 }
             }
             return rows;
@@ -193,6 +195,30 @@ public final class TrialStore implements AutoCloseable {
     /** Records why the sweep's runner stopped; it stays running in the store, so a later start tries it again. */
     public synchronized void setSweepReason(String id, String reason) {
         update("UPDATE sweeps SET reason = ? WHERE id = ?", reason, id);
+    }
+
+    /**
+     * Claims sweep {@code id} for {@code driver} until {@code untilMillis}: granted when no claim
+     * holds at {@code nowMillis}, when the claim is the driver's own, or when it is
+     * {@code staleDriver}'s (a driver known to have stopped; null for none). Returns whether it
+     * was granted; one statement, so two processes never both win.
+     */
+    public synchronized boolean claimDriving(String id, String driver, String staleDriver, long nowMillis, long untilMillis) {
+        return update("UPDATE sweeps SET driver = ?, driven_until = ? WHERE id = ? AND (driver IS NULL OR driven_until IS NULL "
+                + "OR driven_until <= ? OR driver = ? OR driver = ?)", driver, untilMillis, id, nowMillis, driver,
+                staleDriver == null ? driver : staleDriver) == 1;
+    }
+
+    /** Extends {@code driver}'s claims on {@code ids} to {@code untilMillis}. */
+    public synchronized void renewDriving(java.util.Collection<String> ids, String driver, long untilMillis) {
+        for (String id : ids) {
+            update("UPDATE sweeps SET driven_until = ? WHERE id = ? AND driver = ?", untilMillis, id, driver);
+        }
+    }
+
+    /** Ends {@code driver}'s claim on sweep {@code id}. */
+    public synchronized void releaseDriving(String id, String driver) {
+        update("UPDATE sweeps SET driver = NULL, driven_until = NULL WHERE id = ? AND driver = ?", id, driver);
     }
 
     /**

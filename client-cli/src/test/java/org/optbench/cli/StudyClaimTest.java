@@ -1,0 +1,65 @@
+package org.optbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.optbench.sweep.store.TrialRecord;
+import org.optbench.sweep.store.TrialStatus;
+import org.optbench.sweep.store.TrialStore;
+
+/**
+ * A study claims its sweep in the store while it runs: {@code sweep list} in another process
+ * shows it running with its running trial (not paused), the same study started a second time is
+ * refused with exit code 2 naming the process that runs it, and after that process is killed
+ * with SIGKILL the claim it left does not stand in the way: the study resumes at once.
+ */
+class StudyClaimTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunningStudyIsShownRunningEverywhereAndIsNotRunTwice() throws Exception {
+        Path spec = CliProcess.tinySpec(dir, "claimed", 600, 1, "adamw: {lr: {values: [1.0e-3, 3.16e-3]}}");
+        Path runs = dir.resolve("runs");
+        Path db = runs.resolve("optbench.db");
+        Process study = new ProcessBuilder(CliProcess.command("study", spec.toString(), "--runs-dir", runs.toString()))
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            boolean running = false;
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!running && System.currentTimeMillis() < deadline && study.isAlive()) {
+                Thread.sleep(300);
+                if (Files.exists(db)) {
+                    try (TrialStore store = TrialStore.sqlite(db)) {
+                        List<TrialRecord> trials = store.trials("claimed");
+                        running = trials.stream().anyMatch(t -> t.status() == TrialStatus.RUNNING && t.lastStep() != null
+                                && t.lastStep() > 10);
+                    } catch (org.optbench.sweep.store.StoreException busy) {
+                        // the study is writing; look again
+                    }
+                }
+            }
+            assertTrue(running, "no trial ran: " + Files.readString(dir.resolve("err.txt")));
+
+            CliProcess list = CliProcess.run(dir, Map.of(), 120, "sweep", "list", "--runs-dir", runs.toString());
+            assertTrue(list.out().lines().anyMatch(l -> l.matches("claimed\\s+running\\s+\\d/2\\s+1\\s.*")), list.out());
+            CliProcess twice = CliProcess.run(dir, Map.of(), 120, "study", spec.toString(), "--runs-dir", runs.toString());
+            assertEquals(Main.EXIT_BAD_INPUT, twice.code(), twice.out() + twice.err());
+            assertTrue(twice.err().contains("sweep 'claimed' is being run by another optbench process " + study.pid()),
+                    twice.err());
+        } finally {
+            study.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        CliProcess resumed = CliProcess.run(dir, Map.of(), 300, "study", spec.toString(), "--runs-dir", runs.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("trials 2/2 done"), resumed.out());
+    }
+}
