@@ -27,7 +27,7 @@ class StudyClaimTest {
 
     @Test
     void aRunningStudyIsShownRunningEverywhereAndIsNotRunTwice() throws Exception {
-        Path spec = CliProcess.tinySpec(dir, "claimed", 600, 1, "adamw: {lr: {values: [1.0e-3, 3.16e-3]}}");
+        Path spec = CliProcess.tinySpec(dir, "claimed", 800, 1, "adamw: {lr: {values: [1.0e-3, 3.16e-3, 1.0e-2]}}");
         Path runs = dir.resolve("runs");
         Path db = runs.resolve("optbench.db");
         Process study = new ProcessBuilder(CliProcess.command("study", spec.toString(), "--runs-dir", runs.toString()))
@@ -37,7 +37,7 @@ class StudyClaimTest {
             long deadline = System.currentTimeMillis() + 120_000;
             while (!running && System.currentTimeMillis() < deadline && study.isAlive()) {
                 Thread.sleep(300);
-                if (Files.exists(db)) {
+                if (Files.readString(dir.resolve("out.txt")).contains("study claimed:")) {   // its store is set up
                     try (TrialStore store = TrialStore.sqlite(db)) {
                         List<TrialRecord> trials = store.trials("claimed");
                         running = trials.stream().anyMatch(t -> t.status() == TrialStatus.RUNNING && t.lastStep() != null
@@ -50,7 +50,7 @@ class StudyClaimTest {
             assertTrue(running, "no trial ran: " + Files.readString(dir.resolve("err.txt")));
 
             CliProcess list = CliProcess.run(dir, Map.of(), 120, "sweep", "list", "--runs-dir", runs.toString());
-            assertTrue(list.out().lines().anyMatch(l -> l.matches("claimed\\s+running\\s+\\d/2\\s+1\\s.*")), list.out());
+            assertTrue(list.out().lines().anyMatch(l -> l.matches("claimed\\s+running\\s+\\d/3\\s+1\\s.*")), list.out());
             CliProcess twice = CliProcess.run(dir, Map.of(), 120, "study", spec.toString(), "--runs-dir", runs.toString());
             assertEquals(Main.EXIT_BAD_INPUT, twice.code(), twice.out() + twice.err());
             assertTrue(twice.err().contains("sweep 'claimed' is being run by another optbench process " + study.pid()),
@@ -60,6 +60,6 @@ class StudyClaimTest {
         }
         CliProcess resumed = CliProcess.run(dir, Map.of(), 300, "study", spec.toString(), "--runs-dir", runs.toString());
         assertEquals(0, resumed.code(), resumed.err());
-        assertTrue(resumed.out().contains("trials 2/2 done"), resumed.out());
+        assertTrue(resumed.out().contains("trials 3/3 done"), resumed.out());
     }
 }

@@ -78,10 +78,10 @@ public final class OptbenchServer implements AutoCloseable {
                     tlsKey, embedded, limits, resumeOnStart, null);
         }
 
-        /** These options with the web dashboard on {@code port} (0: any free one). */
-        public Options withDashboard(int port) {
-            return new Options(bindHost, port(), store, runsDir, executors, choices, datasets, advertise, threadsPerTrial,
-                    tokens, tlsCert, tlsKey, embedded, limits, resumeOnStart, port);
+        /** These options with the web dashboard on {@code dashboardPort} (0: any free one). */
+        public Options withDashboard(int dashboardPort) {
+            return new Options(bindHost, port, store, runsDir, executors, choices, datasets, advertise, threadsPerTrial,
+                    tokens, tlsCert, tlsKey, embedded, limits, resumeOnStart, dashboardPort);
         }
     }
 
@@ -172,7 +172,7 @@ public final class OptbenchServer implements AutoCloseable {
         dashboardChannel = InProcessChannelBuilder.forName(inProcessName).executor(dashboardCalls)
                 .maxInboundMessageSize(256 << 20).build();
         try {
-            dashboard = Dashboard.start(options.bindHost(), options.httpPort(), dashboardChannel, webSessions,
+            dashboard = Dashboard.start(options.bindHost(), options.httpPort(), dashboardChannel, dashboardCalls, webSessions,
                     options.tlsCert() == null ? null : DashboardTls.context(options.tlsCert(), options.tlsKey()));
         } catch (io.javalin.util.JavalinBindException e) {
             throw new PortUnavailableException(options.bindHost(), options.httpPort(), "the dashboard's port", e);

@@ -1,13 +1,20 @@
 package org.optbench.server;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Names the process that drives a sweep ({@code host:pid:nonce}, kept in the store with a claim
- * that lapses unless renewed) and tells when a recorded driver has certainly stopped: it ran on
- * this host and its process is gone, or it was an earlier server of this very process.
+ * Names the process that drives a sweep ({@code host/pid-namespace:pid:nonce}, kept in the store
+ * with a claim that lapses unless renewed) and tells when a recorded driver has certainly
+ * stopped: it ran on this host in this PID namespace and its process is gone, or it was a server
+ * of this very process that has closed. Anything else (another host, another container) is
+ * waited out until its claim lapses.
  */
 final class SweepDrivers {
 
@@ -16,13 +23,23 @@ final class SweepDrivers {
     /** How often a driver renews its claims. */
     static final long RENEW_MILLIS = 5_000;
 
+    /** The drivers of this process's open servers. */
+    private static final Set<String> LIVE = ConcurrentHashMap.newKeySet();
+
     private SweepDrivers() {
     }
 
-    /** A fresh driver name for this process. */
-    static String newDriver() {
-        return host() + ":" + ProcessHandle.current().pid() + ":" + HexFormat.of().toHexDigits(new java.security.SecureRandom()
-                .nextInt());
+    /** A fresh driver name for a server of this process, live until {@link #closed}. */
+    static String open() {
+        String name = place() + ":" + ProcessHandle.current().pid() + ":" + HexFormat.of().toHexDigits(
+                new java.security.SecureRandom().nextInt());
+        LIVE.add(name);
+        return name;
+    }
+
+    /** The server of {@code driver} has closed. */
+    static void closed(String driver) {
+        LIVE.remove(driver);
     }
 
     /** Whether {@code driver} is known to have stopped (see the class comment); false when in doubt. */
@@ -31,12 +48,15 @@ final class SweepDrivers {
             return false;
         }
         String[] parts = driver.split(":");
-        if (parts.length != 3 || !parts[0].equals(host())) {
+        if (parts.length != 3 || !parts[0].equals(place())) {
             return false;
         }
         try {
             long pid = Long.parseLong(parts[1]);
-            return pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+            if (pid == ProcessHandle.current().pid()) {
+                return !LIVE.contains(driver);
+            }
+            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
         } catch (NumberFormatException e) {
             return false;
         }
@@ -45,14 +65,23 @@ final class SweepDrivers {
     /** The process part of a driver's name, for messages. */
     static String describe(String driver) {
         String[] parts = driver.split(":");
-        return parts.length == 3 ? "process " + parts[1] + " on " + parts[0] : driver;
+        return parts.length == 3 ? "process " + parts[1] + " on " + parts[0].replaceFirst("/.*", "") : driver;
     }
 
-    private static String host() {
+    /** This host and PID namespace: where a process id means the same process. */
+    private static String place() {
+        String host;
         try {
-            return InetAddress.getLocalHost().getHostName().replace(':', '_');
+            host = InetAddress.getLocalHost().getHostName().replace(':', '_').replace('/', '_');
         } catch (UnknownHostException e) {
-            return "localhost";
+            host = "unknown-host";
         }
+        String namespace;
+        try {
+            namespace = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString().replaceAll("[^0-9]", "");
+        } catch (IOException | UnsupportedOperationException e) {
+            namespace = "?";
+        }
+        return host + "/" + namespace;
     }
 }

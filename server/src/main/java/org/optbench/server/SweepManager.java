@@ -8,7 +8,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.optbench.proto.v1.Resync;
 import org.optbench.proto.v1.Sweep;
@@ -56,9 +60,10 @@ final class SweepManager implements AutoCloseable {
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     /** This server's name as a sweep driver in the store. */
-    private final String driver = SweepDrivers.newDriver();
-    private final java.util.concurrent.ScheduledExecutorService renewals =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private final String driver = SweepDrivers.open();
+    /** Sweeps left running whose claim another process held when this server started: resumed once it lapses. */
+    private final Set<String> awaitingClaim = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "optbench-sweep-claims");
                 t.setDaemon(true);
                 return t;
@@ -82,13 +87,32 @@ final class SweepManager implements AutoCloseable {
         this.limits = limits;
         this.fetchesData = fetchesData;
         renewals.scheduleWithFixedDelay(this::renewClaims, SweepDrivers.RENEW_MILLIS, SweepDrivers.RENEW_MILLIS,
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+                TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Renews this server's claims; a sweep whose claim another process took meanwhile (this one
+     * was stalled past the claim's life) stops being driven here, and sweeps awaiting a lapsed
+     * claim are resumed.
+     */
     private void renewClaims() {
         try {
-            store.renewDriving(java.util.List.copyOf(active.keySet()), driver,
+            List<String> lost = store.renewDriving(List.copyOf(active.keySet()), driver,
                     System.currentTimeMillis() + SweepDrivers.CLAIM_MILLIS);
+            for (String id : lost) {
+                Active a = active.get(id);
+                if (a != null) {
+                    System.err.println("optbench server: sweep " + id + " is now driven by another process; this server "
+                            + "stops driving it");
+                    a.thread().interrupt();
+                }
+            }
+            for (String id : List.copyOf(awaitingClaim)) {
+                store.sweep(id).filter(r -> r.status() == SweepStatus.RUNNING && !isDriven(r)).ifPresent(this::resume);
+                if (store.sweep(id).map(r -> r.status() != SweepStatus.RUNNING || active.containsKey(id)).orElse(true)) {
+                    awaitingClaim.remove(id);
+                }
+            }
         } catch (RuntimeException e) {
             System.err.println("optbench server: could not renew the claims on its sweeps: " + e.getMessage());
         }
@@ -103,22 +127,35 @@ final class SweepManager implements AutoCloseable {
         this.reportTrust = trustPem;
     }
 
-    /** Resumes every sweep a previous server left running. */
+    /**
+     * Resumes every sweep a previous server left running; one that another process drives is
+     * resumed when that process's claim lapses.
+     */
     void resumeInterrupted() {
         for (SweepRow row : store.sweeps()) {
-            if (row.status() != SweepStatus.RUNNING) {
-                continue;
+            if (row.status() == SweepStatus.RUNNING) {
+                resume(row);
             }
-            try {
-                SweepSpec spec = SweepSpecParser.parse(row.spec(), "sweep " + row.id());
-                start(row.id(), spec, row.owner(), false, placement(spec, true, row.owner()));
-            } catch (SweepStateException e) {
-                System.err.println("optbench server: sweep " + row.id() + " is left to its driver: " + e.getMessage());
-            } catch (RuntimeException e) {
-                System.err.println("optbench server: sweep " + row.id() + " stays paused, it cannot be resumed: "
+        }
+    }
+
+    private synchronized void resume(SweepRow row) {
+        if (active.containsKey(row.id())) {
+            return;
+        }
+        try {
+            SweepSpec spec = SweepSpecParser.parse(row.spec(), "sweep " + row.id());
+            start(row.id(), spec, row.owner(), false, placement(spec, true, row.owner()));
+            awaitingClaim.remove(row.id());
+        } catch (SweepClaimedException e) {
+            if (awaitingClaim.add(row.id())) {
+                System.err.println("optbench server: sweep " + row.id() + " is left to its driver until its claim lapses: "
                         + e.getMessage());
-                store.setSweepReason(row.id(), "paused: cannot be resumed: " + Failures.bounded(String.valueOf(e.getMessage())));
             }
+        } catch (RuntimeException e) {
+            System.err.println("optbench server: sweep " + row.id() + " stays paused, it cannot be resumed: "
+                    + e.getMessage());
+            store.setSweepReason(row.id(), "paused: cannot be resumed: " + Failures.bounded(String.valueOf(e.getMessage())));
         }
     }
 
@@ -207,11 +244,20 @@ final class SweepManager implements AutoCloseable {
         if (stored) {
             claim(id);   // before preparing, which touches the trials of a sweep another process may drive
         }
-        TrialExecutor executor = executors.open(placement.executor());
-        SweepRunner runner = new SweepRunner(store, executor, runsDir, placement).reportingTo(reportAddress, reportTrust);
-        runner.prepare(id, spec, owner, retryCancelled);
-        if (!stored) {
-            claim(id);   // a new sweep, stored by prepare
+        TrialExecutor executor;
+        SweepRunner runner;
+        try {
+            executor = executors.open(placement.executor());
+            runner = new SweepRunner(store, executor, runsDir, placement).reportingTo(reportAddress, reportTrust);
+            runner.prepare(id, spec, owner, retryCancelled);
+            if (!stored) {
+                claim(id);   // a new sweep, stored by prepare
+            }
+        } catch (RuntimeException e) {
+            if (!(e instanceof SweepClaimedException)) {
+                store.releaseDriving(id, driver);
+            }
+            throw e;
         }
         AtomicBoolean cancel = new AtomicBoolean();
         Thread thread = new Thread(() -> drive(id, spec, runner, cancel, executor), "optbench-sweep-" + id);
@@ -236,8 +282,8 @@ final class SweepManager implements AutoCloseable {
             store.setSweepReason(id, "paused: " + Failures.bounded(String.valueOf(e.getMessage())));
             hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweep(id)).build());
         } finally {
+            store.releaseDriving(id, driver);   // before leaving the active set, so a new runner's claim is not undone
             active.remove(id);
-            store.releaseDriving(id, driver);
             if (closing) {
                 executor.close();
             }
@@ -253,7 +299,7 @@ final class SweepManager implements AutoCloseable {
         String holder = store.sweep(id).map(SweepRow::driver).orElse(null);
         String stale = SweepDrivers.stopped(holder) ? holder : null;
         if (!store.claimDriving(id, driver, stale, now, now + SweepDrivers.CLAIM_MILLIS)) {
-            throw new SweepStateException("sweep '" + id + "' is being run by another optbench "
+            throw new SweepClaimedException("sweep '" + id + "' is being run by another optbench "
                     + SweepDrivers.describe(String.valueOf(holder)) + "; wait until it stops (its claim lapses "
                     + SweepDrivers.CLAIM_MILLIS / 1000 + " s after it stops), then run this again");
         }
@@ -348,6 +394,7 @@ final class SweepManager implements AutoCloseable {
     public void close() {
         closing = true;
         renewals.shutdownNow();
+        SweepDrivers.closed(driver);
         for (Active a : active.values()) {
             a.thread().interrupt();
         }

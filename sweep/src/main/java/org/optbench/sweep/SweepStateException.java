@@ -1,7 +1,7 @@
 package org.optbench.sweep;
 
 /** The sweep is in the wrong state for the request (deleting a running sweep, cancelling a finished one). */
-public final class SweepStateException extends RuntimeException {
+public class SweepStateException extends RuntimeException {
 
     public SweepStateException(String message) {
         super(message);

@@ -72,6 +72,20 @@ class TrialStoreTest {
         assertTrue(store.createSweep(sweep + "-b", "b", "x", "alice"));
         assertEquals("alice", store.sweep(sweep + "-b").orElseThrow().owner());
         assertEquals("local", store.sweep(sweep).orElseThrow().owner());
+        String b = sweep + "-b";
+        assertTrue(store.claimDriving(b, "host/1:10:a", null, 1_000, 21_000), "an unclaimed sweep is claimed");
+        assertEquals(21_000L, store.sweep(b).orElseThrow().drivenUntil());
+        assertTrue(store.sweep(b).orElseThrow().driven(20_999) && !store.sweep(b).orElseThrow().driven(21_000));
+        assertFalse(store.claimDriving(b, "host/1:11:b", null, 2_000, 22_000), "a claim that holds keeps others out");
+        assertTrue(store.claimDriving(b, "host/1:10:a", null, 2_000, 22_000), "the driver renews its own");
+        assertTrue(store.claimDriving(b, "host/1:11:b", "host/1:10:a", 3_000, 23_000), "a stopped driver's is taken over");
+        assertEquals(List.of(b), store.renewDriving(List.of(b), "host/1:10:a", 30_000), "the old driver learns it lost it");
+        assertEquals(List.of(), store.renewDriving(List.of(b), "host/1:11:b", 30_000));
+        assertTrue(store.claimDriving(b, "host/1:12:c", null, 30_000, 50_000), "a lapsed claim is free");
+        store.releaseDriving(b, "host/1:11:b");
+        assertEquals("host/1:12:c", store.sweep(b).orElseThrow().driver(), "only the holder releases");
+        store.releaseDriving(b, "host/1:12:c");
+        assertNull(store.sweep(b).orElseThrow().driver());
         store.setStatus(running, TrialStatus.CANCELLED, "by test");
         assertEquals(1, store.requeueCancelled(sweep));
         assertEquals(0, store.cancelPending(sweep + "-b"));
@@ -102,6 +116,29 @@ class TrialStoreTest {
             }
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void processesOpeningANewSqliteStoreAtOnceBothSucceed() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            Path db = dir.resolve("race-" + round + "/optbench.db");
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            List<java.util.concurrent.Future<Boolean>> opened = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                opened.add(pool.submit(() -> {
+                    go.await();
+                    try (TrialStore store = TrialStore.sqlite(db)) {
+                        return store.sweeps().isEmpty();
+                    }
+                }));
+            }
+            go.countDown();
+            for (var f : opened) {
+                assertTrue(f.get(60, java.util.concurrent.TimeUnit.SECONDS), "round " + round);
+            }
+            pool.shutdown();
         }
     }
 

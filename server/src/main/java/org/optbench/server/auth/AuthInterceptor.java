@@ -80,15 +80,13 @@ public final class AuthInterceptor implements ServerInterceptor {
             return refuse(call, Status.UNAUTHENTICATED.withDescription("no token: pass --token, set OPTBENCH_TOKEN, "
                     + "or put token= in the client config file"));
         } else {
-            Optional<TokenFile.Entry> entry = users == null ? Optional.empty() : users.lookup(token);
-            if (entry.isEmpty()) {
+            Optional<Caller> user = users == null ? Optional.empty() : Caller.forToken(users, token);
+            if (user.isEmpty()) {
                 boolean expired = users != null && users.isExpired(token);
                 return refuse(call, Status.UNAUTHENTICATED.withDescription(expired ? "the token has expired; ask the "
                         + "server's operator for a new one" : "unknown or revoked token"));
             }
-            String presented = token;
-            caller = new Caller(entry.get().user(), entry.get().admin(), null, false,
-                    () -> users.lookup(presented).isPresent());
+            caller = user.get();
         }
         return Contexts.interceptCall(Context.current().withValue(Caller.KEY, caller), call, headers, next);
     }

@@ -25,6 +25,16 @@ public record Caller(String user, boolean admin, String trialId, boolean local, 
         return new Caller("worker", false, trialId, false, () -> true);
     }
 
+    /**
+     * The user of a bearer token in {@code users}, whose credential stays good while the token
+     * does (revoked or expired, it ends the streams and sessions opened with it); empty for an
+     * unknown token.
+     */
+    public static java.util.Optional<Caller> forToken(TokenFile users, String token) {
+        return users.lookup(token).map(entry -> new Caller(entry.user(), entry.admin(), null, false,
+                () -> users.lookup(token).isPresent()));
+    }
+
     /** Whether the call's credential is still good (checked again while a stream stays open). */
     public boolean stillValid() {
         return validity.getAsBoolean();

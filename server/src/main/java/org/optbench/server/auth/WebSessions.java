@@ -3,8 +3,12 @@ package org.optbench.server.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,23 +17,37 @@ import java.util.Optional;
  * and good for one login; any user's bearer token from the token file also logs in, as that
  * user. A login opens a session, named by a random id that the browser keeps in an HttpOnly
  * cookie; the dashboard's calls to the sweep service carry it, over the in-process transport
- * only, and run as the session's {@link Caller}. A session ends when its user's token is revoked
- * or expires; the oldest sessions are dropped beyond {@link #MAX_SESSIONS}.
+ * only, and run as the session's {@link Caller}. A session ends at logout, when its user's token
+ * is revoked or expires, after {@link #IDLE} unused or {@link #LIFETIME} in all, and, beyond
+ * {@link #MAX_SESSIONS_PER_USER} of one user's, when it is that user's oldest.
  */
 public final class WebSessions {
 
-    /** Sessions kept at most; a new login beyond it ends the oldest. */
-    static final int MAX_SESSIONS = 1000;
+    /** Sessions one user may hold; a new login beyond it ends that user's oldest. */
+    static final int MAX_SESSIONS_PER_USER = 20;
+    /** A session unused this long ends. */
+    static final Duration IDLE = Duration.ofHours(12);
+    /** A session ends this long after its login, used or not. */
+    static final Duration LIFETIME = Duration.ofDays(7);
+
+    /** One browser's login: who, when it began and when it was last used. */
+    private static final class Session {
+        final Caller caller;
+        final Instant start;
+        Instant used;
+
+        Session(Caller caller, Instant now) {
+            this.caller = caller;
+            this.start = now;
+            this.used = now;
+        }
+    }
 
     private final SecureRandom random = new SecureRandom();
     private final TokenFile users;
     private final Caller loginTokenCaller;
-    private final Map<String, Caller> sessions = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Caller> eldest) {
-            return size() > MAX_SESSIONS;
-        }
-    };
+    private final Clock clock;
+    private final Map<String, Session> sessions = new LinkedHashMap<>();
     private byte[] loginToken;
 
     /**
@@ -38,8 +56,13 @@ public final class WebSessions {
      *                         embedded study, the server's operator (an admin) otherwise
      */
     public WebSessions(TokenFile users, Caller loginTokenCaller) {
+        this(users, loginTokenCaller, Clock.systemUTC());
+    }
+
+    WebSessions(TokenFile users, Caller loginTokenCaller, Clock clock) {
         this.users = users;
         this.loginTokenCaller = loginTokenCaller;
+        this.clock = clock;
     }
 
     /** The operator of a standalone server, whom its printed login URL logs in: an admin. */
@@ -67,30 +90,42 @@ public final class WebSessions {
             loginToken = null;
             caller = loginTokenCaller;
         } else if (users != null) {
-            Optional<TokenFile.Entry> entry = users.lookup(token);
-            if (entry.isPresent()) {
-                caller = new Caller(entry.get().user(), entry.get().admin(), null, false, () -> users.lookup(token).isPresent());
-            }
+            caller = Caller.forToken(users, token).orElse(null);
         }
         if (caller == null) {
             return Optional.empty();
         }
+        String user = caller.user();
+        List<String> mine = sessions.entrySet().stream().filter(e -> e.getValue().caller.user().equals(user))
+                .map(Map.Entry::getKey).toList();
+        for (int i = 0; i <= mine.size() - MAX_SESSIONS_PER_USER; i++) {
+            sessions.remove(mine.get(i));
+        }
         String id = randomId();
-        sessions.put(id, caller);
+        sessions.put(id, new Session(caller, clock.instant()));
         return Optional.of(id);
     }
 
-    /** The caller of session {@code id}, while its credential holds; an ended session is forgotten. */
+    /** The caller of session {@code id}, while it lasts and its credential holds; an ended session is forgotten. */
     public synchronized Optional<Caller> caller(String id) {
-        Caller caller = id == null ? null : sessions.get(id);
-        if (caller == null) {
+        Session session = id == null ? null : sessions.get(id);
+        if (session == null) {
             return Optional.empty();
         }
-        if (!caller.stillValid()) {
+        Instant now = clock.instant();
+        if (!session.caller.stillValid() || now.isAfter(session.used.plus(IDLE)) || now.isAfter(session.start.plus(LIFETIME))) {
             sessions.remove(id);
             return Optional.empty();
         }
-        return Optional.of(caller);
+        session.used = now;
+        return Optional.of(session.caller);
+    }
+
+    /** Ends session {@code id} (nothing when there is none). */
+    public synchronized void logout(String id) {
+        if (id != null) {
+            sessions.remove(id);
+        }
     }
 
     private String randomId() {

@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Connector;
@@ -49,25 +51,28 @@ import org.optbench.server.auth.WebSessions;
  */
 public final class Dashboard implements AutoCloseable {
 
-    /** The session cookie's name. */
-    public static final String COOKIE = "optbench_session";
+    /** The session cookie's name before its port: cookies are per host, so each dashboard names its own. */
+    public static final String COOKIE_PREFIX = "optbench_session_";
     /** Training points per trial that sweep pages load (live points are added as they arrive). */
     static final int TRAIN_POINTS = 400;
     /** Bytes of a trial's log shown on its page. */
     static final int LOG_TAIL_BYTES = 16 * 1024;
 
     private static final String PAGES = "/org/optbench/server/web/";
+    private static final String HOW_TO_LOG_IN = "Open the login URL the server printed at start (each works once), or "
+            + "/login?token=YOUR_TOKEN with your API token.";
     /** Where a login may go next: a path of this dashboard, never another site. */
-    private static final java.util.regex.Pattern LOCAL_PATH = java.util.regex.Pattern.compile("/(?!/)[A-Za-z0-9/_.-]{0,200}");
+    private static final Pattern LOCAL_PATH = Pattern.compile("/(?!/)[A-Za-z0-9/_.-]{0,200}");
 
     private final ManagedChannel channel;
     private final WebSessions sessions;
-    private final EventStreams streams = new EventStreams();
+    private final EventStreams streams;
     private final Javalin app;
     private final boolean secure;
 
-    private Dashboard(ManagedChannel channel, WebSessions sessions, String host, int port, SSLContext tls) {
+    private Dashboard(ManagedChannel channel, Executor writers, WebSessions sessions, String host, int port, SSLContext tls) {
         this.channel = channel;
+        this.streams = new EventStreams(writers);
         this.sessions = sessions;
         this.secure = tls != null;
         this.app = Javalin.create(config -> {
@@ -83,6 +88,8 @@ public final class Dashboard implements AutoCloseable {
                 files.location = Location.CLASSPATH;
             });
             config.routes.get("/login", this::login);
+            config.routes.get("/logout", this::logout);
+            config.routes.after(Dashboard::securityHeaders);
             config.routes.before(this::requireSession);
             config.routes.get("/", ctx -> page(ctx, "sweeps.html"));
             config.routes.get("/sweeps/{sweep}", ctx -> page(ctx, "sweep.html"));
@@ -110,11 +117,13 @@ public final class Dashboard implements AutoCloseable {
 
     /**
      * Starts the dashboard on {@code host:port} (0: any free port) over {@code channel}, an
-     * in-process channel to the server's sweep service with an executor of its own; over HTTPS
-     * when {@code tls} is given (the server's own certificate), else plain HTTP.
+     * in-process channel to the server's sweep service with {@code writers} as its executor (also
+     * the keep-alive writes' executor); over HTTPS when {@code tls} is given (the server's own
+     * certificate), else plain HTTP.
      */
-    public static Dashboard start(String host, int port, ManagedChannel channel, WebSessions sessions, SSLContext tls) {
-        Dashboard d = new Dashboard(channel, sessions, host, port, tls);
+    public static Dashboard start(String host, int port, ManagedChannel channel, Executor writers, WebSessions sessions,
+                                  SSLContext tls) {
+        Dashboard d = new Dashboard(channel, writers, sessions, host, port, tls);
         if (tls == null) {
             d.app.start(host, port);
         } else {
@@ -154,30 +163,55 @@ public final class Dashboard implements AutoCloseable {
         Optional<String> session = sessions.login(ctx.queryParam("token"));
         if (session.isEmpty()) {
             ctx.status(401).contentType(ContentType.TEXT_PLAIN).result("This login token is not valid or was already used. "
-                    + "Open the login URL the server printed at start (each works once), or /login?token=YOUR_TOKEN with "
-                    + "your API token.");
+                    + HOW_TO_LOG_IN);
             return;
         }
-        ctx.cookie(new Cookie(COOKIE, session.get(), "/", -1, secure, true, null, SameSite.LAX));
+        ctx.cookie(new Cookie(cookieName(), session.get(), "/", -1, secure, true, null, SameSite.LAX));
         String next = ctx.queryParam("next");
         ctx.redirect(next != null && LOCAL_PATH.matcher(next).matches() ? next : "/");
     }
 
     private void requireSession(Context ctx) {
         String path = ctx.path();
-        if (path.equals("/login") || path.startsWith("/static/") || path.startsWith("/webjars/")) {
+        if (path.equals("/login") || path.equals("/logout") || path.startsWith("/static/") || path.startsWith("/webjars/")) {
             return;
         }
-        if (sessions.caller(ctx.cookie(COOKIE)).isEmpty()) {
-            ctx.status(401).contentType(ContentType.TEXT_PLAIN).result("Not logged in: open the login URL the server printed "
-                    + "at start, or /login?token=YOUR_TOKEN with your API token.");
+        if (sessions.caller(ctx.cookie(cookieName())).isEmpty()) {
+            ctx.status(401).contentType(ContentType.TEXT_PLAIN).result("Not logged in. " + HOW_TO_LOG_IN);
             ctx.skipRemainingHandlers();
+        }
+    }
+
+    private void logout(Context ctx) {
+        sessions.logout(ctx.cookie(cookieName()));
+        ctx.removeCookie(cookieName(), "/");
+        ctx.contentType(ContentType.TEXT_PLAIN).result("Logged out. " + HOW_TO_LOG_IN);
+    }
+
+    /** The session cookie of this dashboard: its name carries the port, so dashboards on one host keep apart. */
+    String cookieName() {
+        return COOKIE_PREFIX + port();
+    }
+
+    /**
+     * Headers on every answer: no MIME sniffing, no framing by other sites, scripts and styles only
+     * from the dashboard; the report, whose HTML holds user-named things, runs sandboxed (its own
+     * scripts, no access to the dashboard's origin or cookie).
+     */
+    private static void securityHeaders(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        if (ctx.path().endsWith("/report")) {
+            ctx.header("Content-Security-Policy", "sandbox allow-scripts; frame-ancestors 'none'");
+        } else {
+            ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                    + "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
         }
     }
 
     private Metadata sessionHeader(Context ctx) {
         Metadata m = new Metadata();
-        m.put(AuthInterceptor.SESSION, ctx.cookie(COOKIE));
+        m.put(AuthInterceptor.SESSION, ctx.cookie(cookieName()));
         return m;
     }
 

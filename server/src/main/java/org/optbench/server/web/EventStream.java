@@ -34,6 +34,9 @@ final class EventStream implements ClientResponseObserver<WatchSweepRequest, Swe
     public void beforeStart(ClientCallStreamObserver<WatchSweepRequest> requestStream) {
         this.call = requestStream;
         requestStream.disableAutoRequestWithInitial(1);
+        if (ended) {
+            requestStream.cancel("the browser left before the stream began", null);
+        }
     }
 
     @Override
@@ -61,7 +64,9 @@ final class EventStream implements ClientResponseObserver<WatchSweepRequest, Swe
     void heartbeat() {
         if (!ended && writing.tryLock()) {
             try {
-                browser.sendComment("keep-alive");
+                if (!ended) {
+                    browser.sendComment("keep-alive");
+                }
             } finally {
                 writing.unlock();
             }

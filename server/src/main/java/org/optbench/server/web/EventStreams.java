@@ -3,6 +3,7 @@ package org.optbench.server.web;
 import io.javalin.http.sse.SseClient;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +26,14 @@ final class EventStreams implements AutoCloseable {
         return t;
     });
 
-    EventStreams() {
-        heartbeat.scheduleWithFixedDelay(() -> open.forEach(EventStream::heartbeat), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS,
-                TimeUnit.SECONDS);
+    /**
+     * @param writers where keep-alive comments are written, one task per stream, so that a browser
+     *                that stopped reading blocks only its own write (until the connection's idle
+     *                timeout), never the others'
+     */
+    EventStreams(Executor writers) {
+        heartbeat.scheduleWithFixedDelay(() -> open.forEach(s -> writers.execute(s::heartbeat)), HEARTBEAT_SECONDS,
+                HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Relays {@code request}'s watch stream, called on {@code stub}, to {@code browser}. */

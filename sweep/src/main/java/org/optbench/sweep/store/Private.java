@@ -33,6 +33,8 @@ public final class Private {
                 return file;
             } catch (UnsupportedOperationException notPosix) {
                 Files.createFile(file);
+            } catch (java.nio.file.FileAlreadyExistsException createdMeanwhile) {
+                // another process made it first; its permissions are set below
             }
         }
         try {

@@ -52,7 +52,12 @@ public final class TrialStore implements AutoCloseable {
             } else if (!url.startsWith("jdbc:postgresql:")) {
                 throw new StoreException("unsupported store URL '" + url + "': use jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB");
             }
-            Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").load().migrate();
+            Flyway flyway = Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").load();
+            if (sqliteFile != null) {
+                migrateAlone(flyway, sqliteFile);
+            } else {
+                flyway.migrate();
+            }
             Connection c = DriverManager.getConnection(url, user, password);
             if (url.startsWith("jdbc:sqlite:")) {
                 try (Statement s = c.createStatement()) {
@@ -64,6 +69,23 @@ public final class TrialStore implements AutoCloseable {
             return new TrialStore(url, c);
         } catch (SQLException | java.io.IOException | org.flywaydb.core.api.FlywayException e) {
             throw new StoreException("cannot open the trial store " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Serialises migrations of one SQLite file within this JVM; the lock file does so across processes. */
+    private static final Object MIGRATING = new Object();
+
+    /**
+     * Migrates a SQLite store while holding a lock on {@code FILE.lock}: Flyway does not serialise
+     * SQLite migrations, so two processes opening a new store at once would both create its tables.
+     */
+    private static void migrateAlone(Flyway flyway, Path sqliteFile) throws java.io.IOException {
+        Path lock = Private.file(sqliteFile.resolveSibling(sqliteFile.getFileName() + ".lock"));
+        synchronized (MIGRATING) {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lock,
+                    java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock held = channel.lock()) {
+                flyway.migrate();
+            }
         }
     }
 
@@ -209,11 +231,19 @@ public final class TrialStore implements AutoCloseable {
                 staleDriver == null ? driver : staleDriver) == 1;
     }
 
-    /** Extends {@code driver}'s claims on {@code ids} to {@code untilMillis}. */
-    public synchronized void renewDriving(java.util.Collection<String> ids, String driver, long untilMillis) {
+    /**
+     * Extends {@code driver}'s claims on {@code ids} to {@code untilMillis}; returns the ids whose
+     * claim is no longer the driver's (another process took it over after it lapsed).
+     */
+    public synchronized List<String> renewDriving(List<String> ids, String driver, long untilMillis) {
+        List<String> lost = new ArrayList<>();
         for (String id : ids) {
-            update("UPDATE sweeps SET driven_until = ? WHERE id = ? AND driver = ?", untilMillis, id, driver);
+            if (update("UPDATE sweeps SET driven_until = ? WHERE id = ? AND driver = ?", untilMillis, id, driver) == 0
+                    && sweep(id).isPresent()) {
+                lost.add(id);
+            }
         }
+        return lost;
     }
 
     /** Ends {@code driver}'s claim on sweep {@code id}. */

@@ -441,9 +441,13 @@ const Dashboard = (() => {
     };
     const changed = coalesce(redraw, 250);
     const refresh = coalesce(async () => {
-      view.absorbResults(await api("/api/sweeps/" + encodeURIComponent(sweepId)));
-      changed();
-      loadLog();
+      try {
+        view.absorbResults(await api("/api/sweeps/" + encodeURIComponent(sweepId)));
+        changed();
+        await loadLog();
+      } catch (err) {
+        setLive("refresh failed: " + err.message, false);
+      }
     }, 1000);
     view.absorbResults(await api("/api/sweeps/" + encodeURIComponent(sweepId)));
     crumbs([view.sweep.name || sweepId, "/sweeps/" + encodeURIComponent(sweepId)], ["trial " + trialId, null]);

@@ -1,0 +1,11 @@
+package org.optbench.server;
+
+import org.optbench.sweep.SweepStateException;
+
+/** The sweep is driven by another process whose claim in the store holds (FAILED_PRECONDITION, like any wrong state). */
+final class SweepClaimedException extends SweepStateException {
+
+    SweepClaimedException(String message) {
+        super(message);
+    }
+}
