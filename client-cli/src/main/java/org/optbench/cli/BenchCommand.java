@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.optbench.kernels.Backend;
+import org.optbench.kernels.OpProfile;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.kernels.cpu.CopyBandwidth;
 import org.optbench.kernels.cpu.FmaPeak;
@@ -47,6 +48,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "one JSON object per line instead of a table")
     boolean json;
+
+    @Option(names = "--profile", description = "also run each shape's training step with every backend call timed "
+            + "(the device synchronised after each) and print where the step's time goes, per kind of operation")
+    boolean profile;
 
     @Option(names = "--shape-matmuls", description = "also time each benchmark shape's matmuls, forward and backward")
     boolean shapeMatmuls;
@@ -92,7 +97,10 @@ final class BenchCommand implements Callable<Integer> {
                     if (shapeMatmuls) {
                         shapeMatmuls(backend, p);
                     }
-                    trainStep(backend, p, square.median());
+                    double fullStep = trainStep(backend, p, square.median(), null);
+                    if (profile) {
+                        profileStep(backend, p, fullStep);
+                    }
                 }
             }
         }
@@ -158,7 +166,12 @@ final class BenchCommand implements Callable<Integer> {
         return 6 * matmulWeights + 6.0 * c.nLayers() * d * c.seqLen();
     }
 
-    private void trainStep(Backend backend, Preset p, double sgemmGflops) {
+    /**
+     * Times {@code steps} training steps of shape {@code p} (forward, backward, clipping, AdamW)
+     * after two warm-up steps and emits their throughput; returns the median full step in
+     * seconds. With {@code profile}, the recorded operations are those of the timed steps.
+     */
+    private double trainStep(Backend backend, Preset p, double sgemmGflops, OpProfile profile) {
         ModelConfig c = p.config();
         Transformer model = new Transformer(c, p.batchSize(), backend);
         model.initialize(0);
@@ -188,7 +201,12 @@ final class BenchCommand implements Callable<Integer> {
             if (s >= 0) {
                 fb[s] = (t1 - t0) / 1e9;
                 full[s] = (t2 - t0) / 1e9;
+            } else if (s == -1 && profile != null) {
+                profile.reset();
             }
+        }
+        if (profile != null) {
+            return Samples.of(full).median();
         }
         double perToken = flopsPerToken(c);
         for (String phase : new String[] {"forward_backward", "full_step"}) {
@@ -203,6 +221,32 @@ final class BenchCommand implements Callable<Integer> {
                     "batch", p.batchSize(), "seq_len", c.seqLen(), "tokens_per_s", tokens.json(),
                     "gflops", gflops.json(), "of_sgemm_1024", Samples.ratio(gflops.median(), sgemmGflops)));
         }
+        return Samples.of(full).median();
+    }
+
+    /**
+     * The per-operation breakdown of shape {@code p}'s training step: the same steps run on a
+     * backend whose every call is timed; each kind's milliseconds per step and share of the
+     * profiled step, the time outside backend calls (Java-side work between kernels), and the
+     * profiled step against the unprofiled one ({@code fullStep} seconds) measured just before.
+     */
+    private void profileStep(Backend backend, Preset p, double fullStep) {
+        OpProfile ops = new OpProfile();
+        long t0 = System.nanoTime();
+        double perStep = trainStep(ops.wrap(backend), p, 0, ops);
+        Map<String, Double> seconds = ops.seconds();
+        double inKernels = seconds.values().stream().mapToDouble(Double::doubleValue).sum() / steps;
+        seconds.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).forEach(e ->
+                emit(map("bench", "profile", "device", backend.description(), "shape", p.name(), "op", e.getKey(),
+                        "ms_per_step", Samples.round(e.getValue() / steps * 1e3),
+                        "share", Samples.ratio(e.getValue() / steps, perStep),
+                        "calls_per_step", ops.calls().get(e.getKey()) / steps)));
+        emit(map("bench", "profile", "device", backend.description(), "shape", p.name(), "op", "outside backend calls",
+                "ms_per_step", Samples.round(Math.max(0, perStep - inKernels) * 1e3),
+                "share", Samples.ratio(Math.max(0, perStep - inKernels), perStep)));
+        emit(map("bench", "profile_total", "device", backend.description(), "shape", p.name(),
+                "profiled_step_ms", Samples.round(perStep * 1e3), "unprofiled_step_ms", Samples.round(fullStep * 1e3),
+                "overhead", Samples.ratio(perStep - fullStep, fullStep), "wall_s", Samples.round((System.nanoTime() - t0) / 1e9)));
     }
 
     /**
