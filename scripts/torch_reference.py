@@ -88,6 +88,22 @@ def grads(weights, tokens, k, grads_path, z_coef=1e-4):
                       "worst_relative_grad_diff": worst}))
 
 
+def blas():
+    """The BLAS PyTorch calls and its threads, so that a single-threaded BLAS is seen, not assumed."""
+    try:
+        from threadpoolctl import threadpool_info
+        pools = [{"api": i.get("internal_api"), "library": os.path.basename(i.get("filepath", "")),
+                  "threading": i.get("threading_layer"), "threads": i.get("num_threads")}
+                 for i in threadpool_info() if i.get("user_api") == "blas"]
+        if pools:
+            return pools
+    except ImportError:
+        pass
+    config = torch.__config__.show()
+    found = [line.strip() for line in config.splitlines() if "BLAS_INFO" in line or "LAPACK_INFO" in line]
+    return found or ["unknown: " + config.splitlines()[0] if config else "unknown"]
+
+
 def bench(shape, threads=2, steps=5):
     steps = int(steps)
     torch.set_num_threads(int(threads))
@@ -114,6 +130,7 @@ def bench(shape, threads=2, steps=5):
             rates.append(b * t / (time.perf_counter() - t0))
     rates.sort()
     print(json.dumps({"bench": "torch_train_step", "torch": torch.__version__, "shape": shape, "threads": int(threads),
+                      "blas": blas(),
                       "tokens_per_s": {"median": round(rates[len(rates) // 2], 1), "min": round(rates[0], 1),
                                        "max": round(rates[-1], 1)}}))
 
