@@ -27,7 +27,7 @@ class StudyClaimTest {
 
     @Test
     void aRunningStudyIsShownRunningEverywhereAndIsNotRunTwice() throws Exception {
-        Path spec = CliProcess.tinySpec(dir, "claimed", 800, 1, "adamw: {lr: {values: [1.0e-3, 3.16e-3, 1.0e-2]}}");
+        Path spec = CliProcess.tinySpec(dir, "claimed", 500, 1, "adamw: {lr: {values: [1.0e-3, 3.16e-3, 1.0e-2]}}");
         Path runs = dir.resolve("runs");
         Path db = runs.resolve("optbench.db");
         Process study = new ProcessBuilder(CliProcess.command("study", spec.toString(), "--runs-dir", runs.toString()))
