@@ -110,7 +110,7 @@ class DashboardBrowserTest {
 
     @Test
     void anEmbeddedStudyServesItsDashboardWhileItRuns() throws Exception {
-        Path spec = CliProcess.tinySpec(dir, "watched", 400, 1, "adamw: {lr: {value: 1.0e-3}}");
+        Path spec = CliProcess.tinySpec(dir, "watched", 800, 1, "adamw: {lr: {value: 1.0e-3}}");
         Path out = dir.resolve("study.out");
         Process study = new ProcessBuilder(CliProcess.command("study", spec.toString(), "--ui", "--runs-dir",
                 dir.resolve("runs").toString())).directory(dir.toFile()).redirectOutput(out.toFile())
