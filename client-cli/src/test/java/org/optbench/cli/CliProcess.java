@@ -65,6 +65,37 @@ record CliProcess(int code, String out, String err, long millis) {
                 + optimizers.stripIndent().lines().map(l -> "    " + l + "\n").collect(java.util.stream.Collectors.joining()));
     }
 
+    /**
+     * Starts {@code optbench study SPEC --runs-dir RUNS} in {@code dir} without waiting, its stdout
+     * and stderr going to {@code out.txt} and {@code err.txt} there.
+     */
+    static Process startStudy(Path dir, Path spec, Path runs) throws IOException {
+        return new ProcessBuilder(command("study", spec.toString(), "--runs-dir", runs.toString()))
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+    }
+
+    /**
+     * The trials of {@code sweep} in the store of a study started by {@link #startStudy}, or
+     * empty while the study has not announced the sweep (opening its store earlier would race its
+     * migrations) or is writing to the store.
+     */
+    static List<org.optbench.sweep.store.TrialRecord> trialsOf(Path dir, Path runs, String sweep) throws IOException {
+        if (!read(dir.resolve("out.txt")).contains("study " + sweep + ":")) {
+            return List.of();
+        }
+        try (org.optbench.sweep.store.TrialStore store = org.optbench.sweep.store.TrialStore.sqlite(runs.resolve("optbench.db"))) {
+            return store.trials(sweep);
+        } catch (org.optbench.sweep.store.StoreException busy) {
+            return List.of();
+        }
+    }
+
+    /** Whether some trial runs and has reported more than 10 steps. */
+    static boolean oneRunsPastStep10(List<org.optbench.sweep.store.TrialRecord> trials) {
+        return trials.stream().anyMatch(t -> t.status() == org.optbench.sweep.store.TrialStatus.RUNNING && t.lastStep() != null
+                && t.lastStep() > 10);
+    }
+
     private static String read(Path file) throws IOException {
         return Files.readString(file);
     }

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.optbench.sweep.store.TrialRecord;
-import org.optbench.sweep.store.TrialStatus;
-import org.optbench.sweep.store.TrialStore;
 
 /**
  * A study claims its sweep in the store while it runs: {@code sweep list} in another process
@@ -29,23 +25,13 @@ class StudyClaimTest {
     void aRunningStudyIsShownRunningEverywhereAndIsNotRunTwice() throws Exception {
         Path spec = CliProcess.tinySpec(dir, "claimed", 500, 1, "adamw: {lr: {values: [1.0e-3, 3.16e-3, 1.0e-2]}}");
         Path runs = dir.resolve("runs");
-        Path db = runs.resolve("optbench.db");
-        Process study = new ProcessBuilder(CliProcess.command("study", spec.toString(), "--runs-dir", runs.toString()))
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        Process study = CliProcess.startStudy(dir, spec, runs);
         try {
             boolean running = false;
             long deadline = System.currentTimeMillis() + 120_000;
             while (!running && System.currentTimeMillis() < deadline && study.isAlive()) {
                 Thread.sleep(300);
-                if (Files.readString(dir.resolve("out.txt")).contains("study claimed:")) {   // its store is set up
-                    try (TrialStore store = TrialStore.sqlite(db)) {
-                        List<TrialRecord> trials = store.trials("claimed");
-                        running = trials.stream().anyMatch(t -> t.status() == TrialStatus.RUNNING && t.lastStep() != null
-                                && t.lastStep() > 10);
-                    } catch (org.optbench.sweep.store.StoreException busy) {
-                        // the study is writing; look again
-                    }
-                }
+                running = CliProcess.oneRunsPastStep10(CliProcess.trialsOf(dir, runs, "claimed"));
             }
             assertTrue(running, "no trial ran: " + Files.readString(dir.resolve("err.txt")));
 

@@ -35,29 +35,18 @@ class StudyInterruptTest {
         Path spec = CliProcess.tinySpec(dir, "interrupt", 300, 1, "adamw: {lr: {values: [1.0e-3, 3.16e-3, 1.0e-2]}}");
         Path runs = dir.resolve("runs");
         Path db = runs.resolve("optbench.db");
-        Process study = new ProcessBuilder(CliProcess.command("study", spec.toString(), "--runs-dir", runs.toString()))
-                .redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(dir.resolve("err.txt").toFile()).start();
+        Process study = CliProcess.startStudy(dir, spec, runs);
         long finishedAtSignal = -1;
         int signal = 0;
         long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline && study.isAlive()) {
             Thread.sleep(300);
-            if (!Files.readString(dir.resolve("out.txt")).contains("study interrupt:")) {
-                continue;   // the study has not set up its store yet: opening it now would race its migrations
-            }
-            try (TrialStore store = TrialStore.sqlite(db)) {
-                List<TrialRecord> trials = store.trials("interrupt");
-                long finished = trials.stream().filter(t -> t.status().isFinished()).count();
-                boolean running = trials.stream().anyMatch(t -> t.status() == TrialStatus.RUNNING && t.lastStep() != null
-                        && t.lastStep() > 10);
-                if (finished >= 1 && running) {
-                    signal = interrupt(study);
-                    finishedAtSignal = finished;
-                    break;
-                }
-            } catch (org.optbench.sweep.store.StoreException busy) {
-                // the study is writing; look again
+            List<TrialRecord> trials = CliProcess.trialsOf(dir, runs, "interrupt");
+            long finished = trials.stream().filter(t -> t.status().isFinished()).count();
+            if (finished >= 1 && CliProcess.oneRunsPastStep10(trials)) {
+                signal = interrupt(study);
+                finishedAtSignal = finished;
+                break;
             }
         }
         assertTrue(finishedAtSignal >= 1, "the study never had a trial finished and one running: "

@@ -59,6 +59,7 @@ public final class Dashboard implements AutoCloseable {
     static final int LOG_TAIL_BYTES = 16 * 1024;
 
     private static final String PAGES = "/org/optbench/server/web/";
+    private static final String SHELL = shell();
     private static final String HOW_TO_LOG_IN = "Open the login URL the server printed at start (each works once), or "
             + "/login?token=YOUR_TOKEN with your API token.";
     /** Where a login may go next: a path of this dashboard, never another site. */
@@ -91,9 +92,9 @@ public final class Dashboard implements AutoCloseable {
             config.routes.get("/logout", this::logout);
             config.routes.after(Dashboard::securityHeaders);
             config.routes.before(this::requireSession);
-            config.routes.get("/", ctx -> page(ctx, "sweeps.html"));
-            config.routes.get("/sweeps/{sweep}", ctx -> page(ctx, "sweep.html"));
-            config.routes.get("/sweeps/{sweep}/trials/{trial}", ctx -> page(ctx, "trial.html"));
+            config.routes.get("/", ctx -> page(ctx, "sweeps"));
+            config.routes.get("/sweeps/{sweep}", ctx -> page(ctx, "sweep"));
+            config.routes.get("/sweeps/{sweep}/trials/{trial}", ctx -> page(ctx, "trial"));
             config.routes.get("/sweeps/{sweep}/report", this::report);
             config.routes.get("/api/sweeps", ctx -> json(ctx, stub(ctx).listSweeps(ListSweepsRequest.newBuilder()
                     .setPageSize(1000).build())));
@@ -220,9 +221,16 @@ public final class Dashboard implements AutoCloseable {
                 sessionHeader(ctx))).withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
-    private static void page(Context ctx, String name) throws IOException {
-        try (InputStream in = Dashboard.class.getResourceAsStream(PAGES + name)) {
-            ctx.contentType(ContentType.TEXT_HTML).result(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    /** The one HTML shell of every page; the script draws the page its body names. */
+    private static void page(Context ctx, String name) {
+        ctx.contentType(ContentType.TEXT_HTML).result(SHELL.replace("{{page}}", name));
+    }
+
+    private static String shell() {
+        try (InputStream in = Dashboard.class.getResourceAsStream(PAGES + "page.html")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("the dashboard's page is missing from the jar", e);
         }
     }
 

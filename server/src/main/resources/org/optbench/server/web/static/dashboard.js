@@ -132,6 +132,7 @@ const Dashboard = (() => {
 
   async function sweepsPage() {
     crumbs(["sweeps"]);
+    document.title = "optbench: sweeps";
     const list = await api("/api/sweeps");
     const main = document.getElementById("main");
     main.replaceChildren(el("h1", {text: "Sweeps"}));
@@ -451,6 +452,7 @@ const Dashboard = (() => {
     }, 1000);
     view.absorbResults(await api("/api/sweeps/" + encodeURIComponent(sweepId)));
     crumbs([view.sweep.name || sweepId, "/sweeps/" + encodeURIComponent(sweepId)], ["trial " + trialId, null]);
+    document.title = "optbench: trial " + trialId;
     redraw();
     await loadLog();
     connect(view, {changed, refresh});
