@@ -39,6 +39,15 @@ public interface Backend extends AutoCloseable {
     /** Waits until every operation issued so far has finished. */
     void synchronize();
 
+    /**
+     * How many times this backend has made the host wait for the device so far: blocking reads
+     * and writes and synchronisations. The CPU backend computes on the calling thread and never
+     * waits for a device: 0.
+     */
+    default long hostSyncs() {
+        return 0;
+    }
+
     /** out[0..n) = value. */
     void fill(FloatTensor out, float value, long n);
 

@@ -66,8 +66,6 @@ final class Activations {
     final FloatTensor lnfMean;  // (N)
     final FloatTensor lnfRstd;  // (N)
     final FloatTensor logits;   // (N,V), overwritten by its gradient in backward
-    final FloatTensor ce;       // (N)
-    final FloatTensor lse;      // (N)
     final FloatTensor proj;     // (N,C) scratch for projection outputs
 
     final FloatTensor dResidual; // (N,C) gradient of the residual stream
@@ -77,7 +75,6 @@ final class Activations {
     final FloatTensor dk;        // (N,C)
     final FloatTensor dv;        // (N,C)
     final FloatTensor dF;        // (N,F)
-    final FloatTensor scalar;    // (1) reduction result
 
     Activations(Backend backend, ModelConfig config, int batch) {
         this(backend::allocate, config, batch);
@@ -110,8 +107,6 @@ final class Activations {
         lnfMean = be.apply(n);
         lnfRstd = be.apply(n);
         logits = be.apply((long) n * config.vocabSize());
-        ce = be.apply(n);
-        lse = be.apply(n);
         proj = be.apply((long) n * c);
         dResidual = be.apply((long) n * c);
         dC1 = be.apply((long) n * c);
@@ -120,7 +115,6 @@ final class Activations {
         dk = be.apply((long) n * c);
         dv = be.apply((long) n * c);
         dF = be.apply((long) n * f);
-        scalar = be.apply(1);
     }
 
     /** The residual-stream input of block {@code l + 1}, or the final output for the last block. */

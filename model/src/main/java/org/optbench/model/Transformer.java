@@ -1,5 +1,7 @@
 package org.optbench.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.optbench.kernels.Backend;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.kernels.IntTensor;
@@ -9,10 +11,12 @@ import org.optbench.kernels.IntTensor;
  * positional embedding, pre-LN blocks with QK-LayerNorm and RoPE attention and a GELU MLP, a
  * final LayerNorm and an untied LM head; loss is mean cross-entropy plus the z-loss. Parameters,
  * gradients and activations are allocated once on the backend for a fixed batch size and stay
- * there; a step only copies the token ids in and the per-row losses out.
+ * there; a step only copies the token ids in and, once, its losses and gradient norm out.
  *
  * <p>Use: {@link #forward} then {@link #backward}. Backward accumulates into the gradients, so
- * call {@link #zeroGradients} before the first micro-batch of a step.
+ * call {@link #zeroGradients} before the first micro-batch of a step. A training step uses
+ * {@link #forwardMicroBatch} instead, which keeps the loss on the device, and ends with
+ * {@link #readStep}, the step's one read-back.
  */
 public final class Transformer {
 
@@ -29,9 +33,8 @@ public final class Transformer {
     private final FloatTensor ropeSin; // (T, hs/2)
     private final IntTensor inputs;    // (N)
     private final IntTensor targets;   // (N)
-    private final float[] ceHost;      // (N)
-    private final float[] lseHost;     // (N)
-    private final float[] normHost = new float[1];
+    private final StepBuffer step;
+    private int slot;                  // the micro-batch slot of the last forward
 
     public Transformer(ModelConfig config, int batchSize, Backend backend) {
         if (batchSize <= 0) {
@@ -49,8 +52,7 @@ public final class Transformer {
         int n = rows();
         this.inputs = backend.allocateInts(n);
         this.targets = backend.allocateInts(n);
-        this.ceHost = new float[n];
-        this.lseHost = new float[n];
+        this.step = new StepBuffer(backend, n);
         int t = config.seqLen();
         int half = config.headSize() / 2;
         float[] cos = new float[t * half];
@@ -73,7 +75,8 @@ public final class Transformer {
      * activations (optimizer state not included), without allocating anything.
      */
     public static long estimateBytes(ModelConfig config, int batchSize) {
-        return 4L * (2 * new ParameterLayout(config).totalCount() + Activations.floats(config, batchSize));
+        return 4L * (2 * new ParameterLayout(config).totalCount() + Activations.floats(config, batchSize)
+                + StepBuffer.floats(batchSize * config.seqLen()));
     }
 
     public ModelConfig config() {
@@ -141,9 +144,26 @@ public final class Transformer {
 
     /**
      * Runs the forward pass on {@code tokenInputs} and {@code tokenTargets} (each B*T ids, row
-     * major (B,T)) and returns the batch loss. The activations are kept for {@link #backward}.
+     * major (B,T)) and returns the batch loss, read back at once. The activations are kept for
+     * {@link #backward}.
      */
     public LossValue forward(int[] tokenInputs, int[] tokenTargets) {
+        forwardMicroBatch(tokenInputs, tokenTargets, 0, 1);
+        step.readFirstSlot();
+        return step.loss(0, config.zLoss());
+    }
+
+    /**
+     * The forward pass of micro-batch {@code micro} (from 0) of a training step of
+     * {@code microBatches}, like {@link #forward}, but its per-row losses stay on the device, in
+     * the micro-batch's own slot, until {@link #readStep} reads the whole step back in one
+     * transfer.
+     */
+    public void forwardMicroBatch(int[] tokenInputs, int[] tokenTargets, int micro, int microBatches) {
+        if (micro < 0 || micro >= microBatches) {
+            throw new IllegalArgumentException("micro-batch " + micro + " is not one of a step's " + microBatches);
+        }
+        step.reserve(microBatches);
         int n = rows();
         if (tokenInputs.length != n || tokenTargets.length != n) {
             throw new ModelConfigException("a batch needs B*T = " + batch + "*" + config.seqLen() + " = " + n
@@ -185,18 +205,22 @@ public final class Transformer {
         }
         backend.layerNormForward(acts.lnf, acts.lnfMean, acts.lnfRstd, acts.xFinal, w.lnF, n, c);
         backend.matmulForward(acts.logits, acts.lnf, w.lmHead, n, c, v);
-        backend.crossEntropyForward(acts.ce, acts.lse, acts.logits, targets, n, v);
-        backend.read(ceHost, 0, acts.ce, n);
-        backend.read(lseHost, 0, acts.lse, n);
-        double ceSum = 0;
-        double zSum = 0;
-        for (int i = 0; i < n; i++) {
-            ceSum += ceHost[i];
-            zSum += (double) lseHost[i] * lseHost[i];
+        slot = micro;
+        backend.crossEntropyForward(step.crossEntropy(micro), step.logSumExp(micro), acts.logits, targets, n, v);
+    }
+
+    /**
+     * The step's one read-back, after the backward of its last micro-batch: the losses of
+     * micro-batches 0 to {@code microBatches - 1} and the gradient norm, in one transfer.
+     */
+    public StepReadout readStep(int microBatches) {
+        backend.sumOfSquares(step.squaredNorm(), grads, layout.totalCount());
+        step.read(microBatches);
+        List<LossValue> losses = new ArrayList<>(microBatches);
+        for (int m = 0; m < microBatches; m++) {
+            losses.add(step.loss(m, config.zLoss()));
         }
-        double ce = ceSum / n;
-        double z = config.zLoss() * zSum / n;
-        return new LossValue(ce + z, ce, z);
+        return new StepReadout(losses, step.gradientNorm());
     }
 
     /** Backward pass of the loss of the last {@link #forward}, accumulated into the gradients. */
@@ -217,7 +241,7 @@ public final class Transformer {
         int h = config.nHeads();
         int f = config.mlpHidden();
         int v = config.vocabSize();
-        backend.crossEntropyBackward(acts.logits, acts.logits, acts.lse, targets, lossScale / n, config.zLoss(), n, v);
+        backend.crossEntropyBackward(acts.logits, acts.logits, step.logSumExp(slot), targets, lossScale / n, config.zLoss(), n, v);
         backend.matmulBackward(acts.dC1, dw.lmHead, acts.logits, acts.lnf, w.lmHead, n, c, v);
         backend.fill(acts.dResidual, 0f, (long) n * c);
         backend.layerNormBackward(acts.dResidual, dw.lnF, acts.dC1, acts.xFinal, w.lnF, acts.lnfMean, acts.lnfRstd,
@@ -256,8 +280,7 @@ public final class Transformer {
 
     /** The L2 norm of all gradients, sqrt of the sum of squares over every parameter. */
     public double gradientNorm() {
-        backend.sumOfSquares(acts.scalar, grads, layout.totalCount());
-        backend.read(normHost, 0, acts.scalar, 1);
-        return Math.sqrt(normHost[0]);
+        backend.sumOfSquares(step.squaredNorm(), grads, layout.totalCount());
+        return Math.sqrt(step.read(0)[0]);
     }
 }

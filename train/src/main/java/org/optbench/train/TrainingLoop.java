@@ -2,6 +2,7 @@ package org.optbench.train;
 
 import java.util.function.IntConsumer;
 import org.optbench.model.LossValue;
+import org.optbench.model.StepReadout;
 import org.optbench.model.Transformer;
 import org.optbench.optim.GradientClipping;
 import org.optbench.optim.Optimizer;
@@ -13,6 +14,8 @@ import org.optbench.train.data.BatchSource;
  * A global batch is {@code microBatches} consecutive batches of the source whose gradients are
  * accumulated (each backward scaled by 1/microBatches). Each step then clips by the global norm
  * (reported before clipping) and runs the optimizer's groups at their scheduled learning rates.
+ * The losses stay on the device until the step has run every micro-batch's backward; the step
+ * then reads them back with the gradient norm in one transfer, its one wait for the device.
  * A loss that is NaN/Inf or above the divergence threshold ends the run as {@code diverged}, a
  * result rather than an error. Evaluations run at the schedule's steps, checkpoints every
  * {@code checkpointEvery} steps through the given callback.
@@ -86,21 +89,24 @@ public final class TrainingLoop {
         for (int step = first; step <= last; step++) {
             long t0 = System.nanoTime();
             model.zeroGradients();
-            double lossSum = 0;
             for (int micro = 0; micro < microBatches; micro++) {
                 batches.batch((long) (step - 1) * microBatches + micro, inputs, targets);
-                LossValue loss = model.forward(inputs, targets);
+                model.forwardMicroBatch(inputs, targets, micro, microBatches);
+                model.backward(1f / microBatches);
+            }
+            StepReadout readout = model.readStep(microBatches);
+            double lossSum = 0;
+            for (LossValue loss : readout.losses()) {
                 if (!loss.isFinite() || loss.loss() > divergenceThreshold) {
                     long tokens = (step - first) * perStep;
                     return new RunResult("diverged", step, step, lastFinite, finalVal, bestVal, finalBpb,
                             (step - 1) * perStep, rate(tokens, start));
                 }
                 lossSum += loss.loss();
-                model.backward(1f / microBatches);
             }
             double loss = lossSum / microBatches;
             lastFinite = loss;
-            double norm = model.gradientNorm();
+            double norm = readout.gradientNorm();
             if (!Double.isFinite(norm)) {
                 return new RunResult("diverged", step, step, lastFinite, finalVal, bestVal, finalBpb,
                         (step - 1) * perStep, rate((step - first) * perStep, start));

@@ -1,6 +1,7 @@
 package org.optbench.kernels.opencl;
 
 import static org.jocl.CL.CL_CONTEXT_PLATFORM;
+import static org.jocl.CL.CL_FALSE;
 import static org.jocl.CL.CL_TRUE;
 import static org.jocl.CL.clCreateCommandQueue;
 import static org.jocl.CL.clCreateContext;
@@ -10,6 +11,8 @@ import static org.jocl.CL.clFinish;
 import static org.jocl.CL.clReleaseCommandQueue;
 import static org.jocl.CL.clReleaseContext;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -17,6 +20,7 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
+import org.jocl.cl_event;
 import org.jocl.cl_mem;
 import org.optbench.kernels.Backend;
 import org.optbench.kernels.BiasCorrection;
@@ -28,7 +32,8 @@ import org.optbench.kernels.TensorChecks;
 /**
  * The backend for any OpenCL 1.2 device (NVIDIA, AMD and Intel GPUs; CPUs through PoCL). Tensors
  * live in device buffers for the whole run; operations enqueue kernels on one in-order queue and
- * return at once, and only {@link #read} and {@link #synchronize} wait. The kernels are the
+ * return at once, and only {@link #read}, {@link #write} of floats and {@link #synchronize} wait
+ * (token ids are written without waiting, from a staging buffer). The kernels are the
  * {@code .cl} resources of this package, built once when the backend opens, with tile and
  * work-group sizes chosen from the device's limits.
  *
@@ -63,6 +68,8 @@ public final class OpenClBackend implements Backend {
     private final int group;
     private final cl_mem noState;
     private final ClGemm gemm;
+    private final List<IntStaging> stagings = new ArrayList<>();
+    private long hostSyncs;
 
     /** Opens the device a selector names ({@code opencl} or {@code opencl:P:D}). */
     public static OpenClBackend open(String selector) {
@@ -132,13 +139,16 @@ public final class OpenClBackend implements Backend {
     @Override
     public ClIntTensor allocateInts(long length) {
         cl_mem mem = buffers.allocate((long) Integer.BYTES * length, "a tensor of " + length + " ints");
-        return new ClIntTensor(mem, 0, (int) length, new int[(int) length]);
+        ClIntTensor tensor = new ClIntTensor(mem, 0, (int) length, new int[(int) length], new IntStaging((int) length));
+        stagings.add(tensor.staging);
+        return tensor;
     }
 
     @Override
     public void write(FloatTensor dst, float[] src, int srcOffset, int length) {
         ClFloatTensor d = require(dst, length, "dst");
         if (length > 0) {
+            hostSyncs++;
             clEnqueueWriteBuffer(queue, d.buffer, CL_TRUE, 4L * d.offset(), 4L * length,
                     Pointer.to(src).withByteOffset(4L * srcOffset), 0, null, null);
         }
@@ -148,6 +158,7 @@ public final class OpenClBackend implements Backend {
     public void read(float[] dst, int dstOffset, FloatTensor src, int length) {
         ClFloatTensor s = require(src, length, "src");
         if (length > 0) {
+            hostSyncs++;
             clEnqueueReadBuffer(queue, s.buffer, CL_TRUE, 4L * s.offset(), 4L * length,
                     Pointer.to(dst).withByteOffset(4L * dstOffset), 0, null, null);
         }
@@ -158,14 +169,25 @@ public final class OpenClBackend implements Backend {
         ClIntTensor d = requireInts(dst, length);
         System.arraycopy(src, srcOffset, d.host, d.offset(), length);
         if (length > 0) {
-            clEnqueueWriteBuffer(queue, d.buffer, CL_TRUE, 4L * d.offset(), 4L * length,
-                    Pointer.to(src).withByteOffset(4L * srcOffset), 0, null, null);
+            if (d.staging.fill(d.offset(), src, srcOffset, length)) {
+                hostSyncs++;
+            }
+            cl_event copy = new cl_event();
+            clEnqueueWriteBuffer(queue, d.buffer, CL_FALSE, 4L * d.offset(), 4L * length, d.staging.at(d.offset()),
+                    0, null, copy);
+            d.staging.copying(copy);
         }
     }
 
     @Override
     public void synchronize() {
+        hostSyncs++;
         clFinish(queue);
+    }
+
+    @Override
+    public long hostSyncs() {
+        return hostSyncs;
     }
 
     private KernelCall call(String kernel) {
@@ -492,6 +514,7 @@ public final class OpenClBackend implements Backend {
     public void close() {
         try {
             clFinish(queue);
+            stagings.forEach(IntStaging::awaitPending);
         } finally {
             program.close();
             buffers.close();
