@@ -23,6 +23,7 @@ final class CpuGemm {
 
     private final WorkerPool pool;
     private float[] packedB = new float[KC * NC];
+    private float[] packedAll = new float[0];
     private final ThreadLocal<float[]> packedA = ThreadLocal.withInitial(() -> new float[MC * KC]);
     private final ThreadLocal<float[]> tiles = ThreadLocal.withInitial(() -> new float[MR * NR]);
     private final ThreadLocal<float[]> serialPackedB = ThreadLocal.withInitial(() -> new float[KC * NC]);
@@ -56,6 +57,31 @@ final class CpuGemm {
                 final int kc = Math.min(KC, k - pc);
                 final int p0 = pc;
                 final boolean add = accumulate || pc > 0;
+                if (groups > 1) {
+                    // several tasks share each A block: pack all of A once, beside B, not once per task
+                    final int rowPanels = (m + MR - 1) / MR;
+                    final float[] aAll = sharedPackedA(rowPanels);
+                    pool.forRange(colPanels + rowPanels, 4, (from, to) -> {
+                        for (int q = from; q < to; q++) {
+                            if (q < colPanels) {
+                                packBPanels(bPack, q, q + 1, b, bOff, ldb, transB, p0, kc, j0, n);
+                            } else {
+                                int r = q - colPanels;
+                                packA(aAll, r, a, aOff, lda, transA, r * MR, Math.min(MR, m - r * MR), p0, kc);
+                            }
+                        }
+                    });
+                    pool.forRange(mBlocks * groups, 1, (from, to) -> {
+                        float[] tile = tiles.get();
+                        for (int task = from; task < to; task++) {
+                            int qFirst = (task % groups) * panelsPerGroup;
+                            int ic = (task / groups) * MC;
+                            multiplyPacked(aAll, (ic / MR) * kc * MR, tile, bPack, m, ic, kc, qFirst,
+                                    Math.min(colPanels, qFirst + panelsPerGroup), j0, n, c, cOff, ldc, add);
+                        }
+                    });
+                    continue;
+                }
                 pool.forRange(colPanels, 4, (from, to) ->
                         packBPanels(bPack, from, to, b, bOff, ldb, transB, p0, kc, j0, n));
                 pool.forRange(mBlocks * groups, 1, (from, to) -> {
@@ -69,6 +95,14 @@ final class CpuGemm {
                 });
             }
         }
+    }
+
+    /** The buffer all of A's row panels are packed into, KC deep, grown to {@code rowPanels}. */
+    private float[] sharedPackedA(int rowPanels) {
+        if (packedAll.length < rowPanels * MR * KC) {
+            packedAll = new float[rowPanels * MR * KC];
+        }
+        return packedAll;
     }
 
     /**
@@ -137,12 +171,23 @@ final class CpuGemm {
         for (int r = 0; r < rowPanels; r++) {
             packA(aPack, r, a, aOff, lda, transA, ic + r * MR, Math.min(MR, m - ic - r * MR), p0, kc);
         }
+        multiplyPacked(aPack, 0, tile, bPack, m, ic, kc, qFirst, qEnd, j0, n, c, cOff, ldc, add);
+    }
+
+    /**
+     * Multiplies the packed A block of rows [ic, ic+MC), whose row panels start at aBase in aPack,
+     * with packed B panels [qFirst, qEnd) of the column block starting at j0.
+     */
+    private static void multiplyPacked(float[] aPack, int aBase, float[] tile, float[] bPack, int m, int ic, int kc,
+                                       int qFirst, int qEnd, int j0, int n,
+                                       float[] c, int cOff, int ldc, boolean add) {
+        int rowPanels = (Math.min(MC, m - ic) + MR - 1) / MR;
         for (int q = qFirst; q < qEnd; q++) {
             int col = j0 + q * NR;
             int nr = Math.min(NR, n - col);
             for (int r = 0; r < rowPanels; r++) {
                 int row = ic + r * MR;
-                microKernel(aPack, r * kc * MR, bPack, q * kc * NR, kc,
+                microKernel(aPack, aBase + r * kc * MR, bPack, q * kc * NR, kc,
                         c, cOff + row * ldc + col, ldc, Math.min(MR, m - row), nr, add, tile);
             }
         }
@@ -187,7 +232,21 @@ final class CpuGemm {
     private static void packA(float[] dst, int r, float[] a, int aOff, int lda, boolean transA,
                               int row, int mr, int p0, int kc) {
         int base = r * kc * MR;
-        if (!transA) {
+        if (!transA && mr == MR) {
+            int s0 = aOff + row * lda + p0;
+            for (int p = 0; p < kc; p++) {
+                int d = base + p * MR;
+                int src = s0 + p;
+                dst[d] = a[src];
+                dst[d + 1] = a[src + lda];
+                dst[d + 2] = a[src + 2 * lda];
+                dst[d + 3] = a[src + 3 * lda];
+                dst[d + 4] = a[src + 4 * lda];
+                dst[d + 5] = a[src + 5 * lda];
+                dst[d + 6] = a[src + 6 * lda];
+                dst[d + 7] = a[src + 7 * lda];
+            }
+        } else if (!transA) {
             for (int i = 0; i < mr; i++) {
                 int src = aOff + (row + i) * lda + p0;
                 for (int p = 0; p < kc; p++) {
@@ -200,6 +259,21 @@ final class CpuGemm {
                 }
             }
         } else {
+            if (mr == MR) {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * lda + row;
+                    int d = base + p * MR;
+                    dst[d] = a[src];
+                    dst[d + 1] = a[src + 1];
+                    dst[d + 2] = a[src + 2];
+                    dst[d + 3] = a[src + 3];
+                    dst[d + 4] = a[src + 4];
+                    dst[d + 5] = a[src + 5];
+                    dst[d + 6] = a[src + 6];
+                    dst[d + 7] = a[src + 7];
+                }
+                return;
+            }
             for (int p = 0; p < kc; p++) {
                 int src = aOff + (p0 + p) * lda + row;
                 int d = base + p * MR;
