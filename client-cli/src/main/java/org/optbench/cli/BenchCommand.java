@@ -97,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
                     if (shapeMatmuls) {
                         shapeMatmuls(backend, p);
                     }
-                    double fullStep = trainStep(backend, p, square.median(), null);
+                    double fullStep = trainStep(backend, p, new MatmulCase(backend, true, 1024, 1024, 1024), null);
                     if (profile) {
                         profileStep(backend, p, fullStep);
                     }
@@ -124,16 +124,45 @@ final class BenchCommand implements Callable<Integer> {
 
     /** GFLOP/s of matmulForward (layout nt) or matmulBackward (both products) at (n, c, oc). */
     private Samples sgemm(Backend backend, String layout, int n, int c, int oc, int reps) {
-        SplittableRandom rng = new SplittableRandom(1);
-        FloatTensor x = random(backend, (long) n * c, rng);
-        FloatTensor w = random(backend, (long) oc * c, rng);
-        FloatTensor y = random(backend, (long) n * oc, rng);
-        FloatTensor dx = backend.allocate((long) n * c);
-        FloatTensor dw = backend.allocate((long) oc * c);
-        boolean forward = layout.equals("nt");
-        double flops = (forward ? 2.0 : 4.0) * n * c * oc;
+        MatmulCase matmul = new MatmulCase(backend, layout.equals("nt"), n, c, oc);
         double[] gflops = new double[reps];
         for (int r = -2; r < reps; r++) {
+            double g = matmul.gflops();
+            if (r >= 0) {
+                gflops[r] = g;
+            }
+        }
+        return Samples.of(gflops);
+    }
+
+    /** One matmul case on random tensors, run and timed (with a synchronisation) on demand. */
+    private static final class MatmulCase {
+        private final Backend backend;
+        private final boolean forward;
+        private final int n;
+        private final int c;
+        private final int oc;
+        private final FloatTensor x;   // (n, c)
+        private final FloatTensor w;   // (oc, c)
+        private final FloatTensor y;   // (n, oc)
+        private final FloatTensor dx;  // (n, c)
+        private final FloatTensor dw;  // (oc, c)
+
+        MatmulCase(Backend backend, boolean forward, int n, int c, int oc) {
+            SplittableRandom rng = new SplittableRandom(1);
+            this.backend = backend;
+            this.forward = forward;
+            this.n = n;
+            this.c = c;
+            this.oc = oc;
+            x = random(backend, (long) n * c, rng);
+            w = random(backend, (long) oc * c, rng);
+            y = random(backend, (long) n * oc, rng);
+            dx = backend.allocate((long) n * c);
+            dw = backend.allocate((long) oc * c);
+        }
+
+        double gflops() {
             long t0 = System.nanoTime();
             if (forward) {
                 backend.matmulForward(y, x, w, n, c, oc);
@@ -141,12 +170,8 @@ final class BenchCommand implements Callable<Integer> {
                 backend.matmulBackward(dx, dw, y, x, w, n, c, oc);
             }
             backend.synchronize();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            if (r >= 0) {
-                gflops[r] = flops / seconds / 1e9;
-            }
+            return (forward ? 2.0 : 4.0) * n * c * oc / ((System.nanoTime() - t0) / 1e9) / 1e9;
         }
-        return Samples.of(gflops);
     }
 
     private static FloatTensor random(Backend backend, long n, SplittableRandom rng) {
@@ -169,9 +194,11 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * Times {@code steps} training steps of shape {@code p} (forward, backward, clipping, AdamW)
      * after two warm-up steps and emits their throughput; returns the median full step in
-     * seconds. With {@code profile}, the recorded operations are those of the timed steps.
+     * seconds. After each timed step the {@code reference} sgemm runs once, so the step's ratio
+     * to sgemm compares medians taken under the same load; with {@code profile} (and no
+     * reference) the recorded operations are those of the timed steps.
      */
-    private double trainStep(Backend backend, Preset p, double sgemmGflops, OpProfile profile) {
+    private double trainStep(Backend backend, Preset p, MatmulCase reference, OpProfile profile) {
         ModelConfig c = p.config();
         Transformer model = new Transformer(c, p.batchSize(), backend);
         model.initialize(0);
@@ -187,6 +214,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         double[] fb = new double[steps];
         double[] full = new double[steps];
+        double[] sgemm = new double[steps];
         for (int s = -2; s < steps; s++) {
             long t0 = System.nanoTime();
             model.zeroGradients();
@@ -200,6 +228,9 @@ final class BenchCommand implements Callable<Integer> {
             if (s >= 0) {
                 fb[s] = (t1 - t0) / 1e9;
                 full[s] = (t2 - t0) / 1e9;
+                if (reference != null) {
+                    sgemm[s] = reference.gflops();
+                }
             } else if (s == -1 && profile != null) {
                 profile.reset();
             }
@@ -208,6 +239,7 @@ final class BenchCommand implements Callable<Integer> {
             return Samples.of(full).median();
         }
         double perToken = flopsPerToken(c);
+        Samples between = Samples.of(sgemm);
         for (String phase : new String[] {"forward_backward", "full_step"}) {
             double[] seconds = phase.equals("full_step") ? full : fb;
             double[] tps = new double[steps];
@@ -218,7 +250,8 @@ final class BenchCommand implements Callable<Integer> {
             Samples gflops = tokens.scaled(perToken / 1e9);
             emit(map("bench", "train_step", "device", backend.description(), "shape", p.name(), "phase", phase,
                     "batch", p.batchSize(), "seq_len", c.seqLen(), "tokens_per_s", tokens.json(),
-                    "gflops", gflops.json(), "of_sgemm_1024", Samples.ratio(gflops.median(), sgemmGflops)));
+                    "gflops", gflops.json(), "sgemm_1024_between_steps", between.json(),
+                    "of_sgemm_1024", Samples.ratio(gflops.median(), between.median())));
         }
         return Samples.of(full).median();
     }
@@ -232,7 +265,7 @@ final class BenchCommand implements Callable<Integer> {
     private void profileStep(Backend backend, Preset p, double fullStep) {
         OpProfile ops = new OpProfile();
         long t0 = System.nanoTime();
-        double perStep = trainStep(ops.wrap(backend), p, 0, ops);
+        double perStep = trainStep(ops.wrap(backend), p, null, ops);
         Map<String, Double> seconds = ops.seconds();
         double inKernels = seconds.values().stream().mapToDouble(Double::doubleValue).sum() / steps;
         seconds.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).forEach(e ->

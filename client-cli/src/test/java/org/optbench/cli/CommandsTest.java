@@ -264,5 +264,10 @@ class CommandsTest {
         JsonNode step = r.jsonLines().stream().filter(l -> l.has("phase")).findFirst().orElseThrow();
         assertTrue(step.get("tokens_per_s").get("median").asDouble() > 0);
         assertEquals("P0", step.get("shape").asText());
+        // the step's ratio is to the sgemm timed between its own steps, under the same load
+        double between = step.get("sgemm_1024_between_steps").get("median").asDouble();
+        assertTrue(between > 0, step.toString());
+        assertEquals(step.get("gflops").get("median").asDouble() / between, step.get("of_sgemm_1024").asDouble(), 0.002,
+                step.toString());
     }
 }
