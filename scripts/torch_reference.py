@@ -9,6 +9,11 @@
       `optbench bench` (median [min..max] over STEPS timed steps after 2 warm-up steps).
 
 Needs PyTorch (Debian: apt-get install python3-torch) and NumPy.
+
+OpenBLAS picks its kernels from the CPU it recognises; an OpenBLAS older than the CPU (Debian 12's
+0.3.21 on Sapphire Rapids) falls back to its generic SSE3 kernels ("Prescott"), about 6x slower.
+Unless OPENBLAS_CORETYPE is set, this script therefore asks for the AVX-512 kernels (SkylakeX)
+on a CPU with AVX-512, so that PyTorch is measured at its best; `bench` reports the kernels used.
 """
 import json
 import math
@@ -16,9 +21,22 @@ import os
 import sys
 import time
 
-import numpy as np
-import torch
-import torch.nn.functional as F
+
+def _avx512():
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            flags = next((line for line in cpuinfo if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return all(f in flags for f in ("avx512f", "avx512bw", "avx512dq", "avx512vl"))
+
+
+if "OPENBLAS_CORETYPE" not in os.environ and _avx512():
+    os.environ["OPENBLAS_CORETYPE"] = "SkylakeX"   # read by OpenBLAS when torch loads it
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_forward  # noqa: E402  (the safetensors reader shared with the NumPy reference)
@@ -93,7 +111,8 @@ def blas():
     try:
         from threadpoolctl import threadpool_info
         pools = [{"api": i.get("internal_api"), "library": os.path.basename(i.get("filepath", "")),
-                  "threading": i.get("threading_layer"), "threads": i.get("num_threads")}
+                  "threading": i.get("threading_layer"), "threads": i.get("num_threads"),
+                  "kernels": i.get("architecture")}
                  for i in threadpool_info() if i.get("user_api") == "blas"]
         if pools:
             return pools
@@ -119,7 +138,9 @@ def bench(shape, threads=2, steps=5):
     opt = torch.optim.AdamW(p.values(), lr=1e-3, betas=(0.9, 0.95), eps=1e-15, weight_decay=0.0)
     idx = torch.randint(0, v, (b, t))
     tgt = torch.randint(0, v, (b, t))
+    ma, mb = torch.randn(1024, 1024), torch.randn(1024, 1024)
     rates = []
+    mm = []
     for s in range(steps + 2):
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
@@ -128,11 +149,18 @@ def bench(shape, threads=2, steps=5):
         opt.step()
         if s >= 2:
             rates.append(b * t / (time.perf_counter() - t0))
-    rates.sort()
+            # the load on a shared machine: an sgemm 1024^3 timed between steps, as optbench bench does
+            t1 = time.perf_counter()
+            torch.mm(ma, mb)
+            mm.append(2 * 1024 ** 3 / (time.perf_counter() - t1) / 1e9)
+
+    def stats(values, digits):
+        values = sorted(values)
+        return {"median": round(values[len(values) // 2], digits), "min": round(values[0], digits),
+                "max": round(values[-1], digits)}
+
     print(json.dumps({"bench": "torch_train_step", "torch": torch.__version__, "shape": shape, "threads": int(threads),
-                      "blas": blas(),
-                      "tokens_per_s": {"median": round(rates[len(rates) // 2], 1), "min": round(rates[0], 1),
-                                       "max": round(rates[-1], 1)}}))
+                      "blas": blas(), "tokens_per_s": stats(rates, 1), "sgemm_1024_between_steps": stats(mm, 2)}))
 
 
 if __name__ == "__main__":
