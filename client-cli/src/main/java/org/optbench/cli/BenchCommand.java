@@ -43,8 +43,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--shape", defaultValue = "all", description = "P0, P1, P2 or all (default ${DEFAULT-VALUE})")
     String shape;
 
-    @Option(names = "--steps", defaultValue = "5", description = "timed training steps per shape, after 2 warm-up steps (default ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "5", description = "timed training steps per shape, after the warm-up (default ${DEFAULT-VALUE})")
     int steps;
+
+    @Option(names = "--warm-up", defaultValue = "10", paramLabel = "SECONDS",
+            description = "untimed steps before each shape's timed ones: at least 2, and for at least this many "
+                    + "seconds, so that the JIT has compiled the kernels (default ${DEFAULT-VALUE})")
+    double warmUpSeconds;
 
     @Option(names = "--json", description = "one JSON object per line instead of a table")
     boolean json;
@@ -66,12 +71,18 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Warm-up steps before each shape's timed steps, at the least. */
+    private static final int WARM_UP_STEPS = 2;
+
     private PrintWriter out;
 
     @Override
     public Integer call() {
         if (steps < 1) {
             throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+        }
+        if (!(warmUpSeconds >= 0 && warmUpSeconds <= 3600)) {
+            throw new IllegalArgumentException("--warm-up must be 0 to 3600 seconds, got " + warmUpSeconds);
         }
         List<Preset> shapes = new ArrayList<>();
         for (String name : shape.equals("all") ? List.of("P0", "P1", "P2") : List.of(shape)) {
@@ -193,7 +204,9 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Times {@code steps} training steps of shape {@code p} (forward, backward, clipping, AdamW)
-     * after two warm-up steps and emits their throughput; returns the median full step in
+     * after warm-up steps (at least two, and for at least {@code --warm-up} seconds, so that the
+     * JIT has compiled the kernels for this shape before the timing starts) and emits their
+     * throughput; returns the median full step in
      * seconds. After each timed step the {@code reference} sgemm runs once, so the step's ratio
      * to sgemm compares medians taken under the same load; with {@code profile} (and no
      * reference) the recorded operations are those of the timed steps.
@@ -215,24 +228,20 @@ final class BenchCommand implements Callable<Integer> {
         double[] fb = new double[steps];
         double[] full = new double[steps];
         double[] sgemm = new double[steps];
-        for (int s = -2; s < steps; s++) {
-            long t0 = System.nanoTime();
-            model.zeroGradients();
-            model.forwardMicroBatch(inputs, targets, 0, 1);
-            model.backward();
-            double norm = model.readStep(1).gradientNorm();
-            long t1 = System.nanoTime();
-            adam.step(s + 3, GradientClipping.coefficient(norm, 1.0));
-            backend.synchronize();
-            long t2 = System.nanoTime();
-            if (s >= 0) {
-                fb[s] = (t1 - t0) / 1e9;
-                full[s] = (t2 - t0) / 1e9;
-                if (reference != null) {
-                    sgemm[s] = reference.gflops();
-                }
-            } else if (s == -1 && profile != null) {
-                profile.reset();
+        long warmUpStart = System.nanoTime();
+        int step = 1;
+        while (step <= WARM_UP_STEPS || System.nanoTime() - warmUpStart < warmUpSeconds * 1e9) {
+            timeStep(backend, model, adam, inputs, targets, step++);
+        }
+        if (profile != null) {
+            profile.reset();
+        }
+        for (int s = 0; s < steps; s++) {
+            long[] t = timeStep(backend, model, adam, inputs, targets, step++);
+            fb[s] = t[0] / 1e9;
+            full[s] = t[1] / 1e9;
+            if (reference != null) {
+                sgemm[s] = reference.gflops();
             }
         }
         if (profile != null) {
@@ -254,6 +263,23 @@ final class BenchCommand implements Callable<Integer> {
                     "of_sgemm_1024", Samples.ratio(gflops.median(), between.median())));
         }
         return Samples.of(full).median();
+    }
+
+    /**
+     * One training step as the training loop runs it; returns nanoseconds to the step's read-back
+     * (forward, backward, gradient norm) and to the end of the AdamW update.
+     */
+    private static long[] timeStep(Backend backend, Transformer model, Optimizer adam, int[] inputs, int[] targets,
+                                   int step) {
+        long t0 = System.nanoTime();
+        model.zeroGradients();
+        model.forwardMicroBatch(inputs, targets, 0, 1);
+        model.backward();
+        double norm = model.readStep(1).gradientNorm();
+        long t1 = System.nanoTime();
+        adam.step(step, GradientClipping.coefficient(norm, 1.0));
+        backend.synchronize();
+        return new long[] {t1 - t0, System.nanoTime() - t0};
     }
 
     /**

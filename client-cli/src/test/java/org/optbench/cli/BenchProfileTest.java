@@ -25,7 +25,7 @@ class BenchProfileTest {
 
     @Test
     void theProfileSaysWhereTheStepsTimeGoes() throws Exception {
-        CliProcess r = CliProcess.run(dir, Map.of(), 300, "bench", "--shape", "P0", "--steps", "1", "--json", "--threads",
+        CliProcess r = CliProcess.run(dir, Map.of(), 300, "bench", "--shape", "P0", "--steps", "1", "--warm-up", "0", "--json", "--threads",
                 "2", "--profile");
         assertEquals(0, r.code(), r.err());
         ObjectMapper json = new ObjectMapper();

@@ -253,7 +253,10 @@ class CommandsTest {
 
     @Test
     void benchPrintsJsonLinesWithReferences() throws Exception {
-        Result r = run("bench", "--shape", "P0", "--steps", "1", "--json", "--threads", "2");
+        Result bad = run("bench", "--shape", "P0", "--warm-up", "-1");
+        assertEquals(Main.EXIT_BAD_INPUT, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--warm-up must be 0 to 3600 seconds, got -1.0"), bad.err());
+        Result r = run("bench", "--shape", "P0", "--steps", "1", "--warm-up", "0", "--json", "--threads", "2");
         assertEquals(0, r.code(), r.err());
         List<String> kinds = new ArrayList<>();
         for (JsonNode line : r.jsonLines()) {
