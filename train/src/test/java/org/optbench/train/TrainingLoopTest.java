@@ -58,6 +58,33 @@ class TrainingLoopTest {
         assertEquals(1, result.divergedAtStep());
     }
 
+    /**
+     * With two micro-batches per step, whose losses are read back only after both backwards, a
+     * blown-up step still ends the run before the optimizer applies it: the run stops at step 2
+     * with step 1's loss as its last finite one.
+     */
+    @Test
+    void aStepOfMicroBatchesThatBlowsUpEndsTheRunBeforeItsUpdate() {
+        ModelConfig config = ModelConfig.of(128, 32, 2, 2, 32);
+        Transformer model = new Transformer(config, 4, BACKEND);
+        model.initialize(1);
+        Optimizer sgd = new Optimizer(BACKEND, GroupRules.named("sgd").resolve(model.layout().specs(),
+                Map.of("lr", 1e6)), model.parameters(), model.gradients(), LrSchedule.constant());
+        TrainingLoop loop = new TrainingLoop(model, sgd, new SequentialBatches(new SyntheticTokens(128, 2, 1_000_000, 5),
+                4, 32), 2, 1e9, 100);
+        List<StepRecord> records = new ArrayList<>();
+        RunResult result = loop.run(1, 10, records::add);
+        assertEquals("diverged", result.status());
+        assertEquals(2, result.divergedAtStep());
+        assertEquals(1, records.size());
+        assertEquals(records.get(0).loss(), result.lastFiniteLoss(), 0.0);
+        assertEquals(4 * 32 * 2L, result.tokens(), "tokens of the one completed step");
+        float[] before = model.readParameter("lm_head.weight");
+        loop.run(3, 3, r -> { });
+        assertTrue(java.util.Arrays.equals(before, model.readParameter("lm_head.weight")),
+                "a diverged step leaves the weights as they were");
+    }
+
     @Test
     void sameSeedGivesBitIdenticalLosses() {
         List<StepRecord> a = new ArrayList<>();
