@@ -65,15 +65,20 @@ final class AttentionKernels {
 
     /** row[0..count) = softmax(scale * row[0..count)); row[count..width) = 0. */
     private static void softmaxRow(float[] a, int row, int count, int width, float scale) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < count; j++) {
+        int bound = S.loopBound(count);
+        FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j < bound; j += L) {
+            maxV = maxV.max(FloatVector.fromArray(S, a, row + j));
+        }
+        float max = maxV.reduceLanes(VectorOperators.MAX);
+        for (; j < count; j++) {
             max = Math.max(max, a[row + j]);
         }
         float shift = max * scale;
         FloatVector shiftV = FloatVector.broadcast(S, shift);
         FloatVector sumV = FloatVector.zero(S);
-        int bound = S.loopBound(count);
-        int j = 0;
+        j = 0;
         for (; j < bound; j += L) {
             FloatVector e = VectorMath.exp(FloatVector.fromArray(S, a, row + j).mul(scale).sub(shiftV));
             e.intoArray(a, row + j);
@@ -86,7 +91,10 @@ final class AttentionKernels {
             sum += e;
         }
         float inv = 1f / sum;
-        for (j = 0; j < count; j++) {
+        for (j = 0; j < bound; j += L) {
+            FloatVector.fromArray(S, a, row + j).mul(inv).intoArray(a, row + j);
+        }
+        for (; j < count; j++) {
             a[row + j] *= inv;
         }
         java.util.Arrays.fill(a, row + count, row + width, 0f);
