@@ -12,8 +12,9 @@ Needs PyTorch (Debian: apt-get install python3-torch) and NumPy.
 
 OpenBLAS picks its kernels from the CPU it recognises; an OpenBLAS older than the CPU (Debian 12's
 0.3.21 on Sapphire Rapids) falls back to its generic SSE3 kernels ("Prescott"), about 6x slower.
-Unless OPENBLAS_CORETYPE is set, this script therefore asks for the AVX-512 kernels (SkylakeX)
-on a CPU with AVX-512, so that PyTorch is measured at its best; `bench` reports the kernels used.
+When `bench` finds those generic kernels on a CPU with AVX-512 and OPENBLAS_CORETYPE is not set,
+it runs itself again with OPENBLAS_CORETYPE=SkylakeX (OpenBLAS reads it only when it loads), so
+that PyTorch is measured at its best; it reports the kernels it used.
 """
 import json
 import math
@@ -21,22 +22,9 @@ import os
 import sys
 import time
 
-
-def _avx512():
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            flags = next((line for line in cpuinfo if line.startswith("flags")), "").split()
-    except OSError:
-        return False
-    return all(f in flags for f in ("avx512f", "avx512bw", "avx512dq", "avx512vl"))
-
-
-if "OPENBLAS_CORETYPE" not in os.environ and _avx512():
-    os.environ["OPENBLAS_CORETYPE"] = "SkylakeX"   # read by OpenBLAS when torch loads it
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
+import numpy as np
+import torch
+import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_forward  # noqa: E402  (the safetensors reader shared with the NumPy reference)
@@ -123,7 +111,29 @@ def blas():
     return found or ["unknown: " + config.splitlines()[0] if config else "unknown"]
 
 
+def _avx512():
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            flags = next((line for line in cpuinfo if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return all(f in flags for f in ("avx512f", "avx512bw", "avx512dq", "avx512vl"))
+
+
+GENERIC_KERNELS = {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine"}
+
+
+def use_avx512_kernels_if_generic():
+    """Runs this script again with OpenBLAS's AVX-512 kernels when it fell back to generic ones."""
+    kernels = {pool.get("kernels") for pool in blas() if isinstance(pool, dict)}
+    if "OPENBLAS_CORETYPE" not in os.environ and kernels & GENERIC_KERNELS and _avx512():
+        print(f"OpenBLAS chose its generic kernels {sorted(kernels & GENERIC_KERNELS)} on an AVX-512 CPU; "
+              "running again with OPENBLAS_CORETYPE=SkylakeX", file=sys.stderr)
+        os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, OPENBLAS_CORETYPE="SkylakeX"))
+
+
 def bench(shape, threads=2, steps=5):
+    use_avx512_kernels_if_generic()
     steps = int(steps)
     torch.set_num_threads(int(threads))
     v, c, n_layers, n_heads, t, b = SHAPES[shape]

@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
  * same run: the machine's FMA peak, each device's sgemm at 1024^3 (and with
  * {@code --shape-matmuls} each benchmark shape's matmuls), and training-step throughput
  * (forward+backward up to the step's read-back of loss and gradient norm, and the whole step with
- * clipping and AdamW) for the benchmark shapes P0, P1, P2. Timings end with a device synchronisation. Model FLOPs per token: 6 x (matmul weights) + 6 x
- * L x C x T (causal attention, forward and backward).
+ * clipping and AdamW) for the benchmark shapes P0, P1, P2. Timings end with a device
+ * synchronisation. Model FLOPs per token: 6 x (matmul weights) + 6 x L x C x T (causal attention,
+ * forward and backward).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure FMA peak, sgemm and training-step throughput; JSON lines with --json.")
@@ -43,7 +44,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--shape", defaultValue = "all", description = "P0, P1, P2 or all (default ${DEFAULT-VALUE})")
     String shape;
 
-    @Option(names = "--steps", defaultValue = "5", description = "timed training steps per shape, after the warm-up (default ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "5",
+            description = "timed training steps per shape, after the warm-up (default ${DEFAULT-VALUE})")
     int steps;
 
     @Option(names = "--warm-up", defaultValue = "10", paramLabel = "SECONDS",
@@ -101,14 +103,15 @@ final class BenchCommand implements Callable<Integer> {
         for (String selector : compute.device.split(",")) {
             try (Backend backend = compute.backend(selector.trim())) {
                 String device = backend.description();
-                Samples square = sgemm(backend, "nt", 1024, 1024, 1024, 10);
+                MatmulCase square = new MatmulCase(backend, true, 1024, 1024, 1024);
+                Samples squareRate = square.samples(10);
                 emit(map("bench", "sgemm", "device", device, "layout", "nt", "m", 1024, "n", 1024, "k", 1024,
-                        "gflops", square.json(), "of_fma_peak", Samples.ratio(square.median(), peak)));
+                        "gflops", squareRate.json(), "of_fma_peak", Samples.ratio(squareRate.median(), peak)));
                 for (Preset p : shapes) {
                     if (shapeMatmuls) {
                         shapeMatmuls(backend, p);
                     }
-                    double fullStep = trainStep(backend, p, new MatmulCase(backend, true, 1024, 1024, 1024), null);
+                    double fullStep = trainStep(backend, p, square, null);
                     if (profile) {
                         profileStep(backend, p, fullStep);
                     }
@@ -135,15 +138,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** GFLOP/s of matmulForward (layout nt) or matmulBackward (both products) at (n, c, oc). */
     private Samples sgemm(Backend backend, String layout, int n, int c, int oc, int reps) {
-        MatmulCase matmul = new MatmulCase(backend, layout.equals("nt"), n, c, oc);
-        double[] gflops = new double[reps];
-        for (int r = -2; r < reps; r++) {
-            double g = matmul.gflops();
-            if (r >= 0) {
-                gflops[r] = g;
-            }
-        }
-        return Samples.of(gflops);
+        return new MatmulCase(backend, layout.equals("nt"), n, c, oc).samples(reps);
     }
 
     /** One matmul case on random tensors, run and timed (with a synchronisation) on demand. */
@@ -156,8 +151,8 @@ final class BenchCommand implements Callable<Integer> {
         private final FloatTensor x;   // (n, c)
         private final FloatTensor w;   // (oc, c)
         private final FloatTensor y;   // (n, oc)
-        private final FloatTensor dx;  // (n, c)
-        private final FloatTensor dw;  // (oc, c)
+        private final FloatTensor dx;  // (n, c), backward only
+        private final FloatTensor dw;  // (oc, c), backward only
 
         MatmulCase(Backend backend, boolean forward, int n, int c, int oc) {
             SplittableRandom rng = new SplittableRandom(1);
@@ -169,8 +164,20 @@ final class BenchCommand implements Callable<Integer> {
             x = random(backend, (long) n * c, rng);
             w = random(backend, (long) oc * c, rng);
             y = random(backend, (long) n * oc, rng);
-            dx = backend.allocate((long) n * c);
-            dw = backend.allocate((long) oc * c);
+            dx = forward ? null : backend.allocate((long) n * c);
+            dw = forward ? null : backend.allocate((long) oc * c);
+        }
+
+        /** GFLOP/s of {@code reps} runs after two untimed ones. */
+        Samples samples(int reps) {
+            double[] gflops = new double[reps];
+            for (int r = -2; r < reps; r++) {
+                double g = gflops();
+                if (r >= 0) {
+                    gflops[r] = g;
+                }
+            }
+            return Samples.of(gflops);
         }
 
         double gflops() {
@@ -206,10 +213,10 @@ final class BenchCommand implements Callable<Integer> {
      * Times {@code steps} training steps of shape {@code p} (forward, backward, clipping, AdamW)
      * after warm-up steps (at least two, and for at least {@code --warm-up} seconds, so that the
      * JIT has compiled the kernels for this shape before the timing starts) and emits their
-     * throughput; returns the median full step in
-     * seconds. After each timed step the {@code reference} sgemm runs once, so the step's ratio
-     * to sgemm compares medians taken under the same load; with {@code profile} (and no
-     * reference) the recorded operations are those of the timed steps.
+     * throughput; returns the mean full step in seconds. After each timed step the
+     * {@code reference} sgemm runs once, so the step's ratio to sgemm compares medians taken under
+     * the same load; with {@code profile} (and no reference) the recorded operations are those of
+     * the timed steps.
      */
     private double trainStep(Backend backend, Preset p, MatmulCase reference, OpProfile profile) {
         ModelConfig c = p.config();
@@ -244,8 +251,9 @@ final class BenchCommand implements Callable<Integer> {
                 sgemm[s] = reference.gflops();
             }
         }
+        double meanStep = java.util.Arrays.stream(full).average().orElseThrow();
         if (profile != null) {
-            return Samples.of(full).median();
+            return meanStep;
         }
         double perToken = flopsPerToken(c);
         Samples between = Samples.of(sgemm);
@@ -262,7 +270,7 @@ final class BenchCommand implements Callable<Integer> {
                     "gflops", gflops.json(), "sgemm_1024_between_steps", between.json(),
                     "of_sgemm_1024", Samples.ratio(gflops.median(), between.median())));
         }
-        return Samples.of(full).median();
+        return meanStep;
     }
 
     /**
@@ -284,9 +292,10 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * The per-operation breakdown of shape {@code p}'s training step: the same steps run on a
-     * backend whose every call is timed; each kind's milliseconds per step and share of the
-     * profiled step, the time outside backend calls (Java-side work between kernels), and the
-     * profiled step against the unprofiled one ({@code fullStep} seconds) measured just before.
+     * backend whose every call is timed; each kind's mean milliseconds per step and share of the
+     * mean profiled step, the time outside backend calls (Java-side work between kernels; with
+     * the shares it adds up to 1), and the profiled step against the unprofiled one
+     * ({@code fullStep} seconds, also a mean) measured just before.
      */
     private void profileStep(Backend backend, Preset p, double fullStep) {
         OpProfile ops = new OpProfile();

@@ -35,6 +35,7 @@ public final class Transformer {
     private final IntTensor targets;   // (N)
     private final StepBuffer step;
     private int slot;                  // the micro-batch slot of the last forward
+    private int stepMicroBatches;      // micro-batches of the step the last forward belongs to
 
     public Transformer(ModelConfig config, int batchSize, Backend backend) {
         if (batchSize <= 0) {
@@ -163,7 +164,13 @@ public final class Transformer {
         if (micro < 0 || micro >= microBatches) {
             throw new IllegalArgumentException("micro-batch " + micro + " is not one of a step's " + microBatches);
         }
-        step.reserve(microBatches);
+        if (micro == 0) {
+            step.reserve(microBatches);
+            stepMicroBatches = microBatches;
+        } else if (microBatches != stepMicroBatches || micro != slot + 1) {
+            throw new IllegalStateException("micro-batch " + micro + " of " + microBatches + " follows micro-batch "
+                    + slot + " of " + stepMicroBatches + ": a step runs its micro-batches in order from 0");
+        }
         int n = rows();
         if (tokenInputs.length != n || tokenTargets.length != n) {
             throw new ModelConfigException("a batch needs B*T = " + batch + "*" + config.seqLen() + " = " + n
@@ -214,6 +221,10 @@ public final class Transformer {
      * micro-batches 0 to {@code microBatches - 1} and the gradient norm, in one transfer.
      */
     public StepReadout readStep(int microBatches) {
+        if (microBatches != stepMicroBatches || slot != microBatches - 1) {
+            throw new IllegalStateException("a read-back of " + microBatches + " micro-batches after micro-batch "
+                    + slot + " of a step of " + stepMicroBatches);
+        }
         backend.sumOfSquares(step.squaredNorm(), grads, layout.totalCount());
         step.read(microBatches);
         List<LossValue> losses = new ArrayList<>(microBatches);
@@ -223,15 +234,18 @@ public final class Transformer {
         return new StepReadout(losses, step.gradientNorm());
     }
 
-    /** Backward pass of the loss of the last {@link #forward}, accumulated into the gradients. */
+    /**
+     * Backward pass of the loss of the last {@link #forward} or {@link #forwardMicroBatch},
+     * accumulated into the gradients.
+     */
     public void backward() {
         backward(1f);
     }
 
     /**
-     * Backward pass of {@code lossScale} times the loss of the last {@link #forward} (use
-     * 1/microbatches for gradient accumulation), accumulated into the gradients. Overwrites the
-     * logits with their gradient.
+     * Backward pass of {@code lossScale} times the loss of the last {@link #forward} or
+     * {@link #forwardMicroBatch} (use 1/microbatches for gradient accumulation), accumulated into
+     * the gradients. Overwrites the logits with their gradient.
      */
     public void backward(float lossScale) {
         int n = rows();
@@ -241,7 +255,8 @@ public final class Transformer {
         int h = config.nHeads();
         int f = config.mlpHidden();
         int v = config.vocabSize();
-        backend.crossEntropyBackward(acts.logits, acts.logits, step.logSumExp(slot), targets, lossScale / n, config.zLoss(), n, v);
+        backend.crossEntropyBackward(acts.logits, acts.logits, step.logSumExp(slot), targets, lossScale / n,
+                config.zLoss(), n, v);
         backend.matmulBackward(acts.dC1, dw.lmHead, acts.logits, acts.lnf, w.lmHead, n, c, v);
         backend.fill(acts.dResidual, 0f, (long) n * c);
         backend.layerNormBackward(acts.dResidual, dw.lnF, acts.dC1, acts.xFinal, w.lnF, acts.lnfMean, acts.lnfRstd,

@@ -27,7 +27,8 @@ import org.optbench.train.data.SyntheticTokens;
 
 /**
  * A whole training run of 20 steps on a tiny model, on OpenCL and on the CPU backend from the same
- * seed, for every optimizer of the suite: every step's loss must agree within 1e-4 relative.
+ * seed, for every optimizer of the suite: every step's loss must agree within 1e-4 relative. And a
+ * run of steps of two micro-batches must wait for the device once per step.
  */
 class OpenClTrainingTest {
 
@@ -77,9 +78,9 @@ class OpenClTrainingTest {
         ModelConfig config = ModelConfig.of(96, 32, 2, 2, 24);
         List<StepRecord> want = new ArrayList<>();
         List<StepRecord> got = new ArrayList<>();
-        assertEquals(0, run(cpu, config, want), "the CPU backend never waits");
+        run(cpu, config, want);
         long syncs = run(cl, config, got);
-        System.out.printf("opencl: %d host syncs in 6 steps of 2 micro-batches%n", syncs);
+        System.out.printf("opencl: %d host syncs in 6 steps of 2 micro-batches on %s%n", syncs, cl.description());
         assertEquals(6, syncs, "host syncs in 6 steps");
         assertEquals(6, got.size());
         for (int i = 0; i < 6; i++) {

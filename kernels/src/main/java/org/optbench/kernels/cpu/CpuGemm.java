@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * structure: B is packed into panels of NR columns (KC deep, shared by all threads), each task
  * packs a block of A into panels of MR rows, and a register-blocked MR x NR micro-kernel (8 rows
  * x two vectors, sixteen accumulators) runs over the packed panels. Tasks are (A block, column
- * group) pairs so that tall, wide and small products all spread across the worker threads.
+ * group) pairs so that tall, wide and small products all spread across the worker threads; where
+ * several column groups share an A block, A is packed once beside B instead of once per task.
  */
 final class CpuGemm {
 

@@ -33,7 +33,8 @@ import org.optbench.kernels.TensorChecks;
  * The backend for any OpenCL 1.2 device (NVIDIA, AMD and Intel GPUs; CPUs through PoCL). Tensors
  * live in device buffers for the whole run; operations enqueue kernels on one in-order queue and
  * return at once, and only {@link #read}, {@link #write} of floats and {@link #synchronize} wait
- * (token ids are written without waiting, from a staging buffer). The kernels are the
+ * (token ids are written without waiting, from staging buffers; {@link #hostSyncs} counts the
+ * waits). The kernels are the
  * {@code .cl} resources of this package, built once when the backend opens, with tile and
  * work-group sizes chosen from the device's limits.
  *
@@ -169,12 +170,9 @@ public final class OpenClBackend implements Backend {
         ClIntTensor d = requireInts(dst, length);
         System.arraycopy(src, srcOffset, d.host, d.offset(), length);
         if (length > 0) {
-            if (d.staging.fill(d.offset(), src, srcOffset, length)) {
-                hostSyncs++;
-            }
+            Pointer staged = d.staging.fill(d.offset(), src, srcOffset, length);
             cl_event copy = new cl_event();
-            clEnqueueWriteBuffer(queue, d.buffer, CL_FALSE, 4L * d.offset(), 4L * length, d.staging.at(d.offset()),
-                    0, null, copy);
+            clEnqueueWriteBuffer(queue, d.buffer, CL_FALSE, 4L * d.offset(), 4L * length, staged, 0, null, copy);
             d.staging.copying(copy);
         }
     }
@@ -514,11 +512,14 @@ public final class OpenClBackend implements Backend {
     public void close() {
         try {
             clFinish(queue);
-            stagings.forEach(IntStaging::awaitPending);
         } finally {
-            program.close();
-            buffers.close();
-            releaseContext();
+            try {
+                stagings.forEach(IntStaging::close);
+            } finally {
+                program.close();
+                buffers.close();
+                releaseContext();
+            }
         }
     }
 
