@@ -266,26 +266,38 @@ final class SweepManager implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Runs the sweep to its end, then leaves the active set and only then publishes Done: a
+     * watcher that subscribes while the sweep is still active gets this Done, and one that
+     * subscribes after finds it inactive and is sent Done by the service, so none waits forever.
+     */
     private void drive(String id, SweepSpec spec, SweepRunner runner, AtomicBoolean cancel, TrialExecutor executor) {
         Map<String, Integer> seen = new HashMap<>();   // trial id -> status ordinal * 1e6 + attempts
+        boolean ended = false;
         try {
             if (spec.usesDefaultCorpus() && fetchesData) {
                 DefaultCorpus.ensure(DefaultCorpus.root(), new PrintWriter(System.err, true));
             }
             runner.run(spec, trials -> publishChanges(id, trials, seen),
                     () -> cancel.get() || store.sweep(id).map(r -> r.status() == SweepStatus.CANCELLED).orElse(true));
-            hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweep(id)).build());
+            ended = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             System.err.println("optbench server: sweep " + id + " is paused, its runner failed: " + e.getMessage());
             store.setSweepReason(id, "paused: " + Failures.bounded(String.valueOf(e.getMessage())));
-            hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweep(id)).build());
+            ended = true;
         } finally {
-            store.releaseDriving(id, driver);   // before leaving the active set, so a new runner's claim is not undone
-            active.remove(id);
-            if (closing) {
-                executor.close();
+            try {
+                store.releaseDriving(id, driver);   // before leaving the active set, so a new runner's claim is not undone
+            } finally {
+                active.remove(id);
+                if (closing) {
+                    executor.close();
+                }
+                if (ended) {
+                    hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweep(id)).build());
+                }
             }
         }
     }

@@ -192,6 +192,17 @@ class ServerTest {
                 .check(HealthCheckRequest.getDefaultInstance()).getStatus());
         assertTrue(reflectedServices(c).containsAll(List.of("optbench.v1.SweepService", "optbench.v1.WorkerService",
                 "grpc.health.v1.Health")), "server reflection lists the services (what grpcurl uses)");
+        // Resuming the finished sweep runs nothing and ends at once: the watch that follows must
+        // get its Done however the runner's end and the subscription interleave (a watch used to
+        // wait forever when it subscribed between the Done and the runner leaving the active set).
+        for (int again = 0; again < 30; again++) {
+            as(c, ALICE).createSweep(create(spec("cycle", 2, 1e-3, 1e-2, 1e-1, 1.0)));
+            List<SweepEvent> resumed = new ArrayList<>();
+            SweepServiceGrpc.newBlockingStub(c).withCallCredentials(bearer(ALICE)).withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .watchSweep(WatchSweepRequest.newBuilder().setSweepId("cycle").build()).forEachRemaining(resumed::add);
+            assertTrue(resumed.get(resumed.size() - 1).hasDone(), "resume " + again + " ends with Done");
+            assertEquals(4, resumed.get(resumed.size() - 1).getDone().getTrialsCompleted());
+        }
         as(c, ALICE).deleteSweep(DeleteSweepRequest.newBuilder().setSweepId("cycle").build());
         assertEquals(Status.Code.NOT_FOUND, code(() -> as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("cycle").build())));
     }
