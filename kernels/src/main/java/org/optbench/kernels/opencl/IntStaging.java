@@ -8,6 +8,7 @@ import static org.jocl.CL.clWaitForEvents;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.jocl.Pointer;
@@ -33,10 +34,12 @@ final class IntStaging {
     /** One staging buffer and the copy from it that may still be running (null: none). */
     private static final class Slot {
         final ByteBuffer bytes;
+        final IntBuffer ints;   // a view of bytes
         cl_event copy;
 
         Slot(int length) {
             bytes = ByteBuffer.allocateDirect(Integer.BYTES * Math.max(1, length)).order(ByteOrder.nativeOrder());
+            ints = bytes.asIntBuffer();
         }
     }
 
@@ -51,7 +54,8 @@ final class IntStaging {
      */
     Pointer fill(int offset, int[] src, int srcOffset, int count) {
         Slot slot = free();
-        slot.bytes.asIntBuffer().position(offset).put(src, srcOffset, count);
+        slot.ints.position(offset);
+        slot.ints.put(src, srcOffset, count);
         last = slot;
         return Pointer.to(slot.bytes).withByteOffset((long) Integer.BYTES * offset);
     }
