@@ -15,7 +15,7 @@ import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.Datasets;
-import org.optbench.sweep.SweepSpecParser;
+import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.ExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutors;
@@ -112,13 +112,13 @@ final class ServerCommand implements Callable<Integer> {
         ExecutorChoices choices = new ExecutorChoices(defaultExecutor, slurmProfiles == null ? Map.of()
                 : ExecutorChoices.readProfiles(slurmProfiles));
         datasets.forEach((name, dir) -> {
-            if (!SweepSpecParser.NAME.matcher(name).matches()) {
+            if (!SweepSpec.NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("--dataset " + name + ": a data set's name is a plain name such as c4-t5");
             }
             PreparedData.open(dir);
         });
         weights.forEach((name, file) -> {
-            if (!SweepSpecParser.NAME.matcher(name).matches()) {
+            if (!SweepSpec.NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("--weights " + name + ": a name is a plain name such as base-nano");
             }
             SafetensorsFile read = SafetensorsFile.read(file);

@@ -21,7 +21,7 @@ import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.SweepSpecParser;
 import org.optbench.sweep.TrialFile;
 import org.optbench.sweep.TrialPlacement;
-import org.optbench.sweep.TrialSpec;
+import org.optbench.sweep.trial.Trial;
 import org.optbench.train.spec.RunContext;
 import org.optbench.train.spec.RunSpec;
 
@@ -135,9 +135,9 @@ class ReferenceTrajectoryTest {
         int compared = 0;
         for (Map.Entry<String, String> sweep : AS_SWEEPS.entrySet()) {
             SweepSpec spec = SweepSpecParser.parse("name: ref\n" + sweep.getValue(), sweep.getKey());
-            TrialSpec trial = SweepExpander.expand(spec).get(0);
+            Trial trial = SweepExpander.expand(spec).get(0);
             Path trialDir = dir.resolve("trial-" + sweep.getKey());
-            new TrialFile("ref-0000", 1, null, SweepRunner.forTrial(spec, trial.run(), TrialPlacement.local(2)), 0,
+            new TrialFile("ref-0000", 1, null, SweepRunner.forTrial(spec, spec.run(trial), TrialPlacement.local(2)), 0,
                     false).write(trialDir);
             RunSpec run = TrialFile.read(trialDir).run().toBuilder().metrics(trialDir.resolve("metrics.jsonl"))
                     .checkpointDir(trialDir.resolve("checkpoint")).build();

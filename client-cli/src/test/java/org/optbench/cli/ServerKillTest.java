@@ -19,12 +19,12 @@ import org.optbench.sweep.SweepRunner;
 import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.SweepSpecParser;
 import org.optbench.sweep.TrialPlacement;
-import org.optbench.sweep.TrialSpec;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.SweepStatus;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
+import org.optbench.sweep.trial.Trial;
 import org.optbench.train.RunSummary;
 import org.optbench.train.spec.RunContext;
 
@@ -133,15 +133,15 @@ class ServerKillTest {
             assertEquals(SweepStatus.COMPLETED, sweepStatus());
             try (TrialStore store = TrialStore.sqlite(dir.resolve("runs/optbench.db"))) {
                 SweepSpec parsed = SweepSpecParser.parse(SPEC, "kill9.yaml");
-                List<TrialSpec> expected = SweepExpander.expand(parsed);
+                List<Trial> expected = SweepExpander.expand(parsed);
                 for (TrialRecord t : done) {
                     assertEquals(TrialStatus.COMPLETED, t.status(), t.toString());
                     List<Integer> steps = store.metrics(t.id(), "train").stream().map(MetricRow::step).sorted().toList();
                     assertEquals(java.util.stream.IntStream.rangeClosed(1, STEPS).boxed().toList(), steps,
                             t.id() + ": every step once");
-                    TrialSpec point = expected.get(t.index());
+                    Trial point = expected.get(t.index());
                     Path alone = dir.resolve("alone-" + t.index());
-                    RunSummary uninterrupted = TrainCommand.train(SweepRunner.forTrial(parsed, point.run(), TrialPlacement.local(1)).toBuilder()
+                    RunSummary uninterrupted = TrainCommand.train(SweepRunner.forTrial(parsed, parsed.run(point), TrialPlacement.local(1)).toBuilder()
                             .checkpointDir(alone).build(), RunContext.local(), new PrintWriter(new StringWriter()), r -> { });
                     assertNotNull(t.finalValLoss(), t.toString());
                     assertEquals(Double.doubleToLongBits(uninterrupted.finalValLoss()), Double.doubleToLongBits(t.finalValLoss()),

@@ -10,15 +10,17 @@ import org.optbench.proto.v1.SweepState;
 import org.optbench.proto.v1.Trial;
 import org.optbench.proto.v1.TrialState;
 import org.optbench.sweep.analysis.ClaimResult;
+import org.optbench.sweep.analysis.CurvePoint;
 import org.optbench.sweep.analysis.Findings;
 import org.optbench.sweep.analysis.OptimizerFindings;
-import org.optbench.sweep.analysis.Point;
 import org.optbench.sweep.analysis.Stability;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.SweepRow;
 import org.optbench.sweep.store.SweepStatus;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
+import org.optbench.sweep.trial.Point;
+import org.optbench.sweep.trial.SweptValue;
 
 /** Conversions between the store's records and the API's messages. */
 public final class Protos {
@@ -61,8 +63,8 @@ public final class Protos {
 
     public static Trial trial(TrialRecord t) {
         Trial.Builder b = Trial.newBuilder().setId(t.id()).setSweepId(t.sweepId()).setIndex(t.index())
-                .setOptimizer(t.optimizer()).putAllParams(t.params()).setSeed(t.seed()).setState(state(t.status()))
-                .setAttempts(t.attempts());
+                .setOptimizer(t.optimizer()).setSeed(t.seed()).setState(state(t.status())).setAttempts(t.attempts());
+        t.point().forEach((k, v) -> b.putParams(k, v.text()));
         if (t.finalValLoss() != null) {
             b.setFinalValLoss(t.finalValLoss());
         }
@@ -100,7 +102,9 @@ public final class Protos {
 
     /** The store's record of an API trial (what a client needs for analysis and reports). */
     public static TrialRecord record(Trial t) {
-        return new TrialRecord(t.getId(), t.getSweepId(), t.getIndex(), "", t.getOptimizer(), t.getParamsMap(), t.getSeed(),
+        java.util.Map<String, SweptValue> point = new java.util.LinkedHashMap<>();
+        t.getParamsMap().forEach((k, v) -> point.put(k, SweptValue.parse(v)));
+        return new TrialRecord(t.getId(), t.getSweepId(), t.getIndex(), "", t.getOptimizer(), Point.of(point), t.getSeed(),
                 status(t.getState()), t.getError().isEmpty() ? null : t.getError(), t.getAttempts(),
                 t.getExecutorId().isEmpty() ? null : t.getExecutorId(), null, null,
                 t.hasFinalValLoss() ? t.getFinalValLoss() : null, t.hasDivergedAtStep() ? t.getDivergedAtStep() : null,
@@ -157,7 +161,7 @@ public final class Protos {
         for (double v : seeds) {
             stats.addValue(v);
         }
-        b.setBestLoss(s.bestLoss()).setBestValue(s.best().value())
+        b.setBestLoss(s.bestLoss()).setBestValue(s.best().value().text())
                 .setBestLr(s.axis().name().equals("lr") && s.axis().numeric() ? s.axis().number(s.best().value()) : Double.NaN)
                 .setWidth002(st.widths().get(org.optbench.sweep.analysis.Metric.WIDTH_002)).setWidth01(st.widths().get(org.optbench.sweep.analysis.Metric.WIDTH_01))
                 .setWidth1Pct(st.widths().get(org.optbench.sweep.analysis.Metric.WIDTH_1PCT)).setWidth5Pct(st.widths().get(org.optbench.sweep.analysis.Metric.WIDTH_5PCT))
@@ -167,7 +171,7 @@ public final class Protos {
                 .setSeedStd(seeds.length > 1 ? stats.getStandardDeviation() : Double.NaN)
                 .setCi95(Double.isNaN(ci[0]) ? Double.NaN : (ci[1] - ci[0]) / 2)
                 .setBestTrialId(s.best().trialIds().isEmpty() ? "" : s.best().trialIds().get(0));
-        for (Point p : s.curve().points()) {
+        for (CurvePoint p : s.curve().points()) {
             b.addCurve(LrPoint.newBuilder().setLr(s.axis().numeric() && !Double.isNaN(p.x()) ? s.axis().number(p.value())
                     : p.x()).setLoss(p.mean(s.worst())).setSeeds(p.losses().length).setDiverged(p.diverged()));
         }

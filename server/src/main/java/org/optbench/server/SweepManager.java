@@ -19,6 +19,7 @@ import org.optbench.proto.v1.Sweep;
 import org.optbench.proto.v1.SweepEvent;
 import org.optbench.sweep.Datasets;
 import org.optbench.sweep.SweepConflictException;
+import org.optbench.sweep.SweepExpander;
 import org.optbench.sweep.SweepNotFoundException;
 import org.optbench.sweep.SweepRunner;
 import org.optbench.sweep.SweepSpec;
@@ -36,9 +37,11 @@ import org.optbench.sweep.store.SweepStatus;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
+import org.optbench.sweep.trial.Trial;
 import org.optbench.train.data.DefaultCorpus;
 import org.optbench.train.data.LocalDataCatalog;
 import org.optbench.train.spec.RunContext;
+import org.optbench.train.spec.RunSpec;
 
 /**
  * Drives the server's sweeps: each active sweep runs on its own thread through a
@@ -145,7 +148,7 @@ final class SweepManager implements AutoCloseable {
         }
         try {
             SweepSpec spec = SweepSpecParser.parse(row.spec(), "sweep " + row.id());
-            start(row.id(), spec, row.owner(), false, placement(spec, true, row.owner()));
+            start(row.id(), spec, SweepExpander.expand(spec), row.owner(), false, placement(spec, true, row.owner()));
             awaitingClaim.remove(row.id());
         } catch (SweepClaimedException e) {
             if (awaitingClaim.add(row.id())) {
@@ -170,17 +173,18 @@ final class SweepManager implements AutoCloseable {
         TrialPlacement placement = placement(spec, trusted, owner);
         RunContext context = new RunContext(placement.heapBytes(), "give trials more heap (OPTBENCH_WORKER_HEAP when the "
                 + "server starts, or executor.mem for Slurm)", LocalDataCatalog.standard());
-        SweepValidator.validate(spec, limits.maxTrialsPerSweep(), p -> {
+        List<Trial> trials = SweepValidator.validate(spec, limits.maxTrialsPerSweep(), p -> {
+            RunSpec run = spec.run(p);
             if (!trusted) {
-                placement.datasets().checkRemote(p.run());
+                placement.datasets().checkRemote(run);
             }
-            return SweepRunner.forTrial(spec, p.run(), placement);
+            return SweepRunner.forTrial(spec, run, placement);
         }, context);
         if (spec.usesDefaultCorpus() && !fetchesData && !DefaultCorpus.isPrepared(DefaultCorpus.root())) {
             throw new SweepStateException("this server has not prepared the default corpus (it fetches nothing for a "
                     + "request); its operator runs 'optbench data fetch', or name another data set");
         }
-        return register(spec, owner, placement);
+        return register(spec, trials, owner, placement);
     }
 
     /**
@@ -188,7 +192,7 @@ final class SweepManager implements AutoCloseable {
      * Names are per user: the owner's sweep of that name is resumed (when its spec is the same),
      * and a new sweep gets a fresh internal id, which names its directory.
      */
-    private synchronized SweepRow register(SweepSpec spec, String owner, TrialPlacement placement) {
+    private synchronized SweepRow register(SweepSpec spec, List<Trial> trials, String owner, TrialPlacement placement) {
         Optional<SweepRow> existing = store.sweepNamed(owner, spec.name());
         if (existing.isPresent() && !existing.get().spec().equals(spec.text())) {
             throw new SweepConflictException("you already have a sweep '" + spec.name() + "' with a different spec; give "
@@ -205,7 +209,7 @@ final class SweepManager implements AutoCloseable {
             }
         }
         if (!active.containsKey(id)) {
-            start(id, spec, owner, true, placement);
+            start(id, spec, trials, owner, true, placement);
         }
         return store.sweep(id).orElseThrow(() -> new SweepNotFoundException("sweep '" + spec.name()
                 + "' was deleted while it was being created; submit it again"));
@@ -236,7 +240,8 @@ final class SweepManager implements AutoCloseable {
                 executors.workerHeapBytes(where), datasets.forOwner(owner), where);
     }
 
-    private void start(String id, SweepSpec spec, String owner, boolean retryCancelled, TrialPlacement placement) {
+    private void start(String id, SweepSpec spec, List<Trial> trials, String owner, boolean retryCancelled,
+                       TrialPlacement placement) {
         if (closing) {
             throw new ShuttingDownException();
         }
@@ -249,7 +254,7 @@ final class SweepManager implements AutoCloseable {
         try {
             executor = executors.open(placement.executor());
             runner = new SweepRunner(store, executor, runsDir, placement).reportingTo(reportAddress, reportTrust);
-            runner.prepare(id, spec, owner, retryCancelled);
+            runner.prepare(id, spec, trials, owner, retryCancelled);
             if (!stored) {
                 claim(id);   // a new sweep, stored by prepare
             }

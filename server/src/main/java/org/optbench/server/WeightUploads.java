@@ -20,8 +20,8 @@ import org.optbench.model.io.ShapeOverrides;
 import org.optbench.proto.v1.UploadedWeights;
 import org.optbench.proto.v1.WeightsChunk;
 import org.optbench.sweep.Datasets;
+import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.SweepSpecException;
-import org.optbench.sweep.SweepSpecParser;
 import org.optbench.sweep.store.Private;
 
 /**
@@ -86,7 +86,7 @@ final class WeightUploads {
         }
 
         private void open(String requested) throws IOException {
-            if (!SweepSpecParser.NAME.matcher(requested).matches()) {
+            if (!SweepSpec.NAME.matcher(requested).matches()) {
                 throw new IllegalArgumentException("weights name '" + SweepSpecException.shorten(requested) + "' must be a "
                         + "letter or digit followed by at most 63 letters, digits, '.', '_' or '-'");
             }

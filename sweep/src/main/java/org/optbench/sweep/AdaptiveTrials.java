@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,12 +12,15 @@ import org.optbench.optim.HyperparameterException;
 import org.optbench.optim.RunHyperparameters;
 import org.optbench.sweep.analysis.Axis;
 import org.optbench.sweep.analysis.Curve;
+import org.optbench.sweep.analysis.CurvePoint;
 import org.optbench.sweep.analysis.Curves;
 import org.optbench.sweep.analysis.Findings;
-import org.optbench.sweep.analysis.Point;
 import org.optbench.sweep.analysis.SweepModel;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
+import org.optbench.sweep.trial.Point;
+import org.optbench.sweep.trial.SweptValue;
+import org.optbench.sweep.trial.Trial;
 
 /**
  * The trials a sweep's {@link AdaptiveSpec} adds once every trial so far has finished, decided
@@ -36,7 +38,7 @@ public final class AdaptiveTrials {
     }
 
     /** The trials to add now; empty when the sweep is done. */
-    public static List<TrialSpec> next(SweepSpec spec, List<TrialRecord> trials) {
+    public static List<Trial> next(SweepSpec spec, List<TrialRecord> trials) {
         AdaptiveSpec adaptive = spec.adaptive();
         if (adaptive == null) {
             return List.of();
@@ -48,7 +50,7 @@ public final class AdaptiveTrials {
         long perOptimizer = adaptive.bound(1, spec.seeds().size());
         Set<String> have = new HashSet<>();
         trials.forEach(t -> have.add(t.key()));
-        List<TrialSpec> out = new ArrayList<>();
+        List<Trial> out = new ArrayList<>();
         for (String optimizer : spec.optimizers().keySet()) {
             List<TrialRecord> mine = trials.stream().filter(t -> t.optimizer().equals(optimizer)
                     && (t.status() == TrialStatus.COMPLETED || t.status() == TrialStatus.DIVERGED)).toList();
@@ -56,32 +58,32 @@ public final class AdaptiveTrials {
             if (mine.isEmpty()) {
                 continue;
             }
-            Axis axis = Axis.of(adaptive.axis(), mine.stream().map(t -> t.params().getOrDefault(adaptive.axis(),
-                    Axis.DEFAULT)).toList());
+            Axis axis = Axis.along(adaptive.axis(), mine.stream().map(TrialRecord::point).toList());
             Curve curve = Curves.along(optimizer, axis, mine, worst);
             if (curve.points().isEmpty() || !axis.numeric()) {
                 continue;
             }
-            List<Map<String, String>> wanted = new ArrayList<>();
+            List<Point> wanted = new ArrayList<>();
             List<Long> seeds = spec.seeds();
-            Map<String, String> extension = adaptive.extendEdges() ? extension(spec, adaptive, curve, worst) : null;
+            Point extension = adaptive.extendEdges() ? extension(spec, adaptive, curve, worst) : null;
             if (extension != null) {
                 wanted.add(extension);
             } else if (adaptive.refines()) {
                 int best = curve.bestIndex(worst);
                 for (int i = Math.max(0, best - adaptive.aroundBest());
                      i <= Math.min(curve.points().size() - 1, best + adaptive.aroundBest()); i++) {
-                    wanted.add(new TreeMap<>(curve.points().get(i).setting()));
+                    wanted.add(sorted(curve.points().get(i).setting()));
                 }
                 seeds = refineSeeds(spec.seeds(), adaptive.refineSeeds());
             }
-            for (Map<String, String> point : wanted) {
+            for (Point point : wanted) {
                 for (long seed : seeds) {
-                    TrialSpec t = new TrialSpec(nextIndex, optimizer, point, seed);
+                    Trial t = new Trial(nextIndex, optimizer, point, seed);
                     if (have.contains(t.key()) || added >= perOptimizer) {
                         continue;
                     }
-                    out.add(new TrialSpec(nextIndex++, optimizer, point, seed, spec.run(optimizer, point, seed)));
+                    out.add(t);
+                    nextIndex++;
                     have.add(t.key());
                     added++;
                 }
@@ -100,40 +102,45 @@ public final class AdaptiveTrials {
         return out;
     }
 
+    /** {@code point} with its keys in order, as the store has always written added points. */
+    private static Point sorted(Point point) {
+        Map<String, SweptValue> values = new TreeMap<>();
+        point.forEach(values::put);
+        return Point.of(values);
+    }
+
     /** The point past the edge where the best lies, or null when the best is interior or the edge is spent. */
-    private static Map<String, String> extension(SweepSpec spec, AdaptiveSpec adaptive, Curve curve, double worst) {
-        List<Point> points = curve.points();
+    private static Point extension(SweepSpec spec, AdaptiveSpec adaptive, Curve curve, double worst) {
+        List<CurvePoint> points = curve.points();
         int best = curve.bestIndex(worst);
         if (points.size() < 2 || best != 0 && best != points.size() - 1) {
             return null;
         }
         boolean low = best == 0;
-        List<Object> grid = grid(spec, curve.optimizer(), adaptive.axis());
-        double gridEdge = grid.stream().mapToDouble(v -> Double.parseDouble(String.valueOf(v)))
+        List<SweptValue> grid = grid(spec, curve.optimizer(), adaptive.axis());
+        double gridEdge = grid.stream().mapToDouble(SweptValue::asNumber)
                 .reduce(low ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY, low ? Math::min : Math::max);
-        long beyond = points.stream().mapToDouble(p -> Double.parseDouble(p.value()))
+        long beyond = points.stream().mapToDouble(p -> p.value().asNumber())
                 .filter(v -> low ? v < gridEdge : v > gridEdge).count();
         if (beyond >= adaptive.maxExtend()) {
             return null;
         }
-        Point edge = points.get(best);
-        Point inner = points.get(low ? 1 : points.size() - 2);
+        CurvePoint edge = points.get(best);
+        CurvePoint inner = points.get(low ? 1 : points.size() - 2);
         double u = 2 * edge.x() - inner.x();
         double value = curve.axis().scale() == Axis.Scale.LOG ? Math.pow(10, u) : u;
-        String text = written(value);
+        SweptValue text = written(value);
         if (!valid(adaptive.axis(), text)) {
             return null;
         }
-        Map<String, String> point = new TreeMap<>(edge.setting());
-        point.put(adaptive.axis(), text);
-        return point;
+        return sorted(edge.setting().with(adaptive.axis(), text));
     }
 
     /**
      * A value as a grid would write it: the fewest significant digits (at most three) within 0.5%
      * of it, so a half-decade grid continues 0.001, 0.00316, 0.01 rather than 0.00999.
      */
-    static String written(double value) {
+    static SweptValue written(double value) {
         BigDecimal exact = new BigDecimal(value);
         BigDecimal rounded = exact.round(new MathContext(3));
         for (int digits = 1; digits <= 3; digits++) {
@@ -144,26 +151,25 @@ public final class AdaptiveTrials {
             }
         }
         rounded = rounded.stripTrailingZeros();
-        return Math.abs(value) >= 1e-4 && Math.abs(value) < 1e6 ? rounded.toPlainString() : rounded.toString();
+        return SweptValue.parse(Math.abs(value) >= 1e-4 && Math.abs(value) < 1e6 ? rounded.toPlainString()
+                : rounded.toString());
     }
 
     /** Whether {@code value} is in range for {@code key} (hyperparameters are checked here; the worker checks the rest). */
-    private static boolean valid(String key, String value) {
+    private static boolean valid(String key, SweptValue value) {
         if (!RunHyperparameters.contains(key)) {
             return true;
         }
         try {
-            RunHyperparameters.get(key).parse(value);
+            RunHyperparameters.get(key).parse(value.setting());
             return true;
         } catch (HyperparameterException e) {
             return false;
         }
     }
 
-    private static List<Object> grid(SweepSpec spec, String optimizer, String key) {
-        Map<String, SweepParameter> own = new LinkedHashMap<>(spec.optimizers().get(optimizer));
-        spec.shared().forEach(own::putIfAbsent);
-        SweepParameter p = own.get(key);
+    private static List<SweptValue> grid(SweepSpec spec, String optimizer, String key) {
+        SweepParameter p = spec.parameters(optimizer).get(key);
         return p == null || p.grid() == null ? List.of() : p.grid();
     }
 }

@@ -12,6 +12,8 @@ import org.optbench.sweep.analysis.Arm;
 import org.optbench.sweep.analysis.Bootstrap;
 import org.optbench.sweep.analysis.ClaimSpec;
 import org.optbench.sweep.analysis.Metric;
+import org.optbench.sweep.trial.Point;
+import org.optbench.sweep.trial.SweptValue;
 
 /**
  * Reads a spec's {@code analysis:}, {@code claims:}, {@code refine:} and {@code extend_edges:}
@@ -35,14 +37,14 @@ final class AnalysisSpecParser {
 
     private final String source;
     /** Optimizer to its swept settings (own and shared) with their grids (null for a distribution). */
-    private final Map<String, Map<String, List<Object>>> swept;
+    private final Map<String, Map<String, List<SweptValue>>> swept;
 
     AnalysisSpecParser(String source, Map<String, Map<String, SweepParameter>> optimizers,
                        Map<String, SweepParameter> shared) {
         this.source = source;
         this.swept = new LinkedHashMap<>();
         optimizers.forEach((opt, own) -> {
-            Map<String, List<Object>> all = new LinkedHashMap<>();
+            Map<String, List<SweptValue>> all = new LinkedHashMap<>();
             own.forEach((k, p) -> all.put(k, p.grid()));
             shared.forEach((k, p) -> all.putIfAbsent(k, p.grid()));
             swept.put(opt, all);
@@ -115,7 +117,7 @@ final class AnalysisSpecParser {
                 }
             });
             String id = c.path("id").asText("");
-            if (!SweepSpecParser.NAME.matcher(id).matches()) {
+            if (!SweepSpec.NAME.matcher(id).matches()) {
                 throw error(where + ".id '" + SweepSpecException.shorten(id) + "' must be a letter or digit followed by at "
                         + "most 63 letters, digits, '.', '_' or '-'");
             }
@@ -197,24 +199,24 @@ final class AnalysisSpecParser {
                 throw error("claim " + where + ": optimizer '" + SweepSpecException.shorten(opt) + "' is not in this sweep; "
                         + "choose from " + swept.keySet());
             }
-            Map<String, String> whereValues = new LinkedHashMap<>();
+            Map<String, SweptValue> whereValues = new LinkedHashMap<>();
             node.fields().forEachRemaining(e -> {
                 if (!e.getKey().equals("optimizer")) {
                     whereValues.put(e.getKey(), checkValue(opt, e.getKey(), e.getValue().asText(), where));
                 }
             });
-            return new Arm(opt, whereValues);
+            return new Arm(opt, Point.of(whereValues));
         }
         String text = node.asText();
         if (swept.containsKey(text) && axis == null) {
-            return new Arm(text, Map.of());
+            return new Arm(text, Point.EMPTY);
         }
         if (org.optbench.optim.GroupRules.names().contains(text) && axis == null) {
             throw error("claim " + where + ": optimizer '" + text + "' is not in this sweep; choose from " + swept.keySet());
         }
         String opt = defaultOptimizer(where, optimizer);
         String key = axis != null ? axis : keyHolding(opt, text, where);
-        return new Arm(opt, Map.of(key, checkValue(opt, key, text, where)));
+        return new Arm(opt, Point.of(Map.of(key, checkValue(opt, key, text, where))));
     }
 
     private String defaultOptimizer(String where, String optimizer) {
@@ -230,8 +232,9 @@ final class AnalysisSpecParser {
 
     private String keyHolding(String opt, String value, String where) {
         List<String> keys = new ArrayList<>();
+        SweptValue typed = SweptValue.parse(value);
         swept.get(opt).forEach((k, grid) -> {
-            if (grid != null && grid.stream().anyMatch(v -> Arm.same(value, String.valueOf(v)))) {
+            if (grid != null && grid.contains(typed)) {
                 keys.add(k);
             }
         });
@@ -245,18 +248,19 @@ final class AnalysisSpecParser {
         throw error("claim " + where + ": '" + value + "' is a value of " + keys + "; add axis: KEY to the claim");
     }
 
-    private String checkValue(String opt, String key, String value, String where) {
-        Map<String, List<Object>> settings = swept.get(opt);
+    private SweptValue checkValue(String opt, String key, String value, String where) {
+        Map<String, List<SweptValue>> settings = swept.get(opt);
         if (!settings.containsKey(key)) {
             throw error("claim " + where + ": " + opt + " does not sweep '" + SweepSpecException.shorten(key) + "'; it sweeps "
                     + settings.keySet());
         }
-        List<Object> grid = settings.get(key);
-        if (grid != null && grid.stream().noneMatch(v -> Arm.same(value, String.valueOf(v)))) {
+        List<SweptValue> grid = settings.get(key);
+        SweptValue typed = SweptValue.parse(value);
+        if (grid != null && !grid.contains(typed)) {
             throw error("claim " + where + ": " + key + " " + SweepSpecException.shorten(value) + " is not in " + opt
                     + "'s grid " + grid);
         }
-        return value;
+        return typed;
     }
 
     AdaptiveSpec adaptive(JsonNode root, SweepSpec.Method method) {
@@ -296,23 +300,14 @@ final class AnalysisSpecParser {
             throw error("refine and extend_edges work on a grid; use method: grid");
         }
         String axis = adaptiveAxis();
-        for (Map.Entry<String, Map<String, List<Object>>> e : swept.entrySet()) {
-            List<Object> grid = e.getValue().get(axis);
-            if (extendEdges && (grid == null || grid.size() < 2 || grid.stream().anyMatch(v -> !isNumber(v)))) {
+        for (Map.Entry<String, Map<String, List<SweptValue>>> e : swept.entrySet()) {
+            List<SweptValue> grid = e.getValue().get(axis);
+            if (extendEdges && (grid == null || grid.size() < 2 || grid.stream().anyMatch(v -> !v.isNumber()))) {
                 throw error("extend_edges: " + e.getKey() + " needs at least two numbers in its " + axis + " grid, "
                         + "whose spacing the new points continue");
             }
         }
         return new AdaptiveSpec(axis, extendEdges, max, seeds, around);
-    }
-
-    private static boolean isNumber(Object v) {
-        try {
-            Double.parseDouble(String.valueOf(v));
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     /** The learning rate, or the one setting the sweep varies. */

@@ -7,95 +7,52 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import org.optbench.sweep.trial.Point;
+import org.optbench.sweep.trial.SweptValue;
+import org.optbench.sweep.trial.Trial;
 
 /**
  * Turns a spec into its trials, in a fixed order: optimizers in file order; for grid search the
  * cartesian product of the optimizer's own parameters then the shared ones (first key outermost);
  * for random search {@code run_cap} draws per optimizer from a generator seeded by
- * {@code random_seed} and the optimizer's name; each point once per seed. The number of trials is
- * computed by multiplication ({@link #count}) and the trials, each with the {@code RunSpec} it
- * trains ({@link SweepSpec#run}), are produced one at a time, so a spec too large to run is refused
- * without expanding it.
+ * {@code random_seed} and the optimizer's name; each point once per seed. Trials are produced one
+ * at a time, so validation walks a spec whose count ({@link SweepSpec#trialCount}, by
+ * multiplication) it has accepted without holding it all, and {@link #expand} lists them once for
+ * the store.
  */
 public final class SweepExpander {
 
     private SweepExpander() {
     }
 
-    /** Trials of {@code spec}, by multiplication; saturates at Long.MAX_VALUE. */
-    public static long count(SweepSpec spec) {
-        long total = 0;
-        for (Map.Entry<String, Map<String, SweepParameter>> opt : spec.optimizers().entrySet()) {
-            long points = 1;
-            if (spec.method() == SweepSpec.Method.RANDOM) {
-                points = spec.runCap();
-            } else {
-                for (SweepParameter p : merged(spec, opt.getValue()).values()) {
-                    points = saturatedProduct(points, p.isDistribution() ? 1 : p.grid().size());
-                }
-            }
-            total = saturatedSum(total, saturatedProduct(points, spec.seeds().size()));
-        }
-        return total;
-    }
-
     /** Every trial, produced lazily in expansion order. */
-    public static Iterable<TrialSpec> trials(SweepSpec spec) {
-        return () -> new Trials(spec, true);
+    public static Iterable<Trial> trials(SweepSpec spec) {
+        return () -> new Trials(spec);
     }
 
-    /** One trial per point (the first seed only): what validation checks, since seeds change no setting. */
-    public static Iterable<TrialSpec> points(SweepSpec spec) {
-        return () -> new Trials(spec, false);
-    }
-
-    /** Every trial as a list; call it only after {@link #count} was found acceptable. */
-    public static List<TrialSpec> expand(SweepSpec spec) {
-        List<TrialSpec> out = new ArrayList<>();
+    /** Every trial as a list; call it only after {@link SweepSpec#trialCount} was found acceptable. */
+    public static List<Trial> expand(SweepSpec spec) {
+        List<Trial> out = new ArrayList<>();
         trials(spec).forEach(out::add);
         return out;
     }
 
-    private static Map<String, SweepParameter> merged(SweepSpec spec, Map<String, SweepParameter> own) {
-        Map<String, SweepParameter> all = new LinkedHashMap<>(own);
-        spec.shared().forEach(all::putIfAbsent);
-        return all;
-    }
-
-    private static long saturatedProduct(long a, long b) {
-        try {
-            return Math.multiplyExact(a, b);
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
-    private static long saturatedSum(long a, long b) {
-        try {
-            return Math.addExact(a, b);
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
     /** Walks optimizers, then points (a mixed-radix counter over the grid, or random draws), then seeds. */
-    private static final class Trials implements Iterator<TrialSpec> {
+    private static final class Trials implements Iterator<Trial> {
         private final SweepSpec spec;
-        private final boolean everySeed;
-        private final Iterator<Map.Entry<String, Map<String, SweepParameter>>> optimizers;
+        private final Iterator<String> optimizers;
         private String optimizer;
         private List<Map.Entry<String, SweepParameter>> params;
         private long pointCount;
         private long point;
         private Random rng;
-        private Map<String, String> current;
+        private Point current;
         private int seed;
         private int index;
 
-        Trials(SweepSpec spec, boolean everySeed) {
+        Trials(SweepSpec spec) {
             this.spec = spec;
-            this.everySeed = everySeed;
-            this.optimizers = spec.optimizers().entrySet().iterator();
+            this.optimizers = spec.optimizers().keySet().iterator();
         }
 
         @Override
@@ -110,50 +67,39 @@ public final class SweepExpander {
                 if (!optimizers.hasNext()) {
                     return false;
                 }
-                Map.Entry<String, Map<String, SweepParameter>> next = optimizers.next();
-                optimizer = next.getKey();
-                params = new ArrayList<>(merged(spec, next.getValue()).entrySet());
+                optimizer = optimizers.next();
+                params = new ArrayList<>(spec.parameters(optimizer).entrySet());
                 point = 0;
                 if (spec.method() == SweepSpec.Method.RANDOM) {
                     pointCount = spec.runCap();
                     rng = new Random(spec.randomSeed() * 31 + optimizer.hashCode());
                 } else {
-                    pointCount = 1;
                     for (Map.Entry<String, SweepParameter> p : params) {
                         if (p.getValue().isDistribution()) {
                             throw new SweepSpecException("parameter '" + p.getKey() + "' has a distribution: grid search "
                                     + "takes value or values; use method: random");
                         }
-                        pointCount = saturatedProduct(pointCount, p.getValue().grid().size());
                     }
+                    pointCount = spec.pointCount(optimizer);
                 }
             }
             return true;
         }
 
         @Override
-        public TrialSpec next() {
+        public Trial next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            long seedValue = spec.seeds().get(seed);
-            TrialSpec t = new TrialSpec(index, optimizer, current, seedValue, spec.run(optimizer, current, seedValue));
-            if (everySeed) {
-                index++;
-                seed++;
-            } else {
-                index += spec.seeds().size();
-                seed = spec.seeds().size();
-            }
+            Trial t = new Trial(index++, optimizer, current, spec.seeds().get(seed++));
             if (seed == spec.seeds().size()) {
                 current = null;
             }
             return t;
         }
 
-        private Map<String, String> gridPoint(long i) {
-            Map<String, String> values = new LinkedHashMap<>();
-            long rest = i;
+        private Point gridPoint(long i) {
+            Map<String, SweptValue> values = new LinkedHashMap<>();
             long[] radix = new long[params.size()];
             long inner = 1;
             for (int j = params.size() - 1; j >= 0; j--) {
@@ -161,16 +107,16 @@ public final class SweepExpander {
                 inner *= params.get(j).getValue().grid().size();
             }
             for (int j = 0; j < params.size(); j++) {
-                List<Object> grid = params.get(j).getValue().grid();
-                values.put(params.get(j).getKey(), String.valueOf(grid.get((int) ((rest / radix[j]) % grid.size()))));
+                List<SweptValue> grid = params.get(j).getValue().grid();
+                values.put(params.get(j).getKey(), grid.get((int) ((i / radix[j]) % grid.size())));
             }
-            return values;
+            return Point.of(values);
         }
 
-        private Map<String, String> draw() {
-            Map<String, String> values = new LinkedHashMap<>();
-            params.forEach(p -> values.put(p.getKey(), String.valueOf(p.getValue().sample(rng))));
-            return values;
+        private Point draw() {
+            Map<String, SweptValue> values = new LinkedHashMap<>();
+            params.forEach(p -> values.put(p.getKey(), p.getValue().sample(rng)));
+            return Point.of(values);
         }
     }
 }

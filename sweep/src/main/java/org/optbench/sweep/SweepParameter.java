@@ -1,8 +1,8 @@
 package org.optbench.sweep;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.optbench.sweep.trial.SweptValue;
 
 /**
  * One swept hyperparameter in the Weights &amp; Biases sweep schema: a fixed {@code value}, a list
@@ -10,13 +10,13 @@ import java.util.Random;
  * {@code distribution} (uniform, log_uniform_values, int_uniform, q_uniform,
  * q_log_uniform_values; {@code q} the quantum) for random search.
  *
- * @param values       the value or values, as written (strings, numbers, booleans)
+ * @param values       the value or values, typed
  * @param distribution null for value/values
  * @param min          lower bound of a distribution
  * @param max          upper bound of a distribution
  * @param q            quantum of a q_ distribution
  */
-public record SweepParameter(List<Object> values, String distribution, double min, double max, double q) {
+public record SweepParameter(List<SweptValue> values, String distribution, double min, double max, double q) {
 
     public static final List<String> DISTRIBUTIONS = List.of("uniform", "log_uniform_values", "int_uniform",
             "q_uniform", "q_log_uniform_values");
@@ -30,17 +30,17 @@ public record SweepParameter(List<Object> values, String distribution, double mi
     }
 
     /** The grid values (value/values only). */
-    public List<Object> grid() {
+    public List<SweptValue> grid() {
         return values;
     }
 
-    /** One random draw. */
-    public Object sample(Random rng) {
+    /** One random draw, written as Java writes the drawn double (or long, for int_uniform). */
+    public SweptValue sample(Random rng) {
         if (!isDistribution()) {
             return values.get(rng.nextInt(values.size()));
         }
         double u = rng.nextDouble();
-        return switch (distribution) {
+        Object drawn = switch (distribution) {
             case "uniform" -> min + u * (max - min);
             case "log_uniform_values" -> Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min)));
             case "int_uniform" -> (long) Math.floor(min + u * (max - min + 1));
@@ -48,11 +48,10 @@ public record SweepParameter(List<Object> values, String distribution, double mi
             case "q_log_uniform_values" -> Math.round(Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min))) / q) * q;
             default -> throw new SweepSpecException("unknown distribution '" + distribution + "'; use one of " + DISTRIBUTIONS);
         };
+        return SweptValue.of(drawn);
     }
 
-    static SweepParameter fixed(Object value) {
-        List<Object> one = new ArrayList<>();
-        one.add(value);
-        return new SweepParameter(one, null, 0, 0, 0);
+    static SweepParameter fixed(SweptValue value) {
+        return new SweepParameter(List.of(value), null, 0, 0, 0);
     }
 }

@@ -20,6 +20,7 @@ import org.optbench.sweep.store.TrialOutcome;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
+import org.optbench.sweep.trial.Trial;
 import org.optbench.train.RunFiles;
 import org.optbench.train.RunSummary;
 import org.optbench.train.spec.RunSpec;
@@ -51,6 +52,7 @@ public final class SweepRunner {
     private String reportAddress;
     private String reportTrust;
     private final Map<String, String> reattached = new LinkedHashMap<>();   // trial id -> executor id
+    private final Map<String, Integer> trialSteps = new java.util.HashMap<>();   // trial id -> its run's steps
     private String sweepId;
 
     public SweepRunner(TrialStore store, TrialExecutor executor, Path runsDir, TrialPlacement placement) {
@@ -72,14 +74,14 @@ public final class SweepRunner {
 
     /**
      * Creates or resumes the sweep of {@code spec} for {@code owner} as {@code id} (its internal,
-     * unique id, which names its directory) without running anything. Failed trials are retried;
-     * cancelled ones too when {@code retryCancelled} (a user runs the sweep again, rather than a
-     * restarted server picking it up).
+     * unique id, which names its directory) with the trials of its expansion, without running
+     * anything. Failed trials are retried; cancelled ones too when {@code retryCancelled} (a user
+     * runs the sweep again, rather than a restarted server picking it up).
      */
-    public void prepare(String id, SweepSpec spec, String owner, boolean retryCancelled) {
+    public void prepare(String id, SweepSpec spec, List<Trial> expansion, String owner, boolean retryCancelled) {
         this.sweepId = id;
         store.createSweep(id, spec.name(), spec.text(), owner);
-        store.ensureTrials(id, SweepExpander.expand(spec));
+        store.ensureTrials(id, expansion);
         for (TrialRecord t : store.trials(id)) {
             if (t.status() != TrialStatus.RUNNING) {
                 continue;
@@ -176,7 +178,7 @@ public final class SweepRunner {
             List<TrialRecord> now = store.trials(id);
             listener.update(now);
             if (running.isEmpty() && now.stream().noneMatch(t -> t.status() == TrialStatus.PENDING)) {
-                List<TrialSpec> more = AdaptiveTrials.next(spec, now);
+                List<Trial> more = AdaptiveTrials.next(spec, now);
                 if (!more.isEmpty()) {
                     store.ensureTrials(id, more);
                     continue;
@@ -206,7 +208,10 @@ public final class SweepRunner {
 
     private void writeTrialFile(SweepSpec spec, TrialRecord t, Path dir, int attempt, String token) {
         TrialFile.Report report = token == null ? null : new TrialFile.Report(reportAddress, token, reportTrust);
-        RunSpec run = forTrial(spec, spec.run(t.optimizer(), t.params(), t.seed()), placement);
+        RunSpec run = forTrial(spec, spec.run(t.trial()), placement);
+        if (run.training().steps() != null) {
+            trialSteps.put(t.id(), run.training().steps());
+        }
         new TrialFile(t.id(), attempt, report, run, placement.heapBytes(), spec.saveWeights()).write(dir);
     }
 
@@ -323,7 +328,7 @@ public final class SweepRunner {
         }
 
         private int steps(TrialRecord t) {
-            return spec.run(t.optimizer(), t.params(), t.seed()).training().steps();
+            return trialSteps.computeIfAbsent(t.id(), id -> spec.run(t.trial()).training().steps());
         }
 
         private static String fmt(double v) {

@@ -1,9 +1,15 @@
 package org.optbench.sweep;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.optbench.sweep.analysis.AnalysisSpec;
 import org.optbench.sweep.exec.ExecutorRequest;
+import org.optbench.sweep.trial.SweptValue;
+import org.optbench.sweep.trial.Trial;
 import org.optbench.train.spec.DataSpec;
 import org.optbench.train.spec.RunKeys;
 import org.optbench.train.spec.RunSpec;
@@ -13,7 +19,8 @@ import org.optbench.train.spec.RunSpec;
  * {@code run_cap}) and optbench's own (the fixed run settings, seeds, trials at once, early
  * stopping, executor). {@code optimizers} maps each optimizer to its own swept settings (the
  * paper's "each optimizer over its own LR grid"); {@code shared} are swept for every optimizer.
- * {@link #run} turns one point into the {@link RunSpec} its trial trains.
+ * {@link #trialCount} counts its trials by multiplication, and {@link #run} turns one trial into
+ * the {@link RunSpec} it trains.
  *
  * @param name       the sweep's name (runs/&lt;name&gt;/)
  * @param text       the spec as written, stored with the sweep
@@ -44,15 +51,50 @@ public record SweepSpec(String name, String text, Method method, String metric,
     /** Checkpoints over each trial's run, so a lost trial resumes at most a quarter run back. */
     public static final int CHECKPOINTS_PER_TRIAL = 4;
 
+    /** What a name may be: a sweep's, a data set's, a weights upload's, a claim's id. */
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
     public SweepSpec {
-        optimizers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(optimizers));
-        shared = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(shared));
+        optimizers = Collections.unmodifiableMap(new LinkedHashMap<>(optimizers));
+        shared = Collections.unmodifiableMap(new LinkedHashMap<>(shared));
         seeds = List.copyOf(seeds);
+    }
+
+    /** The settings {@code optimizer} sweeps: its own, then the shared ones it does not override. */
+    public Map<String, SweepParameter> parameters(String optimizer) {
+        Map<String, SweepParameter> all = new LinkedHashMap<>(optimizers.get(optimizer));
+        shared.forEach(all::putIfAbsent);
+        return all;
+    }
+
+    /** The points {@code optimizer} runs: {@code run_cap} draws, or its grid's size; saturates at Long.MAX_VALUE. */
+    public long pointCount(String optimizer) {
+        if (method == Method.RANDOM) {
+            return runCap;
+        }
+        long points = 1;
+        for (SweepParameter p : parameters(optimizer).values()) {
+            points = saturatedProduct(points, p.isDistribution() ? 1 : p.grid().size());
+        }
+        return points;
     }
 
     /** Trials this spec expands to, by multiplication (nothing is expanded); saturates at Long.MAX_VALUE. */
     public long trialCount() {
-        return SweepExpander.count(this);
+        long total = 0;
+        for (String optimizer : optimizers.keySet()) {
+            long trials = saturatedProduct(pointCount(optimizer), seeds.size());
+            total = trials > Long.MAX_VALUE - total ? Long.MAX_VALUE : total + trials;
+        }
+        return total;
+    }
+
+    private static long saturatedProduct(long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** The most trials it may run: the grid and, with refine or extend_edges, the most those can add. */
@@ -63,14 +105,13 @@ public record SweepSpec(String name, String text, Method method, String metric,
     }
 
     /**
-     * The run of one point: the shared settings with the trial's optimizer, then the point's
-     * values (typed as run keys) and the seed; trials checkpoint {@value #CHECKPOINTS_PER_TRIAL}
-     * times per run.
+     * The run of one trial: the shared settings with the trial's optimizer, then its point's
+     * values and its seed; trials checkpoint {@value #CHECKPOINTS_PER_TRIAL} times per run.
      */
-    public RunSpec run(String optimizer, Map<String, String> point, long seed) {
-        RunSpec.Builder b = base.toBuilder().optimizer(optimizer);
-        RunKeys.applyAll(b, point);
-        return b.seed(seed).checkpointsPerRun(CHECKPOINTS_PER_TRIAL).build();
+    public RunSpec run(Trial trial) {
+        RunSpec.Builder b = base.toBuilder().optimizer(trial.optimizer());
+        RunKeys.applyAll(b, trial.point().settings());
+        return b.seed(trial.seed()).checkpointsPerRun(CHECKPOINTS_PER_TRIAL).build();
     }
 
     /**
@@ -81,10 +122,10 @@ public record SweepSpec(String name, String text, Method method, String metric,
         if (base.data().source() == DataSpec.Source.DEFAULT) {
             return true;
         }
-        List<SweepParameter> swept = new java.util.ArrayList<>();
+        List<SweepParameter> swept = new ArrayList<>();
         optimizers.values().forEach(own -> swept.add(own.get("data")));
         swept.add(shared.get("data"));
-        return swept.stream().anyMatch(p -> p != null && p.grid() != null && p.grid().stream()
-                .anyMatch(v -> "default".equals(String.valueOf(v))));
+        SweptValue defaultCorpus = SweptValue.parse("default");
+        return swept.stream().anyMatch(p -> p != null && p.grid() != null && p.grid().contains(defaultCorpus));
     }
 }

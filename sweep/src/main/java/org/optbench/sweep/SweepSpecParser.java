@@ -15,6 +15,7 @@ import java.util.Set;
 import org.optbench.optim.GroupRules;
 import org.optbench.optim.HyperparameterException;
 import org.optbench.sweep.exec.ExecutorRequest;
+import org.optbench.sweep.trial.SweptValue;
 import org.optbench.train.spec.RunKeys;
 import org.optbench.train.spec.RunSpec;
 import org.optbench.train.spec.RunSpecException;
@@ -68,7 +69,6 @@ public final class SweepSpecParser {
     private static final Set<String> SWEEP_OWNED = Set.of("optimizer", "groups", "seed");
     public static final int MAX_PARALLEL = 64;
     /** What a sweep's name may be: it names a directory and appears in trial ids. */
-    public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private SweepSpecParser() {
     }
@@ -87,7 +87,7 @@ public final class SweepSpecParser {
         }
         checkKeys(root, TOP, source, "");
         String name = root.hasNonNull("name") ? root.get("name").asText() : null;
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (name == null || !SweepSpec.NAME.matcher(name).matches()) {
             throw new SweepSpecException(source + ": name '" + SweepSpecException.shorten(name) + "' must be a letter or "
                     + "digit followed by at most 63 letters, digits, '.', '_' or '-'");
         }
@@ -272,10 +272,11 @@ public final class SweepSpecParser {
         if (!node.isArray() || node.isEmpty()) {
             throw new SweepSpecException(source + ": seeds must be a non-empty list of whole numbers, e.g. [0, 1, 2]");
         }
+        Set<Long> seen = new java.util.HashSet<>();
         for (JsonNode s : node) {
             try {
                 long seed = RunKeys.whole("seeds", plain(s));
-                if (seeds.contains(seed)) {
+                if (!seen.add(seed)) {
                     throw new SweepSpecException(source + ": seeds lists " + seed + " twice; list each seed once");
                 }
                 seeds.add(seed);
@@ -352,7 +353,12 @@ public final class SweepSpecParser {
             throw new SweepSpecException(source + ": " + path + " has a distribution: grid search takes value or values; "
                     + "use method: random");
         }
-        List<Object> samples = p.isDistribution() ? List.of(p.min(), p.max()) : p.grid();
+        List<Object> samples = new ArrayList<>();
+        if (p.isDistribution()) {
+            samples.addAll(List.of(p.min(), p.max()));
+        } else {
+            p.grid().forEach(v -> samples.add(v.setting()));
+        }
         for (Object v : samples) {
             try {
                 RunKeys.apply(RunSpec.builder(), key, v);
@@ -365,18 +371,18 @@ public final class SweepSpecParser {
 
     private static SweepParameter shape(JsonNode node, String source, String path) {
         if (!node.isObject()) {
-            return SweepParameter.fixed(plain(node));
+            return SweepParameter.fixed(value(node, source, path));
         }
         checkKeys(node, PARAM_KEYS, source, path + ".");
         if (node.has("value")) {
-            return SweepParameter.fixed(plain(node.get("value")));
+            return SweepParameter.fixed(value(node.get("value"), source, path + ".value"));
         }
         if (node.has("values")) {
             if (!node.get("values").isArray() || node.get("values").isEmpty()) {
                 throw new SweepSpecException(source + ": " + path + ".values must be a non-empty list");
             }
-            List<Object> values = new ArrayList<>();
-            node.get("values").forEach(v -> values.add(plain(v)));
+            List<SweptValue> values = new ArrayList<>();
+            node.get("values").forEach(v -> values.add(value(v, source, path + ".values")));
             return new SweepParameter(values, null, 0, 0, 0);
         }
         String distribution = node.path("distribution").asText("uniform");
@@ -396,6 +402,15 @@ public final class SweepSpecParser {
         }
         return new SweepParameter(null, distribution, node.get("min").asDouble(), node.get("max").asDouble(),
                 node.path("q").asDouble(1));
+    }
+
+    /** A swept value from YAML: a number, true/false or a word; a list or a mapping is an error. */
+    private static SweptValue value(JsonNode v, String source, String path) {
+        if (!v.isValueNode() || v.isNull()) {
+            throw new SweepSpecException(source + ": " + path + ": a swept value must be a number, true/false or a word, "
+                    + "not " + SweepSpecException.shorten(v.toString()) + " (a rule file's path, for groups)");
+        }
+        return SweptValue.of(plain(v));
     }
 
     /** A YAML value as plain Java: Number, Boolean, String, List or Map. */

@@ -1,10 +1,13 @@
 package org.optbench.sweep;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.optbench.optim.HyperparameterException;
+import org.optbench.sweep.trial.Trial;
 import org.optbench.train.spec.DataCatalog;
 import org.optbench.train.spec.DataFacts;
 import org.optbench.train.spec.DataSpec;
@@ -16,7 +19,8 @@ import org.optbench.train.spec.RunSpecException;
  * Checks a whole sweep before any of it is stored: first its trial count, by multiplication,
  * against the most trials a sweep may have; then every point's run, exactly as its worker will
  * receive it, against the heap and data of the machine that runs it. Seeds change no setting, so
- * each point is checked once. The first bad point is reported with its optimizer and values.
+ * each point is checked once. The first bad point is reported with its optimizer and values. The
+ * expansion it walked is what it returns, so the sweep is stored from the trials it checked.
  */
 public final class SweepValidator {
 
@@ -24,14 +28,15 @@ public final class SweepValidator {
     }
 
     /**
-     * Throws a {@link SweepSpecException} naming the problem, or returns the trial count.
+     * Throws a {@link SweepSpecException} naming the problem, or returns the trials, in expansion order.
      *
      * @param spec      the parsed spec
      * @param maxTrials the most trials one sweep may have
      * @param trialRun  the run a trial's worker receives
      * @param context   the heap and data trials run with
      */
-    public static long validate(SweepSpec spec, long maxTrials, Function<TrialSpec, RunSpec> trialRun, RunContext context) {
+    public static List<Trial> validate(SweepSpec spec, long maxTrials, Function<Trial, RunSpec> trialRun,
+                                       RunContext context) {
         long trials = spec.trialCount();
         long most = spec.maxTrialCount();
         if (most > maxTrials) {
@@ -45,7 +50,13 @@ public final class SweepValidator {
                     ? ", lower refine.seeds, refine.around_best or extend_edges.max_points" : ""));
         }
         RunContext memo = new RunContext(context.heapBytes(), context.heapFix(), remembering(context.data()));
-        for (TrialSpec point : SweepExpander.points(spec)) {
+        List<Trial> expansion = new ArrayList<>();
+        long firstSeed = spec.seeds().get(0);
+        for (Trial point : SweepExpander.trials(spec)) {
+            expansion.add(point);
+            if (point.seed() != firstSeed) {
+                continue;
+            }
             try {
                 RunSpec run = trialRun.apply(point);
                 if (spec.earlyStop() != null && run.training().steps() == null) {
@@ -53,17 +64,11 @@ public final class SweepValidator {
                 }
                 run.validate(memo);
             } catch (RunSpecException | HyperparameterException e) {
-                throw new SweepSpecException("sweep '" + spec.name() + "', trial " + describe(point) + ": " + e.getMessage());
+                throw new SweepSpecException("sweep '" + spec.name() + "', trial " + point.describe() + ": "
+                        + e.getMessage());
             }
         }
-        return trials;
-    }
-
-    /** {@code adamw lr=0.01 warmup=0.1}. */
-    static String describe(TrialSpec point) {
-        StringBuilder s = new StringBuilder(point.optimizer());
-        point.hyperparameters().forEach((k, v) -> s.append(' ').append(k).append('=').append(v));
-        return s.toString();
+        return expansion;
     }
 
     /** A catalog that looks each data source up once (a sweep's points share their data). */

@@ -25,6 +25,8 @@ import org.optbench.sweep.store.TrialOutcome;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
+import org.optbench.sweep.trial.Points;
+import org.optbench.sweep.trial.Trial;
 
 /** The analysis on a hand-made set of results, and the report built from a store holding them. */
 class AnalysisAndReportTest {
@@ -33,7 +35,7 @@ class AnalysisAndReportTest {
     Path dir;
 
     private static TrialRecord trial(int i, String opt, double lr, long seed, TrialStatus status, Double loss) {
-        return new TrialRecord("t" + i, "s", i, opt + lr + seed, opt, Map.of("lr", Double.toString(lr)), seed, status, null,
+        return new TrialRecord("t" + i, "s", i, opt + lr + seed, opt, Points.of(Map.of("lr", Double.toString(lr))), seed, status, null,
                 1, null, null, null, loss, status == TrialStatus.DIVERGED ? 5 : null, 800L, null, null, null);
     }
 
@@ -76,7 +78,7 @@ class AnalysisAndReportTest {
         String config = "{\"status\":\"completed\",\"config\":{\"vocab\":64,\"d_model\":16,\"layers\":1,\"heads\":2,"
                 + "\"seq_len\":8%s}}";
         for (TrialRecord t : handMade()) {
-            trials.add(new TrialRecord(t.id(), t.sweepId(), t.index(), t.key(), t.optimizer(), t.params(), t.seed(), t.status(),
+            trials.add(new TrialRecord(t.id(), t.sweepId(), t.index(), t.key(), t.optimizer(), t.point(), t.seed(), t.status(),
                     null, 1, null, null, null, t.finalValLoss(), t.divergedAt(), 800L,
                     String.format(config, t.index() == 0 ? "" : ",\"parameters\":100"), null, null));
         }
@@ -93,7 +95,7 @@ class AnalysisAndReportTest {
         OptimizerFindings adam = f.summary("adamw");
         OptimizerFindings sgd = f.summary("sgd");
         assertEquals(4.00, adam.bestLoss(), 1e-12);
-        assertEquals(1e-3, Double.parseDouble(adam.best().value()), 1e-15);
+        assertEquals(1e-3, adam.best().value().asNumber(), 1e-15);
         // within 0.02 of 4.00: from 2/5 of the way to 3.16e-4 (4.05) to 1/8 of the way from 3.16e-3 (4.01) to 1e-2 (4.09)
         double u316 = Math.log10(3.16e-4);
         double u3160 = Math.log10(3.16e-3);
@@ -116,9 +118,9 @@ class AnalysisAndReportTest {
         try (TrialStore store = TrialStore.sqlite(dir.resolve("db.sqlite"))) {
             store.createSweep("s", "s", SPEC);
             List<TrialRecord> made = handMade();
-            List<TrialSpec> specs = new ArrayList<>();
+            List<Trial> specs = new ArrayList<>();
             for (TrialRecord t : made) {
-                specs.add(new TrialSpec(t.index(), t.optimizer(), t.params(), t.seed()));
+                specs.add(t.trial());
             }
             store.ensureTrials("s", specs);
             for (TrialRecord t : made) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,6 +13,9 @@ import org.optbench.sweep.analysis.ClaimSpec;
 import org.optbench.sweep.analysis.Metric;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
+import org.optbench.sweep.trial.Point;
+import org.optbench.sweep.trial.Points;
+import org.optbench.sweep.trial.Trial;
 
 /**
  * The spec keys of the findings engine: claims resolved against the sweep's optimizers and grids
@@ -55,12 +57,12 @@ class FindingsSpecTest {
         assertEquals(4, claims.size());
         assertEquals(0.02, spec.analysis().margin());
         assertEquals(500, spec.analysis().bootstrapSamples());
-        assertEquals(new Arm("adamw", Map.of()), claims.get(0).a());
+        assertEquals(new Arm("adamw", Point.EMPTY), claims.get(0).a());
         assertEquals(0.05, claims.get(0).margin());
-        assertEquals(new Arm("adamw", Map.of("beta1", "0.9")), claims.get(1).a(), "a value found in adamw's beta1 grid");
+        assertEquals(new Arm("adamw", Point.of("beta1", "0.9")), claims.get(1).a(), "a value found in adamw's beta1 grid");
         assertEquals(Metric.BEST_LOSS, claims.get(1).metric(), "best_loss by default");
         assertEquals(Metric.WIDTH_5PCT, claims.get(2).metric());
-        assertEquals(new Arm("adamw", Map.of("beta1", "0.8")), claims.get(3).a());
+        assertEquals(new Arm("adamw", Point.of("beta1", "0.8")), claims.get(3).a());
         assertEquals("adamw beta1=0.8", claims.get(3).aText(), "an arm is written as people write it");
         assertEquals("0.9", claims.get(1).aText());
     }
@@ -95,7 +97,7 @@ class FindingsSpecTest {
         refused("seeds: [0, 1, 2]\nrefine: {seeds: 3}\n", "refine.seeds 3 adds nothing");
         refused("extend_edges: maybe\n", "extend_edges must be true, false or {max_points: N}");
         SweepSpecException tooMany = assertThrows(SweepSpecException.class, () -> SweepValidator.validate(spec, 20,
-                TrialSpec::run, SweepSpecTest.context()));
+                spec::run, SweepSpecTest.context()));
         assertTrue(tooMany.getMessage().contains("9 trials") && tooMany.getMessage().contains("up to 44 more from refine"),
                 tooMany.getMessage());
     }
@@ -104,13 +106,13 @@ class FindingsSpecTest {
     void devicesRunEveryPointOnEachDevice() {
         SweepSpec spec = parse("devices: [cpu, opencl]\n");
         assertEquals((6 + 3) * 2, spec.trialCount());
-        assertEquals("opencl", SweepExpander.expand(spec).get(1).run().device().name());
+        assertEquals("opencl", spec.run(SweepExpander.expand(spec).get(1)).device().name());
         refused("devices: cpu\n", "devices must be a non-empty list");
     }
 
     private static TrialRecord done(String opt, Map<String, String> params, long seed, int index, double loss) {
         return new TrialRecord("f-" + index, "f", index, opt + " " + new java.util.TreeMap<>(params) + " seed=" + seed, opt,
-                new LinkedHashMap<>(params), seed, TrialStatus.COMPLETED, null, 1, null, null, null, loss, null, 800L, null,
+                Points.of(params), seed, TrialStatus.COMPLETED, null, 1, null, null, null, loss, null, 800L, null,
                 null, null);
     }
 
@@ -129,29 +131,29 @@ class FindingsSpecTest {
                 """, "a.yaml");
         List<TrialRecord> trials = new ArrayList<>();
         double[] loss = {3.5, 3.3, 3.1};   // best on the high edge
-        List<TrialSpec> grid = SweepExpander.expand(spec);
+        List<Trial> grid = SweepExpander.expand(spec);
         for (int i = 0; i < grid.size(); i++) {
-            trials.add(done("signum", grid.get(i).hyperparameters(), 0, i, loss[i]));
+            trials.add(done("signum", Points.texts(grid.get(i).point()), 0, i, loss[i]));
         }
-        List<TrialSpec> next = AdaptiveTrials.next(spec, trials);
+        List<Trial> next = AdaptiveTrials.next(spec, trials);
         assertEquals(1, next.size(), "one point past the high edge, at the grid's spacing");
-        assertEquals("0.00316", next.get(0).hyperparameters().get("lr"));
+        assertEquals("0.00316", next.get(0).point().get("lr").text());
         assertEquals(3, next.get(0).index());
-        trials.add(done("signum", next.get(0).hyperparameters(), 0, 3, 3.0));
+        trials.add(done("signum", Points.texts(next.get(0).point()), 0, 3, 3.0));
         next = AdaptiveTrials.next(spec, trials);
-        assertEquals("0.01", next.get(0).hyperparameters().get("lr"), "still on the edge: one more (0.00316^2 / 0.001 is "
+        assertEquals("0.01", next.get(0).point().get("lr").text(), "still on the edge: one more (0.00316^2 / 0.001 is "
                 + "0.00999, written as the grid would: 0.01)");
-        assertEquals("0.0316", AdaptiveTrials.written(0.0316227766));
-        assertEquals("3.16E-7", AdaptiveTrials.written(3.16227766e-7));
-        trials.add(done("signum", next.get(0).hyperparameters(), 0, 4, 3.2));
+        assertEquals("0.0316", AdaptiveTrials.written(0.0316227766).text());
+        assertEquals("3.16E-7", AdaptiveTrials.written(3.16227766e-7).text());
+        trials.add(done("signum", Points.texts(next.get(0).point()), 0, 4, 3.2));
         next = AdaptiveTrials.next(spec, trials);
         assertEquals(6, next.size(), "best 0.00316 is interior: seeds 1 and 2 at it and one point either side");
         assertEquals(List.of("0.001", "0.001", "0.00316", "0.00316", "0.01", "0.01"),
-                next.stream().map(t -> t.hyperparameters().get("lr")).toList());
-        assertEquals(List.of(1L, 2L, 1L, 2L, 1L, 2L), next.stream().map(TrialSpec::seed).toList());
+                next.stream().map(t -> t.point().get("lr").text()).toList());
+        assertEquals(List.of(1L, 2L, 1L, 2L, 1L, 2L), next.stream().map(Trial::seed).toList());
         int index = 5;
-        for (TrialSpec t : next) {
-            trials.add(done("signum", t.hyperparameters(), t.seed(), index++, 3.0 + 0.01 * t.seed()));
+        for (Trial t : next) {
+            trials.add(done("signum", Points.texts(t.point()), t.seed(), index++, 3.0 + 0.01 * t.seed()));
         }
         assertEquals(List.of(), AdaptiveTrials.next(spec, trials), "refined: nothing more");
     }

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.optbench.sweep.trial.Point;
+import org.optbench.sweep.trial.Points;
+import org.optbench.sweep.trial.Trial;
 
 class SweepSpecTest {
 
@@ -34,16 +37,19 @@ class SweepSpecTest {
     @Test
     void eachOptimizerSweepsItsOwnGridTimesSharedParametersAndSeeds() {
         SweepSpec spec = SweepSpecParser.parse(PAPER_STYLE, "lr-grid.yaml");
-        List<TrialSpec> trials = SweepExpander.expand(spec);
+        List<Trial> trials = SweepExpander.expand(spec);
         assertEquals((3 * 2 + 2 * 2) * 2, trials.size());
         assertEquals("adamw", trials.get(0).optimizer());
-        assertEquals(Map.of("lr", "1.0E-4", "warmup", "0.05"), trials.get(0).hyperparameters());
+        assertEquals(Map.of("lr", "1.0E-4", "warmup", "0.05"), Points.texts(trials.get(0).point()));
+        assertEquals("{\"lr\":\"1.0E-4\",\"warmup\":\"0.05\"}", trials.get(0).point().storeText(), "as every version stored it");
+        assertEquals("adamw {lr=1.0E-4, warmup=0.05} seed=0", trials.get(0).key());
+        assertEquals(1.0e-4, trials.get(0).point().number("lr"));
         assertEquals(1, trials.get(1).seed());
-        TrialSpec lion = trials.get(12);
+        Trial lion = trials.get(12);
         assertEquals("lion", lion.optimizer());
-        assertEquals("0.99", lion.hyperparameters().get("beta2"));
-        assertEquals(List.of(0, 1, 2), trials.subList(0, 3).stream().map(TrialSpec::index).toList());
-        assertEquals(trials.size(), trials.stream().map(TrialSpec::key).distinct().count(), "keys identify points");
+        assertEquals("0.99", lion.point().get("beta2").text());
+        assertEquals(List.of(0, 1, 2), trials.subList(0, 3).stream().map(Trial::index).toList());
+        assertEquals(trials.size(), trials.stream().map(Trial::key).distinct().count(), "keys identify points");
     }
 
     @Test
@@ -59,15 +65,17 @@ class SweepSpecTest {
                   lr: {min: 1.0e-5, max: 1.0e-1, distribution: log_uniform_values}
                   beta1: {values: [0.8, 0.9, 0.95]}
                 """;
-        List<TrialSpec> a = SweepExpander.expand(SweepSpecParser.parse(text, "r.yaml"));
-        List<TrialSpec> b = SweepExpander.expand(SweepSpecParser.parse(text, "r.yaml"));
+        List<Trial> a = SweepExpander.expand(SweepSpecParser.parse(text, "r.yaml"));
+        List<Trial> b = SweepExpander.expand(SweepSpecParser.parse(text, "r.yaml"));
         assertEquals(10, a.size());
         assertEquals(a, b);
-        for (TrialSpec t : a) {
-            assertTrue(t.lr() >= 1e-5 && t.lr() <= 1e-1, t.toString());
+        for (Trial t : a) {
+            double lr = t.point().number("lr");
+            assertTrue(lr >= 1e-5 && lr <= 1e-1, t.toString());
+            assertEquals(t.point(), Point.parse(t.point().storeText()), "a drawn value reads back equal from its text");
         }
-        List<TrialSpec> c = SweepExpander.expand(SweepSpecParser.parse(text.replace("random_seed: 7", "random_seed: 8"), "r.yaml"));
-        assertNotEquals(a.get(0).lr(), c.get(0).lr());
+        List<Trial> c = SweepExpander.expand(SweepSpecParser.parse(text.replace("random_seed: 7", "random_seed: 8"), "r.yaml"));
+        assertNotEquals(a.get(0).point().number("lr"), c.get(0).point().number("lr"));
     }
 
     /** Every spec under examples/, its sub-directories included. */
@@ -101,7 +109,7 @@ class SweepSpecTest {
             if (!spec.usesDefaultCorpus()) {
                 continue;   // paper-150m-lr reads prepared C4 and runs on a GPU
             }
-            assertEquals(spec.trialCount(), SweepValidator.validate(spec, 10_000, TrialSpec::run, context()), f.toString());
+            assertEquals(spec.trialCount(), SweepValidator.validate(spec, 10_000, spec::run, context()).size(), f.toString());
         }
     }
 
@@ -160,37 +168,39 @@ class SweepSpecTest {
         SweepSpec spec = SweepSpecParser.parse(grid.toString(), "huge.yaml");
         assertEquals(100_000_000L, spec.trialCount());
         SweepSpecException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> assertThrows(
-                SweepSpecException.class, () -> SweepValidator.validate(spec, 10_000, TrialSpec::run, context())));
+                SweepSpecException.class, () -> SweepValidator.validate(spec, 10_000, spec::run, context())));
         System.out.printf("a 10^8-point grid parsed, counted and refused in %.1f ms%n", (System.nanoTime() - start) / 1e6);
         assertTrue(e.getMessage().contains("100,000,000 trials") && e.getMessage().contains("--max-trials"), e.getMessage());
         String random = "name: r\nmethod: random\nrun_cap: 20000\nsteps: 5\nseeds: [0, 1]\n"
                 + "parameters: {optimizer: {values: [adamw, lion]}, lr: {min: 1.0e-5, max: 1.0, distribution: log_uniform_values}}\n";
         SweepSpec r = SweepSpecParser.parse(random, "r.yaml");
         assertEquals(80_000L, r.trialCount());
-        assertTrue(assertThrows(SweepSpecException.class, () -> SweepValidator.validate(r, 10_000, TrialSpec::run, context()))
+        assertTrue(assertThrows(SweepSpecException.class, () -> SweepValidator.validate(r, 10_000, r::run, context()))
                 .getMessage().contains("lower run_cap"));
     }
 
     @Test
-    void theLazyExpansionCountsWhatItProduces() {
+    void validationChecksEachPointOnceAndReturnsTheExpansionItWalked() {
         SweepSpec spec = SweepSpecParser.parse(PAPER_STYLE, "lr-grid.yaml");
-        List<TrialSpec> all = SweepExpander.expand(spec);
+        List<Trial> all = SweepExpander.expand(spec);
         assertEquals(all.size(), spec.trialCount());
-        List<TrialSpec> points = new java.util.ArrayList<>();
-        SweepExpander.points(spec).forEach(points::add);
-        assertEquals(all.size() / 2, points.size(), "one per point, seeds aside");
-        assertEquals(all.stream().filter(t -> t.seed() == 0).map(TrialSpec::key).toList(),
-                points.stream().map(TrialSpec::key).toList());
-        assertEquals(all.stream().filter(t -> t.seed() == 0).map(TrialSpec::index).toList(),
-                points.stream().map(TrialSpec::index).toList());
+        List<Trial> checked = new java.util.ArrayList<>();
+        List<Trial> validated = SweepValidator.validate(spec, 10_000, t -> {
+            checked.add(t);
+            return spec.run(t);
+        }, context());
+        assertEquals(all, validated, "the store gets the expansion validation walked");
+        assertEquals(all.size() / 2, checked.size(), "one run per point, seeds aside");
+        assertEquals(all.stream().filter(t -> t.seed() == 0).toList(), checked);
     }
 
     @Test
     void aPointBecomesTheRunItsWorkerTrains() {
         SweepSpec spec = SweepSpecParser.parse(PAPER_STYLE, "lr-grid.yaml");
-        TrialSpec lion = SweepExpander.expand(spec).get(12);
-        var run = lion.run();
-        assertEquals(run, spec.run(lion.optimizer(), lion.hyperparameters(), lion.seed()), "the stored point gives the same run");
+        Trial lion = SweepExpander.expand(spec).get(12);
+        var run = spec.run(lion);
+        Trial stored = new Trial(lion.index(), lion.optimizer(), Point.parse(lion.point().storeText()), lion.seed());
+        assertEquals(run, spec.run(stored), "the stored point gives the same run");
         assertEquals("lion", run.optimizer().name());
         assertEquals(Map.of("lr", 1.0e-5, "beta2", 0.99), run.optimizer().hyperparameters());
         assertEquals(0.05, run.training().warmup());
@@ -209,7 +219,7 @@ class SweepSpecTest {
     private static void assertInvalid(String text, String fragment) {
         SweepSpec spec = SweepSpecParser.parse(text, "x.yaml");
         SweepSpecException e = assertThrows(SweepSpecException.class,
-                () -> SweepValidator.validate(spec, 10_000, TrialSpec::run, context()));
+                () -> SweepValidator.validate(spec, 10_000, spec::run, context()));
         assertTrue(e.getMessage().contains(fragment), e.getMessage());
     }
 

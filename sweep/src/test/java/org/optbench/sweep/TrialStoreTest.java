@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.optbench.sweep.store.MetricRow;
@@ -17,6 +16,8 @@ import org.optbench.sweep.store.TrialOutcome;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
+import org.optbench.sweep.trial.Point;
+import org.optbench.sweep.trial.Trial;
 
 /** Round trips through the store: SQLite always; PostgreSQL when OPTBENCH_TEST_POSTGRES names one (CI starts it). */
 class TrialStoreTest {
@@ -24,8 +25,8 @@ class TrialStoreTest {
     @TempDir
     Path dir;
 
-    private static List<TrialSpec> trials() {
-        return List.of(new TrialSpec(0, "adamw", Map.of("lr", "0.001"), 0), new TrialSpec(1, "lion", Map.of("lr", "1e-4"), 0));
+    private static List<Trial> trials() {
+        return List.of(new Trial(0, "adamw", Point.of("lr", "0.001"), 0), new Trial(1, "lion", Point.of("lr", "1e-4"), 0));
     }
 
     private static void roundTrip(TrialStore store, String sweep) {
@@ -50,7 +51,7 @@ class TrialStoreTest {
         assertEquals(1, store.requeueInterrupted(sweep));
         assertEquals(TrialStatus.PENDING, store.trials(sweep).get(1).status());
         StoreException changed = assertThrows(StoreException.class, () -> store.ensureTrials(sweep,
-                List.of(new TrialSpec(0, "sgd", Map.of("lr", "1"), 0))));
+                List.of(new Trial(0, "sgd", Point.of("lr", "1"), 0))));
         assertTrue(changed.getMessage().contains("new name"), changed.getMessage());
         assertTrue(store.sweepIds().contains(sweep));
 

@@ -3,6 +3,8 @@ package org.optbench.sweep.analysis;
 import java.util.Map;
 import java.util.TreeMap;
 import org.optbench.sweep.store.TrialRecord;
+import org.optbench.sweep.trial.Point;
+import org.optbench.sweep.trial.SweptValue;
 
 /**
  * One side of a claim: an optimizer's trials, optionally only those at given swept values
@@ -10,41 +12,24 @@ import org.optbench.sweep.store.TrialRecord;
  * {@code {optimizer: adamw, tie_betas: true}}.
  *
  * @param optimizer the optimizer
- * @param where     swept values the trials must have (numbers compared as numbers)
+ * @param where     swept values the trials must have (numbers compared by value), in key order
  */
-public record Arm(String optimizer, Map<String, String> where) {
+public record Arm(String optimizer, Point where) {
 
     public Arm {
-        where = new TreeMap<>(where);
+        Map<String, SweptValue> sorted = new TreeMap<>();
+        where.forEach(sorted::put);
+        where = Point.of(sorted);
     }
 
     /** Whether {@code t} belongs to this arm. */
     public boolean contains(TrialRecord t) {
-        if (!t.optimizer().equals(optimizer)) {
-            return false;
-        }
-        return where.entrySet().stream().allMatch(e -> same(e.getValue(), t.params().get(e.getKey())));
-    }
-
-    /** Two written values are the same: equal text, or equal numbers (1e-3 and 0.001). */
-    public static boolean same(String a, String b) {
-        if (a == null || b == null) {
-            return a == b;
-        }
-        if (a.equals(b)) {
-            return true;
-        }
-        try {
-            return Double.parseDouble(a) == Double.parseDouble(b);
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return t.optimizer().equals(optimizer) && t.point().contains(where);
     }
 
     /** How a report names the arm: {@code adamw} or {@code adamw beta1=0.9}. */
     public String label() {
-        StringBuilder s = new StringBuilder(optimizer);
-        where.forEach((k, v) -> s.append(' ').append(k).append('=').append(v));
-        return s.toString();
+        String values = where.label();
+        return values.isEmpty() ? optimizer : optimizer + " " + values;
     }
 }

@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import org.optbench.sweep.trial.Point;
+import org.optbench.sweep.trial.SweptValue;
 
 /**
  * A swept setting the analysis runs along: its run key ({@code lr}, {@code beta1}, {@code batch},
@@ -16,55 +18,50 @@ import java.util.List;
  *
  * @param name   the run key
  * @param scale  how values are placed
- * @param values the values in axis order, as written in the spec
+ * @param values the values in axis order (numbers equal in value are one value)
  */
-public record Axis(String name, Scale scale, List<String> values) {
+public record Axis(String name, Scale scale, List<SweptValue> values) {
 
     /** How an axis places its values. */
     public enum Scale { LOG, LINEAR, CATEGORY }
 
     /** The value of a trial that leaves the key to its default. */
-    public static final String DEFAULT = "default";
+    public static final SweptValue DEFAULT = SweptValue.parse("default");
 
     public Axis {
         values = List.copyOf(values);
     }
 
     /** The axis of {@code name} through {@code values}, its scale chosen from the values. */
-    public static Axis of(String name, Collection<String> values) {
-        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(values));
-        boolean numeric = distinct.stream().allMatch(Axis::isNumber);
-        if (!numeric) {
-            distinct.sort(Comparator.naturalOrder());
+    public static Axis of(String name, Collection<SweptValue> values) {
+        List<SweptValue> distinct = new ArrayList<>(new LinkedHashSet<>(values));
+        distinct.sort(Comparator.naturalOrder());
+        if (!distinct.stream().allMatch(SweptValue::isNumber)) {
             return new Axis(name, Scale.CATEGORY, distinct);
         }
-        distinct.sort(Comparator.comparingDouble(Double::parseDouble));
-        double min = Double.parseDouble(distinct.get(0));
-        double max = Double.parseDouble(distinct.get(distinct.size() - 1));
+        double min = distinct.get(0).asNumber();
+        double max = distinct.get(distinct.size() - 1).asNumber();
         boolean log = min > 0 && (max / min >= 10 || name.startsWith("lr") || name.equals("eps"));
         return new Axis(name, log ? Scale.LOG : Scale.LINEAR, distinct);
     }
 
-    private static boolean isNumber(String s) {
-        try {
-            return Double.isFinite(Double.parseDouble(s));
-        } catch (NumberFormatException e) {
-            return false;
-        }
+    /** The axis of {@code name} through the values {@code points} give it ({@link #DEFAULT} where they leave it). */
+    public static Axis along(String name, Collection<Point> points) {
+        return of(name, points.stream().map(p -> p.getOrDefault(name, DEFAULT)).toList());
     }
 
     /** Where {@code value} sits: log10 of it on a log axis, itself on a linear one, its index in a category. */
-    public double coordinate(String value) {
+    public double coordinate(SweptValue value) {
         return switch (scale) {
-            case LOG -> Math.log10(Double.parseDouble(value));
-            case LINEAR -> Double.parseDouble(value);
+            case LOG -> Math.log10(value.asNumber());
+            case LINEAR -> value.asNumber();
             case CATEGORY -> values.indexOf(value);
         };
     }
 
     /** The value as a number (its index for a category). */
-    public double number(String value) {
-        return scale == Scale.CATEGORY ? values.indexOf(value) : Double.parseDouble(value);
+    public double number(SweptValue value) {
+        return scale == Scale.CATEGORY ? values.indexOf(value) : value.asNumber();
     }
 
     /** Whether widths and excess loss along this axis mean something. */

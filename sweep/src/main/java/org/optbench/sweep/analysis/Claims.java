@@ -2,6 +2,7 @@ package org.optbench.sweep.analysis;
 
 import java.util.List;
 import org.optbench.sweep.store.TrialRecord;
+import org.optbench.sweep.trial.SweptValue;
 
 /**
  * Evaluates claims on a sweep's finished trials. Each arm's trials are analysed along the
@@ -19,9 +20,9 @@ public final class Claims {
     static Curve curve(Arm arm, List<TrialRecord> trials, double worst) {
         List<TrialRecord> mine = trials.stream().filter(arm::contains).toList();
         List<String> varying = Curves.varying(mine);
-        varying.removeAll(arm.where().keySet());
+        varying.removeAll(arm.where().keys());
         String axis = varying.contains("lr") ? "lr" : varying.isEmpty() ? "lr" : varying.get(0);
-        List<String> values = mine.stream().map(t -> t.params().getOrDefault(axis, Axis.DEFAULT)).toList();
+        List<SweptValue> values = mine.stream().map(t -> t.point().getOrDefault(axis, Axis.DEFAULT)).toList();
         return Curves.along(arm.label(), Axis.of(axis, values.isEmpty() ? List.of(Axis.DEFAULT) : values), mine, worst);
     }
 

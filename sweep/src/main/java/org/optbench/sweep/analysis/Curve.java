@@ -1,7 +1,8 @@
 package org.optbench.sweep.analysis;
 
 import java.util.List;
-import java.util.Map;
+import org.optbench.sweep.trial.Point;
+import org.optbench.sweep.trial.SweptValue;
 
 /**
  * One optimizer's final loss along one axis: a point per axis value, in axis order. The other
@@ -17,23 +18,22 @@ import java.util.Map;
  * @param tuned     settings tuned at every point (the learning rate, on another axis)
  * @param unheld    axis values whose point could not hold the other settings
  */
-public record Curve(String optimizer, Axis axis, List<Point> points, Map<String, String> held, List<String> tuned,
-                    List<String> unheld) {
+public record Curve(String optimizer, Axis axis, List<CurvePoint> points, Point held, List<String> tuned,
+                    List<SweptValue> unheld) {
 
     public Curve {
         points = List.copyOf(points);
-        held = Map.copyOf(held);
         tuned = List.copyOf(tuned);
         unheld = List.copyOf(unheld);
     }
 
     public double[] coordinates() {
-        return points.stream().mapToDouble(Point::x).toArray();
+        return points.stream().mapToDouble(CurvePoint::x).toArray();
     }
 
     /** The seed losses of every point (+infinity for divergences). */
     public double[][] losses() {
-        return points.stream().map(Point::losses).toArray(double[][]::new);
+        return points.stream().map(CurvePoint::losses).toArray(double[][]::new);
     }
 
     /** The index of the point with the lowest mean loss, divergences at {@code worst}. */
@@ -41,7 +41,7 @@ public record Curve(String optimizer, Axis axis, List<Point> points, Map<String,
         return Metric.argmin(points.stream().mapToDouble(p -> p.mean(worst)).toArray());
     }
 
-    public Point best(double worst) {
+    public CurvePoint best(double worst) {
         return points.get(bestIndex(worst));
     }
 
@@ -51,8 +51,7 @@ public record Curve(String optimizer, Axis axis, List<Point> points, Map<String,
         if (!tuned.isEmpty()) {
             s.append(String.join(", ", tuned)).append(" tuned per point");
         }
-        new java.util.TreeMap<>(held).forEach((k, v) -> s.append(s.length() == 0 ? "" : "; ").append(k).append(" held at ")
-                .append(v));
+        held.forEach((k, v) -> s.append(s.length() == 0 ? "" : "; ").append(k).append(" held at ").append(v.text()));
         return s.toString();
     }
 }

@@ -2,12 +2,16 @@ package org.optbench.sweep.analysis;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
+import org.optbench.sweep.trial.Point;
+import org.optbench.sweep.trial.SweptValue;
 
 /**
  * Builds an optimizer's curve along an axis from its trials. Trials with the same swept values
@@ -30,22 +34,22 @@ public final class Curves {
     }
 
     /** The settings of {@code trials}: swept values to their trials, in first-seen order. */
-    static Map<Map<String, String>, List<TrialRecord>> settings(List<TrialRecord> trials) {
-        Map<Map<String, String>, List<TrialRecord>> out = new LinkedHashMap<>();
+    static Map<Point, List<TrialRecord>> settings(List<TrialRecord> trials) {
+        Map<Point, List<TrialRecord>> out = new LinkedHashMap<>();
         for (TrialRecord t : trials) {
-            out.computeIfAbsent(new TreeMap<>(t.params()), k -> new ArrayList<>()).add(t);
+            out.computeIfAbsent(t.point(), k -> new ArrayList<>()).add(t);
         }
         return out;
     }
 
     /** The keys whose values differ among {@code trials}: the axes they vary, in first-seen order. */
     static List<String> varying(List<TrialRecord> trials) {
-        Map<String, java.util.Set<String>> values = new LinkedHashMap<>();
+        Map<String, Set<SweptValue>> values = new LinkedHashMap<>();
         for (TrialRecord t : trials) {
-            t.params().keySet().forEach(k -> values.putIfAbsent(k, new java.util.HashSet<>()));
+            t.point().keys().forEach(k -> values.putIfAbsent(k, new HashSet<>()));
         }
         for (TrialRecord t : trials) {
-            values.forEach((k, set) -> set.add(t.params().getOrDefault(k, Axis.DEFAULT)));
+            values.forEach((k, set) -> set.add(t.point().getOrDefault(k, Axis.DEFAULT)));
         }
         List<String> out = new ArrayList<>();
         values.forEach((k, set) -> {
@@ -56,7 +60,7 @@ public final class Curves {
         return out;
     }
 
-    private static Point point(Axis axis, Map<String, String> setting, List<TrialRecord> trials) {
+    private static CurvePoint point(Axis axis, Point setting, List<TrialRecord> trials) {
         List<Double> losses = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         int excluded = 0;
@@ -69,9 +73,9 @@ public final class Curves {
                 ids.add(t.id());
             }
         }
-        String value = setting.getOrDefault(axis.name(), Axis.DEFAULT);
+        SweptValue value = setting.getOrDefault(axis.name(), Axis.DEFAULT);
         double x = value.equals(Axis.DEFAULT) && axis.scale() != Axis.Scale.CATEGORY ? Double.NaN : axis.coordinate(value);
-        return new Point(value, x, setting, losses.stream().mapToDouble(Double::doubleValue).toArray(), ids, excluded);
+        return new CurvePoint(value, x, setting, losses.stream().mapToDouble(Double::doubleValue).toArray(), ids, excluded);
     }
 
     /**
@@ -79,31 +83,31 @@ public final class Curves {
      * counted at {@code worst}; settings where no trial says anything are left out.
      */
     public static Curve along(String optimizer, Axis axis, List<TrialRecord> trials, double worst) {
-        List<Point> settings = new ArrayList<>();
+        List<CurvePoint> settings = new ArrayList<>();
         settings(trials).forEach((setting, list) -> {
-            Point p = point(axis, setting, list);
+            CurvePoint p = point(axis, setting, list);
             if (p.losses().length > 0) {
                 settings.add(p);
             }
         });
         if (settings.isEmpty()) {
-            return new Curve(optimizer, axis, List.of(), Map.of(), List.of(), List.of());
+            return new Curve(optimizer, axis, List.of(), Point.EMPTY, List.of(), List.of());
         }
-        Point best = settings.stream().min(Comparator.comparingDouble(p -> p.mean(worst))).orElseThrow();
+        CurvePoint best = settings.stream().min(Comparator.comparingDouble(p -> p.mean(worst))).orElseThrow();
         List<String> swept = varying(trials);
         boolean tuneLr = !axis.name().equals("lr") && swept.contains("lr");
-        Map<String, String> held = new TreeMap<>();
+        Map<String, SweptValue> held = new TreeMap<>();
         for (String k : swept) {
             if (!k.equals(axis.name()) && !(tuneLr && k.equals("lr"))) {
                 held.put(k, best.setting().getOrDefault(k, Axis.DEFAULT));
             }
         }
-        Map<String, List<Point>> byValue = new LinkedHashMap<>();
+        Map<SweptValue, List<CurvePoint>> byValue = new LinkedHashMap<>();
         settings.forEach(p -> byValue.computeIfAbsent(p.value(), k -> new ArrayList<>()).add(p));
-        List<Point> points = new ArrayList<>();
-        List<String> unheld = new ArrayList<>();
+        List<CurvePoint> points = new ArrayList<>();
+        List<SweptValue> unheld = new ArrayList<>();
         byValue.forEach((value, candidates) -> {
-            List<Point> matching = candidates.stream().filter(p -> held.entrySet().stream()
+            List<CurvePoint> matching = candidates.stream().filter(p -> held.entrySet().stream()
                     .allMatch(h -> h.getValue().equals(p.setting().getOrDefault(h.getKey(), Axis.DEFAULT)))).toList();
             if (matching.isEmpty()) {
                 unheld.add(value);
@@ -115,6 +119,6 @@ public final class Curves {
             points.removeIf(p -> Double.isNaN(p.x()));   // trials that left a swept number at its default
         }
         points.sort(Comparator.comparingDouble(p -> Double.isNaN(p.x()) ? Double.NEGATIVE_INFINITY : p.x()));
-        return new Curve(optimizer, axis, points, held, tuneLr ? List.of("lr") : List.of(), unheld);
+        return new Curve(optimizer, axis, points, Point.of(held), tuneLr ? List.of("lr") : List.of(), unheld);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
+import org.optbench.sweep.trial.SweptValue;
 import org.optbench.train.RunFiles;
 
 /**
@@ -39,16 +40,15 @@ public record DeviceAgreement(String reference, Map<String, Double> tokensPerS, 
         Map<String, Map<String, TrialRecord>> byPoint = new LinkedHashMap<>();   // point without device -> device -> trial
         Map<String, List<Double>> speeds = new TreeMap<>();
         for (TrialRecord t : trials) {
-            String device = t.params().get("device");
+            SweptValue device = t.point().get("device");
             if (device == null || !(t.status() == TrialStatus.COMPLETED || t.status() == TrialStatus.DIVERGED)) {
                 continue;
             }
-            Map<String, String> rest = new TreeMap<>(t.params());
-            rest.remove("device");
-            byPoint.computeIfAbsent(t.optimizer() + " " + rest + " seed=" + t.seed(), k -> new TreeMap<>()).put(device, t);
+            byPoint.computeIfAbsent(t.optimizer() + " " + t.point().without("device").key() + " seed=" + t.seed(),
+                    k -> new TreeMap<>()).put(device.text(), t);
             if (t.result() != null) {
                 try {
-                    speeds.computeIfAbsent(device, k -> new ArrayList<>())
+                    speeds.computeIfAbsent(device.text(), k -> new ArrayList<>())
                             .add((double) RunFiles.parseResult(t.result()).tokensPerS());
                 } catch (RuntimeException e) {
                     // a result without throughput adds no speed

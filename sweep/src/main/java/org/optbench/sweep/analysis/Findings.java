@@ -90,8 +90,8 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
                     .filter(own::contains).findFirst().orElse(own.get(0));
             OptimizerFindings f = name != null
                     ? panels.get(name).stream().filter(c -> c.optimizer().equals(opt)).findFirst().orElseThrow()
-                    : OptimizerFindings.of(Curves.along(opt, Axis.of("lr", list.stream()
-                            .map(t -> t.params().getOrDefault("lr", Axis.DEFAULT)).toList()), list, worst), worst, bootstrap);
+                    : OptimizerFindings.of(Curves.along(opt, Axis.along("lr", list.stream()
+                            .map(TrialRecord::point).toList()), list, worst), worst, bootstrap);
             summaries.add(f);
             stateBytes.put(opt, stateBytesPerParam(f, list, parameters));
         });
@@ -137,7 +137,7 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
         }
         List<Axis> axes = new ArrayList<>();
         for (String name : names) {
-            axes.add(Axis.of(name, finished.stream().map(t -> t.params().get(name)).filter(v -> v != null).toList()));
+            axes.add(Axis.of(name, finished.stream().map(t -> t.point().get(name)).filter(v -> v != null).toList()));
         }
         return axes;
     }

@@ -90,7 +90,7 @@ public enum Metric {
         }
         double[] mean = new double[losses.length];
         for (int i = 0; i < losses.length; i++) {
-            mean[i] = Arrays.stream(Point.imputed(losses[i], worst)).average().orElse(Double.NaN);
+            mean[i] = Arrays.stream(CurvePoint.imputed(losses[i], worst)).average().orElse(Double.NaN);
         }
         int best = argmin(mean);
         return switch (this) {

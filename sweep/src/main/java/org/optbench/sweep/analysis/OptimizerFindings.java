@@ -41,7 +41,7 @@ public record OptimizerFindings(Curve curve, double worst, Stability stability, 
         return curve.points().isEmpty();
     }
 
-    public Point best() {
+    public CurvePoint best() {
         return curve.best(worst);
     }
 

@@ -60,8 +60,8 @@ public record Stability(Map<Metric, Double> widths, Map<Metric, Boolean> censore
                 break;
             }
         }
-        int excluded = (int) curve.points().stream().filter(Point::allDiverged).count();
-        int divergences = curve.points().stream().mapToInt(Point::diverged).sum();
+        int excluded = (int) curve.points().stream().filter(CurvePoint::allDiverged).count();
+        int divergences = curve.points().stream().mapToInt(CurvePoint::diverged).sum();
         boolean edge = x.length > 1 && scale != Axis.Scale.CATEGORY && (best == 0 || best == x.length - 1);
         return new Stability(widths, censored, Metric.EXCESS.of(x, losses, worst, scale),
                 Metric.EXCESS_FINITE.of(x, losses, worst, scale), excluded, below, above, divergences, edge);

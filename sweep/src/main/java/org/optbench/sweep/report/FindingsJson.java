@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.optbench.sweep.analysis.Axis;
 import org.optbench.sweep.analysis.ClaimResult;
+import org.optbench.sweep.analysis.CurvePoint;
 import org.optbench.sweep.analysis.DeviceAgreement;
 import org.optbench.sweep.analysis.Findings;
 import org.optbench.sweep.analysis.Metric;
 import org.optbench.sweep.analysis.OptimizerFindings;
 import org.optbench.sweep.analysis.PairTest;
-import org.optbench.sweep.analysis.Point;
 import org.optbench.sweep.analysis.Stability;
 
 /**
@@ -32,7 +32,8 @@ public final class FindingsJson {
         ArrayNode axes = root.putArray("axes");
         for (Axis a : f.axes()) {
             ObjectNode n = axes.addObject().put("name", a.name()).put("scale", a.scale().name().toLowerCase(java.util.Locale.ROOT));
-            a.values().forEach(n.putArray("values")::add);
+            ArrayNode values = n.putArray("values");
+            a.values().forEach(v -> values.add(v.text()));
         }
         root.put("primary_axis", f.primaryAxis());
         num(root, "worst_case_loss", f.worst());
@@ -97,8 +98,8 @@ public final class FindingsJson {
         if (s.isEmpty()) {
             return n;
         }
-        Point best = s.best();
-        n.put("best_value", best.value());
+        CurvePoint best = s.best();
+        n.put("best_value", best.value().text());
         num(n, "best_loss", s.bestLoss());
         pair(n, "best_loss_ci", s.intervals().get(Metric.BEST_LOSS));
         pair(n, "best_seed_ci95", s.bestInterval());
@@ -123,14 +124,14 @@ public final class FindingsJson {
         n.put("divergences", st.divergences());
         n.put("best_on_edge", st.bestOnEdge());
         ArrayNode points = n.putArray("curve");
-        for (Point p : s.curve().points()) {
-            ObjectNode q = points.addObject().put("value", p.value());
+        for (CurvePoint p : s.curve().points()) {
+            ObjectNode q = points.addObject().put("value", p.value().text());
             num(q, "mean", p.mean(s.worst()));
             num(q, "finite_mean", p.finiteMean());
             pair(q, "band95", p.band());
             q.put("seeds", p.losses().length).put("diverged", p.diverged());
             ObjectNode setting = q.putObject("setting");
-            new java.util.TreeMap<>(p.setting()).forEach(setting::put);
+            p.setting().keys().stream().sorted().forEach(k -> setting.put(k, p.setting().get(k).text()));
         }
         return n;
     }

@@ -1,6 +1,7 @@
 package org.optbench.sweep.report;
 
 import java.util.Locale;
+import org.optbench.sweep.analysis.Axis;
 import org.optbench.sweep.analysis.ClaimResult;
 import org.optbench.sweep.analysis.DeviceAgreement;
 import org.optbench.sweep.analysis.Findings;
@@ -50,12 +51,12 @@ public final class FindingsText {
         t.append(String.format(Locale.ROOT, "widths in %s of %s around the best (>= : the region reaches the grid's "
                 + "end); excess: mean loss above the best within one decade, divergences at %.4f%n",
                 f.axes().isEmpty() ? "decades" : f.axes().get(0).widthUnit(), axis, f.worst()));
-        java.util.Map<String, String> ownAxes = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Axis> ownAxes = new java.util.LinkedHashMap<>();
         f.summaries().stream().filter(s -> !s.isEmpty() && !s.axis().name().equals(axis))
-                .forEach(s -> ownAxes.putIfAbsent(s.axis().name(), s.axis().widthUnit()));
-        ownAxes.forEach((name, unit) -> t.append(String.format(Locale.ROOT,
+                .forEach(s -> ownAxes.putIfAbsent(s.axis().name(), s.axis()));
+        ownAxes.forEach((name, own) -> t.append(String.format(Locale.ROOT,
                 "rows marked %s=...: that optimizer's %s was fixed, so its curve runs along %s (widths in %s)%n", name,
-                axis, name, unit)));
+                axis, name, own.widthUnit())));
         boolean anyPair = f.pairs().stream().anyMatch(p -> !Double.isNaN(p.p()));
         if (anyPair) {
             t.append("\nbest points compared over seeds (Welch, Holm-corrected across ").append(f.pairs().size())

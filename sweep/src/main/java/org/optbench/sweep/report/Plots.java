@@ -15,8 +15,8 @@ import java.util.Map;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.XYPlot;
@@ -28,8 +28,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.optbench.sweep.analysis.Axis;
+import org.optbench.sweep.analysis.CurvePoint;
 import org.optbench.sweep.analysis.OptimizerFindings;
-import org.optbench.sweep.analysis.Point;
 import org.optbench.sweep.store.MetricRow;
 
 /**
@@ -68,7 +68,7 @@ public final class Plots {
         double top = Double.NEGATIVE_INFINITY;
         double bottom = Double.POSITIVE_INFINITY;
         for (OptimizerFindings f : curves) {
-            for (Point p : f.curve().points()) {
+            for (CurvePoint p : f.curve().points()) {
                 if (!Double.isNaN(p.finiteMean())) {
                     double[] band = p.band();
                     top = Math.max(top, Double.isNaN(band[1]) ? p.finiteMean() : band[1]);
@@ -88,7 +88,7 @@ public final class Plots {
             XYSeries all = new XYSeries(f.optimizer() + " (all seeds diverged)", true, false);
             XYSeries some = new XYSeries(f.optimizer() + " (some seeds diverged)", true, false);
             double bestValue = axis.scale() == Axis.Scale.CATEGORY || f.isEmpty() ? 1 : axis.number(f.best().value());
-            for (Point p : f.curve().points()) {
+            for (CurvePoint p : f.curve().points()) {
                 if (Double.isNaN(p.x())) {
                     continue;
                 }

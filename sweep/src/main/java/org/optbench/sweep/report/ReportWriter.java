@@ -287,7 +287,7 @@ public final class ReportWriter {
                 "trial,optimizer,params,seed,status,final_val_loss,diverged_at,state_bytes,attempts,device,tokens_per_s\n");
         ArrayNode json = JSON.createArrayNode();
         for (TrialRecord t : trials) {
-            csv.append(t.id()).append(',').append(t.optimizer()).append(",\"").append(JSON.writeValueAsString(t.params())
+            csv.append(t.id()).append(',').append(t.optimizer()).append(",\"").append(t.point().storeText()
                     .replace("\"", "\"\"")).append("\",").append(t.seed()).append(',').append(t.status().label()).append(',')
                     .append(t.finalValLoss() == null ? "" : t.finalValLoss()).append(',')
                     .append(t.divergedAt() == null ? "" : t.divergedAt()).append(',')
@@ -300,7 +300,7 @@ public final class ReportWriter {
             ObjectNode n = json.addObject();
             n.put("trial", t.id());
             n.put("optimizer", t.optimizer());
-            n.set("params", JSON.valueToTree(t.params()));
+            n.set("params", JSON.readTree(t.point().storeText()));
             n.put("seed", t.seed());
             n.put("status", t.status().label());
             n.put("final_val_loss", t.finalValLoss());

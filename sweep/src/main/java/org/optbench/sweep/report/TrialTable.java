@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import org.optbench.sweep.store.TrialRecord;
 
 /**
@@ -50,8 +49,7 @@ final class TrialTable {
         for (TrialRecord r : trials) {
             JsonNode result = parse(r.result());
             t.append("<tr><td class=\"l\">").append(ReportWriter.esc(r.id())).append("</td><td class=\"l\">").append(ReportWriter.esc(r.optimizer()))
-                    .append("</td><td class=\"l\">").append(ReportWriter.esc(r.params().entrySet().stream()
-                            .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "))))
+                    .append("</td><td class=\"l\">").append(ReportWriter.esc(r.point().label()))
                     .append("</td>").append(number(r.seed(), "%d"))
                     .append("<td class=\"l ").append(r.status().label()).append("\">").append(r.status().label()).append("</td>")
                     .append(number(r.finalValLoss(), "%.4f"))

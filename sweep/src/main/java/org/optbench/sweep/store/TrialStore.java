@@ -1,8 +1,5 @@
 package org.optbench.sweep.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
-import org.optbench.sweep.TrialSpec;
+import org.optbench.sweep.trial.Point;
+import org.optbench.sweep.trial.Trial;
 
 /**
  * Sweeps, trials and their metrics in a SQL database: SQLite by default (a file, WAL journal,
@@ -29,7 +27,6 @@ import org.optbench.sweep.TrialSpec;
  */
 public final class TrialStore implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String url;
     private final Connection connection;
@@ -255,14 +252,14 @@ public final class TrialStore implements AutoCloseable {
      * Adds the trials of the expansion that the store lacks. A stored trial whose point differs
      * from the expansion's means the spec changed under the same name: an error, nothing is lost.
      */
-    public synchronized void ensureTrials(String sweepId, List<TrialSpec> trials) {
+    public synchronized void ensureTrials(String sweepId, List<Trial> trials) {
         Map<Integer, TrialRecord> existing = new LinkedHashMap<>();
         trials(sweepId).forEach(t -> existing.put(t.index(), t));
         try {
             connection.setAutoCommit(false);
             try (PreparedStatement ins = connection.prepareStatement("INSERT INTO trials (id, sweep_id, idx, trial_key, "
                     + "optimizer, params, seed, status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0)")) {
-                for (TrialSpec t : trials) {
+                for (Trial t : trials) {
                     TrialRecord have = existing.get(t.index());
                     if (have != null) {
                         if (!have.key().equals(t.key())) {
@@ -277,14 +274,14 @@ public final class TrialStore implements AutoCloseable {
                     ins.setInt(3, t.index());
                     ins.setString(4, t.key());
                     ins.setString(5, t.optimizer());
-                    ins.setString(6, JSON.writeValueAsString(t.hyperparameters()));
+                    ins.setString(6, t.point().storeText());
                     ins.setLong(7, t.seed());
                     ins.addBatch();
                 }
                 ins.executeBatch();
             }
             connection.commit();
-        } catch (SQLException | JsonProcessingException e) {
+        } catch (SQLException | IllegalArgumentException e) {
             rollback();
             throw new StoreException("cannot add the trials of " + sweepId + ": " + e.getMessage(), e);
         } finally {
@@ -314,7 +311,7 @@ public final class TrialStore implements AutoCloseable {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     list.add(new TrialRecord(r.getString(1), r.getString(2), r.getInt(3), r.getString(4), r.getString(5),
-                            JSON.readValue(r.getString(6), new TypeReference<LinkedHashMap<String, String>>() { }),
+                            Point.parse(r.getString(6)),
                             r.getLong(7), TrialStatus.of(r.getString(8)), r.getString(9), r.getInt(10), r.getString(11),
                             r.getString(12), r.getString(13), (Double) nullable(r.getDouble(14), r),
                             (Integer) nullable(r.getInt(15), r), (Long) nullable(r.getLong(16), r), r.getString(17),
@@ -322,7 +319,7 @@ public final class TrialStore implements AutoCloseable {
                 }
             }
             return list;
-        } catch (SQLException | JsonProcessingException e) {
+        } catch (SQLException | IllegalArgumentException e) {
             throw new StoreException("cannot read trials (" + where.replace("?", key) + "): " + e.getMessage(), e);
         }
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.optbench.sweep.store.TrialRecord;
+import org.optbench.sweep.trial.Point;
 
 /**
  * Claims on fixed trial sets whose answers are known: the verdict, the estimate a - b and its
@@ -30,7 +31,7 @@ class ClaimsTest {
 
     private static ClaimResult claim(List<TrialRecord> trials, ClaimSpec.Type type, String a, String b, Metric metric,
                                      double margin) {
-        ClaimSpec c = new ClaimSpec("c", type, new Arm(a, Map.of()), new Arm(b, Map.of()), metric, margin, a, b);
+        ClaimSpec c = new ClaimSpec("c", type, new Arm(a, Point.EMPTY), new Arm(b, Point.EMPTY), metric, margin, a, b);
         return Claims.evaluate(c, trials, WORST, BOOTSTRAP);
     }
 
@@ -107,8 +108,8 @@ class ClaimsTest {
                 }
             }
         }
-        ClaimSpec c = new ClaimSpec("momentum", ClaimSpec.Type.BETTER, new Arm("signum", Map.of("beta1", "0.9")),
-                new Arm("signum", Map.of("beta1", "0")), Metric.BEST_LOSS, Double.NaN, "0.9", "0");
+        ClaimSpec c = new ClaimSpec("momentum", ClaimSpec.Type.BETTER, new Arm("signum", Point.of("beta1", "0.9")),
+                new Arm("signum", Point.of("beta1", "0")), Metric.BEST_LOSS, Double.NaN, "0.9", "0");
         ClaimResult r = Claims.evaluate(c, t, WORST, BOOTSTRAP);
         assertEquals(ClaimResult.SUPPORTED, r.verdict());
         assertEquals(-0.3, r.estimate(), 1e-9, "each arm's best LR (0.001): 3.003 vs 3.303");

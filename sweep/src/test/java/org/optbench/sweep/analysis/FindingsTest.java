@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.optbench.sweep.store.TrialRecord;
+import org.optbench.sweep.trial.Points;
 
 /** The analysis over any axis: which axes are found, what each panel holds and tunes, the pairwise table and devices. */
 class FindingsTest {
@@ -36,12 +37,12 @@ class FindingsTest {
         assertEquals(Axis.Scale.LINEAR, f.axes().get(1).scale());
         OptimizerFindings beta = f.panels().get("beta1").get(0);
         assertEquals(List.of("lr"), beta.curve().tuned());
-        assertEquals(List.of("0.0", "0.5", "0.9", "0.95"), beta.curve().points().stream().map(Point::value).toList());
+        assertEquals(List.of("0.0", "0.5", "0.9", "0.95"), beta.curve().points().stream().map(p -> p.value().text()).toList());
         assertEquals(List.of(3.402, 3.252, 3.102, 3.122), beta.curve().points().stream()
                 .map(p -> Math.round(p.mean(f.worst()) * 1000) / 1000.0).toList(), "each beta1 at its best LR");
-        assertEquals("0.9", beta.best().value());
+        assertEquals("0.9", beta.best().value().text());
         OptimizerFindings lr = f.panels().get("lr").get(0);
-        assertEquals(Map.of("beta1", "0.9"), lr.curve().held(), "the LR panel holds beta1 at its best");
+        assertEquals(Map.of("beta1", "0.9"), Points.texts(lr.curve().held()), "the LR panel holds beta1 at its best");
         assertEquals(List.of(3.202, 3.102, 3.302), lr.curve().points().stream()
                 .map(p -> Math.round(p.mean(f.worst()) * 1000) / 1000.0).toList());
         assertEquals("lr tuned per point", beta.curve().conditions());

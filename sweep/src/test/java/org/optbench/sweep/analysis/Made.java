@@ -1,9 +1,9 @@
 package org.optbench.sweep.analysis;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
+import org.optbench.sweep.trial.Points;
 
 /** Hand-made trials for the analysis tests: a loss of NaN is a divergence. */
 final class Made {
@@ -16,14 +16,14 @@ final class Made {
     static TrialRecord trial(String optimizer, Map<String, String> params, long seed, double loss) {
         int i = next++;
         boolean diverged = Double.isNaN(loss);
-        return new TrialRecord("t" + i, "s", i, optimizer + params + seed, optimizer, new LinkedHashMap<>(params), seed,
+        return new TrialRecord("t" + i, "s", i, optimizer + params + seed, optimizer, Points.of(params), seed,
                 diverged ? TrialStatus.DIVERGED : TrialStatus.COMPLETED, null, 1, null, null, null, diverged ? null : loss,
                 diverged ? 5 : null, 800L, null, null, null);
     }
 
     static TrialRecord withStatus(String optimizer, Map<String, String> params, long seed, TrialStatus status) {
         int i = next++;
-        return new TrialRecord("t" + i, "s", i, optimizer + params + seed, optimizer, new LinkedHashMap<>(params), seed,
+        return new TrialRecord("t" + i, "s", i, optimizer + params + seed, optimizer, Points.of(params), seed,
                 status, "x", 1, null, null, null, null, null, null, null, null, null);
     }
 

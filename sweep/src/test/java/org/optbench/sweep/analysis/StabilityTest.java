@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
+import org.optbench.sweep.trial.SweptValue;
 
 /**
  * Widths, excess and divergence edges on synthetic curves whose answers are known exactly: a
@@ -34,7 +35,7 @@ class StabilityTest {
     }
 
     private static OptimizerFindings along(List<TrialRecord> trials, double worst) {
-        Axis axis = Axis.of("lr", trials.stream().map(t -> t.params().get("lr")).toList());
+        Axis axis = Axis.of("lr", trials.stream().map(t -> t.point().get("lr")).toList());
         return OptimizerFindings.of(Curves.along("adamw", axis, trials, worst), worst, new Bootstrap(200, 1));
     }
 
@@ -43,7 +44,7 @@ class StabilityTest {
         double[] us = {-5, -4.5, -4, -3.5, -3, -2.5, -2, -1.5, -1};
         OptimizerFindings f = along(vee(us, -3, 0.1, 0.2), 10);
         Stability s = f.stability();
-        assertEquals("0.001", f.best().value());
+        assertEquals("0.001", f.best().value().text());
         assertEquals(Axis.Scale.LOG, f.axis().scale());
         assertEquals(0.02 / 0.1 + 0.02 / 0.2, s.widths().get(Metric.WIDTH_002), 1e-9);
         assertEquals(0.1 / 0.1 + 0.1 / 0.2, s.widths().get(Metric.WIDTH_01), 1e-9);
@@ -80,7 +81,7 @@ class StabilityTest {
         }
         t.add(Made.withStatus("sgd", Map.of("lr", Made.lr(-3)), 1, TrialStatus.FAILED));
         double worst = 5.0;
-        Axis axis = Axis.of("lr", t.stream().map(x -> x.params().get("lr")).toList());
+        Axis axis = Axis.of("lr", t.stream().map(x -> x.point().get("lr")).toList());
         Curve curve = Curves.along("sgd", axis, t, worst);
         assertEquals(1, curve.points().get(2).excluded(), "the failed seed is left out, not imputed");
         Stability s = Stability.of(curve, worst);
@@ -104,13 +105,13 @@ class StabilityTest {
         for (int i = 0; i < beta1.length; i++) {
             t.add(Made.trial("signum", Map.of("beta1", Double.toString(beta1[i])), 0, loss[i]));
         }
-        Axis axis = Axis.of("beta1", t.stream().map(x -> x.params().get("beta1")).toList());
+        Axis axis = Axis.of("beta1", t.stream().map(x -> x.point().get("beta1")).toList());
         assertEquals(Axis.Scale.LINEAR, axis.scale());
         OptimizerFindings f = OptimizerFindings.of(Curves.along("signum", axis, t, 9), 9, new Bootstrap(100, 1));
         // within 0.1 of 3.0: left crossing between 0.8 (3.1, exactly at the limit) and 0.5 -> 0.8; right: to 0.95 (censored)
         assertEquals(0.95 - 0.8, f.stability().widths().get(Metric.WIDTH_01), 1e-9);
         assertEquals("beta1 units", axis.widthUnit());
-        Axis devices = Axis.of("device", List.of("cpu", "opencl"));
+        Axis devices = Axis.of("device", List.of(SweptValue.parse("cpu"), SweptValue.parse("opencl")));
         assertEquals(Axis.Scale.CATEGORY, devices.scale());
         assertTrue(Double.isNaN(Metric.WIDTH_01.of(new double[] {0, 1}, new double[][] {{3}, {3}}, 9, devices.scale())));
     }

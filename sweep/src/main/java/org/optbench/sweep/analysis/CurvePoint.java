@@ -2,26 +2,26 @@ package org.optbench.sweep.analysis;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.apache.commons.math3.distribution.TDistribution;
+import org.optbench.sweep.trial.Point;
+import org.optbench.sweep.trial.SweptValue;
 
 /**
  * One point of a curve: a setting (every swept value) and what its seeds gave. A seed's loss is
  * its final validation loss, or +infinity when it diverged; seeds that failed, were stopped early
  * or cancelled say nothing about the optimizer and are left out (counted in {@code excluded}).
  *
- * @param value    the axis value, as written
+ * @param value    the axis value
  * @param x        the axis coordinate ({@link Axis#coordinate})
  * @param setting  the swept values of the point's trials
  * @param losses   one per seed: the final loss, or +infinity for a divergence
  * @param trialIds the trials behind the losses, in the same order
  * @param excluded trials at this setting left out (failed, stopped early, cancelled)
  */
-public record Point(String value, double x, Map<String, String> setting, double[] losses, List<String> trialIds,
-                    int excluded) {
+public record CurvePoint(SweptValue value, double x, Point setting, double[] losses, List<String> trialIds,
+                         int excluded) {
 
-    public Point {
-        setting = Map.copyOf(setting);
+    public CurvePoint {
         trialIds = List.copyOf(trialIds);
     }
 
