@@ -34,8 +34,7 @@ import picocli.CommandLine.Spec;
  * {@code --shape-matmuls} each benchmark shape's matmuls), and training-step throughput
  * (forward+backward up to the step's read-back of loss and gradient norm, and the whole step with
  * clipping and AdamW) for the benchmark shapes P0, P1, P2. Timings end with a device
- * synchronisation. Model FLOPs per token: 6 x (matmul weights) + 6 x L x C x T (causal attention,
- * forward and backward).
+ * synchronisation. Model FLOPs per token are {@link ModelConfig#trainingFlopsPerToken}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure FMA peak, sgemm and training-step throughput; JSON lines with --json.")
@@ -202,13 +201,6 @@ final class BenchCommand implements Callable<Integer> {
         return t;
     }
 
-    /** Model FLOPs per token of forward + backward, as documented on the class. */
-    static double flopsPerToken(ModelConfig c) {
-        double d = c.dModel();
-        double matmulWeights = c.nLayers() * (4 * d * d + 2 * d * c.mlpHidden()) + (double) c.vocabSize() * d;
-        return 6 * matmulWeights + 6.0 * c.nLayers() * d * c.seqLen();
-    }
-
     /**
      * Times {@code steps} training steps of shape {@code p} (forward, backward, clipping, AdamW)
      * after warm-up steps (at least two, and for at least {@code --warm-up} seconds, so that the
@@ -255,7 +247,7 @@ final class BenchCommand implements Callable<Integer> {
         if (profile != null) {
             return meanStep;
         }
-        double perToken = flopsPerToken(c);
+        double perToken = c.trainingFlopsPerToken();
         Samples between = Samples.of(sgemm);
         for (String phase : new String[] {"forward_backward", "full_step"}) {
             double[] seconds = phase.equals("full_step") ? full : fb;

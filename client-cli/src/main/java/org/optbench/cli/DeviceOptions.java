@@ -1,7 +1,7 @@
 package org.optbench.cli;
 
 import org.optbench.kernels.Backend;
-import org.optbench.kernels.Backends;
+import org.optbench.kernels.devices.Backends;
 import picocli.CommandLine.Option;
 
 /** The {@code --device} and {@code --threads} options shared by every command that computes. */

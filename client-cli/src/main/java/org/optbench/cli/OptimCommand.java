@@ -14,7 +14,7 @@ import org.optbench.optim.Optimizer;
 import org.optbench.optim.OptimizerSpec;
 import org.optbench.optim.ParamGroup;
 import org.optbench.optim.StateAccounting;
-import org.optbench.train.spec.RunSpec;
+import org.optbench.train.run.RunSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

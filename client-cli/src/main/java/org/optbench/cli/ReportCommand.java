@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import org.optbench.cli.remote.ClientOptions;
 import org.optbench.cli.remote.Connection;
 import org.optbench.proto.v1.Results;
+import org.optbench.server.wire.Protos;
+import org.optbench.sweep.report.ReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +38,7 @@ final class ReportCommand implements Callable<Integer> {
         try (Connection c = Clients.connect(client, where)) {
             Results results = Clients.results(c, sweep, true);
             spec.commandLine().getOut().println(ResultsTable.table(results));
-            spec.commandLine().getOut().println("report: " + org.optbench.server.ResultsReport.write(results, out));
+            spec.commandLine().getOut().println("report: " + ReportWriter.write(Protos.results(results), out));
         }
         return 0;
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.optbench.proto.v1.Results;
 import org.optbench.proto.v1.Trial;
-import org.optbench.server.Protos;
+import org.optbench.server.wire.Protos;
 import org.optbench.sweep.report.FindingsText;
 import org.optbench.sweep.report.ReportWriter;
 import org.optbench.sweep.store.TrialRecord;

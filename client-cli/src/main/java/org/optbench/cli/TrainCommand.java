@@ -10,9 +10,10 @@ import org.optbench.train.RunFiles;
 import org.optbench.train.RunListener;
 import org.optbench.train.RunSummary;
 import org.optbench.train.StepRecord;
-import org.optbench.train.spec.RunContext;
-import org.optbench.train.spec.RunPlan;
-import org.optbench.train.spec.RunSpec;
+import org.optbench.train.data.LocalDataCatalog;
+import org.optbench.train.run.RunContext;
+import org.optbench.train.run.RunPlan;
+import org.optbench.train.run.RunSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
         RunOptions.applyFlags(builder, spec.commandLine().getParseResult());
         RunSpec run = builder.build();
         long start = System.nanoTime();
-        RunSummary summary = train(run, RunContext.local(), spec.commandLine().getOut(), r -> { });
+        RunSummary summary = train(run, RunContext.inThisJvm(LocalDataCatalog.standard()), spec.commandLine().getOut(), r -> { });
         spec.commandLine().getErr().println(summaryLine(summary, run, (System.nanoTime() - start) / 1e9));
         return 0;
     }

@@ -11,8 +11,8 @@ import org.optbench.train.Checkpoint;
 import org.optbench.train.RunFiles;
 import org.optbench.train.RunSummary;
 import org.optbench.train.data.LocalDataCatalog;
-import org.optbench.train.spec.RunContext;
-import org.optbench.train.spec.RunSpec;
+import org.optbench.train.run.RunContext;
+import org.optbench.train.run.RunSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -58,7 +58,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         RunContext context = trial.heapBytes() > 0 ? new RunContext(trial.heapBytes(), "give trials more heap",
-                LocalDataCatalog.standard()) : RunContext.local();
+                LocalDataCatalog.standard()) : RunContext.inThisJvm(LocalDataCatalog.standard());
         if (trial.report() == null) {
             TrainCommand.train(run.build(), context, out, r -> { });
             return 0;

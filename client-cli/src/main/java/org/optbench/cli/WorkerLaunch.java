@@ -10,7 +10,7 @@ import org.optbench.sweep.exec.WorkerProgram;
 
 /**
  * How this installation starts a trial: this JVM's java, modules and classpath running
- * {@code optbench worker}, with the JVM's signal chaining library preloaded (see
+ * {@link WorkerMain} (what {@code optbench worker} runs), with the JVM's signal chaining library preloaded (see
  * {@link SignalChaining}) so an OpenCL trial cannot lose the JVM's signal handlers. A local
  * worker's heap is {@code OPTBENCH_WORKER_HEAP} (e.g. {@code 8g}) when set, else the JVM's own
  * default (a quarter of the machine's memory), made explicit so that validation and the worker agree.
@@ -31,7 +31,7 @@ final class WorkerLaunch {
         });
         launcher.add(ProcessHandle.current().info().command().orElse("java"));
         List<String> arguments = List.of("--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "worker");
+                WorkerMain.class.getName(), "worker");
         return new WorkerProgram(launcher, arguments, heapBytes(System.getenv("OPTBENCH_WORKER_HEAP")));
     }
 

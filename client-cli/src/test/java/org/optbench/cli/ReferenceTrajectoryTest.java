@@ -22,8 +22,9 @@ import org.optbench.sweep.SweepSpecParser;
 import org.optbench.sweep.TrialFile;
 import org.optbench.sweep.TrialPlacement;
 import org.optbench.sweep.trial.Trial;
-import org.optbench.train.spec.RunContext;
-import org.optbench.train.spec.RunSpec;
+import org.optbench.train.data.LocalDataCatalog;
+import org.optbench.train.run.RunContext;
+import org.optbench.train.run.RunSpec;
 
 /**
  * Every optimizer of the suite, and runs that set every optimizer and training flag, reproduce
@@ -141,7 +142,7 @@ class ReferenceTrajectoryTest {
                     false).write(trialDir);
             RunSpec run = TrialFile.read(trialDir).run().toBuilder().metrics(trialDir.resolve("metrics.jsonl"))
                     .checkpointDir(trialDir.resolve("checkpoint")).build();
-            TrainCommand.train(run, RunContext.local(), new PrintWriter(new StringWriter()), r -> { });
+            TrainCommand.train(run, RunContext.inThisJvm(LocalDataCatalog.standard()), new PrintWriter(new StringWriter()), r -> { });
             compared += compareFile(sweep.getKey(), reference.get("runs").get(sweep.getKey()), trialDir.resolve("metrics.jsonl"));
         }
         System.out.println("reference trajectories through sweep points: " + compared + " values identical");

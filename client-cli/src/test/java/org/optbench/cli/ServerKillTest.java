@@ -26,7 +26,8 @@ import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
 import org.optbench.sweep.trial.Trial;
 import org.optbench.train.RunSummary;
-import org.optbench.train.spec.RunContext;
+import org.optbench.train.data.LocalDataCatalog;
+import org.optbench.train.run.RunContext;
 
 /**
  * A server killed with SIGKILL in the middle of a sweep and started again loses nothing: every
@@ -142,7 +143,7 @@ class ServerKillTest {
                     Trial point = expected.get(t.index());
                     Path alone = dir.resolve("alone-" + t.index());
                     RunSummary uninterrupted = TrainCommand.train(SweepRunner.forTrial(parsed, parsed.run(point), TrialPlacement.local(1)).toBuilder()
-                            .checkpointDir(alone).build(), RunContext.local(), new PrintWriter(new StringWriter()), r -> { });
+                            .checkpointDir(alone).build(), RunContext.inThisJvm(LocalDataCatalog.standard()), new PrintWriter(new StringWriter()), r -> { });
                     assertNotNull(t.finalValLoss(), t.toString());
                     assertEquals(Double.doubleToLongBits(uninterrupted.finalValLoss()), Double.doubleToLongBits(t.finalValLoss()),
                             t.id() + ": " + uninterrupted.finalValLoss() + " vs " + t.finalValLoss());

@@ -137,26 +137,13 @@ public interface Backend extends AutoCloseable {
     // factor 1 - lr_t * wd' applied to the parameter before the update, step counts from 1.
 
     /**
-     * Heavy-ball SGD (timm SGDW): buf = momentum*buf + g; param = param*decay - lr*buf, or with
-     * nesterov param = param*decay - lr*(g + momentum*buf).
+     * One element-wise optimizer rule over n elements: {@code kernel}'s CPU body or its OpenCL twin,
+     * with its per-element state buffers (each of n) and its scalars in the kernel's order. One call
+     * covers a run of parameters that lie side by side in the flat buffer, with their state side by
+     * side too.
      */
-    void sgdUpdate(FloatTensor param, FloatTensor grad, FloatTensor buf, long n, float lr, float momentum,
-                   boolean nesterov, float decay, float gradScale);
-
-    /**
-     * AdamW: m = b1*m + (1-b1)*g, v = b2*v + (1-b2)*g^2,
-     * param = param*decay - lr * (m/(1-b1^step)) / (sqrt(v/(1-b2^step)) + eps).
-     */
-    void adamwUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor v, long n, float lr,
-                     float beta1, float beta2, float eps, float decay, float gradScale, int step);
-
-    /** Bias-corrected EMA momentum, no second moment: m = b1*m + (1-b1)*g; param = param*decay - lr*m/(1-b1^step). */
-    void momentumUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, long n, float lr, float beta1,
-                        float decay, float gradScale, int step);
-
-    /** Lion: param = param*decay - lr*sign(b1*m + (1-b1)*g); then m = b2*m + (1-b2)*g. sign(0) = 0. */
-    void lionUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, long n, float lr, float beta1, float beta2,
-                    float decay, float gradScale);
+    void elementwiseUpdate(ElementwiseKernel kernel, FloatTensor param, FloatTensor grad, java.util.List<FloatTensor> state,
+                           long n, float[] scalars);
 
     /**
      * Adam with one second-moment scalar per block of {@code blockSize} consecutive elements

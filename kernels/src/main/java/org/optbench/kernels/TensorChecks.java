@@ -39,6 +39,14 @@ public final class TensorChecks {
         }
     }
 
+    /** Fails unless {@code kernel} gets the state buffers and scalars it takes. */
+    public static void checkElementwise(ElementwiseKernel kernel, int stateBuffers, int scalars) {
+        if (stateBuffers != kernel.stateBuffers() || scalars != kernel.scalars()) {
+            throw new KernelException(kernel.name() + " takes " + kernel.stateBuffers() + " state buffers and "
+                    + kernel.scalars() + " scalars; got " + stateBuffers + " and " + scalars);
+        }
+    }
+
     /** Fails unless {@code blockSize} divides {@code n}. */
     public static void checkBlocks(int blockSize, long n) {
         if (blockSize <= 0 || n % blockSize != 0) {

@@ -75,4 +75,16 @@ public record ModelConfig(int vocabSize, int dModel, int nLayers, int nHeads, in
     public ModelConfig withQkNorm(boolean on) {
         return new ModelConfig(vocabSize, dModel, nLayers, nHeads, seqLen, mlpHidden, zLoss, on, ropeTheta);
     }
+
+    /**
+     * Model FLOPs per token of a training step's forward and backward: 6 x the weights of the
+     * matmuls (the blocks' attention and MLP projections and the LM head) plus 6 x L x C x T for
+     * causal attention (its scores and weighted values, forward and backward, over half of the
+     * T x T products).
+     */
+    public double trainingFlopsPerToken() {
+        double d = dModel;
+        double matmulWeights = nLayers * (4 * d * d + 2 * d * mlpHidden) + (double) vocabSize * d;
+        return 6 * matmulWeights + 6.0 * nLayers * d * seqLen;
+    }
 }

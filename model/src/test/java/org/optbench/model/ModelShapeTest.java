@@ -17,6 +17,13 @@ class ModelShapeTest {
     }
 
     @Test
+    void trainingFlopsPerTokenCountSixPerMatmulWeightAndCausalAttention() {
+        // vocab 8, d 4, 1 layer, MLP 16, T 2: matmul weights 4*16 + 2*4*16 + 8*4 = 224 -> 6 * 224 = 1344,
+        // attention 6 * 1 * 4 * 2 = 48
+        assertEquals(1392.0, ModelConfig.of(8, 4, 1, 2, 2).trainingFlopsPerToken());
+    }
+
+    @Test
     void headsMustDivideTheWidthAndTheMessageNamesBoth() {
         ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfig.of(100, 64, 2, 5, 16));
         assertTrue(e.getMessage().contains("n_heads (5)") && e.getMessage().contains("d_model (64)"), e.getMessage());

@@ -3,6 +3,7 @@ package org.optbench.optim;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.optbench.optim.hyperparameter.HyperparameterException;
 
 /**
  * One rule of a parameter-group list: the parameter names it matches (globs, where {@code *}

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.optbench.model.ParameterSpec;
+import org.optbench.optim.hyperparameter.HyperparameterException;
 
 /**
  * An ordered list of {@link GroupRule}s (optax {@code partition}, torch param groups), read from

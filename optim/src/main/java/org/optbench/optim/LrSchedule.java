@@ -3,6 +3,7 @@ package org.optbench.optim;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
+import org.optbench.optim.hyperparameter.HyperparameterException;
 
 /**
  * The learning rate at each optimizer step (steps counted from 1), as a multiple of a group's

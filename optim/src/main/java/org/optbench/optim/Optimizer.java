@@ -12,14 +12,17 @@ import org.optbench.model.ParameterSpec;
 import org.optbench.model.io.SafetensorsException;
 import org.optbench.model.io.SafetensorsFile;
 import org.optbench.model.io.TensorEntry;
+import org.optbench.optim.update.ElementwiseRule;
+import org.optbench.optim.update.ElementwiseUpdate;
 import org.optbench.optim.update.StateBuffer;
 import org.optbench.optim.update.TensorUpdate;
 
 /**
  * The optimizer of a run: resolved parameter groups, each with its update rule per tensor, its
  * peak LR under a shared schedule shape and its weight-decay convention, over the flat parameter
- * and gradient buffers of a model. A step is one fused kernel per tensor; clipping is folded in
- * through the gradient scale. State lives on the backend and is saved to and loaded from
+ * and gradient buffers of a model. A step is one fused kernel per tensor, or for an element-wise
+ * rule one per run of the group's parameters that lie side by side (the whole model, for a plain
+ * AdamW); clipping is folded in through the gradient scale. State lives on the backend and is saved to and loaded from
  * safetensors as {@code <parameter>.<buffer>} with the step count and group layout in the
  * metadata, checked on load.
  */
@@ -31,6 +34,7 @@ public final class Optimizer {
     private final Backend backend;
     private final List<ParamGroup> groups;
     private final List<Slot> slots = new ArrayList<>();
+    private final List<Slot> launches = new ArrayList<>();   // one slot per distinct update, in order
     private final LrSchedule schedule;
 
     public Optimizer(Backend backend, List<ParamGroup> groups, FloatTensor params, FloatTensor grads,
@@ -39,12 +43,42 @@ public final class Optimizer {
         this.groups = List.copyOf(groups);
         this.schedule = schedule;
         for (ParamGroup g : groups) {
+            if (g.kind().elementwise()) {
+                ElementwiseRule rule = g.kind().rule(g.hyperparameters());
+                for (List<ParameterSpec> run : sideBySide(g.parameters())) {
+                    TensorUpdate update = ElementwiseUpdate.over(backend, rule, run, params, grads);
+                    run.forEach(spec -> slots.add(new Slot(g, spec, update)));
+                    launches.add(slots.get(slots.size() - 1));
+                }
+                continue;
+            }
             for (ParameterSpec spec : g.parameters()) {
                 FloatTensor p = params.slice(spec.offset(), spec.count());
                 FloatTensor d = grads.slice(spec.offset(), spec.count());
                 slots.add(new Slot(g, spec, g.kind().create(backend, spec, p, d, g.hyperparameters())));
+                launches.add(slots.get(slots.size() - 1));
             }
         }
+    }
+
+    /** {@code parameters} (in model order) cut into runs that lie side by side in the flat buffer. */
+    static List<List<ParameterSpec>> sideBySide(List<ParameterSpec> parameters) {
+        List<List<ParameterSpec>> runs = new ArrayList<>();
+        List<ParameterSpec> run = new ArrayList<>();
+        for (ParameterSpec spec : parameters) {
+            if (!run.isEmpty()) {
+                ParameterSpec last = run.get(run.size() - 1);
+                if (spec.offset() != last.offset() + last.count()) {
+                    runs.add(run);
+                    run = new ArrayList<>();
+                }
+            }
+            run.add(spec);
+        }
+        if (!run.isEmpty()) {
+            runs.add(run);
+        }
+        return runs;
     }
 
     public List<ParamGroup> groups() {
@@ -61,7 +95,7 @@ public final class Optimizer {
      */
     public void step(int step, float gradScale) {
         double factor = schedule.factor(step);
-        for (Slot slot : slots) {
+        for (Slot slot : launches) {
             ParamGroup g = slot.group();
             float lr = (float) (g.peakLr() * factor);
             slot.update().step(step, lr, g.wdMode().decay(lr, g.peakLr(), g.wd()), gradScale);
@@ -76,7 +110,7 @@ public final class Optimizer {
     /** Bytes of optimizer state (float32) across all groups. */
     public long stateBytes() {
         long floats = 0;
-        for (Slot slot : slots) {
+        for (Slot slot : launches) {
             for (StateBuffer b : slot.update().state()) {
                 floats += b.count();
             }
@@ -87,7 +121,7 @@ public final class Optimizer {
     /** Bytes of state per group name. */
     public Map<String, Long> stateBytesByGroup() {
         Map<String, Long> bytes = new LinkedHashMap<>();
-        for (Slot slot : slots) {
+        for (Slot slot : launches) {
             long b = slot.update().state().stream().mapToLong(StateBuffer::count).sum() * 4;
             bytes.merge(slot.group().name(), b, Long::sum);
         }
@@ -114,11 +148,11 @@ public final class Optimizer {
     /** Writes every state buffer and {@code step} (the last step taken). */
     public void save(Path path, int step) {
         List<TensorEntry> entries = new ArrayList<>();
-        for (Slot slot : slots) {
+        for (Slot slot : launches) {
             for (StateBuffer b : slot.update().state()) {
                 float[] values = new float[Math.toIntExact(b.count())];
                 backend.read(values, 0, b.tensor(), values.length);
-                entries.add(new TensorEntry(slot.spec().name() + "." + b.name(), b.shape(), values));
+                entries.add(new TensorEntry(b.key(), b.shape(), values));
             }
         }
         Map<String, String> meta = new LinkedHashMap<>();
@@ -139,9 +173,9 @@ public final class Optimizer {
                     + "] but this run has [" + layout() + "]: resume with the same optimizer and group rules");
         }
         int expected = 0;
-        for (Slot slot : slots) {
+        for (Slot slot : launches) {
             for (StateBuffer b : slot.update().state()) {
-                String name = slot.spec().name() + "." + b.name();
+                String name = b.key();
                 TensorEntry e = file.tensors().get(name);
                 if (e == null) {
                     throw new SafetensorsException(path + " has no optimizer state '" + name + "'");

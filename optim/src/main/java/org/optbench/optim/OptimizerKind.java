@@ -9,9 +9,13 @@ import java.util.Map;
 import org.optbench.kernels.Backend;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.model.ParameterSpec;
+import org.optbench.optim.hyperparameter.Hyperparameter;
+import org.optbench.optim.hyperparameter.HyperparameterException;
+import org.optbench.optim.hyperparameter.HyperparameterValues;
 import org.optbench.optim.update.AdafactorUpdate;
 import org.optbench.optim.update.AdamWUpdate;
 import org.optbench.optim.update.BlockAdamUpdate;
+import org.optbench.optim.update.ElementwiseRule;
 import org.optbench.optim.update.LionUpdate;
 import org.optbench.optim.update.MomentumUpdate;
 import org.optbench.optim.update.MuonUpdate;
@@ -19,48 +23,65 @@ import org.optbench.optim.update.SgdUpdate;
 import org.optbench.optim.update.TensorUpdate;
 
 /**
- * The registry of update rules: each optimizer a parameter group can use, the factory of its
- * per-tensor update, and its hyperparameters with type, default (the paper's where it gives them)
- * and range. Every rule also takes {@code lr}, {@code wd} and {@code wd_mode}. CLI flags, spec and
- * config keys, help texts and validation all derive from these entries ({@link RunHyperparameters}
- * is the run-level view), so adding an optimizer means one entry here and its update class.
+ * The registry of update rules: each optimizer a parameter group can use, its update (an
+ * element-wise rule with its kernel pair, run over side-by-side parameters in one launch, or the
+ * factory of a per-tensor update), and its own hyperparameters with type, default (the paper's
+ * where it gives them) and range. Every rule also takes {@code lr}, {@code wd} and
+ * {@code wd_mode}. CLI flags, spec and config keys, help texts, validation and the backends'
+ * dispatch all derive from these entries ({@link RunHyperparameters} is the run-level view), so
+ * adding an element-wise optimizer means one entry here, its update class and its kernel pair.
  */
 public enum OptimizerKind {
-    SGD("sgd", 1.0, SgdUpdate::create,
-            Hyperparameter.number("momentum", "heavy-ball momentum (SGD) or Nesterov momentum (Muon)", 0.98, 0, false, 1,
-                    true),
-            Hyperparameter.flag("nesterov", "Nesterov momentum for SGD", false)),
-    ADAMW("adamw", 3.16e-3, AdamWUpdate::create, beta1(), beta2(), eps(),
-            Hyperparameter.flag("tie_betas", "AdamW: the second moment uses beta1 too (beta2 = beta1)", false)),
+    SGD("sgd", 1.0, SgdUpdate::of,
+            Hyperparameter.number("momentum", "SGD's heavy-ball momentum", 0.98, 0, false, 1, true),
+            Hyperparameter.flag("nesterov", "SGD: Nesterov momentum", false)),
+    ADAMW("adamw", 3.16e-3, AdamWUpdate::of, beta1(), beta2(), eps(),
+            Hyperparameter.flag("tie_betas", "AdamW: the second moment uses beta1 too (beta2 = beta1)", false)
+                    .excluding("beta2")),
     ADAFACTOR("adafactor", 3.16e-3, AdafactorUpdate::create, beta1(), beta2(), eps(),
             Hyperparameter.flag("neuron_only", "Adafactor: one second-moment scale per output row", false),
             Hyperparameter.choice("vector_mode", "Adafactor on 1-D tensors: a full v, or one scalar (the authors' code)",
                     "full", "full", "scalar")),
-    LION("lion", 3.16e-4, LionUpdate::create, beta1(), beta2()),
+    LION("lion", 3.16e-4, LionUpdate::of, beta1(), beta2()),
     SIGNUM("signum", 3.16e-4, LionUpdate::signum, beta1()),
     ADALAYER("adalayer", 3.16e-3, BlockAdamUpdate::adalayer, beta1(), beta2(), eps(),
             Hyperparameter.flag("bias_correction", "Adalayer: bias-correct both moments (false: neither)", true),
-            Hyperparameter.number("t_freeze", "Adalayer: freeze the second moment after this many steps (0: never)", 0, 0,
-                    false, 1e9, false)),
-    MOMENTUM("momentum", 1.0, MomentumUpdate::create, beta1()),
+            Hyperparameter.count("t_freeze", "Adalayer: freeze the second moment after this many steps (0: never)", 0, 0,
+                    1_000_000_000)),
+    MOMENTUM("momentum", 1.0, MomentumUpdate::of, beta1()),
     MUON("muon", 0.02, MuonUpdate::create,
-            Hyperparameter.number("momentum", "heavy-ball momentum (SGD) or Nesterov momentum (Muon)", 0.95, 0, false, 1,
-                    true));
+            Hyperparameter.number("momentum", "Muon's Nesterov momentum", 0.95, 0, false, 1, true));
 
-    /** Builds the update of one tensor. */
+    /** Builds the update of one tensor, for a rule that does not treat every element alike. */
     @FunctionalInterface
     interface Factory {
         TensorUpdate create(Backend backend, ParameterSpec spec, FloatTensor param, FloatTensor grad,
                             HyperparameterValues hp);
     }
 
+    /** Builds an element-wise rule from a group's hyperparameters. */
+    @FunctionalInterface
+    interface RuleFactory {
+        ElementwiseRule create(HyperparameterValues hp);
+    }
+
     private final String cliName;
     private final Map<String, Hyperparameter> hyperparameters;
     private final Factory factory;
+    private final RuleFactory rule;
 
     OptimizerKind(String cliName, double defaultLr, Factory factory, Hyperparameter... own) {
+        this(cliName, defaultLr, factory, null, own);
+    }
+
+    OptimizerKind(String cliName, double defaultLr, RuleFactory rule, Hyperparameter... own) {
+        this(cliName, defaultLr, null, rule, own);
+    }
+
+    OptimizerKind(String cliName, double defaultLr, Factory factory, RuleFactory rule, Hyperparameter... own) {
         this.cliName = cliName;
         this.factory = factory;
+        this.rule = rule;
         Map<String, Hyperparameter> all = new LinkedHashMap<>();
         all.put("lr", Hyperparameter.number("lr", "peak learning rate (the schedule scales it)", defaultLr, 0, true,
                 Double.MAX_VALUE, true));
@@ -118,7 +139,7 @@ public enum OptimizerKind {
 
     /**
      * The checked hyperparameters from defaults overridden by {@code given}; a name this optimizer
-     * does not use is an error that lists the ones it does.
+     * does not use is an error that lists the ones it does, and so is a value its switches exclude.
      */
     public HyperparameterValues resolve(Map<String, Object> given) {
         for (String name : given.keySet()) {
@@ -130,19 +151,30 @@ public enum OptimizerKind {
         Map<String, Object> values = new LinkedHashMap<>();
         hyperparameters.forEach((name, h) -> values.put(name, given.containsKey(name)
                 ? h.parse(given.get(name)) : h.defaultValue()));
-        if (Boolean.TRUE.equals(values.get("tie_betas")) && given.containsKey("beta2")) {
-            throw new HyperparameterException("tie_betas sets beta2 = beta1, so beta2 " + given.get("beta2")
-                    + " would be ignored; remove beta2 or tie_betas");
-        }
-        Object freeze = values.get("t_freeze");
-        if (freeze instanceof Float f && f != Math.rint(f)) {
-            throw new HyperparameterException("invalid t_freeze " + f + ": a step count must be a whole number");
-        }
-        return new HyperparameterValues(values);
+        HyperparameterValues checked = new HyperparameterValues(values);
+        hyperparameters.values().forEach(h -> h.checkExcluded(checked, given));
+        return checked;
     }
 
+    /** Whether this rule treats every element alike: its groups update side-by-side parameters in one launch. */
+    public boolean elementwise() {
+        return rule != null;
+    }
+
+    /** The element-wise rule of a group with hyperparameters {@code hp}; only for {@link #elementwise()} kinds. */
+    public ElementwiseRule rule(HyperparameterValues hp) {
+        if (rule == null) {
+            throw new IllegalStateException(cliName + " is not element-wise");
+        }
+        return rule.create(hp);
+    }
+
+    /** The update of one tensor; for a rule that is not element-wise. */
     TensorUpdate create(Backend backend, ParameterSpec spec, FloatTensor param, FloatTensor grad,
                         HyperparameterValues hp) {
+        if (factory == null) {
+            throw new IllegalStateException(cliName + " is element-wise: its groups update in runs");
+        }
         return factory.create(backend, spec, param, grad, hp);
     }
 

@@ -9,6 +9,7 @@ import org.optbench.kernels.Backend;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.model.ParameterLayout;
 import org.optbench.model.ParameterSpec;
+import org.optbench.optim.hyperparameter.HyperparameterException;
 
 /**
  * The optimizer of one run as data: an optimizer or hybrid of the suite by name, or parameter-group

@@ -2,6 +2,7 @@ package org.optbench.optim;
 
 import java.util.List;
 import org.optbench.model.ParameterSpec;
+import org.optbench.optim.hyperparameter.HyperparameterValues;
 
 /**
  * A resolved parameter group: its name, update rule, checked hyperparameters and the parameters

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.optbench.optim.hyperparameter.Hyperparameter;
+import org.optbench.optim.hyperparameter.HyperparameterException;
 
 /**
  * The run-level view of the {@link OptimizerKind} registry: every hyperparameter name any
@@ -26,22 +28,42 @@ public final class RunHyperparameters {
     private RunHyperparameters() {
     }
 
+    /**
+     * Every name any optimizer declares, lr first and wd, wd_mode last. Optimizers that declare
+     * the same name (SGD's and Muon's momentum) must declare the same setting (type, range): a run
+     * gives the value once, and each optimizer checks it against its own declaration and takes its
+     * own default. The run-level description joins theirs.
+     */
     private static Map<String, Hyperparameter> build() {
-        Map<String, Hyperparameter> all = new LinkedHashMap<>();
-        all.put("lr", OptimizerKind.ADAMW.hyperparameters().get("lr"));
-        all.put(LR_LAST.name(), LR_LAST);
-        Map<String, Hyperparameter> common = new LinkedHashMap<>();
+        Map<String, List<Hyperparameter>> declared = new LinkedHashMap<>();
         for (OptimizerKind kind : OptimizerKind.values()) {
-            kind.hyperparameters().forEach((name, h) -> {
-                if (name.equals("wd") || name.equals("wd_mode")) {
-                    common.putIfAbsent(name, h);
-                } else {
-                    all.putIfAbsent(name, h);
-                }
-            });
+            kind.hyperparameters().forEach((name, h) -> declared.computeIfAbsent(name, k -> new ArrayList<>()).add(h));
         }
-        all.putAll(common);
+        Map<String, Hyperparameter> all = new LinkedHashMap<>();
+        all.put("lr", merged(declared.remove("lr")));
+        all.put(LR_LAST.name(), LR_LAST);
+        List<Hyperparameter> wd = declared.remove("wd");
+        List<Hyperparameter> wdMode = declared.remove("wd_mode");
+        declared.forEach((name, list) -> all.put(name, merged(list)));
+        all.put("wd", merged(wd));
+        all.put("wd_mode", merged(wdMode));
         return Collections.unmodifiableMap(all);
+    }
+
+    static Hyperparameter merged(List<Hyperparameter> declarations) {
+        Hyperparameter first = declarations.get(0);
+        List<String> descriptions = new ArrayList<>();
+        for (Hyperparameter h : declarations) {
+            if (!h.sameSetting(first)) {
+                throw new IllegalStateException("optimizers declare '" + first.name() + "' as different settings: "
+                        + first + " and " + h);
+            }
+            if (!descriptions.contains(h.description())) {
+                descriptions.add(h.description());
+            }
+        }
+        return new Hyperparameter(first.name(), String.join("; ", descriptions), first.defaultValue(), first.min(),
+                first.minOpen(), first.max(), first.maxOpen(), first.choices(), first.whole(), null);
     }
 
     /** Every run-level hyperparameter name, lr first. */

@@ -14,6 +14,7 @@ import org.optbench.model.ModelConfig;
 import org.optbench.model.ParameterLayout;
 import org.optbench.model.ParameterSpec;
 import org.optbench.model.Transformer;
+import org.optbench.optim.hyperparameter.HyperparameterException;
 import org.optbench.optim.update.Blocks;
 
 class GroupRulesTest {

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.optbench.kernels.cpu.CpuBackend;
+import org.optbench.optim.hyperparameter.HyperparameterException;
 
 /**
  * One or two steps of every optimizer on small tensors, against values computed here in double

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.optbench.model.ModelConfig;
 import org.optbench.model.ParameterLayout;
+import org.optbench.optim.hyperparameter.Hyperparameter;
+import org.optbench.optim.hyperparameter.HyperparameterException;
 
 /**
  * The hyperparameter registry and the optimizer spec built on it: one declaration per name and
@@ -20,23 +22,47 @@ class RegistryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void everyNameHasOneTypeAndDescriptionAcrossOptimizers() {
+    void eachOptimizerDeclaresItsOwnHyperparametersAndSharedNamesAreOneSetting() {
         for (String name : RunHyperparameters.names()) {
             Hyperparameter declared = RunHyperparameters.get(name);
             for (OptimizerKind kind : OptimizerKind.values()) {
                 Hyperparameter h = kind.hyperparameters().get(name);
                 if (h != null) {
+                    assertTrue(declared.sameSetting(h), kind + " " + name);
                     assertEquals(declared.valueLabel(), h.valueLabel(), kind + " " + name);
-                    assertEquals(declared.description(), h.description(), kind + " " + name);
                     assertEquals(declared.range(), h.range(), kind + " " + name);
+                    assertTrue(declared.description().contains(h.description()), kind + " " + name);
                 }
             }
             assertTrue(RunHyperparameters.describe(name).contains("default"), name);
         }
         assertEquals(List.of("lr", "lr_last", "momentum", "nesterov", "beta1", "beta2", "eps", "tie_betas", "neuron_only",
                 "vector_mode", "bias_correction", "t_freeze", "wd", "wd_mode"), RunHyperparameters.names());
-        assertEquals("heavy-ball momentum (SGD) or Nesterov momentum (Muon) (default sgd 0.98, muon 0.95)",
+        Hyperparameter sgd = OptimizerKind.SGD.hyperparameters().get("momentum");
+        Hyperparameter muon = OptimizerKind.MUON.hyperparameters().get("momentum");
+        assertEquals(0.98f, sgd.defaultValue());
+        assertEquals(0.95f, muon.defaultValue());
+        assertEquals("SGD's heavy-ball momentum; Muon's Nesterov momentum (default sgd 0.98, muon 0.95)",
                 RunHyperparameters.describe("momentum"));
+        assertEquals(0.98f, OptimizerKind.SGD.resolve(Map.of()).number("momentum"));
+        assertEquals(0.95f, OptimizerKind.MUON.resolve(Map.of()).number("momentum"));
+        IllegalStateException clash = assertThrows(IllegalStateException.class, () -> RunHyperparameters.merged(List.of(sgd,
+                Hyperparameter.number("momentum", "another momentum", 0.9, 0, false, 2, false))));
+        assertTrue(clash.getMessage().contains("optimizers declare 'momentum' as different settings"), clash.getMessage());
+    }
+
+    @Test
+    void switchesAndCountsCarryTheirOwnRules() {
+        HyperparameterException tied = assertThrows(HyperparameterException.class,
+                () -> OptimizerKind.ADAMW.resolve(Map.of("tie_betas", true, "beta2", 0.99)));
+        assertEquals("tie_betas sets beta2 itself, so the given beta2 0.99 would be ignored; remove beta2 or tie_betas",
+                tied.getMessage());
+        assertEquals(0.9f, OptimizerKind.ADAMW.resolve(Map.of("tie_betas", false, "beta2", 0.9)).number("beta2"),
+                "beta2 is the optimizer's own while tie_betas is off");
+        HyperparameterException half = assertThrows(HyperparameterException.class,
+                () -> OptimizerKind.ADALAYER.resolve(Map.of("t_freeze", 2.5)));
+        assertEquals("invalid t_freeze 2.5: a step count must be a whole number", half.getMessage());
+        assertEquals(4f, OptimizerKind.ADALAYER.resolve(Map.of("t_freeze", "4")).number("t_freeze"));
     }
 
     @Test

@@ -48,7 +48,7 @@ final class Artifacts {
     /** The file {@code name} of {@code trial} of sweep {@code sweepId}; NOT_FOUND unless it is an artifact it has. */
     Path file(String sweepId, TrialRecord trial, String name) {
         if (!NAMES.contains(name) || !trial.sweepId().equals(sweepId)) {
-            throw new SweepNotFoundException("no artifact '" + org.optbench.sweep.SweepSpecException.shorten(name)
+            throw new SweepNotFoundException("no artifact '" + org.optbench.sweep.error.SweepSpecException.shorten(name)
                     + "' of trial " + trial.id() + "; the artifacts are " + NAMES);
         }
         Path f = runs.resolve(sweepId, trial.id()).resolve(name);

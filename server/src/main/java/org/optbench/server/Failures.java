@@ -5,13 +5,13 @@ import io.grpc.StatusRuntimeException;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import org.optbench.model.ModelConfigException;
-import org.optbench.optim.HyperparameterException;
+import org.optbench.optim.hyperparameter.HyperparameterException;
 import org.optbench.sweep.SweepConflictException;
 import org.optbench.sweep.SweepNotFoundException;
-import org.optbench.sweep.SweepSpecException;
 import org.optbench.sweep.SweepStateException;
+import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.store.StoreException;
-import org.optbench.train.spec.RunSpecException;
+import org.optbench.train.run.RunSpecException;
 
 /**
  * The one mapping from the domain's exceptions to gRPC statuses, used at the service edge only:

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.optbench.proto.v1.Resync;
 import org.optbench.proto.v1.Sweep;
 import org.optbench.proto.v1.SweepEvent;
+import org.optbench.server.wire.Protos;
 import org.optbench.sweep.Datasets;
 import org.optbench.sweep.SweepConflictException;
 import org.optbench.sweep.SweepExpander;
@@ -40,8 +41,8 @@ import org.optbench.sweep.store.TrialStore;
 import org.optbench.sweep.trial.Trial;
 import org.optbench.train.data.DefaultCorpus;
 import org.optbench.train.data.LocalDataCatalog;
-import org.optbench.train.spec.RunContext;
-import org.optbench.train.spec.RunSpec;
+import org.optbench.train.run.RunContext;
+import org.optbench.train.run.RunSpec;
 
 /**
  * Drives the server's sweeps: each active sweep runs on its own thread through a

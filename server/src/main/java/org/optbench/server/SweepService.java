@@ -32,6 +32,7 @@ import org.optbench.proto.v1.UploadedWeights;
 import org.optbench.proto.v1.WatchSweepRequest;
 import org.optbench.proto.v1.WeightsChunk;
 import org.optbench.server.auth.Caller;
+import org.optbench.server.wire.Protos;
 import org.optbench.sweep.analysis.Findings;
 import org.optbench.sweep.report.ReportWriter;
 import org.optbench.sweep.store.SweepRow;
@@ -207,7 +208,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
             String id = owned(request.getSweepId()).id();
             TrialRecord trial = store.trial(request.getTrialId()).filter(t -> t.sweepId().equals(id))
                     .orElseThrow(() -> new org.optbench.sweep.SweepNotFoundException("sweep " + id + " has no trial '"
-                            + org.optbench.sweep.SweepSpecException.shorten(request.getTrialId()) + "'"));
+                            + org.optbench.sweep.error.SweepSpecException.shorten(request.getTrialId()) + "'"));
             file = artifacts.file(id, trial, request.getName());
         } catch (RuntimeException e) {
             response.onError(Failures.toStatus(e));
@@ -310,7 +311,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
             found = named.stream().findFirst();
         }
         return found.orElseThrow(() -> Status.NOT_FOUND.withDescription("no sweep '"
-                + org.optbench.sweep.SweepSpecException.shorten(idOrName) + "'" + (caller.admin() ? ""
+                + org.optbench.sweep.error.SweepSpecException.shorten(idOrName) + "'" + (caller.admin() ? ""
                 : " of user " + caller.user())).asRuntimeException());
     }
 }

@@ -21,7 +21,7 @@ import org.optbench.proto.v1.UploadedWeights;
 import org.optbench.proto.v1.WeightsChunk;
 import org.optbench.sweep.Datasets;
 import org.optbench.sweep.SweepSpec;
-import org.optbench.sweep.SweepSpecException;
+import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.store.Private;
 
 /**

@@ -11,6 +11,7 @@ import org.optbench.proto.v1.SweepEvent;
 import org.optbench.proto.v1.TrialMetrics;
 import org.optbench.proto.v1.WorkerServiceGrpc;
 import org.optbench.server.auth.Caller;
+import org.optbench.server.wire.Protos;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.TrialOutcome;
 import org.optbench.sweep.store.TrialRecord;

@@ -12,6 +12,7 @@ import org.optbench.sweep.analysis.Arm;
 import org.optbench.sweep.analysis.Bootstrap;
 import org.optbench.sweep.analysis.ClaimSpec;
 import org.optbench.sweep.analysis.Metric;
+import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.trial.Point;
 import org.optbench.sweep.trial.SweptValue;
 

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.optbench.train.spec.DataSpec;
-import org.optbench.train.spec.RunSpec;
+import org.optbench.sweep.error.SweepSpecException;
+import org.optbench.train.run.DataSpec;
+import org.optbench.train.run.RunSpec;
 
 /**
  * What a server offers by name and what a remote user's run may name: data sets ({@code optbench

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
+import org.optbench.sweep.error.SweepSpecException;
 
 /**
  * Asynchronous successive halving (ASHA), the rule behind W&amp;B's {@code early_terminate:

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.trial.Point;
 import org.optbench.sweep.trial.SweptValue;
 import org.optbench.sweep.trial.Trial;

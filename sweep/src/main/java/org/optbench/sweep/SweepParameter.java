@@ -2,6 +2,7 @@ package org.optbench.sweep;
 
 import java.util.List;
 import java.util.Random;
+import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.trial.SweptValue;
 
 /**

@@ -23,7 +23,7 @@ import org.optbench.sweep.store.TrialStore;
 import org.optbench.sweep.trial.Trial;
 import org.optbench.train.RunFiles;
 import org.optbench.train.RunSummary;
-import org.optbench.train.spec.RunSpec;
+import org.optbench.train.run.RunSpec;
 
 /**
  * Runs a sweep to the end through an executor, keeping the store the source of truth: the sweep

@@ -10,9 +10,9 @@ import org.optbench.sweep.analysis.AnalysisSpec;
 import org.optbench.sweep.exec.ExecutorRequest;
 import org.optbench.sweep.trial.SweptValue;
 import org.optbench.sweep.trial.Trial;
-import org.optbench.train.spec.DataSpec;
-import org.optbench.train.spec.RunKeys;
-import org.optbench.train.spec.RunSpec;
+import org.optbench.train.run.DataSpec;
+import org.optbench.train.run.RunKeys;
+import org.optbench.train.run.RunSpec;
 
 /**
  * A parsed sweep: the W&amp;B keys ({@code method}, {@code metric}, {@code parameters},

@@ -13,12 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.optbench.optim.GroupRules;
-import org.optbench.optim.HyperparameterException;
+import org.optbench.optim.hyperparameter.HyperparameterException;
+import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.exec.ExecutorRequest;
 import org.optbench.sweep.trial.SweptValue;
-import org.optbench.train.spec.RunKeys;
-import org.optbench.train.spec.RunSpec;
-import org.optbench.train.spec.RunSpecException;
+import org.optbench.train.run.RunKeys;
+import org.optbench.train.run.RunSpec;
+import org.optbench.train.run.RunSpecException;
 
 /**
  * Reads a sweep spec (YAML or JSON): syntax errors carry line and column; unknown keys and

@@ -6,14 +6,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import org.optbench.optim.HyperparameterException;
+import org.optbench.optim.hyperparameter.HyperparameterException;
+import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.trial.Trial;
-import org.optbench.train.spec.DataCatalog;
-import org.optbench.train.spec.DataFacts;
-import org.optbench.train.spec.DataSpec;
-import org.optbench.train.spec.RunContext;
-import org.optbench.train.spec.RunSpec;
-import org.optbench.train.spec.RunSpecException;
+import org.optbench.train.run.DataCatalog;
+import org.optbench.train.run.DataFacts;
+import org.optbench.train.run.DataSpec;
+import org.optbench.train.run.RunContext;
+import org.optbench.train.run.RunSpec;
+import org.optbench.train.run.RunSpecException;
 
 /**
  * Checks a whole sweep before any of it is stored: first its trial count, by multiplication,

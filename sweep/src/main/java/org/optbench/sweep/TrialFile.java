@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.optbench.sweep.store.Private;
 import org.optbench.sweep.store.StoreException;
-import org.optbench.train.spec.RunJson;
-import org.optbench.train.spec.RunSpec;
+import org.optbench.train.run.RunJson;
+import org.optbench.train.run.RunSpec;
 
 /**
  * The file a trial's worker reads, {@code <trial dir>/trial.json}: the trial's id and attempt,

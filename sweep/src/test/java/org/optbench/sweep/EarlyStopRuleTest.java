@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.optbench.sweep.error.SweepSpecException;
 
 /** ASHA's rungs and cutoffs on hand-computed cases, and its spec validation. */
 class EarlyStopRuleTest {

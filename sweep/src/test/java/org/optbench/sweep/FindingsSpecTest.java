@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.optbench.sweep.analysis.Arm;
 import org.optbench.sweep.analysis.ClaimSpec;
 import org.optbench.sweep.analysis.Metric;
+import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.trial.Point;

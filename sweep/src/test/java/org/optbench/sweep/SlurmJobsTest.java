@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.ExecutorRequest;
 import org.optbench.sweep.exec.ExecutorSpec;

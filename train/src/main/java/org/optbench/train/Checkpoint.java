@@ -11,7 +11,7 @@ import org.optbench.model.Transformer;
 import org.optbench.model.io.ModelWeights;
 import org.optbench.model.io.SafetensorsFile;
 import org.optbench.optim.Optimizer;
-import org.optbench.train.data.TokenFileException;
+import org.optbench.train.text.TokenFileException;
 
 /**
  * A run's checkpoint directory: {@code weights.safetensors}, {@code optimizer.safetensors} and

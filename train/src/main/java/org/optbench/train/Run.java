@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.optbench.kernels.Backend;
-import org.optbench.kernels.Backends;
+import org.optbench.kernels.devices.Backends;
 import org.optbench.model.ModelConfig;
 import org.optbench.model.Transformer;
 import org.optbench.model.io.ModelWeights;
@@ -24,13 +24,13 @@ import org.optbench.train.data.PreparedData;
 import org.optbench.train.data.SequentialBatches;
 import org.optbench.train.data.ShuffledWindows;
 import org.optbench.train.data.SyntheticTokens;
-import org.optbench.train.spec.DataFacts;
-import org.optbench.train.spec.DataSpec;
-import org.optbench.train.spec.RunContext;
-import org.optbench.train.spec.RunJson;
-import org.optbench.train.spec.RunPlan;
-import org.optbench.train.spec.RunSpec;
-import org.optbench.train.spec.RunSpecException;
+import org.optbench.train.run.DataFacts;
+import org.optbench.train.run.DataSpec;
+import org.optbench.train.run.RunContext;
+import org.optbench.train.run.RunJson;
+import org.optbench.train.run.RunPlan;
+import org.optbench.train.run.RunSpec;
+import org.optbench.train.run.RunSpecException;
 
 /**
  * One training run assembled from a {@link RunSpec}: the spec is validated, then the data is

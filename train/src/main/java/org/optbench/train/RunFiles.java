@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.optbench.train.spec.RunJson;
+import org.optbench.train.run.RunJson;
 
 /**
  * The schema of the files a run writes and the sweep reads back, in one place: the metrics file

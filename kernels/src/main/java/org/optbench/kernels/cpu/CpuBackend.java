@@ -1,7 +1,9 @@
 package org.optbench.kernels.cpu;
 
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import org.optbench.kernels.Backend;
+import org.optbench.kernels.ElementwiseKernel;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.kernels.IntTensor;
 import org.optbench.kernels.KernelException;
@@ -237,31 +239,20 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void sgdUpdate(FloatTensor param, FloatTensor grad, FloatTensor buf, long n, float lr, float momentum,
-                          boolean nesterov, float decay, float gradScale) {
-        optimizer.sgd(require(param, n, "param"), require(grad, n, "grad"), require(buf, n, "buf"), (int) n, lr,
-                momentum, nesterov, decay, gradScale);
-    }
-
-    @Override
-    public void adamwUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor v, long n, float lr,
-                            float beta1, float beta2, float eps, float decay, float gradScale, int step) {
-        optimizer.adamw(require(param, n, "param"), require(grad, n, "grad"), require(m, n, "m"), require(v, n, "v"),
-                (int) n, lr, beta1, beta2, eps, decay, gradScale, step);
-    }
-
-    @Override
-    public void momentumUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, long n, float lr, float beta1,
-                               float decay, float gradScale, int step) {
-        optimizer.momentum(require(param, n, "param"), require(grad, n, "grad"), require(m, n, "m"), (int) n, lr,
-                beta1, decay, gradScale, step);
-    }
-
-    @Override
-    public void lionUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, long n, float lr, float beta1,
-                           float beta2, float decay, float gradScale) {
-        optimizer.lion(require(param, n, "param"), require(grad, n, "grad"), require(m, n, "m"), (int) n, lr, beta1,
-                beta2, decay, gradScale);
+    public void elementwiseUpdate(ElementwiseKernel kernel, FloatTensor param, FloatTensor grad, List<FloatTensor> state,
+                                  long n, float[] scalars) {
+        TensorChecks.checkElementwise(kernel, state.size(), scalars.length);
+        CpuFloatTensor p = require(param, n, "param");
+        CpuFloatTensor g = require(grad, n, "grad");
+        float[][] arrays = new float[state.size()][];
+        int[] offsets = new int[state.size()];
+        for (int j = 0; j < arrays.length; j++) {
+            CpuFloatTensor s = require(state.get(j), n, kernel.name() + " state " + j);
+            arrays[j] = s.array;
+            offsets[j] = s.offset();
+        }
+        optimizer.elementwise(kernel, new ElementwiseKernel.Slices(p.array, p.offset(), g.array, g.offset(), arrays, offsets),
+                scalars.clone(), (int) n);
     }
 
     @Override

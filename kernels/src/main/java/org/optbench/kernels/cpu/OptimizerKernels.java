@@ -1,15 +1,17 @@
 package org.optbench.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.optbench.kernels.BiasCorrection;
+import org.optbench.kernels.ElementwiseKernel;
+import org.optbench.kernels.MomentumStep;
 
 /**
- * Fused optimizer updates. Each reads the gradient and the state once and writes the state and the
- * parameter once, parallel over fixed chunks; reductions (Adalayer's block means, Adafactor's row
- * and column means) are added in a fixed order so results do not depend on the thread count.
+ * The CPU backend's optimizer updates: any element-wise rule's body ({@link ElementwiseKernel}) over
+ * fixed chunks, and the rules with reductions (Adalayer's block means, Adafactor's row and column
+ * means), whose sums are added in a fixed order so results do not depend on the thread count. Each
+ * reads the gradient and the state once and writes the state and the parameter once.
  * Shapes: param, grad and per-element state (n); block state (n / blockSize); Adafactor's row
  * state (rows) and column state (cols).
  */
@@ -27,97 +29,9 @@ final class OptimizerKernels {
         this.pool = pool;
     }
 
-    void sgd(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor buf, int n, float lr, float momentum,
-             boolean nesterov, float decay, float gradScale) {
-        float[] p = param.array;
-        float[] g = grad.array;
-        float[] b = buf.array;
-        pool.forRange(n, CHUNK, (from, to) -> {
-            int i = from;
-            for (; i + L <= to; i += L) {
-                FloatVector gv = FloatVector.fromArray(S, g, grad.offset() + i).mul(gradScale);
-                FloatVector bv = FloatVector.fromArray(S, b, buf.offset() + i).fma(FloatVector.broadcast(S, momentum), gv);
-                bv.intoArray(b, buf.offset() + i);
-                FloatVector step = nesterov ? bv.fma(FloatVector.broadcast(S, momentum), gv) : bv;
-                FloatVector.fromArray(S, p, param.offset() + i).mul(decay).sub(step.mul(lr)).intoArray(p, param.offset() + i);
-            }
-            for (; i < to; i++) {
-                float gi = g[grad.offset() + i] * gradScale;
-                float bi = Math.fma(b[buf.offset() + i], momentum, gi);
-                b[buf.offset() + i] = bi;
-                float step = nesterov ? Math.fma(bi, momentum, gi) : bi;
-                p[param.offset() + i] = p[param.offset() + i] * decay - step * lr;
-            }
-        });
-    }
-
-    void adamw(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, CpuFloatTensor v, int n, float lr,
-               float beta1, float beta2, float eps, float decay, float gradScale, int step) {
-        float[] p = param.array;
-        float[] g = grad.array;
-        float[] ma = m.array;
-        float[] va = v.array;
-        float c1 = BiasCorrection.factor(beta1, step);
-        float c2 = BiasCorrection.factor(beta2, step);
-        float a1 = 1f - beta1;
-        float a2 = 1f - beta2;
-        pool.forRange(n, CHUNK, (from, to) -> {
-            int i = from;
-            for (; i + L <= to; i += L) {
-                FloatVector gv = FloatVector.fromArray(S, g, grad.offset() + i).mul(gradScale);
-                FloatVector mv = FloatVector.fromArray(S, ma, m.offset() + i).mul(beta1).add(gv.mul(a1));
-                FloatVector vv = FloatVector.fromArray(S, va, v.offset() + i).mul(beta2).add(gv.mul(gv).mul(a2));
-                mv.intoArray(ma, m.offset() + i);
-                vv.intoArray(va, v.offset() + i);
-                FloatVector denom = vv.mul(c2).lanewise(VectorOperators.SQRT).add(eps);
-                FloatVector pv = FloatVector.fromArray(S, p, param.offset() + i).mul(decay);
-                pv.sub(mv.mul(c1).div(denom).mul(lr)).intoArray(p, param.offset() + i);
-            }
-            for (; i < to; i++) {
-                float gi = g[grad.offset() + i] * gradScale;
-                float mi = beta1 * ma[m.offset() + i] + a1 * gi;
-                float vi = beta2 * va[v.offset() + i] + a2 * (gi * gi);
-                ma[m.offset() + i] = mi;
-                va[v.offset() + i] = vi;
-                p[param.offset() + i] = p[param.offset() + i] * decay - (mi * c1) / ((float) Math.sqrt(vi * c2) + eps) * lr;
-            }
-        });
-    }
-
-    void momentum(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, int n, float lr, float beta1,
-                  float decay, float gradScale, int step) {
-        float scale = lr * BiasCorrection.factor(beta1, step);
-        pool.forRange(n, CHUNK, (from, to) -> momentumStep(param, grad, m, from, to, beta1, decay, gradScale, scale));
-    }
-
-    void lion(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, int n, float lr, float beta1,
-              float beta2, float decay, float gradScale) {
-        float[] p = param.array;
-        float[] g = grad.array;
-        float[] ma = m.array;
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector minusOne = FloatVector.broadcast(S, -1f);
-        pool.forRange(n, CHUNK, (from, to) -> {
-            int i = from;
-            for (; i + L <= to; i += L) {
-                FloatVector gv = FloatVector.fromArray(S, g, grad.offset() + i).mul(gradScale);
-                FloatVector mv = FloatVector.fromArray(S, ma, m.offset() + i);
-                FloatVector c = mv.mul(beta1).add(gv.mul(1f - beta1));
-                VectorMask<Float> pos = c.compare(VectorOperators.GT, 0f);
-                VectorMask<Float> neg = c.compare(VectorOperators.LT, 0f);
-                FloatVector u = FloatVector.zero(S).blend(one, pos).blend(minusOne, neg);
-                FloatVector.fromArray(S, p, param.offset() + i).mul(decay).sub(u.mul(lr)).intoArray(p, param.offset() + i);
-                mv.mul(beta2).add(gv.mul(1f - beta2)).intoArray(ma, m.offset() + i);
-            }
-            for (; i < to; i++) {
-                float gi = g[grad.offset() + i] * gradScale;
-                float mi = ma[m.offset() + i];
-                float c = beta1 * mi + (1f - beta1) * gi;
-                float u = c > 0 ? 1f : (c < 0 ? -1f : 0f);
-                p[param.offset() + i] = p[param.offset() + i] * decay - u * lr;
-                ma[m.offset() + i] = beta2 * mi + (1f - beta2) * gi;
-            }
-        });
+    /** One element-wise rule over n elements, in tasks of fixed ranges. */
+    void elementwise(ElementwiseKernel kernel, ElementwiseKernel.Slices slices, float[] scalars, int n) {
+        pool.forRange(n, CHUNK, (from, to) -> kernel.cpu(slices, scalars, from, to));
     }
 
     void blockAdam(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, CpuFloatTensor vBlocks, int n,
@@ -194,29 +108,8 @@ final class OptimizerKernels {
                                       float v, float lr, float beta1, float eps, float decay, float gradScale,
                                       float c1, float c2) {
         float denom = (float) Math.sqrt(v * c2) + eps;
-        momentumStep(param, grad, m, from, to, beta1, decay, gradScale, lr * c1 / denom);
-    }
-
-    /** m = b1*m + (1-b1)*g; param = param*decay - scale*m on [from, to). */
-    private static void momentumStep(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, int from, int to,
-                                     float beta1, float decay, float gradScale, float scale) {
-        float[] p = param.array;
-        float[] g = grad.array;
-        float[] ma = m.array;
-        float a1 = 1f - beta1;
-        int i = from;
-        for (; i + L <= to; i += L) {
-            FloatVector gv = FloatVector.fromArray(S, g, grad.offset() + i).mul(gradScale);
-            FloatVector mv = FloatVector.fromArray(S, ma, m.offset() + i).mul(beta1).add(gv.mul(a1));
-            mv.intoArray(ma, m.offset() + i);
-            FloatVector.fromArray(S, p, param.offset() + i).mul(decay).sub(mv.mul(scale)).intoArray(p, param.offset() + i);
-        }
-        for (; i < to; i++) {
-            float gi = g[grad.offset() + i] * gradScale;
-            float mi = beta1 * ma[m.offset() + i] + a1 * gi;
-            ma[m.offset() + i] = mi;
-            p[param.offset() + i] = p[param.offset() + i] * decay - mi * scale;
-        }
+        MomentumStep.run(param.array, param.offset(), grad.array, grad.offset(), m.array, m.offset(), from, to, beta1, decay,
+                gradScale, lr * c1 / denom);
     }
 
     void adafactor(CpuFloatTensor param, CpuFloatTensor grad, CpuFloatTensor m, CpuFloatTensor rowV,

@@ -24,8 +24,8 @@ import org.jocl.cl_program;
 import org.optbench.kernels.KernelException;
 
 /**
- * The backend's OpenCL C sources, built once for one device, and the kernel objects made from
- * them, each created on first use and kept. A build failure is an error that carries the
+ * OpenCL C sources built once for one device (the backend's own, or an element-wise rule's), and
+ * the kernel objects made from them, each created on first use and kept. A build failure is an error that carries the
  * compiler's log.
  */
 final class ClProgram implements AutoCloseable {
@@ -38,7 +38,11 @@ final class ClProgram implements AutoCloseable {
     private final Map<String, cl_kernel> kernels = new HashMap<>();
 
     ClProgram(cl_context context, cl_device_id device, String deviceLabel, String options) {
-        String[] sources = SOURCES.stream().map(ClProgram::source).toArray(String[]::new);
+        this(context, device, deviceLabel, options, SOURCES.stream().map(ClProgram::source).toArray(String[]::new));
+    }
+
+    /** A program of the given source texts, built the same way. */
+    ClProgram(cl_context context, cl_device_id device, String deviceLabel, String options, String... sources) {
         program = clCreateProgramWithSource(context, sources.length, sources, null, null);
         try {
             clBuildProgram(program, 1, new cl_device_id[] {device}, options, null, null);

@@ -24,6 +24,7 @@ import org.jocl.cl_event;
 import org.jocl.cl_mem;
 import org.optbench.kernels.Backend;
 import org.optbench.kernels.BiasCorrection;
+import org.optbench.kernels.ElementwiseKernel;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.kernels.IntTensor;
 import org.optbench.kernels.KernelException;
@@ -66,6 +67,7 @@ public final class OpenClBackend implements Backend {
     private final cl_command_queue queue;
     private final DeviceBuffers buffers;
     private final ClProgram program;
+    private final ElementwisePrograms rules;
     private final int group;
     private final cl_mem noState;
     private final ClGemm gemm;
@@ -107,6 +109,7 @@ public final class OpenClBackend implements Backend {
             throw e;
         }
         program = built;
+        rules = new ElementwisePrograms(context, device.device(), device.describe(), options);
         gemm = new ClGemm(program, queue, buffers, matmulKernel, tile);
         noState = buffers.allocate(4, "an empty state");
     }
@@ -420,37 +423,19 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void sgdUpdate(FloatTensor param, FloatTensor grad, FloatTensor buf, long n, float lr, float momentum,
-                          boolean nesterov, float decay, float gradScale) {
-        call("sgdUpdate").tensor(require(param, n, "param")).tensor(require(grad, n, "grad"))
-                .tensor(require(buf, n, "buf")).integer(n).real(lr).real(momentum).flag(nesterov).real(decay)
-                .real(gradScale).items(n, ELEMENT_GROUP);
-    }
-
-    @Override
-    public void adamwUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, FloatTensor v, long n, float lr,
-                            float beta1, float beta2, float eps, float decay, float gradScale, int step) {
-        call("adamwUpdate").tensor(require(param, n, "param")).tensor(require(grad, n, "grad"))
-                .tensor(require(m, n, "m")).tensor(require(v, n, "v")).integer(n).real(lr).real(beta1).real(beta2)
-                .real(eps).real(decay).real(gradScale).real(BiasCorrection.factor(beta1, step))
-                .real(BiasCorrection.factor(beta2, step))
-                .items(n, ELEMENT_GROUP);
-    }
-
-    @Override
-    public void momentumUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, long n, float lr, float beta1,
-                               float decay, float gradScale, int step) {
-        call("momentumUpdate").tensor(require(param, n, "param")).tensor(require(grad, n, "grad"))
-                .tensor(require(m, n, "m")).integer(n).real(lr).real(beta1).real(decay).real(gradScale)
-                .real(BiasCorrection.factor(beta1, step)).items(n, ELEMENT_GROUP);
-    }
-
-    @Override
-    public void lionUpdate(FloatTensor param, FloatTensor grad, FloatTensor m, long n, float lr, float beta1,
-                           float beta2, float decay, float gradScale) {
-        call("lionUpdate").tensor(require(param, n, "param")).tensor(require(grad, n, "grad"))
-                .tensor(require(m, n, "m")).integer(n).real(lr).real(beta1).real(beta2).real(decay).real(gradScale)
-                .items(n, ELEMENT_GROUP);
+    public void elementwiseUpdate(ElementwiseKernel kernel, FloatTensor param, FloatTensor grad, List<FloatTensor> state,
+                                  long n, float[] scalars) {
+        TensorChecks.checkElementwise(kernel, state.size(), scalars.length);
+        KernelCall call = new KernelCall(queue, rules.kernel(kernel)).tensor(require(param, n, "param"))
+                .tensor(require(grad, n, "grad"));
+        for (int j = 0; j < state.size(); j++) {
+            call.tensor(require(state.get(j), n, kernel.name() + " state " + j));
+        }
+        call.integer(n);
+        for (float k : scalars) {
+            call.real(k);
+        }
+        call.items(n, ELEMENT_GROUP);
     }
 
     @Override
@@ -516,6 +501,7 @@ public final class OpenClBackend implements Backend {
             try {
                 stagings.forEach(IntStaging::close);
             } finally {
+                rules.close();
                 program.close();
                 buffers.close();
                 releaseContext();

@@ -1,69 +1,12 @@
-// Fused optimizer updates, one work item per element; each reads the gradient and the state once
-// and writes the state and the parameter once. The bias corrections c1 = 1/(1-beta1^step) and
+// The optimizer updates with reductions (Adalayer's block means, Adafactor's row and column means,
+// run as separate launches before the update, each in a fixed order) and Muon's Nesterov
+// momentum, one work item per element; each reads the gradient and the state once and writes the
+// state and the parameter once. The bias corrections c1 = 1/(1-beta1^step) and
 // c2 = 1/(1-beta2^step) arrive computed on the host in double precision, where the CPU twins
-// take the step. Reductions (Adalayer's block means, Adafactor's row and column means) run as
-// separate launches before the update, each in a fixed order.
+// take the step. The element-wise rules' kernels are beside their CPU bodies (ElementwiseKernel).
 //
 // Shapes: param, grad and per-element state (n); block state (n / blockSize); Adafactor's row
 // state (rows) and column state (cols).
-
-__kernel void sgdUpdate(__global float *param, int paramOff, __global const float *grad, int gradOff,
-                        __global float *buf, int bufOff, int n, float lr, float momentum, int nesterov,
-                        float decay, float gradScale) {
-    int i = get_global_id(0);
-    if (i >= n) {
-        return;
-    }
-    float g = grad[gradOff + i] * gradScale;
-    float b = fma(buf[bufOff + i], momentum, g);
-    buf[bufOff + i] = b;
-    float step = nesterov ? fma(b, momentum, g) : b;
-    param[paramOff + i] = param[paramOff + i] * decay - step * lr;
-}
-
-__kernel void adamwUpdate(__global float *param, int paramOff, __global const float *grad, int gradOff,
-                          __global float *m, int mOff, __global float *v, int vOff, int n, float lr,
-                          float beta1, float beta2, float eps, float decay, float gradScale, float c1, float c2) {
-    int i = get_global_id(0);
-    if (i >= n) {
-        return;
-    }
-    float g = grad[gradOff + i] * gradScale;
-    float mi = beta1 * m[mOff + i] + (1.0f - beta1) * g;
-    float vi = beta2 * v[vOff + i] + (1.0f - beta2) * (g * g);
-    m[mOff + i] = mi;
-    v[vOff + i] = vi;
-    param[paramOff + i] = param[paramOff + i] * decay - (mi * c1) / (sqrt(vi * c2) + eps) * lr;
-}
-
-__kernel void momentumUpdate(__global float *param, int paramOff, __global const float *grad, int gradOff,
-                             __global float *m, int mOff, int n, float lr, float beta1, float decay, float gradScale,
-                             float c1) {
-    float scale = lr * c1;
-    int i = get_global_id(0);
-    if (i >= n) {
-        return;
-    }
-    float g = grad[gradOff + i] * gradScale;
-    float mi = beta1 * m[mOff + i] + (1.0f - beta1) * g;
-    m[mOff + i] = mi;
-    param[paramOff + i] = param[paramOff + i] * decay - mi * scale;
-}
-
-__kernel void lionUpdate(__global float *param, int paramOff, __global const float *grad, int gradOff,
-                         __global float *m, int mOff, int n, float lr, float beta1, float beta2, float decay,
-                         float gradScale) {
-    int i = get_global_id(0);
-    if (i >= n) {
-        return;
-    }
-    float g = grad[gradOff + i] * gradScale;
-    float mi = m[mOff + i];
-    float c = beta1 * mi + (1.0f - beta1) * g;
-    float u = c > 0.0f ? 1.0f : (c < 0.0f ? -1.0f : 0.0f);
-    param[paramOff + i] = param[paramOff + i] * decay - u * lr;
-    m[mOff + i] = beta2 * mi + (1.0f - beta2) * g;
-}
 
 __kernel void nesterovMomentum(__global float *update, int updateOff, __global const float *grad, int gradOff,
                                __global float *buf, int bufOff, int n, float mu, float gradScale) {

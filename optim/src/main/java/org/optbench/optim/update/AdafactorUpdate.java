@@ -5,7 +5,7 @@ import java.util.List;
 import org.optbench.kernels.Backend;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.model.ParameterSpec;
-import org.optbench.optim.HyperparameterValues;
+import org.optbench.optim.hyperparameter.HyperparameterValues;
 
 /**
  * The study's Adafactor (Shazeer and Stern, 2018, as modified by Zhao et al., 2024) on a matrix:
@@ -36,24 +36,25 @@ public final class AdafactorUpdate implements TensorUpdate {
         float eps = hp.number("eps");
         if (spec.rank() == 2) {
             if (hp.flag("neuron_only")) {
-                return new BlockAdamUpdate(be, p, g, spec.shape(), spec.dim(1), b1, b2, eps);
+                return new BlockAdamUpdate(be, p, g, spec, spec.dim(1), b1, b2, eps);
             }
-            return new AdafactorUpdate(be, p, g, spec.shape(), b1, b2, eps);
+            return new AdafactorUpdate(be, p, g, spec, b1, b2, eps);
         }
         if (hp.word("vector_mode").equals("scalar")) {
-            return new BlockAdamUpdate(be, p, g, spec.shape(), Math.toIntExact(spec.count()), b1, b2, eps);
+            return new BlockAdamUpdate(be, p, g, spec, Math.toIntExact(spec.count()), b1, b2, eps);
         }
-        return new AdamWUpdate(be, p, g, spec.shape(), b1, b2, eps);
+        return ElementwiseUpdate.single(be, new AdamWUpdate(b1, b2, eps), spec, p, g);
     }
 
-    AdafactorUpdate(Backend backend, FloatTensor param, FloatTensor grad, int[] shape, float beta1, float beta2,
+    AdafactorUpdate(Backend backend, FloatTensor param, FloatTensor grad, ParameterSpec spec, float beta1, float beta2,
                     float eps) {
         this.backend = backend;
         this.param = param;
         this.grad = grad;
-        this.m = beta1 > 0 ? new StateBuffer("exp_avg", shape, backend.allocate(param.length())) : null;
-        this.rows = new StateBuffer("exp_avg_sq_row", new int[] {shape[0]}, backend.allocate(shape[0]));
-        this.cols = new StateBuffer("exp_avg_sq_col", new int[] {shape[1]}, backend.allocate(shape[1]));
+        int[] shape = spec.shape();
+        this.m = beta1 > 0 ? new StateBuffer(spec, "exp_avg", backend.allocate(param.length())) : null;
+        this.rows = new StateBuffer(spec.name(), "exp_avg_sq_row", new int[] {shape[0]}, backend.allocate(shape[0]));
+        this.cols = new StateBuffer(spec.name(), "exp_avg_sq_col", new int[] {shape[1]}, backend.allocate(shape[1]));
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;

@@ -5,7 +5,7 @@ import org.optbench.kernels.Backend;
 import org.optbench.kernels.BiasCorrection;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.model.ParameterSpec;
-import org.optbench.optim.HyperparameterValues;
+import org.optbench.optim.hyperparameter.HyperparameterValues;
 
 /**
  * Adam with one second-moment scalar per block of consecutive elements: Adalayer (Zhao et al.,
@@ -34,25 +34,25 @@ public final class BlockAdamUpdate implements TensorUpdate {
      */
     public static TensorUpdate adalayer(Backend be, ParameterSpec spec, FloatTensor p, FloatTensor g,
                                         HyperparameterValues hp) {
-        return new BlockAdamUpdate(be, p, g, spec.shape(), Blocks.adalayerBlockSize(spec), hp.number("beta1"),
+        return new BlockAdamUpdate(be, p, g, spec, Blocks.adalayerBlockSize(spec), hp.number("beta1"),
                 hp.number("beta2"), hp.number("eps"), hp.flag("bias_correction"), (int) hp.number("t_freeze"));
     }
 
     /** Adam with block second moments, bias-corrected, never frozen (Adafactor's block modes). */
-    BlockAdamUpdate(Backend backend, FloatTensor param, FloatTensor grad, int[] shape, int blockSize, float beta1,
+    BlockAdamUpdate(Backend backend, FloatTensor param, FloatTensor grad, ParameterSpec spec, int blockSize, float beta1,
                     float beta2, float eps) {
-        this(backend, param, grad, shape, blockSize, beta1, beta2, eps, true, 0);
+        this(backend, param, grad, spec, blockSize, beta1, beta2, eps, true, 0);
     }
 
-    BlockAdamUpdate(Backend backend, FloatTensor param, FloatTensor grad, int[] shape, int blockSize, float beta1,
+    BlockAdamUpdate(Backend backend, FloatTensor param, FloatTensor grad, ParameterSpec spec, int blockSize, float beta1,
                     float beta2, float eps, boolean biasCorrection, int freezeAfter) {
         this.backend = backend;
         this.param = param;
         this.grad = grad;
         this.blockSize = blockSize;
         int blocks = Math.toIntExact(param.length() / blockSize);
-        this.m = new StateBuffer("exp_avg", shape, backend.allocate(param.length()));
-        this.v = new StateBuffer("exp_avg_sq_block", new int[] {blocks}, backend.allocate(blocks));
+        this.m = new StateBuffer(spec, "exp_avg", backend.allocate(param.length()));
+        this.v = new StateBuffer(spec.name(), "exp_avg_sq_block", new int[] {blocks}, backend.allocate(blocks));
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;

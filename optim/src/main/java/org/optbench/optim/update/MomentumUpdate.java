@@ -1,43 +1,39 @@
 package org.optbench.optim.update;
 
 import java.util.List;
-import org.optbench.kernels.Backend;
-import org.optbench.kernels.FloatTensor;
-import org.optbench.model.ParameterSpec;
-import org.optbench.optim.HyperparameterValues;
+import org.optbench.kernels.BiasCorrection;
+import org.optbench.kernels.ElementwiseKernel;
+import org.optbench.optim.hyperparameter.HyperparameterValues;
 
 /**
  * Bias-corrected EMA momentum with no second moment (Adam with v = 1): the non-adaptive part of
- * the study's hybrids. State: exp_avg.
+ * the study's hybrids. State: exp_avg. Kernel pair: {@link MomentumKernel}.
  */
-public final class MomentumUpdate implements TensorUpdate {
+public final class MomentumUpdate implements ElementwiseRule {
 
-    private final Backend backend;
-    private final FloatTensor param;
-    private final FloatTensor grad;
-    private final StateBuffer m;
     private final float beta1;
 
-    /** The update of one tensor for {@code momentum}. */
-    public static TensorUpdate create(Backend be, ParameterSpec spec, FloatTensor p, FloatTensor g, HyperparameterValues hp) {
-        return new MomentumUpdate(be, p, g, spec.shape(), hp.number("beta1"));
+    /** The rule of a {@code momentum} group. */
+    public static ElementwiseRule of(HyperparameterValues hp) {
+        return new MomentumUpdate(hp.number("beta1"));
     }
 
-    MomentumUpdate(Backend backend, FloatTensor param, FloatTensor grad, int[] shape, float beta1) {
-        this.backend = backend;
-        this.param = param;
-        this.grad = grad;
-        this.m = new StateBuffer("exp_avg", shape, backend.allocate(param.length()));
+    MomentumUpdate(float beta1) {
         this.beta1 = beta1;
     }
 
     @Override
-    public void step(int step, float lr, float decay, float gradScale) {
-        backend.momentumUpdate(param, grad, m.tensor(), param.length(), lr, beta1, decay, gradScale, step);
+    public ElementwiseKernel kernel() {
+        return MomentumKernel.INSTANCE;
     }
 
     @Override
-    public List<StateBuffer> state() {
-        return List.of(m);
+    public List<String> stateNames() {
+        return List.of("exp_avg");
+    }
+
+    @Override
+    public float[] scalars(int step, float lr, float decay, float gradScale) {
+        return new float[] {lr, beta1, decay, gradScale, BiasCorrection.factor(beta1, step)};
     }
 }

@@ -4,8 +4,8 @@ import java.util.List;
 import org.optbench.kernels.Backend;
 import org.optbench.kernels.FloatTensor;
 import org.optbench.model.ParameterSpec;
-import org.optbench.optim.HyperparameterException;
-import org.optbench.optim.HyperparameterValues;
+import org.optbench.optim.hyperparameter.HyperparameterException;
+import org.optbench.optim.hyperparameter.HyperparameterValues;
 
 /**
  * Muon (Jordan et al., 2024): Nesterov momentum, then each matrix block orthogonalised by five
@@ -43,10 +43,11 @@ public final class MuonUpdate implements TensorUpdate {
             throw new HyperparameterException("muon orthogonalises 2-D matrices; '" + spec.name() + "' has shape "
                     + spec.shapeString() + ": put it in an adamw group");
         }
-        return new MuonUpdate(be, p, g, spec.shape(), Blocks.muonBlockRows(spec), hp.number("momentum"));
+        return new MuonUpdate(be, p, g, spec, Blocks.muonBlockRows(spec), hp.number("momentum"));
     }
 
-    MuonUpdate(Backend backend, FloatTensor param, FloatTensor grad, int[] shape, int blockRows, float momentum) {
+    MuonUpdate(Backend backend, FloatTensor param, FloatTensor grad, ParameterSpec spec, int blockRows, float momentum) {
+        int[] shape = spec.shape();
         this.backend = backend;
         this.param = param;
         this.grad = grad;
@@ -54,7 +55,7 @@ public final class MuonUpdate implements TensorUpdate {
         this.cols = shape[1];
         this.blocks = shape[0] / blockRows;
         int s = Math.min(blockRows, cols);
-        this.buf = new StateBuffer("momentum_buffer", shape, backend.allocate(param.length()));
+        this.buf = new StateBuffer(spec, "momentum_buffer", backend.allocate(param.length()));
         this.update = backend.allocate(param.length());
         this.gram = backend.allocate((long) s * s);
         this.gram2 = backend.allocate((long) s * s);

@@ -36,9 +36,10 @@ import org.optbench.proto.v1.ListSweepsRequest;
 import org.optbench.proto.v1.Results;
 import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.proto.v1.WatchSweepRequest;
-import org.optbench.server.ResultsReport;
 import org.optbench.server.auth.AuthInterceptor;
 import org.optbench.server.auth.WebSessions;
+import org.optbench.server.wire.Protos;
+import org.optbench.sweep.report.ReportWriter;
 
 /**
  * The live web dashboard, served by Javalin beside the gRPC port: the sweeps list, a page per
@@ -244,7 +245,7 @@ public final class Dashboard implements AutoCloseable {
                 .setCurves(true).build());
         Path dir = Files.createTempDirectory("optbench-report");
         try {
-            ctx.contentType(ContentType.TEXT_HTML).result(Files.readString(ResultsReport.write(results, dir)));
+            ctx.contentType(ContentType.TEXT_HTML).result(Files.readString(ReportWriter.write(Protos.results(results), dir)));
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
-import org.optbench.sweep.SweepSpecException;
+import org.optbench.sweep.error.SweepSpecException;
 
 /**
  * The executors a server offers a sweep, as its operator configured them: the default (what a

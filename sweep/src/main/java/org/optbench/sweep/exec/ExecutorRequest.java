@@ -2,7 +2,7 @@ package org.optbench.sweep.exec;
 
 import java.util.Map;
 import java.util.Set;
-import org.optbench.sweep.SweepSpecException;
+import org.optbench.sweep.error.SweepSpecException;
 
 /**
  * What a spec's {@code executor:} mapping asks for: a named Slurm profile of the server

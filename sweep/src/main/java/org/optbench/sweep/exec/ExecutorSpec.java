@@ -2,7 +2,7 @@ package org.optbench.sweep.exec;
 
 import java.util.Map;
 import java.util.TreeSet;
-import org.optbench.sweep.SweepSpecException;
+import org.optbench.sweep.error.SweepSpecException;
 
 /**
  * Where a sweep's trials run, as its spec's {@code executor:} mapping says: each kind of executor

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.optbench.sweep.SweepSpecException;
+import org.optbench.sweep.error.SweepSpecException;
 
 /**
  * Trials as Slurm batch jobs ({@code executor: {type: slurm, partition, gpus_per_trial,

@@ -10,7 +10,7 @@ import java.util.List;
  * between, so a trial's heap is the one validation assumed.
  *
  * @param launcher         e.g. {@code env LD_PRELOAD=... /usr/lib/jvm/.../java}
- * @param arguments        e.g. {@code --add-modules jdk.incubator.vector -cp ... org.optbench.cli.Main worker}
+ * @param arguments        e.g. {@code --add-modules jdk.incubator.vector -cp ... org.optbench.cli.WorkerMain worker}
  * @param localHeapBytes   the maximum heap of a local worker
  */
 public record WorkerProgram(List<String> launcher, List<String> arguments, long localHeapBytes) {

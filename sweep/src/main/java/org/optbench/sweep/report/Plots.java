@@ -31,6 +31,7 @@ import org.optbench.sweep.analysis.Axis;
 import org.optbench.sweep.analysis.CurvePoint;
 import org.optbench.sweep.analysis.OptimizerFindings;
 import org.optbench.sweep.store.MetricRow;
+import org.optbench.sweep.trial.SweptValue;
 
 /**
  * The study's charts with JFreeChart, each written as PNG and SVG, on a white background with one
@@ -164,7 +165,7 @@ public final class Plots {
                 x.setAutoRangeIncludesZero(false);
                 yield x;
             }
-            case CATEGORY -> new SymbolAxis(label, axis.values().toArray(new String[0]));
+            case CATEGORY -> new SymbolAxis(label, axis.values().stream().map(SweptValue::text).toArray(String[]::new));
         };
     }
 

@@ -62,9 +62,15 @@ public final class ReportWriter {
         return Findings.of(trials, analysisOf(spec));
     }
 
+    /** Writes the report of results fetched from a server; returns the HTML file. */
+    public static Path write(SweepResults results, Path dir) throws IOException {
+        return write(results.sweepId(), results.spec(), results.trials(),
+                trial -> results.evals().getOrDefault(trial, List.of()), dir);
+    }
+
     /**
      * Writes the report of a sweep given as data (its spec text, its trials, and a lookup of a
-     * trial's evaluations), e.g. results fetched from a server; returns the HTML file.
+     * trial's evaluations); returns the HTML file.
      */
     public static Path write(String sweepId, String spec, List<TrialRecord> trials, Function<String, List<MetricRow>> evals,
                              Path dir) throws IOException {
@@ -98,7 +104,7 @@ public final class ReportWriter {
         writeTrials(trials, dir);
         JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("summary.json").toFile(), FindingsJson.of(f));
         StringBuilder html = new StringBuilder();
-        html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>optbench: ").append(esc(sweepId))
+        html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>optbench: ").append(Html.esc(sweepId))
                 .append("</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;background:#fff}"
                         + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
                         + "text-align:right}th{background:#f3f3f3}td.l{text-align:left}pre{background:#f7f7f7;padding:1em}"
@@ -106,9 +112,9 @@ public final class ReportWriter {
                         + "figure{margin:1.5em 0}figcaption{color:#444}table.trials th{cursor:pointer}"
                         + "table.trials th[data-order=up]::after{content:' \\25B2'}"
                         + "table.trials th[data-order=down]::after{content:' \\25BC'}</style></head><body>");
-        html.append("<h1>Optimizer sweep ").append(esc(sweepId)).append("</h1>");
+        html.append("<h1>Optimizer sweep ").append(Html.esc(sweepId)).append("</h1>");
         long done = trials.stream().filter(t -> t.status().isFinished()).count();
-        html.append("<p>").append(esc(headline(f))).append(' ').append(done).append(" of ").append(trials.size())
+        html.append("<p>").append(Html.esc(headline(f))).append(' ').append(done).append(" of ").append(trials.size())
                 .append(" trials finished.</p>");
         if (!f.claims().isEmpty()) {
             html.append("<h2>Claims</h2>").append(claims(f));
@@ -118,14 +124,14 @@ public final class ReportWriter {
         html.append(devices(f.devices()));
         if (!f.warnings().isEmpty()) {
             html.append("<h2>Warnings</h2><ul>");
-            f.warnings().forEach(w -> html.append("<li>").append(esc(w)).append("</li>"));
+            f.warnings().forEach(w -> html.append("<li>").append(Html.esc(w)).append("</li>"));
             html.append("</ul>");
         }
         html.append(plots);
         html.append(TrialTable.html(trials));
-        html.append("<h2>Spec</h2><pre>").append(esc(spec)).append("</pre>");
-        html.append("<h2>Software and machine</h2><p>optbench 0.1.0; Java ").append(esc(System.getProperty("java.version")))
-                .append("; ").append(esc(System.getProperty("os.name"))).append(' ').append(esc(System.getProperty("os.arch")))
+        html.append("<h2>Spec</h2><pre>").append(Html.esc(spec)).append("</pre>");
+        html.append("<h2>Software and machine</h2><p>optbench 0.1.0; Java ").append(Html.esc(System.getProperty("java.version")))
+                .append("; ").append(Html.esc(System.getProperty("os.name"))).append(' ').append(Html.esc(System.getProperty("os.arch")))
                 .append("; ").append(Runtime.getRuntime().availableProcessors()).append(" processors</p>");
         html.append("<p>Files: <a href=\"trials.csv\">trials.csv</a>, <a href=\"trials.json\">trials.json</a>, "
                 + "<a href=\"summary.json\">summary.json</a>, and every plot as PNG and SVG.</p></body></html>");
@@ -183,20 +189,20 @@ public final class ReportWriter {
     }
 
     private static String figure(String title, String caption, byte[] png) {
-        return "<figure><h2>" + esc(title) + "</h2><img alt=\"" + esc(title) + "\" src=\"data:image/png;base64,"
-                + Base64.getEncoder().encodeToString(png) + "\"><figcaption>" + esc(caption) + "</figcaption></figure>";
+        return "<figure><h2>" + Html.esc(title) + "</h2><img alt=\"" + Html.esc(title) + "\" src=\"data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(png) + "\"><figcaption>" + Html.esc(caption) + "</figcaption></figure>";
     }
 
     private static String claims(Findings f) {
         StringBuilder t = new StringBuilder("<table><tr><th>claim</th><th>statement</th><th>verdict</th><th>a - b</th>"
                 + "<th>95% interval</th><th>method</th><th>p</th></tr>");
         for (ClaimResult r : f.claims()) {
-            t.append("<tr><td class=\"l\">").append(esc(r.claim().id())).append("</td><td class=\"l\">")
-                    .append(esc(r.claim().a().label() + " " + r.claim().type().key() + " " + r.claim().b().label() + " on "
+            t.append("<tr><td class=\"l\">").append(Html.esc(r.claim().id())).append("</td><td class=\"l\">")
+                    .append(Html.esc(r.claim().a().label() + " " + r.claim().type().key() + " " + r.claim().b().label() + " on "
                             + r.claim().metric().key() + (Double.isNaN(r.claim().margin()) ? ""
                             : String.format(Locale.ROOT, " (margin %.3g)", r.claim().margin()))))
                     .append("</td><td class=\"l ").append(r.verdict()).append("\">").append(r.verdict())
-                    .append(r.note().isEmpty() ? "" : " (" + esc(r.note()) + ")").append("</td><td>")
+                    .append(r.note().isEmpty() ? "" : " (" + Html.esc(r.note()) + ")").append("</td><td>")
                     .append(f(r.estimate(), "%+.4f")).append("</td><td>").append(interval(r.ci())).append("</td><td>")
                     .append(r.method()).append("</td><td>").append(f(r.p(), "%.3g")).append("</td></tr>");
         }
@@ -212,7 +218,7 @@ public final class ReportWriter {
                 + "<th>state bytes / param</th></tr>");
         for (OptimizerFindings s : f.summaries()) {
             Findings.Counts c = f.counts().get(s.optimizer());
-            t.append("<tr><td class=\"l\">").append(esc(s.optimizer())).append("</td><td>").append(c.trials())
+            t.append("<tr><td class=\"l\">").append(Html.esc(s.optimizer())).append("</td><td>").append(c.trials())
                     .append("</td><td>").append(c.diverged()).append("</td>");
             if (s.isEmpty()) {
                 t.append("<td colspan=\"11\">no finished trial</td></tr>");
@@ -220,7 +226,7 @@ public final class ReportWriter {
             }
             Stability st = s.stability();
             t.append("<td>").append(f(s.bestLoss(), "%.4f")).append(' ').append(interval(s.intervals().get(Metric.BEST_LOSS)))
-                    .append("</td><td>").append(esc(s.axis().name() + " " + s.best().value())).append("</td><td>")
+                    .append("</td><td>").append(Html.esc(s.axis().name() + " " + s.best().value())).append("</td><td>")
                     .append(s.best().losses().length).append("</td>");
             for (Metric m : List.of(Metric.WIDTH_1PCT, Metric.WIDTH_5PCT, Metric.WIDTH_002, Metric.WIDTH_01)) {
                 t.append("<td>").append(st.censored().get(m) ? "&ge; " : "").append(f(st.widths().get(m), "%.2f"))
@@ -232,9 +238,9 @@ public final class ReportWriter {
                     .append("</td><td>").append(f(f.stateBytes().getOrDefault(s.optimizer(), Double.NaN), "%.2f"))
                     .append("</td></tr>");
         }
-        t.append("</table><p>Along ").append(esc(f.primaryAxis() == null ? "no swept setting" : f.primaryAxis()))
+        t.append("</table><p>Along ").append(Html.esc(f.primaryAxis() == null ? "no swept setting" : f.primaryAxis()))
                 .append(". Loss: mean final validation loss over seeds; a diverged run counts as the worst case (")
-                .append(f.worstCaseText()).append(") where noted as imputed. Widths in ").append(esc(unit))
+                .append(f.worstCaseText()).append(") where noted as imputed. Widths in ").append(Html.esc(unit))
                 .append(", interpolated between grid points; &ge; marks a region that reaches the grid's end. Excess: mean "
                         + "loss above the best within one decade (a log axis) or over the grid. Brackets: 95% bootstrap "
                         + "intervals over seeds.</p>");
@@ -249,7 +255,7 @@ public final class ReportWriter {
                 + "<th>b</th><th>a - b</th><th>Welch p</th><th>Holm-adjusted p</th><th>TOST p").append(Double.isNaN(f.margin())
                 ? "" : String.format(Locale.ROOT, " (margin %.3g)", f.margin())).append("</th></tr>");
         for (PairTest p : f.pairs()) {
-            t.append("<tr><td class=\"l\">").append(esc(p.a())).append("</td><td class=\"l\">").append(esc(p.b()))
+            t.append("<tr><td class=\"l\">").append(Html.esc(p.a())).append("</td><td class=\"l\">").append(Html.esc(p.b()))
                     .append("</td><td>").append(f(p.difference(), "%+.4f")).append("</td><td>").append(f(p.p(), "%.3g"))
                     .append("</td><td>").append(f(p.pHolm(), "%.3g")).append("</td><td>").append(f(p.pTost(), "%.3g"))
                     .append("</td></tr>");
@@ -264,15 +270,15 @@ public final class ReportWriter {
             return "";
         }
         StringBuilder t = new StringBuilder("<h2>Devices</h2><table><tr><th>device</th><th>tokens/s</th>"
-                + "<th>pairs with ").append(esc(d.reference())).append("</th><th>max |final loss difference|</th>"
+                + "<th>pairs with ").append(Html.esc(d.reference())).append("</th><th>max |final loss difference|</th>"
                 + "<th>over tolerance ").append(f(d.tolerance(), "%.3g")).append("</th></tr>");
         d.tokensPerS().forEach((device, speed) -> {
             DeviceAgreement.Comparison c = d.comparisons().stream().filter(x -> x.device().equals(device)).findFirst()
                     .orElse(null);
-            t.append("<tr><td class=\"l\">").append(esc(device)).append("</td><td>").append(f(speed, "%.0f")).append("</td><td>")
+            t.append("<tr><td class=\"l\">").append(Html.esc(device)).append("</td><td>").append(f(speed, "%.0f")).append("</td><td>")
                     .append(c == null ? "reference" : c.pairs()).append("</td><td>")
                     .append(c == null ? "" : f(c.maxAbsDiff(), "%.3g")).append("</td><td class=\"l\">")
-                    .append(c == null ? "" : esc(c.disagreeing().isEmpty() ? "none" : String.join("; ", c.disagreeing())))
+                    .append(c == null ? "" : Html.esc(c.disagreeing().isEmpty() ? "none" : String.join("; ", c.disagreeing())))
                     .append("</td></tr>");
         });
         return t.append("</table>").toString();
@@ -314,10 +320,5 @@ public final class ReportWriter {
 
     private static String f(double x, String format) {
         return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, format, x);
-    }
-
-    /** {@code s} escaped for HTML text and attribute values. */
-    static String esc(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

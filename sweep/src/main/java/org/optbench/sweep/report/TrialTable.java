@@ -48,8 +48,8 @@ final class TrialTable {
         t.append("</tr></thead><tbody>");
         for (TrialRecord r : trials) {
             JsonNode result = parse(r.result());
-            t.append("<tr><td class=\"l\">").append(ReportWriter.esc(r.id())).append("</td><td class=\"l\">").append(ReportWriter.esc(r.optimizer()))
-                    .append("</td><td class=\"l\">").append(ReportWriter.esc(r.point().label()))
+            t.append("<tr><td class=\"l\">").append(Html.esc(r.id())).append("</td><td class=\"l\">").append(Html.esc(r.optimizer()))
+                    .append("</td><td class=\"l\">").append(Html.esc(r.point().label()))
                     .append("</td>").append(number(r.seed(), "%d"))
                     .append("<td class=\"l ").append(r.status().label()).append("\">").append(r.status().label()).append("</td>")
                     .append(number(r.finalValLoss(), "%.4f"))
@@ -58,7 +58,7 @@ final class TrialTable {
                     .append(number(r.divergedAt(), "%d"))
                     .append(number(result == null || !result.path("tokens_per_s").isNumber() ? null
                             : result.get("tokens_per_s").asLong(), "%,d"))
-                    .append("<td class=\"l\">").append(ReportWriter.esc(result == null ? "" : result.path("device").asText(""))).append("</td></tr>");
+                    .append("<td class=\"l\">").append(Html.esc(result == null ? "" : result.path("device").asText(""))).append("</td></tr>");
         }
         return t.append("</tbody></table>").append(SORT_SCRIPT).toString();
     }

@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.optbench.sweep.SweepSpecException;
 import org.optbench.sweep.SweepSpecParser;
+import org.optbench.sweep.error.SweepSpecException;
 
 class PointTest {
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import org.optbench.train.text.CorpusReader;
 import org.optbench.train.text.Fingerprint;
+import org.optbench.train.text.TokenFileException;
 import org.optbench.train.text.Tokenizer;
 
 /**

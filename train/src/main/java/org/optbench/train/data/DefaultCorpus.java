@@ -20,6 +20,7 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.optbench.train.text.CorpusReader;
+import org.optbench.train.text.TokenFileException;
 import org.optbench.train.text.Tokenizer;
 import org.optbench.train.text.Tokenizers;
 

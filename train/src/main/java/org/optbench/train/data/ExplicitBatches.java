@@ -1,6 +1,7 @@
 package org.optbench.train.data;
 
 import java.util.Arrays;
+import org.optbench.train.text.TokenFileException;
 
 /**
  * Batches handed over explicitly as a 3-D token array of shape (N, B, T+1): batch k is row k,

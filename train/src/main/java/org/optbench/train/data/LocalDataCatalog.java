@@ -2,10 +2,11 @@ package org.optbench.train.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.optbench.train.spec.DataCatalog;
-import org.optbench.train.spec.DataFacts;
-import org.optbench.train.spec.DataSpec;
-import org.optbench.train.spec.RunSpecException;
+import org.optbench.train.run.DataCatalog;
+import org.optbench.train.run.DataFacts;
+import org.optbench.train.run.DataSpec;
+import org.optbench.train.run.RunSpecException;
+import org.optbench.train.text.TokenFileException;
 
 /**
  * The facts of data on this machine: the default corpus from its manifest once prepared (else the

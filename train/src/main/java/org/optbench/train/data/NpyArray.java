@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.optbench.train.text.TokenFileException;
 
 /**
  * A memory-mapped NumPy {@code .npy} array of token ids: little-endian int32, uint16 or int64

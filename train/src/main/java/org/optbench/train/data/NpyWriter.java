@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.optbench.train.text.TokenFileException;
 
 /**
  * Writes token ids as a NumPy {@code .npy} file (format 1.0, C order), as uint16 when every id

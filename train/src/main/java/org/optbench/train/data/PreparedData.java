@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.optbench.train.text.TokenFileException;
 
 /**
  * A directory written by {@link DataPreparer}: {@code train.npy} and {@code val.npy} (1-D token

@@ -1,5 +1,7 @@
 package org.optbench.train.data;
 
+import org.optbench.train.text.TokenFileException;
+
 /**
  * Batches read from a 1-D token stream as llm.c does: batch k reads B*T+1 contiguous tokens
  * starting at k*B*T; inputs are the first B*T and targets the same shifted by one.

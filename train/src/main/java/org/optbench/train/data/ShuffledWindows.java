@@ -1,6 +1,7 @@
 package org.optbench.train.data;
 
 import java.util.SplittableRandom;
+import org.optbench.train.text.TokenFileException;
 
 /**
  * Seeded random windows from a 1-D token stream (the default batch order): batch k holds B windows

@@ -1,6 +1,7 @@
 package org.optbench.train.data;
 
 import java.util.Arrays;
+import org.optbench.train.text.TokenFileException;
 
 /** A growable run of token ids. */
 final class TokenCollector {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.optbench.train.data.TokenFileException;
 
 /**
  * Reads documents from C4-style JSON-lines files ({@code *.json}, {@code *.jsonl},

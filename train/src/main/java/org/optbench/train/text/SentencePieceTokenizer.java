@@ -5,7 +5,6 @@ import ai.djl.sentencepiece.SpTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.optbench.train.data.TokenFileException;
 
 /**
  * A SentencePiece {@code .model} file (the T5 {@code spiece.model} format) through DJL's

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import org.optbench.train.data.TokenFileException;
 
 /**
  * Opens a tokenizer by its command-line spec: {@code gpt2}, {@code sotu-8k} (the default

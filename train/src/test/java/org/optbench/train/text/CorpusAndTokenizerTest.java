@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.optbench.train.data.DataPreparer;
 import org.optbench.train.data.NpyArray;
 import org.optbench.train.data.PreparedData;
-import org.optbench.train.data.TokenFileException;
+import org.optbench.train.text.TokenFileException;
 
 class CorpusAndTokenizerTest {
 
