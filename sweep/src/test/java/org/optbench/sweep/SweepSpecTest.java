@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.trial.Point;
 import org.optbench.sweep.trial.Points;
 import org.optbench.sweep.trial.Trial;
@@ -97,7 +98,7 @@ class SweepSpecTest {
         }
         assertEquals(Map.ofEntries(Map.entry("adaptivity.yaml", 24), Map.entry("paper-150m-lr.yaml", 45),
                 Map.entry("paper-lr.yaml", 72), Map.entry("paper-momentum.yaml", 35), Map.entry("quick.yaml", 12),
-                Map.entry("portability.yaml", 8), Map.entry("01-lr-stability.yaml", 30),
+                Map.entry("portability.yaml", 8), Map.entry("own-study.yaml", 36), Map.entry("01-lr-stability.yaml", 30),
                 Map.entry("02-signum-vs-adam.yaml", 72), Map.entry("03-adaptivity.yaml", 42),
                 Map.entry("04-batch-size.yaml", 54)), sizes);
     }
@@ -205,14 +206,14 @@ class SweepSpecTest {
         assertEquals(Map.of("lr", 1.0e-5, "beta2", 0.99), run.optimizer().hyperparameters());
         assertEquals(0.05, run.training().warmup());
         assertEquals(20, run.training().steps());
-        assertEquals(org.optbench.train.spec.DataSpec.Source.SYNTHETIC, run.data().source());
+        assertEquals(org.optbench.train.run.DataSpec.Source.SYNTHETIC, run.data().source());
         assertEquals(0L, run.seed());
         assertEquals(SweepSpec.CHECKPOINTS_PER_TRIAL, run.checkpoint().perRun());
-        assertEquals(run, org.optbench.train.spec.RunSpec.fromJson(run.toJson(), "round trip"));
+        assertEquals(run, org.optbench.train.run.RunSpec.fromJson(run.toJson(), "round trip"));
     }
 
-    static org.optbench.train.spec.RunContext context() {
-        return new org.optbench.train.spec.RunContext(4L << 30, "give it more heap",
+    static org.optbench.train.run.RunContext context() {
+        return new org.optbench.train.run.RunContext(4L << 30, "give it more heap",
                 new org.optbench.train.data.LocalDataCatalog(java.nio.file.Path.of("target", "no-data")));
     }
 
