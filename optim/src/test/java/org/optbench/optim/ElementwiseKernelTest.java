@@ -54,8 +54,8 @@ class ElementwiseKernelTest {
     @Test
     void everyElementwiseEntryHasItsKernelPair() {
         List<OptimizerKind> kinds = elementwise();
-        assertEquals(List.of(OptimizerKind.SGD, OptimizerKind.ADAMW, OptimizerKind.LION, OptimizerKind.SIGNUM,
-                OptimizerKind.MOMENTUM), kinds);
+        assertTrue(kinds.containsAll(List.of(OptimizerKind.SGD, OptimizerKind.ADAMW, OptimizerKind.LION,
+                OptimizerKind.SIGNUM, OptimizerKind.MOMENTUM)), kinds.toString());
         for (OptimizerKind kind : kinds) {
             ElementwiseRule rule = kind.rule(kind.resolve(Map.of()));
             ElementwiseKernel kernel = rule.kernel();
