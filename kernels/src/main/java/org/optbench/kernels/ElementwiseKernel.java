@@ -14,34 +14,52 @@ import java.nio.charset.StandardCharsets;
  * is {@code __kernel void NAME(param, paramOff, grad, gradOff, state0, state0Off, ..., int n,
  * float scalar0, ...)}, one work item per element.
  */
-public interface ElementwiseKernel {
+public abstract class ElementwiseKernel {
 
-    /** The kernel's name: its OpenCL function's, and what errors and profiles call it. */
-    String name();
+    private final String name;
+    private final int stateBuffers;
+    private final int scalars;
 
-    /** The per-element state buffers it reads and writes, in argument order. */
-    int stateBuffers();
+    /**
+     * @param name         its OpenCL function's name, and what errors and profiles call it
+     * @param stateBuffers the per-element state buffers it reads and writes, in argument order
+     * @param scalars      how many scalars it takes, in argument order
+     */
+    protected ElementwiseKernel(String name, int stateBuffers, int scalars) {
+        this.name = name;
+        this.stateBuffers = stateBuffers;
+        this.scalars = scalars;
+    }
 
-    /** How many scalars it takes, in argument order. */
-    int scalars();
+    public final String name() {
+        return name;
+    }
+
+    public final int stateBuffers() {
+        return stateBuffers;
+    }
+
+    public final int scalars() {
+        return scalars;
+    }
 
     /** The OpenCL C source that defines {@link #name()}: the resource {@code <class name>.cl} beside the class. */
-    default String openClSource() {
+    public String openClSource() {
         return source(getClass(), getClass().getSimpleName() + ".cl");
     }
 
     /** The CPU body over elements [from, to) of {@code s}, with {@code k} the scalars. */
-    void cpu(Slices s, float[] k, int from, int to);
+    public abstract void cpu(Slices s, float[] k, int from, int to);
 
     /**
      * Where the CPU body reads and writes: element i of the parameter is {@code p[po + i]}, of the
      * gradient {@code g[go + i]}, of state buffer j {@code state[j][so[j] + i]}.
      */
-    record Slices(float[] p, int po, float[] g, int go, float[][] state, int[] so) {
+    public record Slices(float[] p, int po, float[] g, int go, float[][] state, int[] so) {
     }
 
     /** The text of the resource {@code file} beside {@code owner}'s class file. */
-    static String source(Class<?> owner, String file) {
+    protected static String source(Class<?> owner, String file) {
         try (InputStream in = owner.getResourceAsStream(file)) {
             if (in == null) {
                 throw new KernelException("kernel source " + file + " is missing beside " + owner.getName());

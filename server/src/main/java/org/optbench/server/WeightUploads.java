@@ -1,7 +1,6 @@
 package org.optbench.server;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,6 +22,7 @@ import org.optbench.sweep.Datasets;
 import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.store.Private;
+import org.optbench.sweep.store.StoreException;
 
 /**
  * Receives one user's upload of initial weights: chunks go to a private temporary file in the
@@ -72,22 +72,22 @@ final class WeightUploads {
                 }
                 ByteString data = chunk.getData();
                 if (bytes + data.size() > maxBytes) {
-                    fail(Status.RESOURCE_EXHAUSTED.withDescription("weights '" + name + "' exceed the server's upload limit of "
+                    fail(new LimitExceededException("weights '" + name + "' exceed the server's upload limit of "
                             + maxBytes + " bytes (--max-upload-bytes)"));
                     return;
                 }
                 data.writeTo(out);
                 bytes += data.size();
             } catch (IOException e) {
-                fail(Status.UNAVAILABLE.withDescription("cannot store the upload: " + e.getMessage()));
-            } catch (IllegalArgumentException e) {
-                fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+                fail(new StoreException("cannot store the upload: " + e.getMessage(), e));
+            } catch (SweepSpecException e) {
+                fail(e);
             }
         }
 
         private void open(String requested) throws IOException {
             if (!SweepSpec.NAME.matcher(requested).matches()) {
-                throw new IllegalArgumentException("weights name '" + SweepSpecException.shorten(requested) + "' must be a "
+                throw new SweepSpecException("weights name '" + SweepSpecException.shorten(requested) + "' must be a "
                         + "letter or digit followed by at most 63 letters, digits, '.', '_' or '-'");
             }
             name = requested;
@@ -113,9 +113,7 @@ final class WeightUploads {
                 return;
             }
             if (name == null) {
-                failed = true;
-                response.onError(Status.INVALID_ARGUMENT.withDescription("an upload needs at least one message with the "
-                        + "weights' name").asRuntimeException());
+                fail(new SweepSpecException("an upload needs at least one message with the weights' name"));
                 return;
             }
             try {
@@ -126,8 +124,8 @@ final class WeightUploads {
                     model = ModelWeights.config(file, ShapeOverrides.none(), 0f);
                     ModelWeights.check(file, new ParameterLayout(model));
                 } catch (RuntimeException e) {
-                    fail(Status.INVALID_ARGUMENT.withDescription("weights '" + name + "' are not a model's weights written "
-                            + "by optbench: " + SweepSpecException.shorten(String.valueOf(e.getMessage()))));
+                    fail(new SweepSpecException("weights '" + name + "' are not a model's weights written by optbench: "
+                            + SweepSpecException.shorten(String.valueOf(e.getMessage()))));
                     return;
                 }
                 Path target = datasets.uploadsOf(owner).resolve(name + Datasets.UPLOAD_SUFFIX);
@@ -138,14 +136,15 @@ final class WeightUploads {
                                 model.nLayers(), model.nHeads(), model.seqLen())).build());
                 response.onCompleted();
             } catch (IOException e) {
-                fail(Status.UNAVAILABLE.withDescription("cannot store the upload: " + e.getMessage()));
+                fail(new StoreException("cannot store the upload: " + e.getMessage(), e));
             }
         }
 
-        private void fail(Status status) {
+        /** Ends the upload with {@code e}'s status, through {@link Failures} like every other call. */
+        private void fail(RuntimeException e) {
             failed = true;
             discard();
-            response.onError(status.asRuntimeException());
+            response.onError(Failures.toStatus(e));
         }
 
         private void discard() {

@@ -10,7 +10,7 @@ import org.optbench.kernels.ElementwiseKernel;
  * param = param*decay - lr * (m*c1) / (sqrt(v*c2) + eps). State: m, v. Scalars: lr, beta1, beta2,
  * eps, decay, gradScale, c1, c2 (the bias corrections, from the host).
  */
-public final class AdamWKernel implements ElementwiseKernel {
+public final class AdamWKernel extends ElementwiseKernel {
 
     public static final AdamWKernel INSTANCE = new AdamWKernel();
 
@@ -18,21 +18,7 @@ public final class AdamWKernel implements ElementwiseKernel {
     private static final int L = S.length();
 
     private AdamWKernel() {
-    }
-
-    @Override
-    public String name() {
-        return "adamwUpdate";
-    }
-
-    @Override
-    public int stateBuffers() {
-        return 2;
-    }
-
-    @Override
-    public int scalars() {
-        return 8;
+        super("adamwUpdate", 2, 8);
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.optbench.kernels.ElementwiseKernel;
  * param*decay - lr*sign(b1*m + (1-b1)*g), sign(0) = 0; then m = b2*m + (1-b2)*g. State: m.
  * Scalars: lr, beta1, beta2, decay, gradScale.
  */
-public final class LionKernel implements ElementwiseKernel {
+public final class LionKernel extends ElementwiseKernel {
 
     public static final LionKernel INSTANCE = new LionKernel();
 
@@ -19,21 +19,7 @@ public final class LionKernel implements ElementwiseKernel {
     private static final int L = S.length();
 
     private LionKernel() {
-    }
-
-    @Override
-    public String name() {
-        return "lionUpdate";
-    }
-
-    @Override
-    public int stateBuffers() {
-        return 1;
-    }
-
-    @Override
-    public int scalars() {
-        return 5;
+        super("lionUpdate", 1, 5);
     }
 
     @Override

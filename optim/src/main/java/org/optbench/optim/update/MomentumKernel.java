@@ -7,26 +7,12 @@ import org.optbench.kernels.MomentumStep;
  * The bias-corrected EMA momentum's kernel pair (twin: {@code MomentumKernel.cl}): m = b1*m +
  * (1-b1)*g; param = param*decay - lr*c1*m. State: m. Scalars: lr, beta1, decay, gradScale, c1.
  */
-public final class MomentumKernel implements ElementwiseKernel {
+public final class MomentumKernel extends ElementwiseKernel {
 
     public static final MomentumKernel INSTANCE = new MomentumKernel();
 
     private MomentumKernel() {
-    }
-
-    @Override
-    public String name() {
-        return "momentumUpdate";
-    }
-
-    @Override
-    public int stateBuffers() {
-        return 1;
-    }
-
-    @Override
-    public int scalars() {
-        return 5;
+        super("momentumUpdate", 1, 5);
     }
 
     @Override

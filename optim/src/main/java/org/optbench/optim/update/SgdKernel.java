@@ -9,7 +9,7 @@ import org.optbench.kernels.ElementwiseKernel;
  * param = param*decay - lr*buf, or with Nesterov param = param*decay - lr*(g + momentum*buf).
  * State: buf. Scalars: lr, momentum, nesterov (1 or 0), decay, gradScale.
  */
-public final class SgdKernel implements ElementwiseKernel {
+public final class SgdKernel extends ElementwiseKernel {
 
     public static final SgdKernel INSTANCE = new SgdKernel();
 
@@ -17,21 +17,7 @@ public final class SgdKernel implements ElementwiseKernel {
     private static final int L = S.length();
 
     private SgdKernel() {
-    }
-
-    @Override
-    public String name() {
-        return "sgdUpdate";
-    }
-
-    @Override
-    public int stateBuffers() {
-        return 1;
-    }
-
-    @Override
-    public int scalars() {
-        return 5;
+        super("sgdUpdate", 1, 5);
     }
 
     @Override
