@@ -21,12 +21,14 @@ import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.trial.Point;
 import org.optbench.sweep.trial.SweptValue;
 import org.optbench.sweep.trial.Trial;
+import org.optbench.train.run.RunSpecException;
 
 /**
  * The trials a sweep's {@link AdaptiveSpec} adds once every trial so far has finished, decided
  * from the results: for each optimizer whose best point lies on an edge of its curve, one point
  * past that edge at the curve's own spacing (as a grid writes it, {@link #written}), until the best
- * is interior or {@code max_points} were added on that side or the next value is out of range;
+ * is interior or {@code max_points} were added on that side or the next value is out of range (a
+ * hyperparameter outside its range, or a value its run cannot take);
  * then, for each optimizer whose best is interior (or whose extension is spent), the missing seeds
  * at the best point and {@code around_best} points either side. Seeds beyond the spec's list are
  * the next whole numbers after its largest. Nothing is added past the bound the sweep was
@@ -133,7 +135,13 @@ public final class AdaptiveTrials {
         if (!valid(adaptive.axis(), text)) {
             return null;
         }
-        return sorted(edge.setting().with(adaptive.axis(), text));
+        Point point = sorted(edge.setting().with(adaptive.axis(), text));
+        try {
+            spec.run(new Trial(0, curve.optimizer(), point, spec.seeds().get(0)));
+        } catch (RunSpecException | HyperparameterException e) {
+            return null;   // past the edge lies no run this setting can have (a batch of 3.33)
+        }
+        return point;
     }
 
     /**

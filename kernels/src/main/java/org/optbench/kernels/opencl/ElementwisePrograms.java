@@ -2,6 +2,8 @@ package org.optbench.kernels.opencl;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.jocl.CL;
+import org.jocl.CLException;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
 import org.jocl.cl_kernel;
@@ -39,12 +41,27 @@ final class ElementwisePrograms implements AutoCloseable {
             throw new KernelException("two element-wise kernels are named '" + rule.name() + "': " + b.rule().getName()
                     + " and " + rule.getClass().getName() + "; give each its own name");
         }
-        return b.program().kernel(rule.name());
+        try {
+            return b.program().kernel(rule.name());
+        } catch (CLException e) {
+            throw new KernelException(rule.getClass().getSimpleName() + ".cl defines no kernel '" + rule.name()
+                    + "' (" + CL.stringFor_errorCode(e.getStatus()) + "): name its __kernel function as the rule does", e);
+        }
     }
 
     @Override
     public void close() {
-        built.values().forEach(b -> b.program().close());
+        RuntimeException first = null;
+        for (Built b : built.values()) {
+            try {
+                b.program().close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
         built.clear();
+        if (first != null) {
+            throw first;
+        }
     }
 }

@@ -501,10 +501,19 @@ public final class OpenClBackend implements Backend {
             try {
                 stagings.forEach(IntStaging::close);
             } finally {
-                rules.close();
-                program.close();
-                buffers.close();
-                releaseContext();
+                try {
+                    rules.close();
+                } finally {
+                    try {
+                        program.close();
+                    } finally {
+                        try {
+                            buffers.close();
+                        } finally {
+                            releaseContext();
+                        }
+                    }
+                }
             }
         }
     }

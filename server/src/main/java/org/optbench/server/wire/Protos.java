@@ -104,7 +104,6 @@ public final class Protos {
         return TrialStatus.values()[s.getNumber() - 1];
     }
 
-    /** The store's record of an API trial (what a client needs for analysis and reports). */
     /** The results as the report reads them: every trial with its evaluations. */
     public static SweepResults results(Results r) {
         Map<String, List<MetricRow>> evals = new LinkedHashMap<>();
@@ -113,6 +112,7 @@ public final class Protos {
                 r.getTrialsList().stream().map(Protos::record).toList(), evals);
     }
 
+    /** The store's record of an API trial (what a client needs for analysis and reports). */
     public static TrialRecord record(Trial t) {
         java.util.Map<String, SweptValue> point = new java.util.LinkedHashMap<>();
         t.getParamsMap().forEach((k, v) -> point.put(k, SweptValue.parse(v)));

@@ -120,7 +120,7 @@ public final class Point {
         values.forEach(action);
     }
 
-    /** The values as the run's settings take them: key to BigDecimal, Boolean or String. */
+    /** The values as the run's settings take them: key to a number (with its written text), Boolean or String. */
     public Map<String, Object> settings() {
         Map<String, Object> out = new LinkedHashMap<>();
         values.forEach((k, v) -> out.put(k, v.setting()));

@@ -9,15 +9,19 @@ import java.util.Map;
  * it was written as, so {@code 1e-3} and {@code 0.001} are the same number), a switch, or a word
  * (a device, a preset, a data set). Every value keeps the text it was written as; that text is
  * what the trial store holds and what a resumed sweep matches, and parsing it again gives the
- * same value. Numbers reach the run's settings as the exact decimal, so a run built from a stored
- * value trains exactly as the one built from the spec.
+ * same value. Numbers reach the run's settings with the text they were written as (see
+ * {@link Decimal}), so a run built from a stored value trains exactly as the one built from the
+ * spec, and a name that looks like a number stays the name.
  */
 public sealed interface SweptValue extends Comparable<SweptValue> {
 
     /** How the store and the reports write the value. */
     String text();
 
-    /** The value handed to the run's settings: a BigDecimal, a Boolean or a String. */
+    /**
+     * The value handed to the run's settings: a number as a {@link java.lang.Number} whose text is
+     * the one written, a Boolean, or a String.
+     */
     Object setting();
 
     /** A number, kept as the exact decimal of its text. */
@@ -29,7 +33,7 @@ public sealed interface SweptValue extends Comparable<SweptValue> {
 
         @Override
         public Object setting() {
-            return value;
+            return new Decimal(text);
         }
 
         @Override

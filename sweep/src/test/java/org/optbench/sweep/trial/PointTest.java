@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.optbench.sweep.SweepSpecParser;
+import org.optbench.train.run.RunKeys;
+import org.optbench.train.run.RunSpec;
 import org.optbench.sweep.error.SweepSpecException;
 
 class PointTest {
@@ -23,7 +24,12 @@ class PointTest {
         assertInstanceOf(SweptValue.Number.class, lr);
         assertEquals("0.01", lr.text(), "a YAML double is written as Java writes it, as every version stored it");
         assertEquals(0.01, lr.asNumber());
-        assertEquals(new BigDecimal("0.01"), lr.setting());
+        assertEquals(0.01, ((Number) lr.setting()).doubleValue());
+        assertEquals("0.01", lr.setting().toString());
+        assertEquals("1e3", SweptValue.parse("1e3").setting().toString(), "a name that looks like a number stays as written");
+        assertEquals("01", SweptValue.parse("01").setting().toString());
+        RunSpec named = RunKeys.applyAll(RunSpec.builder(), Point.of("data", "01").settings()).build();
+        assertEquals(java.nio.file.Path.of("01"), named.data().path(), "data set 01, not 1");
         SweptValue written = SweptValue.parse("1e-3");
         assertEquals("1e-3", written.text(), "the text is kept, so a stored key still matches");
         assertEquals(SweptValue.parse("0.001"), written, "numbers are equal by value");
