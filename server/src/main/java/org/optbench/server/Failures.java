@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import org.optbench.model.ModelConfigException;
 import org.optbench.optim.hyperparameter.HyperparameterException;
+import org.optbench.sweep.ShuttingDownException;
 import org.optbench.sweep.SweepConflictException;
 import org.optbench.sweep.SweepNotFoundException;
 import org.optbench.sweep.SweepStateException;

@@ -23,10 +23,11 @@ import java.util.function.Function;
 import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.server.auth.AuthInterceptor;
 import org.optbench.server.auth.Caller;
+import org.optbench.server.auth.TokenFile;
 import org.optbench.server.auth.WebSessions;
 import org.optbench.server.web.Dashboard;
-import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.Datasets;
+import org.optbench.sweep.SweepCoordinator;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.TrialStore;
@@ -87,7 +88,8 @@ public final class OptbenchServer implements AutoCloseable {
 
     private final Options options;
     private final EventHub hub;
-    private final SweepManager sweeps;
+    private final SweepCoordinator sweeps;
+    private final SweepPublisher publisher;
     private final HealthStatusManager health = new HealthStatusManager();
     private final String inProcessName = "optbench-" + UUID.randomUUID();
     private final WebSessions webSessions;
@@ -102,9 +104,11 @@ public final class OptbenchServer implements AutoCloseable {
         this.webSessions = options.httpPort() == null ? null
                 : new WebSessions(options.tokens(), options.embedded() ? Caller.localUser() : WebSessions.operator());
         this.hub = new EventHub(options.limits().maxStreamsPerUser(), options.limits().watchQueue());
-        this.sweeps = new SweepManager(options.store(), options.executors(), options.choices(), offers(options),
-                options.runsDir(),
-                options.threadsPerTrial(), hub, options.limits(), options.embedded());
+        this.publisher = new SweepPublisher(options.store(), hub);
+        this.sweeps = new SweepCoordinator(options.store(), options.executors(), options.choices(), offers(options),
+                options.runsDir(), options.threadsPerTrial(), options.limits().maxTrialsPerSweep(), options.embedded(),
+                publisher);
+        publisher.publishing(sweeps);
     }
 
     /** What the server offers by name, with users' uploads kept under its runs directory. */
@@ -122,7 +126,7 @@ public final class OptbenchServer implements AutoCloseable {
     private void listen() throws IOException {
         AuthInterceptor auth = new AuthInterceptor(options.tokens(), options.store()::isWorkerToken, options.embedded(),
                 webSessions);
-        BindableService[] services = {new SweepService(options.store(), sweeps, hub, new Artifacts(options.runsDir()),
+        BindableService[] services = {new SweepService(options.store(), sweeps, publisher, hub, new Artifacts(options.runsDir()),
                 new WeightUploads(offers(options), options.limits().maxUploadBytes())),
             new WorkerService(options.store(), hub, options.limits())};
         NettyServerBuilder net = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindHost(), options.port()))

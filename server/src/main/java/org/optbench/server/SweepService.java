@@ -33,6 +33,7 @@ import org.optbench.proto.v1.WatchSweepRequest;
 import org.optbench.proto.v1.WeightsChunk;
 import org.optbench.server.auth.Caller;
 import org.optbench.server.wire.Protos;
+import org.optbench.sweep.SweepCoordinator;
 import org.optbench.sweep.analysis.Findings;
 import org.optbench.sweep.report.ReportWriter;
 import org.optbench.sweep.store.SweepRow;
@@ -53,14 +54,17 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
     static final int MAX_TRAIN_POINTS = 10_000;
 
     private final TrialStore store;
-    private final SweepManager sweeps;
+    private final SweepCoordinator sweeps;
+    private final SweepPublisher views;
     private final EventHub hub;
     private final Artifacts artifacts;
     private final WeightUploads uploads;
 
-    SweepService(TrialStore store, SweepManager sweeps, EventHub hub, Artifacts artifacts, WeightUploads uploads) {
+    SweepService(TrialStore store, SweepCoordinator sweeps, SweepPublisher views, EventHub hub, Artifacts artifacts,
+                 WeightUploads uploads) {
         this.store = store;
         this.sweeps = sweeps;
+        this.views = views;
         this.hub = hub;
         this.artifacts = artifacts;
         this.uploads = uploads;
@@ -80,7 +84,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
                 case STRUCTURED -> json(request);
                 default -> throw Status.INVALID_ARGUMENT.withDescription("give the spec as yaml or structured").asRuntimeException();
             };
-            return sweeps.sweep(sweeps.create(text, "spec", caller.user(), caller.local()).id());
+            return views.sweep(sweeps.create(text, "spec", caller.user(), caller.local()).id());
         });
     }
 
@@ -95,7 +99,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
 
     @Override
     public void getSweep(GetSweepRequest request, StreamObserver<Sweep> response) {
-        Calls.unary(response, () -> sweeps.sweep(owned(request.getSweepId()).id()));
+        Calls.unary(response, () -> views.sweep(owned(request.getSweepId()).id()));
     }
 
     @Override
@@ -133,7 +137,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
         Calls.unary(response, () -> {
             String id = owned(request.getSweepId()).id();
             sweeps.cancel(id);
-            return sweeps.sweep(id);
+            return views.sweep(id);
         });
     }
 
@@ -156,9 +160,9 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
                         + "on the same store; its progress is shown there (this server sees its results as they are stored)");
             }
             ServerCallStreamObserver<SweepEvent> call = (ServerCallStreamObserver<SweepEvent>) response;
-            hub.subscribe(id, caller.user(), call, () -> sweeps.snapshot(id), request.getSteps(), caller::stillValid);
+            hub.subscribe(id, caller.user(), call, () -> views.snapshot(id), request.getSteps(), caller::stillValid);
             if (!sweeps.isActive(id)) {
-                hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweeps.sweep(id)).build());
+                hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(views.sweep(id)).build());
             }
         } catch (RuntimeException e) {
             response.onError(Failures.toStatus(e));
@@ -174,7 +178,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
                         + "or lie in [2, " + MAX_TRAIN_POINTS + "]").asRuntimeException();
             }
             List<TrialRecord> trials = store.trials(id);
-            Results.Builder b = Results.newBuilder().setSweep(sweeps.sweep(id));
+            Results.Builder b = Results.newBuilder().setSweep(views.sweep(id));
             for (TrialRecord t : trials) {
                 Trial.Builder trial = Protos.trial(t).toBuilder();
                 if (request.getCurves()) {

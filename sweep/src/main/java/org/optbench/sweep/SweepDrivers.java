@@ -1,4 +1,4 @@
-package org.optbench.server;
+package org.optbench.sweep;
 
 import java.io.IOException;
 import java.net.InetAddress;

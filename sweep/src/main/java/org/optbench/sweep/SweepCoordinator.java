@@ -1,4 +1,4 @@
-package org.optbench.server;
+package org.optbench.sweep;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -14,20 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.optbench.proto.v1.Resync;
-import org.optbench.proto.v1.Sweep;
-import org.optbench.proto.v1.SweepEvent;
-import org.optbench.server.wire.Protos;
-import org.optbench.sweep.Datasets;
-import org.optbench.sweep.SweepConflictException;
-import org.optbench.sweep.SweepExpander;
-import org.optbench.sweep.SweepNotFoundException;
-import org.optbench.sweep.SweepRunner;
-import org.optbench.sweep.SweepSpec;
-import org.optbench.sweep.SweepSpecParser;
-import org.optbench.sweep.SweepStateException;
-import org.optbench.sweep.SweepValidator;
-import org.optbench.sweep.TrialPlacement;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.ExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutor;
@@ -45,12 +31,28 @@ import org.optbench.train.run.RunContext;
 import org.optbench.train.run.RunSpec;
 
 /**
- * Drives the server's sweeps: each active sweep runs on its own thread through a
- * {@link SweepRunner} whose workers report back to this server. Trial state changes seen by the
- * runner and sweep completion are published to watchers. On start, sweeps a stopped server left
- * running are resumed (their interrupted trials continue from their checkpoints).
+ * The one coordinator of a server's sweeps, whatever carries the calls (gRPC, the embedded CLI):
+ * it validates a submitted spec whole and registers it, drives each active sweep on its own thread
+ * through a {@link SweepRunner} whose workers report to the server, holds the sweeps it drives
+ * through claims in the store (so no two processes drive one sweep), resumes at start the sweeps a
+ * stopped server left running, and cancels and deletes. What happens is told to a
+ * {@link Listener} as domain events (a trial changed, a sweep ended); the server turns them into
+ * its wire messages.
  */
-final class SweepManager implements AutoCloseable {
+public final class SweepCoordinator implements AutoCloseable {
+
+    /** What the coordinator tells about the sweeps it drives. */
+    public interface Listener {
+
+        /** {@code trial} of sweep {@code sweepId} changed state or attempt, or appeared. */
+        void trialChanged(String sweepId, TrialRecord trial);
+
+        /** Sweep {@code sweepId} ended (completed, cancelled or paused by a failure) and is no longer driven here. */
+        void ended(String sweepId);
+    }
+
+    /** The longest failure message a sweep's stored reason repeats. */
+    private static final int MAX_REASON = 2000;
 
     private final TrialStore store;
     private final TrialExecutors executors;
@@ -58,8 +60,8 @@ final class SweepManager implements AutoCloseable {
     private final Datasets datasets;
     private final Path runsDir;
     private final Integer threadsPerTrial;
-    private final EventHub hub;
-    private final ServerLimits limits;
+    private final Listener listener;
+    private final long maxTrialsPerSweep;
     private final boolean fetchesData;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final Map<String, Active> active = new ConcurrentHashMap<>();
@@ -79,16 +81,28 @@ final class SweepManager implements AutoCloseable {
     private record Active(Thread thread, AtomicBoolean cancel, TrialExecutor executor) {
     }
 
-    SweepManager(TrialStore store, TrialExecutors executors, ExecutorChoices choices, Datasets datasets, Path runsDir,
-                 Integer threadsPerTrial, EventHub hub, ServerLimits limits, boolean fetchesData) {
+    /**
+     * @param store             the trial store, the source of truth
+     * @param executors         opens the executors trials run on
+     * @param choices           the executors a spec may choose
+     * @param datasets          the data sets and weights runs may name
+     * @param runsDir           where trial directories go
+     * @param threadsPerTrial   kernel threads per trial, or null for the executor's choice
+     * @param maxTrialsPerSweep the most trials one sweep may have
+     * @param fetchesData       whether the default corpus may be fetched for a sweep that needs it
+     * @param listener          told of trial changes and ended sweeps
+     */
+    public SweepCoordinator(TrialStore store, TrialExecutors executors, ExecutorChoices choices, Datasets datasets,
+                            Path runsDir, Integer threadsPerTrial, long maxTrialsPerSweep, boolean fetchesData,
+                            Listener listener) {
         this.store = store;
         this.executors = executors;
         this.choices = choices;
         this.datasets = datasets;
         this.runsDir = runsDir;
         this.threadsPerTrial = threadsPerTrial;
-        this.hub = hub;
-        this.limits = limits;
+        this.listener = listener;
+        this.maxTrialsPerSweep = maxTrialsPerSweep;
         this.fetchesData = fetchesData;
         renewals.scheduleWithFixedDelay(this::renewClaims, SweepDrivers.RENEW_MILLIS, SweepDrivers.RENEW_MILLIS,
                 TimeUnit.MILLISECONDS);
@@ -126,7 +140,7 @@ final class SweepManager implements AutoCloseable {
      * Where workers report: the server's network address, known once it listens, and the PEM
      * certificates they trust when it uses TLS (null for plaintext).
      */
-    void reportTo(String hostPort, String trustPem) {
+    public void reportTo(String hostPort, String trustPem) {
         this.reportAddress = hostPort;
         this.reportTrust = trustPem;
     }
@@ -135,7 +149,7 @@ final class SweepManager implements AutoCloseable {
      * Resumes every sweep a previous server left running; one that another process drives is
      * resumed when that process's claim lapses.
      */
-    void resumeInterrupted() {
+    public void resumeInterrupted() {
         for (SweepRow row : store.sweeps()) {
             if (row.status() == SweepStatus.RUNNING) {
                 resume(row);
@@ -159,7 +173,7 @@ final class SweepManager implements AutoCloseable {
         } catch (RuntimeException e) {
             System.err.println("optbench server: sweep " + row.id() + " stays paused, it cannot be resumed: "
                     + e.getMessage());
-            store.setSweepReason(row.id(), "paused: cannot be resumed: " + Failures.bounded(String.valueOf(e.getMessage())));
+            store.setSweepReason(row.id(), "paused: cannot be resumed: " + reason(e));
         }
     }
 
@@ -169,12 +183,12 @@ final class SweepManager implements AutoCloseable {
      * remote user's ({@code trusted} false) may choose only among the server's executors and name
      * only its data sets. The same name with another spec, or another user's name, is refused.
      */
-    SweepRow create(String text, String source, String owner, boolean trusted) {
+    public SweepRow create(String text, String source, String owner, boolean trusted) {
         SweepSpec spec = SweepSpecParser.parse(text, source);
         TrialPlacement placement = placement(spec, trusted, owner);
         RunContext context = new RunContext(placement.heapBytes(), "give trials more heap (OPTBENCH_WORKER_HEAP when the "
                 + "server starts, or executor.mem for Slurm)", LocalDataCatalog.standard());
-        List<Trial> trials = SweepValidator.validate(spec, limits.maxTrialsPerSweep(), p -> {
+        List<Trial> trials = SweepValidator.validate(spec, maxTrialsPerSweep, p -> {
             RunSpec run = spec.run(p);
             if (!trusted) {
                 placement.datasets().checkRemote(run);
@@ -291,7 +305,7 @@ final class SweepManager implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             System.err.println("optbench server: sweep " + id + " is paused, its runner failed: " + e.getMessage());
-            store.setSweepReason(id, "paused: " + Failures.bounded(String.valueOf(e.getMessage())));
+            store.setSweepReason(id, "paused: " + reason(e));
             ended = true;
         } finally {
             try {
@@ -302,7 +316,7 @@ final class SweepManager implements AutoCloseable {
                     executor.close();
                 }
                 if (ended) {
-                    hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setDone(sweep(id)).build());
+                    listener.ended(id);
                 }
             }
         }
@@ -327,45 +341,40 @@ final class SweepManager implements AutoCloseable {
      * Whether some process drives the sweep of {@code row} now: this server, or another whose
      * claim in the store holds (a study in another terminal, another server on the same store).
      */
-    boolean isDriven(SweepRow row) {
+    public boolean isDriven(SweepRow row) {
         return active.containsKey(row.id()) || row.driven(System.currentTimeMillis());
     }
 
     /**
-     * Publishes each trial whose state or attempt changed since the last look, and each trial
-     * that appeared since (refine and extend_edges add trials as results come in). The first look
-     * publishes every trial: a watcher's snapshot may predate it (a resumed sweep marks its trials
-     * running before the runner first looks), and a trial event the watcher already knows is
-     * harmless.
+     * Tells the listener of each trial whose state or attempt changed since the last look, and of
+     * each trial that appeared since (refine and extend_edges add trials as results come in). The
+     * first look tells of every trial: a watcher's snapshot may predate it (a resumed sweep marks
+     * its trials running before the runner first looks), and a change it already knows is harmless.
      */
     private void publishChanges(String id, List<TrialRecord> trials, Map<String, Integer> seen) {
         for (TrialRecord t : trials) {
             int key = t.status().ordinal() * 1_000_000 + t.attempts();
             Integer before = seen.put(t.id(), key);
             if (before == null || before != key) {
-                hub.publish(id, SweepEvent.newBuilder().setSweepId(id).setTrial(Protos.trial(t)).build());
+                listener.trialChanged(id, t);
             }
         }
     }
 
-    boolean isActive(String id) {
+    /** Whether this coordinator drives sweep {@code id} now. */
+    public boolean isActive(String id) {
         return active.containsKey(id);
     }
 
-    Sweep sweep(String id) {
-        SweepRow row = store.sweep(id).orElseThrow(() -> new SweepNotFoundException("no sweep '" + id + "'"));
-        return Protos.sweep(row, store.trials(id), isDriven(row));
-    }
-
-    /** The sweep and every trial, as a watcher's first event. */
-    SweepEvent snapshot(String id) {
-        Resync.Builder r = Resync.newBuilder().setSweep(sweep(id));
-        store.trials(id).forEach(t -> r.addTrials(Protos.trial(t)));
-        return SweepEvent.newBuilder().setSweepId(id).setResync(r).build();
+    /** A failure's message as a sweep's stored reason repeats it: cut at {@value #MAX_REASON} characters. */
+    private static String reason(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.length() <= MAX_REASON ? message : message.substring(0, MAX_REASON) + "... ("
+                + (message.length() - MAX_REASON) + " more characters)";
     }
 
     /** Cancels an active sweep and waits for its runner to stop its trials. */
-    void cancel(String id) throws InterruptedException {
+    public void cancel(String id) throws InterruptedException {
         Active a = active.get(id);
         if (a == null) {
             SweepRow row = store.sweep(id).orElseThrow(() -> new SweepNotFoundException("no sweep '" + id + "'"));
@@ -386,7 +395,7 @@ final class SweepManager implements AutoCloseable {
      * Deletes a sweep that is not running, with its directory (trial files, checkpoints, report);
      * under the lock that creating a sweep holds, so the two never interleave.
      */
-    synchronized void delete(String id) {
+    public synchronized void delete(String id) {
         if (isActive(id) || store.sweep(id).map(this::isDriven).orElse(false)) {
             throw new SweepStateException("sweep '" + id + "' is running; cancel it first");
         }
