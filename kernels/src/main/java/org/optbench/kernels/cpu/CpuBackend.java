@@ -252,7 +252,7 @@ public final class CpuBackend implements Backend {
             offsets[j] = s.offset();
         }
         optimizer.elementwise(kernel, new ElementwiseKernel.Slices(p.array, p.offset(), g.array, g.offset(), arrays, offsets),
-                scalars.clone(), (int) n);
+                scalars, (int) n);
     }
 
     @Override

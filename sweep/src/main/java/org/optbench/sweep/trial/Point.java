@@ -90,10 +90,6 @@ public final class Point {
         return values.keySet();
     }
 
-    public boolean has(String key) {
-        return values.containsKey(key);
-    }
-
     /** The value of {@code key}, or null when the point leaves it to the run's default. */
     public SweptValue get(String key) {
         return values.get(key);

@@ -106,11 +106,6 @@ public sealed interface SweptValue extends Comparable<SweptValue> {
         return number != null ? new Number(number, text) : new Word(text);
     }
 
-    /** A number with the exact value of {@code value}, written as Java writes the double. */
-    static SweptValue number(double value) {
-        return parse(Double.toString(value));
-    }
-
     private static BigDecimal decimal(String text) {
         if (text.isEmpty() || !(Character.isDigit(text.charAt(text.length() - 1)) || text.endsWith("."))) {
             return null;
