@@ -48,7 +48,7 @@ final class ResultsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (Connection c = Clients.connect(client, where)) {
-            Results r = Clients.results(c, id, format.equals("json"));
+            Results r = Clients.results(c, id, !format.equals("table"));
             out.print(switch (format) {
                 case "csv" -> ResultsTable.csv(r);
                 case "json" -> ResultsTable.json(r) + "\n";

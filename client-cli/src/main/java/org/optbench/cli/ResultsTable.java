@@ -3,12 +3,11 @@ package org.optbench.cli;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import java.util.List;
-import java.util.Locale;
 import org.optbench.proto.v1.Results;
-import org.optbench.proto.v1.Trial;
 import org.optbench.server.wire.Protos;
 import org.optbench.sweep.report.FindingsText;
 import org.optbench.sweep.report.ReportWriter;
+import org.optbench.sweep.report.RunTable;
 import org.optbench.sweep.store.TrialRecord;
 
 /** A sweep's results as text: the findings table, CSV of every trial, or the API's JSON. */
@@ -23,17 +22,9 @@ final class ResultsTable {
         return FindingsText.of(ReportWriter.findings(r.getSweep().getSpec(), trials));
     }
 
+    /** Every trial as the table of runs {@code analyze} reads: one column per swept setting. */
     static String csv(Results r) {
-        StringBuilder t = new StringBuilder("trial,optimizer,params,seed,state,final_val_loss,diverged_at_step,attempts,"
-                + "state_bytes,error\n");
-        for (Trial x : r.getTrialsList()) {
-            t.append(String.join(",", x.getId(), x.getOptimizer(), quote(new java.util.TreeMap<>(x.getParamsMap()).toString()),
-                    Long.toString(x.getSeed()), x.getState().name().substring("TRIAL_STATE_".length()).toLowerCase(Locale.ROOT),
-                    x.hasFinalValLoss() ? Double.toString(x.getFinalValLoss()) : "",
-                    x.hasDivergedAtStep() ? Integer.toString(x.getDivergedAtStep()) : "", Integer.toString(x.getAttempts()),
-                    Long.toString(x.getStateBytes()), quote(x.getError()))).append('\n');
-        }
-        return t.toString();
+        return RunTable.csv(r.getTrialsList().stream().map(Protos::record).toList());
     }
 
     static String json(Results r) {
@@ -42,9 +33,5 @@ final class ResultsTable {
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("results cannot be printed as JSON: " + e.getMessage(), e);
         }
-    }
-
-    private static String quote(String s) {
-        return s.isEmpty() ? "" : "\"" + s.replace("\"", "\"\"") + "\"";
     }
 }

@@ -41,6 +41,7 @@ class FindingsStudyTest {
                 train: {eval_tokens: 2048, eval_points: 1}
                 refine: {seeds: 2, around_best: 0}
                 extend_edges: {max_points: 1}
+                analysis: {min_seeds: 2}
                 parameters:
                   optimizer:
                     signum:
@@ -70,6 +71,19 @@ class FindingsStudyTest {
         assertEquals(2, claim.get("ci").size());
         assertTrue(r.out().contains("momentum-helps") && r.out().contains(claim.get("verdict").asText()),
                 "the claims table follows the study: " + r.out());
+        CliProcess csv = CliProcess.run(dir, Map.of(), 120, "results", "beta", "--format", "csv", "--runs-dir",
+                dir.resolve("runs").toString());
+        assertEquals(0, csv.code(), csv.err());
+        assertTrue(csv.out().startsWith("trial,optimizer,beta1,lr,seed,state,final_val_loss,"), "one column per setting: "
+                + csv.out());
+        Path table = Files.writeString(dir.resolve("beta.csv"), csv.out());
+        CliProcess analyzed = CliProcess.run(dir, Map.of(), 120, "analyze", table.toString(), "--spec", spec.toString(), "-o",
+                dir.resolve("analyzed").toString());
+        assertEquals(0, analyzed.code(), analyzed.err());
+        JsonNode again = JSON.readTree(dir.resolve("analyzed/summary.json").toFile()).get("claims").get(0);
+        for (String key : new String[] {"verdict", "estimate", "ci", "method", "paired", "n_a", "n_b", "n_pairs", "p", "reason"}) {
+            assertEquals(claim.get(key), again.get(key), key + ": results --format csv judged by analyze matches the study");
+        }
         System.out.printf("beta1 study with refine and a claim: %d trials in %.1f s; claim %s%n", signum.get("trials").asInt(),
                 r.millis() / 1000.0, claim.get("verdict").asText());
     }

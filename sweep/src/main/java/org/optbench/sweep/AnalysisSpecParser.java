@@ -11,6 +11,7 @@ import org.optbench.sweep.analysis.AnalysisSpec;
 import org.optbench.sweep.analysis.Arm;
 import org.optbench.sweep.analysis.Bootstrap;
 import org.optbench.sweep.analysis.ClaimSpec;
+import org.optbench.sweep.analysis.MarginPolicy;
 import org.optbench.sweep.analysis.Metric;
 import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.trial.Point;
@@ -22,9 +23,9 @@ import org.optbench.sweep.trial.SweptValue;
  * does not run, or a value no grid holds, is refused before anything runs.
  *
  * <pre>
- * analysis: {margin: 0.02, bootstrap: 2000, device_tolerance: 0.01}
+ * analysis: {margin: 0.02, min_seeds: 5, correction: holm, select_on: [0], bootstrap: 2000, device_tolerance: 0.01}
  * claims:
- *   - {id: adam-signum, type: equivalent, a: adamw, b: signum, metric: best_loss, margin: 0.02}
+ *   - {id: adam-signum, type: equivalent, a: adamw, b: signum, metric: best_loss}
  *   - {id: momentum-helps, type: better, a: 0.9, b: 0.0, optimizer: signum, axis: beta1}
  *   - {id: tied, type: equivalent, a: {optimizer: adamw, tie_betas: true}, b: signum, margin: 0.05}
  * refine: {seeds: 3, around_best: 1}
@@ -33,7 +34,8 @@ import org.optbench.sweep.trial.SweptValue;
  */
 final class AnalysisSpecParser {
 
-    private static final Set<String> ANALYSIS_KEYS = Set.of("margin", "bootstrap", "device_tolerance");
+    private static final Set<String> ANALYSIS_KEYS = Set.of("margin", "bootstrap", "device_tolerance", "min_seeds",
+            "correction", "select_on");
     private static final Set<String> CLAIM_KEYS = Set.of("id", "type", "a", "b", "metric", "margin", "optimizer", "axis");
 
     private final String source;
@@ -52,15 +54,24 @@ final class AnalysisSpecParser {
         });
     }
 
+    /** A parser for claims on runs whose optimizers set these settings to these values. */
+    AnalysisSpecParser(String source, Map<String, Map<String, List<SweptValue>>> swept) {
+        this.source = source;
+        this.swept = new LinkedHashMap<>(swept);
+    }
+
     private SweepSpecException error(String message) {
         return new SweepSpecException(source + ": " + message);
     }
 
     AnalysisSpec analysis(JsonNode root) {
         JsonNode a = root.path("analysis");
-        double margin = Double.NaN;
+        MarginPolicy margin = MarginPolicy.NONE;
         int samples = Bootstrap.DEFAULT_SAMPLES;
         double tolerance = AnalysisSpec.DEFAULT_DEVICE_TOLERANCE;
+        int minSeeds = AnalysisSpec.DEFAULT_MIN_SEEDS;
+        boolean holm = true;
+        Set<Long> selectOn = new java.util.TreeSet<>();
         if (!a.isMissingNode()) {
             if (!a.isObject()) {
                 throw error("analysis must be a mapping such as {margin: 0.02, bootstrap: 2000}");
@@ -71,7 +82,28 @@ final class AnalysisSpecParser {
                 }
             });
             if (a.has("margin")) {
-                margin = positive(a.get("margin"), "analysis.margin", "an equivalence margin in nats, e.g. 0.02");
+                margin = margin(a.get("margin"));
+            }
+            if (a.has("min_seeds")) {
+                minSeeds = whole(a.get("min_seeds"), "analysis.min_seeds", 2, 1000);
+            }
+            if (a.has("correction")) {
+                String c = a.get("correction").asText("");
+                if (!c.equals("holm") && !c.equals("none")) {
+                    throw error("analysis.correction '" + SweepSpecException.shorten(c) + "' must be holm (Holm's "
+                            + "correction across the claims, the default) or none");
+                }
+                holm = c.equals("holm");
+            }
+            if (a.has("select_on")) {
+                JsonNode list = a.get("select_on");
+                if (!list.isArray() || list.isEmpty()) {
+                    throw error("analysis.select_on must be a list of seeds, such as [0]: the seeds that choose each "
+                            + "arm's best setting");
+                }
+                for (JsonNode seed : list) {
+                    selectOn.add((long) whole(seed, "analysis.select_on seed", 0, Integer.MAX_VALUE));
+                }
             }
             if (a.has("bootstrap")) {
                 double b = positive(a.get("bootstrap"), "analysis.bootstrap", "resamples, e.g. 2000");
@@ -86,7 +118,24 @@ final class AnalysisSpecParser {
                         "the largest |final loss difference| between devices that counts as agreement, e.g. 0.01");
             }
         }
-        return new AnalysisSpec(margin, samples, tolerance, claims(root.path("claims")), 0);
+        return new AnalysisSpec(margin, samples, tolerance, claims(root.path("claims"), margin), 0, minSeeds, holm,
+                selectOn);
+    }
+
+    /** {@code 0.05} (nats), {@code {relative: 0.01}} or {@code {seed_sd: 2}}. */
+    private MarginPolicy margin(JsonNode v) {
+        if (v.isNumber()) {
+            return MarginPolicy.nats(positive(v, "analysis.margin", "an equivalence margin in nats, e.g. 0.05"));
+        }
+        if (v.isObject() && v.size() == 1 && (v.has("relative") || v.has("seed_sd"))) {
+            boolean relative = v.has("relative");
+            double x = positive(v.get(relative ? "relative" : "seed_sd"), "analysis.margin." + (relative ? "relative"
+                    : "seed_sd"), relative ? "a fraction of the reference arm's best loss, e.g. 0.01"
+                    : "a multiple of the pooled seed standard deviation, e.g. 2");
+            return new MarginPolicy(relative ? MarginPolicy.Kind.RELATIVE : MarginPolicy.Kind.SEED_SD, x);
+        }
+        throw error("analysis.margin '" + SweepSpecException.shorten(v.toString()) + "' must be nats (0.05), "
+                + "{relative: R} (R times the reference arm's best loss) or {seed_sd: K} (K pooled seed SDs)");
     }
 
     private double positive(JsonNode v, String where, String what) {
@@ -96,7 +145,7 @@ final class AnalysisSpecParser {
         return v.asDouble();
     }
 
-    private List<ClaimSpec> claims(JsonNode node) {
+    private List<ClaimSpec> claims(JsonNode node, MarginPolicy policy) {
         List<ClaimSpec> out = new ArrayList<>();
         if (node.isMissingNode()) {
             return out;
@@ -138,11 +187,17 @@ final class AnalysisSpecParser {
             }
             double margin = Double.NaN;
             if (type == ClaimSpec.Type.EQUIVALENT) {
-                if (!c.has("margin")) {
-                    throw error("claim " + id + ": equivalent needs a margin (the largest difference that counts as "
-                            + "equivalent, in the metric's units), e.g. margin: 0.02");
+                boolean lossUnits = metric == Metric.BEST_LOSS || metric == Metric.EXCESS || metric == Metric.EXCESS_FINITE;
+                if (c.has("margin")) {
+                    margin = positive(c.get("margin"), "claim " + id + " margin", "the equivalence margin");
+                } else if (!lossUnits) {
+                    throw error("claim " + id + ": equivalent on " + metric.key() + " needs its own margin in "
+                            + (metric.isWidth() ? "the width's units (decades on a log axis)" : "runs") + ", e.g. "
+                            + "margin: 0.25; the study's analysis.margin is in nats");
+                } else if (policy.isNone()) {
+                    throw error("claim " + id + ": equivalent needs a margin: set the study's analysis.margin (nats, "
+                            + "{relative: R} or {seed_sd: K}) or this claim's margin, e.g. margin: 0.05");
                 }
-                margin = positive(c.get("margin"), "claim " + id + " margin", "the equivalence margin");
             } else if (c.has("margin")) {
                 throw error("claim " + id + ": margin is for equivalent claims; remove it");
             }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.optbench.optim.GroupRules;
 import org.optbench.optim.hyperparameter.HyperparameterException;
+import org.optbench.sweep.analysis.AnalysisSpec;
 import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.exec.ExecutorRequest;
 import org.optbench.sweep.trial.SweptValue;
@@ -163,8 +164,20 @@ public final class SweepSpecParser {
             throw new SweepSpecException(source + ": refine.seeds " + adaptive.refineSeeds() + " adds nothing to the "
                     + seeds.size() + " seed(s) every point already runs; set it above " + seeds.size());
         }
+        AnalysisSpec judged = analysis.analysis(root);
+        for (long s : judged.selectOn()) {
+            if (!seeds.contains(s)) {
+                throw new SweepSpecException(source + ": analysis.select_on seed " + s + " is not one of the seeds " + seeds
+                        + " that every point runs; choose each arm's best setting on those");
+            }
+        }
+        int allSeeds = Math.max(seeds.size(), adaptive != null && adaptive.refines() ? adaptive.refineSeeds() : 0);
+        if (!judged.selectOn().isEmpty() && allSeeds <= judged.selectOn().size()) {
+            throw new SweepSpecException(source + ": analysis.select_on " + new java.util.TreeSet<>(judged.selectOn())
+                    + " leaves no seed to judge the claims on; add seeds or refine: {seeds: N}");
+        }
         return new SweepSpec(name, text, method, metricName, optimizers, shared, base, seeds, parallel, runCap, randomSeed,
-                earlyStop, executor, save.asBoolean(false), analysis.analysis(root)
+                earlyStop, executor, save.asBoolean(false), judged
                 .withExtendEdgesMax(adaptive == null || !adaptive.extendEdges() ? 0 : adaptive.maxExtend()), adaptive);
     }
 

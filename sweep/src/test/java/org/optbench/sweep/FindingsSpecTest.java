@@ -56,8 +56,10 @@ class FindingsSpecTest {
                 """);
         List<ClaimSpec> claims = spec.analysis().claims();
         assertEquals(4, claims.size());
-        assertEquals(0.02, spec.analysis().margin());
+        assertEquals(org.optbench.sweep.analysis.MarginPolicy.nats(0.02), spec.analysis().margin());
         assertEquals(500, spec.analysis().bootstrapSamples());
+        assertEquals(5, spec.analysis().minSeeds(), "five seeds by default");
+        assertTrue(spec.analysis().holm(), "Holm across claims by default");
         assertEquals(new Arm("adamw", Point.EMPTY), claims.get(0).a());
         assertEquals(0.05, claims.get(0).margin());
         assertEquals(new Arm("adamw", Point.of("beta1", "0.9")), claims.get(1).a(), "a value found in adamw's beta1 grid");
@@ -84,6 +86,31 @@ class FindingsSpecTest {
         refused("claims:\n  - {id: x, type: worse, a: {optimizer: adamw, eps: 1e-8}, b: signum}\n",
                 "adamw does not sweep 'eps'");
         refused("analysis: {margin: -1}\n", "analysis.margin '-1' must be a positive number");
+        refused("analysis: {margin: {relative: 0}}\n", "analysis.margin.relative '0' must be a positive number");
+        refused("analysis: {margin: {percent: 1}}\n", "must be nats (0.05), {relative: R}");
+        refused("analysis: {min_seeds: 1}\n", "analysis.min_seeds '1' must be a whole number in [2,");
+        refused("analysis: {correction: bonferroni}\n", "analysis.correction 'bonferroni' must be holm");
+        refused("analysis: {select_on: 0}\n", "analysis.select_on must be a list of seeds");
+        refused("seeds: [0, 1]\nanalysis: {select_on: [2]}\n", "analysis.select_on seed 2 is not one of the seeds [0, 1]");
+        refused("seeds: [0]\nanalysis: {select_on: [0]}\n", "leaves no seed to judge the claims on");
+        refused("analysis: {margin: 0.05}\nclaims:\n  - {id: x, type: equivalent, a: adamw, b: signum, metric: width_1pct}\n",
+                "equivalent on width_1pct needs its own margin");
+    }
+
+    @Test
+    void oneMarginPolicyServesEveryEquivalenceClaimWithoutItsOwn() {
+        SweepSpec spec = parse("""
+                seeds: [0, 1, 2]
+                analysis: {margin: {seed_sd: 2}, min_seeds: 3, correction: none, select_on: [0]}
+                claims:
+                  - {id: same, type: equivalent, a: adamw, b: signum}
+                """);
+        assertEquals(new org.optbench.sweep.analysis.MarginPolicy(org.optbench.sweep.analysis.MarginPolicy.Kind.SEED_SD, 2),
+                spec.analysis().margin());
+        assertTrue(Double.isNaN(spec.analysis().claims().get(0).margin()), "the claim takes the study's policy");
+        assertEquals(3, spec.analysis().minSeeds());
+        assertEquals(java.util.Set.of(0L), spec.analysis().selectOn());
+        assertTrue(!spec.analysis().holm());
     }
 
     @Test

@@ -192,7 +192,9 @@ public final class Protos {
 
     public static ClaimVerdict claim(ClaimResult r) {
         return ClaimVerdict.newBuilder().setId(r.claim().id()).setType(r.claim().type().key()).setA(r.claim().aText())
-                .setB(r.claim().bText()).setMetric(r.claim().metric().key()).setMargin(r.claim().margin())
-                .setVerdict(r.verdict()).setEstimate(r.estimate()).setCiLow(r.ci()[0]).setCiHigh(r.ci()[1]).build();
+                .setB(r.claim().bText()).setMetric(r.claim().metric().key()).setMargin(r.margin())
+                .setVerdict(r.verdict()).setEstimate(r.estimate()).setCiLow(r.ci()[0]).setCiHigh(r.ci()[1]).setCi90Low(r.ci90()[0]).setCi90High(r.ci90()[1])
+                .setMarginNeeded(r.marginNeeded()).setMethod(r.method()).setPaired(r.paired()).setNA(r.nA()).setNB(r.nB())
+                .setNPairs(r.nPairs()).setP(r.p()).setPHolm(r.pHolm()).setReason(r.reason()).build();
     }
 }

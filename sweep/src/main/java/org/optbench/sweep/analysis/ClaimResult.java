@@ -1,22 +1,35 @@
 package org.optbench.sweep.analysis;
 
 /**
- * A claim's verdict: {@code supported} when the 95% interval of a - b lies wholly on the asserted
- * side of 0 (for {@code equivalent}: when the 90% interval lies inside +-margin, the two one-sided
- * tests at 5%), {@code refuted} when it lies wholly on the other side (for {@code equivalent}:
- * when the 95% interval lies wholly outside +-margin), {@code inconclusive} otherwise, and also
- * when there are too few seeds for an interval.
+ * A claim's verdict and the numbers behind it. A directional claim is {@code supported} when its
+ * p-value (Holm-adjusted across the study's claims unless {@code analysis.correction: none}) is
+ * below 5% and the estimate lies on the asserted side of 0, {@code refuted} when it is below 5% on
+ * the other side; an equivalence claim is {@code supported} when its TOST p-value (adjusted
+ * likewise) is below 5%, {@code refuted} when the 95% interval lies wholly outside +-margin.
+ * Otherwise, and whenever a guard holds it back (too few seeds, a censored width, an excess
+ * without points on both sides of the optimum), it is {@code inconclusive} and {@code reason} says
+ * why.
  *
- * @param claim    the claim as declared
- * @param verdict  supported, refuted or inconclusive
- * @param estimate the metric of a minus that of b
- * @param ci       the 95% interval of the difference (NaNs without seeds)
- * @param method   welch (best loss over the best points' seeds) or bootstrap (over seeds)
- * @param p        for equivalent, the TOST p-value (welch only); else Welch's two-sided p; NaN for bootstrap
- * @param note     why the verdict is inconclusive, or empty
+ * @param claim        the claim as declared
+ * @param verdict      supported, refuted or inconclusive
+ * @param estimate     the metric of a minus that of b
+ * @param ci           the 95% interval of the difference (NaNs without seeds)
+ * @param ci90         the 90% interval (what TOST reads)
+ * @param margin       the margin applied to an equivalence claim (its own or the study's), else NaN
+ * @param marginNeeded the smallest margin at which an equivalence claim would be supported: the
+ *                     larger absolute end of its 90% interval; NaN for other claims
+ * @param method       paired_t, welch or bootstrap
+ * @param paired       whether per-seed differences were compared
+ * @param nA           seeds of a at the compared point (its best point)
+ * @param nB           seeds of b
+ * @param nPairs       seeds both ran, when paired; else 0
+ * @param p            TOST p for equivalence, else the two-sided p of "no difference"
+ * @param pHolm        p after Holm's correction across the study's claims (p itself without correction)
+ * @param reason       why the verdict is inconclusive, or empty
  */
-public record ClaimResult(ClaimSpec claim, String verdict, double estimate, double[] ci, String method, double p,
-                         String note) {
+public record ClaimResult(ClaimSpec claim, String verdict, double estimate, double[] ci, double[] ci90, double margin,
+                          double marginNeeded, String method, boolean paired, int nA, int nB, int nPairs, double p,
+                          double pHolm, String reason) {
 
     public static final String SUPPORTED = "supported";
     public static final String REFUTED = "refuted";

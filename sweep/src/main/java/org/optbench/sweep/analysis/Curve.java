@@ -17,18 +17,36 @@ import org.optbench.sweep.trial.SweptValue;
  * @param held      other swept settings and the value they are held at
  * @param tuned     settings tuned at every point (the learning rate, on another axis)
  * @param unheld    axis values whose point could not hold the other settings
+ * @param tunedEdges axis values whose tuned learning rate is on the edge of the rates tried there
  */
 public record Curve(String optimizer, Axis axis, List<CurvePoint> points, Point held, List<String> tuned,
-                    List<SweptValue> unheld) {
+                    List<SweptValue> unheld, List<TunedEdge> tunedEdges) {
+
+    /**
+     * A point whose learning rate, tuned per point, is the lowest or highest tried at its value:
+     * the optimum there may lie outside the grid.
+     *
+     * @param value the axis value
+     * @param lr    the tuned learning rate
+     * @param high  on the high edge (else the low one)
+     */
+    public record TunedEdge(SweptValue value, SweptValue lr, boolean high) {
+    }
 
     public Curve {
         points = List.copyOf(points);
         tuned = List.copyOf(tuned);
         unheld = List.copyOf(unheld);
+        tunedEdges = List.copyOf(tunedEdges);
     }
 
     public double[] coordinates() {
         return points.stream().mapToDouble(CurvePoint::x).toArray();
+    }
+
+    /** The seeds of every point, in the order of {@link #losses}. */
+    public long[][] seeds() {
+        return points.stream().map(CurvePoint::seeds).toArray(long[][]::new);
     }
 
     /** The seed losses of every point (+infinity for divergences). */
@@ -52,6 +70,11 @@ public record Curve(String optimizer, Axis axis, List<CurvePoint> points, Point 
             s.append(String.join(", ", tuned)).append(" tuned per point");
         }
         held.forEach((k, v) -> s.append(s.length() == 0 ? "" : "; ").append(k).append(" held at ").append(v.text()));
+        if (!axis.name().equals("lr") && !tuned.contains("lr") && !held.keys().contains("lr")) {
+            SweptValue lr = points.isEmpty() ? null : points.get(0).setting().get("lr");
+            s.append(s.length() == 0 ? "" : "; ").append("lr fixed").append(lr == null ? " at its default" : " at " + lr.text())
+                    .append(", not tuned");
+        }
         return s.toString();
     }
 }

@@ -2,7 +2,6 @@ package org.optbench.sweep.analysis;
 
 import java.util.Arrays;
 import java.util.List;
-import org.apache.commons.math3.distribution.TDistribution;
 import org.optbench.sweep.trial.Point;
 import org.optbench.sweep.trial.SweptValue;
 
@@ -15,10 +14,11 @@ import org.optbench.sweep.trial.SweptValue;
  * @param x        the axis coordinate ({@link Axis#coordinate})
  * @param setting  the swept values of the point's trials
  * @param losses   one per seed: the final loss, or +infinity for a divergence
+ * @param seeds    the seed of each loss, in the same order
  * @param trialIds the trials behind the losses, in the same order
  * @param excluded trials at this setting left out (failed, stopped early, cancelled)
  */
-public record CurvePoint(SweptValue value, double x, Point setting, double[] losses, List<String> trialIds,
+public record CurvePoint(SweptValue value, double x, Point setting, double[] losses, long[] seeds, List<String> trialIds,
                          int excluded) {
 
     public CurvePoint {
@@ -67,17 +67,16 @@ public record CurvePoint(SweptValue value, double x, Point setting, double[] los
 
     /** The t-based 95% interval of the mean of the finite losses; NaNs with fewer than two. */
     public double[] band() {
-        double[] f = finite();
-        if (f.length < 2) {
-            return new double[] {Double.NaN, Double.NaN};
+        return TTest.meanInterval(finite(), 0.95);
+    }
+
+    /** Seed to loss with divergences at {@code worst}, for pairing with another point run on the same seeds. */
+    public java.util.Map<Long, Double> bySeed(double worst) {
+        java.util.Map<Long, Double> out = new java.util.TreeMap<>();
+        double[] imputed = imputed(worst);
+        for (int i = 0; i < seeds.length; i++) {
+            out.put(seeds[i], imputed[i]);
         }
-        double mean = Arrays.stream(f).average().orElseThrow();
-        double ss = 0;
-        for (double v : f) {
-            ss += (v - mean) * (v - mean);
-        }
-        double half = new TDistribution(f.length - 1).inverseCumulativeProbability(0.975) * Math.sqrt(ss / (f.length - 1))
-                / Math.sqrt(f.length);
-        return new double[] {mean - half, mean + half};
+        return out;
     }
 }

@@ -62,6 +62,7 @@ public final class Curves {
 
     private static CurvePoint point(Axis axis, Point setting, List<TrialRecord> trials) {
         List<Double> losses = new ArrayList<>();
+        List<Long> seeds = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         int excluded = 0;
         for (TrialRecord t : trials) {
@@ -70,12 +71,14 @@ public final class Curves {
                 excluded++;
             } else {
                 losses.add(l);
+                seeds.add(t.seed());
                 ids.add(t.id());
             }
         }
         SweptValue value = setting.getOrDefault(axis.name(), Axis.DEFAULT);
         double x = value.equals(Axis.DEFAULT) && axis.scale() != Axis.Scale.CATEGORY ? Double.NaN : axis.coordinate(value);
-        return new CurvePoint(value, x, setting, losses.stream().mapToDouble(Double::doubleValue).toArray(), ids, excluded);
+        return new CurvePoint(value, x, setting, losses.stream().mapToDouble(Double::doubleValue).toArray(),
+                seeds.stream().mapToLong(Long::longValue).toArray(), ids, excluded);
     }
 
     /**
@@ -91,7 +94,7 @@ public final class Curves {
             }
         });
         if (settings.isEmpty()) {
-            return new Curve(optimizer, axis, List.of(), Point.EMPTY, List.of(), List.of());
+            return new Curve(optimizer, axis, List.of(), Point.EMPTY, List.of(), List.of(), List.of());
         }
         CurvePoint best = settings.stream().min(Comparator.comparingDouble(p -> p.mean(worst))).orElseThrow();
         List<String> swept = varying(trials);
@@ -106,6 +109,7 @@ public final class Curves {
         settings.forEach(p -> byValue.computeIfAbsent(p.value(), k -> new ArrayList<>()).add(p));
         List<CurvePoint> points = new ArrayList<>();
         List<SweptValue> unheld = new ArrayList<>();
+        List<Curve.TunedEdge> tunedEdges = new ArrayList<>();
         byValue.forEach((value, candidates) -> {
             List<CurvePoint> matching = candidates.stream().filter(p -> held.entrySet().stream()
                     .allMatch(h -> h.getValue().equals(p.setting().getOrDefault(h.getKey(), Axis.DEFAULT)))).toList();
@@ -113,12 +117,32 @@ public final class Curves {
                 unheld.add(value);
                 matching = candidates;
             }
-            points.add(matching.stream().min(Comparator.comparingDouble(p -> p.mean(worst))).orElseThrow());
+            CurvePoint chosen = matching.stream().min(Comparator.comparingDouble(p -> p.mean(worst))).orElseThrow();
+            points.add(chosen);
+            if (tuneLr) {
+                Curve.TunedEdge edge = tunedEdge(value, chosen, matching);
+                if (edge != null) {
+                    tunedEdges.add(edge);
+                }
+            }
         });
         if (axis.numeric() && points.stream().anyMatch(p -> !Double.isNaN(p.x()))) {
             points.removeIf(p -> Double.isNaN(p.x()));   // trials that left a swept number at its default
         }
         points.sort(Comparator.comparingDouble(p -> Double.isNaN(p.x()) ? Double.NEGATIVE_INFINITY : p.x()));
-        return new Curve(optimizer, axis, points, Point.of(held), tuneLr ? List.of("lr") : List.of(), unheld);
+        return new Curve(optimizer, axis, points, Point.of(held), tuneLr ? List.of("lr") : List.of(), unheld, tunedEdges);
+    }
+
+    /** Whether the learning rate tuned at one axis value is the lowest or highest of two or more tried there. */
+    private static Curve.TunedEdge tunedEdge(SweptValue value, CurvePoint chosen, List<CurvePoint> tried) {
+        List<Double> lrs = tried.stream().map(p -> p.setting().get("lr")).filter(v -> v != null && v.isNumber())
+                .map(SweptValue::asNumber).distinct().sorted().toList();
+        SweptValue lr = chosen.setting().get("lr");
+        if (lrs.size() < 2 || lr == null || !lr.isNumber()) {
+            return null;
+        }
+        double x = lr.asNumber();
+        return x == lrs.get(0) ? new Curve.TunedEdge(value, lr, false)
+                : x == lrs.get(lrs.size() - 1) ? new Curve.TunedEdge(value, lr, true) : null;
     }
 }

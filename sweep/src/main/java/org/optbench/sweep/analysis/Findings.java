@@ -27,13 +27,14 @@ import org.optbench.train.RunConfig;
  * @param devices     device agreement, or null when no trial chose a device
  * @param warnings    what a reader should know before trusting the numbers
  * @param stateBytes  optimizer state bytes per parameter by optimizer (NaN when unknown)
- * @param margin      the pairwise equivalence margin, or NaN
+ * @param analysis    the analysis settings the findings were computed under (margin policy, seeds, correction)
  * @param counts      each optimizer's trials by outcome
+ * @param seeds       every seed of the finished trials, ascending
  */
 public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> summaries,
                        Map<String, List<OptimizerFindings>> panels, List<PairTest> pairs, List<ClaimResult> claims,
-                       DeviceAgreement devices, List<String> warnings, Map<String, Double> stateBytes, double margin,
-                       Map<String, Counts> counts) {
+                       DeviceAgreement devices, List<String> warnings, Map<String, Double> stateBytes,
+                       AnalysisSpec analysis, Map<String, Counts> counts, List<Long> seeds) {
 
     /**
      * An optimizer's finished trials by outcome.
@@ -51,8 +52,16 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
 
     /** The analysis of {@code trials} (of one sweep) by {@code spec}. */
     public static Findings of(List<TrialRecord> trials, AnalysisSpec spec) {
+        return of(trials, spec, DEFAULT_VOCAB);
+    }
+
+    /**
+     * The analysis of {@code trials} by {@code spec}, assuming a vocabulary of {@code vocab} for the
+     * worst case when no trial's result records its model (a table of runs from another tool).
+     */
+    public static Findings of(List<TrialRecord> trials, AnalysisSpec spec, int vocab) {
         RunConfig model = SweepModel.of(trials);
-        double worst = worstCase(trials, model != null ? model.vocab() : DEFAULT_VOCAB);
+        double worst = worstCase(trials, model != null ? model.vocab() : vocab);
         long parameters = model != null ? SweepModel.parameters(model) : 0;
         Bootstrap bootstrap = new Bootstrap(spec.bootstrapSamples(), 20240707L);
         Map<String, List<TrialRecord>> byOptimizer = new LinkedHashMap<>();
@@ -101,6 +110,11 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
                 if (edge != null) {
                     warnings.add(edge);
                 }
+                for (Curve.TunedEdge e : f.curve().tunedEdges()) {
+                    warnings.add(f.optimizer() + "'s tuned lr at " + f.axis().name() + "=" + e.value().text() + " ("
+                            + e.lr().text() + ") is on the " + (e.high() ? "high" : "low") + " edge of the rates tried there; "
+                            + "extend its lr grid");
+                }
             }
         }
         if (failed > 0) {
@@ -109,17 +123,15 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
         if (stopped > 0) {
             warnings.add(stopped + " early-stopped trial" + (stopped == 1 ? " is" : "s are") + " left out of the curves");
         }
-        List<ClaimResult> claims = new ArrayList<>();
-        for (ClaimSpec c : spec.claims()) {
-            claims.add(Claims.evaluate(c, finished, worst, bootstrap));
-        }
+        List<ClaimResult> claims = Claims.evaluate(spec, finished, worst, bootstrap);
         Map<String, Counts> counts = new LinkedHashMap<>();
         byOptimizer.forEach((opt, list) -> counts.put(opt, new Counts(list.size(),
                 (int) list.stream().filter(t -> Curves.loss(t) == Double.POSITIVE_INFINITY).count(),
                 (int) list.stream().filter(t -> t.status() == TrialStatus.FAILED).count(),
                 (int) list.stream().filter(t -> t.status() == TrialStatus.STOPPED).count())));
+        List<Long> seeds = finished.stream().map(TrialRecord::seed).distinct().sorted().toList();
         return new Findings(axes, worst, summaries, panels, pairs(summaries, spec.margin()), claims,
-                DeviceAgreement.of(finished, spec.deviceTolerance()), warnings, stateBytes, spec.margin(), counts);
+                DeviceAgreement.of(finished, spec.deviceTolerance()), warnings, stateBytes, spec, counts, seeds);
     }
 
     /** The axes: every key whose values differ within some optimizer, the learning rate first. */
@@ -162,10 +174,13 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
                 .map(t -> (double) t.stateBytes() / parameters).orElse(Double.NaN);
     }
 
-    private static List<PairTest> pairs(List<OptimizerFindings> summaries, double margin) {
+    /** Every pair of optimizers at their best points: paired when they share two seeds, else Welch; Holm across pairs. */
+    private static List<PairTest> pairs(List<OptimizerFindings> summaries, MarginPolicy margin) {
         List<String[]> names = new ArrayList<>();
-        List<Welch> tests = new ArrayList<>();
+        List<TTest> tests = new ArrayList<>();
         List<Double> diffs = new ArrayList<>();
+        List<Double> margins = new ArrayList<>();
+        List<Integer> pairCounts = new ArrayList<>();
         for (int i = 0; i < summaries.size(); i++) {
             for (int j = i + 1; j < summaries.size(); j++) {
                 OptimizerFindings a = summaries.get(i);
@@ -173,18 +188,28 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
                 if (a.isEmpty() || b.isEmpty()) {
                     continue;
                 }
+                Map<Long, Double> sa = a.best().bySeed(a.worst());
+                Map<Long, Double> sb = b.best().bySeed(b.worst());
+                List<Long> shared = sa.keySet().stream().filter(sb::containsKey).toList();
+                boolean paired = shared.size() >= 2;
                 names.add(new String[] {a.optimizer(), b.optimizer()});
-                tests.add(Welch.of(a.bestSeeds(), b.bestSeeds()));
-                diffs.add(a.bestLoss() - b.bestLoss());
+                tests.add(paired ? TTest.paired(shared.stream().mapToDouble(sa::get).toArray(),
+                        shared.stream().mapToDouble(sb::get).toArray()) : TTest.welch(a.bestSeeds(), b.bestSeeds()));
+                pairCounts.add(paired ? shared.size() : 0);
+                diffs.add(paired ? tests.get(tests.size() - 1).difference() : a.bestLoss() - b.bestLoss());
+                double[][] both = java.util.stream.Stream.concat(java.util.Arrays.stream(a.curve().losses()),
+                        java.util.Arrays.stream(b.curve().losses())).toArray(double[][]::new);
+                margins.add(margin.resolve(b.bestLoss(), Bootstrap.pooledSd(both)));
             }
         }
         double[] p = tests.stream().mapToDouble(w -> w == null ? Double.NaN : w.p()).toArray();
         double[] holm = Holm.adjust(p);
         List<PairTest> out = new ArrayList<>();
         for (int k = 0; k < names.size(); k++) {
-            Welch w = tests.get(k);
-            out.add(new PairTest(names.get(k)[0], names.get(k)[1], diffs.get(k), p[k], holm[k],
-                    w == null || Double.isNaN(margin) ? Double.NaN : w.tost(margin)));
+            TTest w = tests.get(k);
+            double m = margins.get(k);
+            out.add(new PairTest(names.get(k)[0], names.get(k)[1], diffs.get(k), pairCounts.get(k) > 0, pairCounts.get(k),
+                    p[k], holm[k], m, w == null || Double.isNaN(m) ? Double.NaN : w.tost(m)));
         }
         return out;
     }

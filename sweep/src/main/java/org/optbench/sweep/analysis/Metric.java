@@ -51,6 +51,15 @@ public enum Metric {
         return key;
     }
 
+    /**
+     * Whether a claim may rest on this metric's interval: best loss (t over seeds) and the widths
+     * (bootstrap, coverage checked by simulation). The excess's window follows the noisy optimum,
+     * and its bootstrap interval under-covers; divergence counts have no checked interval.
+     */
+    public boolean hasCheckedInterval() {
+        return this == BEST_LOSS || width;
+    }
+
     /** Whether this is a width (larger is better); for the others smaller is better. */
     public boolean isWidth() {
         return width;

@@ -1,19 +1,19 @@
 package org.optbench.sweep.analysis;
 
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
  * What a sweep says about one optimizer along one axis: its curve, the best point (value, loss,
- * seed losses), the stability metrics, and a 95% bootstrap interval for every {@link Metric}
- * (NaNs when no point has two seeds to resample). Counts cover the optimizer's trials on the
- * curve's points.
+ * seed losses), the stability metrics, and a 95% interval for every {@link Metric}: the
+ * t-interval over the best point's seeds for best loss, the pooled residual bootstrap
+ * ({@link Bootstrap}) for the others (NaNs when no point has two finished seeds). Counts cover the
+ * optimizer's trials on the curve's points.
  *
  * @param curve      the curve
  * @param worst      the worst-case loss divergences count as
  * @param stability  widths, excess, divergence edges
- * @param intervals  each metric's 95% bootstrap interval
+ * @param intervals  each metric's 95% interval
  */
 public record OptimizerFindings(Curve curve, double worst, Stability stability, Map<Metric, double[]> intervals) {
 
@@ -24,7 +24,8 @@ public record OptimizerFindings(Curve curve, double worst, Stability stability, 
         double[][] losses = curve.losses();
         for (Metric m : Metric.values()) {
             intervals.put(m, curve.points().isEmpty() ? new double[] {Double.NaN, Double.NaN}
-                    : bootstrap.interval(losses, sample -> m.of(x, sample, worst, curve.axis().scale()), 0.95));
+                    : m == Metric.BEST_LOSS ? TTest.meanInterval(curve.best(worst).imputed(worst), 0.95)
+                    : bootstrap.interval(losses, curve.seeds(), sample -> m.of(x, sample, worst, curve.axis().scale()), 0.95));
         }
         return new OptimizerFindings(curve, worst, Stability.of(curve, worst), intervals);
     }
@@ -62,15 +63,7 @@ public record OptimizerFindings(Curve curve, double worst, Stability stability, 
 
     /** The t-based 95% interval of the best point's mean loss; NaNs with one seed. */
     public double[] bestInterval() {
-        double[] s = bestSeeds();
-        if (s.length < 2) {
-            return new double[] {Double.NaN, Double.NaN};
-        }
-        double mean = Arrays.stream(s).average().orElseThrow();
-        double sd = Math.sqrt(Arrays.stream(s).map(v -> (v - mean) * (v - mean)).sum() / (s.length - 1));
-        double half = new org.apache.commons.math3.distribution.TDistribution(s.length - 1)
-                .inverseCumulativeProbability(0.975) * sd / Math.sqrt(s.length);
-        return new double[] {mean - half, mean + half};
+        return TTest.meanInterval(bestSeeds(), 0.95);
     }
 
     /** The edge warning, or null: "the best lr of lion (0.01) is on the edge of its grid". */

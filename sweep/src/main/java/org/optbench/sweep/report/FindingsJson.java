@@ -3,8 +3,10 @@ package org.optbench.sweep.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.optbench.sweep.analysis.AnalysisSpec;
 import org.optbench.sweep.analysis.Axis;
 import org.optbench.sweep.analysis.ClaimResult;
+import org.optbench.sweep.analysis.ClaimSpec;
 import org.optbench.sweep.analysis.CurvePoint;
 import org.optbench.sweep.analysis.DeviceAgreement;
 import org.optbench.sweep.analysis.Findings;
@@ -16,9 +18,11 @@ import org.optbench.sweep.analysis.Stability;
 /**
  * The findings as {@code summary.json}: {@code axes} (name, scale, values), {@code worst_case_loss},
  * {@code optimizers} (each along the primary axis), {@code panels} (each axis with its curves),
- * {@code pairwise}, {@code claims} ({@code id}, {@code type}, {@code a}, {@code b}, {@code metric},
- * {@code margin}, {@code verdict}, {@code estimate}, {@code ci}), {@code devices} and
- * {@code warnings}. Undefined numbers are null.
+ * {@code pairwise}, {@code analysis} (the margin policy, min_seeds, correction, and the seeds that
+ * chose and judged), {@code claims} ({@code id}, {@code type}, {@code a}, {@code b}, {@code metric},
+ * {@code margin}, {@code verdict}, {@code estimate}, {@code ci}, {@code ci90}, {@code margin_needed},
+ * {@code method}, {@code paired}, {@code n_a}, {@code n_b}, {@code n_pairs}, {@code p},
+ * {@code p_holm}, {@code reason}), {@code devices} and {@code warnings}. Undefined numbers are null.
  */
 public final class FindingsJson {
 
@@ -53,25 +57,36 @@ public final class FindingsJson {
         for (PairTest p : f.pairs()) {
             ObjectNode n = pairs.addObject().put("a", p.a()).put("b", p.b());
             num(n, "difference", p.difference());
-            num(n, "p_welch", p.p());
+            n.put("method", p.paired() ? "paired_t" : "welch").put("paired", p.paired()).put("n_pairs", p.nPairs());
+            num(n, "p", p.p());
             num(n, "p_holm", p.pHolm());
             num(n, "p_tost", p.pTost());
-            num(n, "margin", f.margin());
+            num(n, "margin", p.margin());
         }
+        AnalysisSpec spec = f.analysis();
+        ObjectNode analysis = root.putObject("analysis").put("margin", spec.margin().text())
+                .put("min_seeds", spec.minSeeds()).put("correction", spec.holm() ? "holm" : "none");
+        spec.selectOn().stream().sorted().forEach(analysis.putArray("select_on")::add);
+        f.seeds().stream().filter(s -> spec.selectOn().isEmpty() || !spec.selectOn().contains(s))
+                .forEach(analysis.putArray("judged_on")::add);
         ArrayNode claims = root.putArray("claims");
         for (ClaimResult r : f.claims()) {
             ObjectNode n = claims.addObject().put("id", r.claim().id()).put("type", r.claim().type().key())
                     .put("a", r.claim().aText()).put("b", r.claim().bText()).put("metric", r.claim().metric().key());
-            num(n, "margin", r.claim().margin());
+            num(n, "margin", r.margin());
             n.put("verdict", r.verdict());
             num(n, "estimate", r.estimate());
             pair(n, "ci", r.ci());
-            n.put("method", r.method());
-            num(n, "p", r.p());
-            n.put("a_trials", r.claim().a().label()).put("b_trials", r.claim().b().label());
-            if (!r.note().isEmpty()) {
-                n.put("note", r.note());
+            if (r.claim().type() == ClaimSpec.Type.EQUIVALENT) {
+                pair(n, "ci90", r.ci90());
+                num(n, "margin_needed", r.marginNeeded());
             }
+            n.put("method", r.method()).put("paired", r.paired()).put("n_a", r.nA()).put("n_b", r.nB())
+                    .put("n_pairs", r.nPairs());
+            num(n, "p", r.p());
+            num(n, "p_holm", r.pHolm());
+            n.put("reason", r.reason());
+            n.put("a_trials", r.claim().a().label()).put("b_trials", r.claim().b().label());
         }
         DeviceAgreement d = f.devices();
         if (d != null) {

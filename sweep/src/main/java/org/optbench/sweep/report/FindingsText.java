@@ -59,16 +59,16 @@ public final class FindingsText {
                 axis, name, own.widthUnit())));
         boolean anyPair = f.pairs().stream().anyMatch(p -> !Double.isNaN(p.p()));
         if (anyPair) {
-            t.append("\nbest points compared over seeds (Welch, Holm-corrected across ").append(f.pairs().size())
-                    .append(" pairs").append(Double.isNaN(f.margin()) ? "" : String.format(Locale.ROOT,
-                            "; TOST equivalence within %.3g", f.margin())).append("):\n");
+            t.append("\nbest points compared over seeds (paired t on shared seeds, else Welch; Holm-corrected across ")
+                    .append(f.pairs().size()).append(" pairs").append(f.analysis().margin().isNone() ? ""
+                            : "; TOST equivalence within the margin " + f.analysis().margin().text()).append("):\n");
             for (PairTest p : f.pairs()) {
                 if (Double.isNaN(p.p())) {
                     continue;
                 }
-                t.append(String.format(Locale.ROOT, "  %-18s vs %-18s difference %+.4f  p %.3g  Holm p %.3g%s%n", p.a(),
-                        p.b(), p.difference(), p.p(), p.pHolm(), Double.isNaN(p.pTost()) ? ""
-                                : String.format(Locale.ROOT, "  TOST p %.3g", p.pTost())));
+                t.append(String.format(Locale.ROOT, "  %-18s vs %-18s difference %+.4f  %-11s p %.3g  Holm p %.3g%s%n",
+                        p.a(), p.b(), p.difference(), p.paired() ? "paired(" + p.nPairs() + ")" : "welch", p.p(), p.pHolm(),
+                        Double.isNaN(p.pTost()) ? "" : String.format(Locale.ROOT, "  TOST p %.3g", p.pTost())));
             }
         }
         DeviceAgreement d = f.devices();
@@ -88,20 +88,42 @@ public final class FindingsText {
         return t.toString();
     }
 
-    /** The claims table: id, verdict, estimate and 95% interval. */
+    /**
+     * The claims table: id, verdict, estimate, 95% interval, Holm-adjusted p, the margin an
+     * equivalence needed, how it was tested, and why a verdict is inconclusive; then which seeds
+     * chose and which judged.
+     */
     public static String claims(Findings f) {
         int idWidth = Math.max(5, f.claims().stream().mapToInt(r -> r.claim().id().length()).max().orElse(5));
-        String format = "%-" + idWidth + "s %-12s %10s %22s  %s%n";
+        String format = "%-" + idWidth + "s %-12s %10s %22s %9s %8s %-14s %s%n";
         StringBuilder t = new StringBuilder(String.format(Locale.ROOT, format, "claim", "verdict", "a - b", "95% interval",
-                "claim in full"));
+                "p (Holm)", "needs", "test", "claim in full"));
         for (ClaimResult r : f.claims()) {
             String what = r.claim().aText() + " " + r.claim().type().key() + " " + r.claim().bText() + " ("
-                    + r.claim().metric().key() + ")";
+                    + r.claim().metric().key() + (Double.isNaN(r.margin()) ? "" : String.format(Locale.ROOT, ", margin %.4g",
+                    r.margin())) + ")";
+            String test = r.method().equals("none") ? "-" : r.paired() ? "paired " + r.nPairs()
+                    : r.method() + " " + r.nA() + "/" + r.nB();
             t.append(String.format(Locale.ROOT, format, r.claim().id(), r.verdict(), num(r.estimate(), "%+.4f"),
                     Double.isNaN(r.ci()[0]) ? "-" : String.format(Locale.ROOT, "[%+.4f, %+.4f]", r.ci()[0], r.ci()[1]),
-                    what + (r.note().isEmpty() ? "" : "  (" + r.note() + ")")));
+                    num(r.pHolm(), "%.3g"), num(r.marginNeeded(), "%.4f"), test,
+                    what + (r.reason().isEmpty() ? "" : "  (" + r.reason() + ")")));
         }
+        t.append(seedsLine(f)).append('\n');
         return t.toString();
+    }
+
+    /** Which seeds chose each arm's best setting and which judged the claims. */
+    public static String seedsLine(Findings f) {
+        java.util.Set<Long> select = f.analysis().selectOn();
+        String judged = f.seeds().stream().filter(s -> !select.contains(s)).map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(", "));
+        return (select.isEmpty() ? "seeds " + judged + " both chose each arm's best setting and judged the claims"
+                : "seeds " + select.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                        + " chose each arm's best setting; seeds " + judged + " judged the claims")
+                + String.format(Locale.ROOT, " (min_seeds %d, %s, margin %s; needs: the smallest margin an equivalence "
+                        + "would be supported at)", f.analysis().minSeeds(), f.analysis().holm() ? "Holm across claims"
+                        : "no correction", f.analysis().margin().text());
     }
 
     private static String width(Stability st, Metric m) {

@@ -58,9 +58,16 @@ public final class Plots {
         return PALETTE[index % PALETTE.length];
     }
 
+    /** The axis value of the curve's lowest finite mean (the best point when no seed there diverged). */
+    private static double bestFinite(Axis axis, OptimizerFindings f) {
+        return f.curve().points().stream().filter(p -> !Double.isNaN(p.finiteMean()) && !Double.isNaN(p.x()))
+                .min(java.util.Comparator.comparingDouble(CurvePoint::finiteMean))
+                .map(p -> axis.number(p.value())).orElse(axis.number(f.best().value()));
+    }
+
     /**
-     * Loss along one axis, one line per curve; {@code relative} puts each curve's values over its
-     * best value (log axes only). {@code colours} maps optimizers to their palette index.
+     * Loss along one axis, one line per curve; {@code relative} puts each curve's values over the
+     * value of its lowest finite mean (log axes only). {@code colours} maps optimizers to their palette index.
      */
     public static JFreeChart lossAlong(Axis axis, List<OptimizerFindings> curves, boolean relative, String caption,
                                        Map<String, Integer> colours) {
@@ -88,7 +95,7 @@ public final class Plots {
             YIntervalSeries line = new YIntervalSeries(f.optimizer(), true, false);
             XYSeries all = new XYSeries(f.optimizer() + " (all seeds diverged)", true, false);
             XYSeries some = new XYSeries(f.optimizer() + " (some seeds diverged)", true, false);
-            double bestValue = axis.scale() == Axis.Scale.CATEGORY || f.isEmpty() ? 1 : axis.number(f.best().value());
+            double bestValue = axis.scale() == Axis.Scale.CATEGORY || f.isEmpty() ? 1 : bestFinite(axis, f);
             for (CurvePoint p : f.curve().points()) {
                 if (Double.isNaN(p.x())) {
                     continue;

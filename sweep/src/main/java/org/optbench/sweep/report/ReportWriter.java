@@ -33,7 +33,7 @@ import org.optbench.sweep.store.TrialStore;
  * warnings, one plot per analysed axis inline as PNG, a sortable table of every trial, the spec,
  * software and machine), every plot
  * as PNG and SVG ({@code loss_vs_<axis>}, {@code loss_vs_relative_lr}, {@code validation_curves},
- * {@code memory_vs_loss}), {@code trials.csv} and {@code trials.json} (every trial with its
+ * {@code memory_vs_loss}), {@code trials.csv} (the table of runs {@code analyze} reads) and {@code trials.json} (every trial with its
  * settings and result) and {@code summary.json} (the findings, {@link FindingsJson}).
  */
 public final class ReportWriter {
@@ -74,8 +74,16 @@ public final class ReportWriter {
      */
     public static Path write(String sweepId, String spec, List<TrialRecord> trials, Function<String, List<MetricRow>> evals,
                              Path dir) throws IOException {
+        return write(sweepId, spec, findings(spec, trials), trials, evals, dir);
+    }
+
+    /**
+     * Writes the report of findings already computed from {@code trials} (a table of runs judged
+     * under a spec's claims, say) under the title {@code sweepId}; returns the HTML file.
+     */
+    public static Path write(String sweepId, String spec, Findings f, List<TrialRecord> trials,
+                             Function<String, List<MetricRow>> evals, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Findings f = findings(spec, trials);
         Map<String, Integer> colours = new LinkedHashMap<>();
         f.summaries().forEach(s -> colours.put(s.optimizer(), colours.size()));
         StringBuilder plots = new StringBuilder();
@@ -152,14 +160,7 @@ public final class ReportWriter {
         }
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Best: %s with a final validation loss of %.4f at "
                 + "%s %s.", best.optimizer(), best.bestLoss(), best.axis().name(), best.best().value()));
-        String axis = f.primaryAxis();
-        f.summaries().stream().filter(o -> !o.isEmpty() && o.axis().name().equals(axis)
-                        && !Double.isNaN(o.stability().widths().get(Metric.WIDTH_1PCT)))
-                .max(java.util.Comparator.comparingDouble(o -> o.stability().widths().get(Metric.WIDTH_1PCT)))
-                .filter(o -> f.summaries().stream().filter(x -> !x.isEmpty() && x.axis().name().equals(axis)).count() > 1)
-                .ifPresent(o -> s.append(String.format(Locale.ROOT, " Most stable: %s, within 1%% of its best loss over %s%.2f %s "
-                        + "of %s.", o.optimizer(), o.stability().censored().get(Metric.WIDTH_1PCT) ? "at least " : "",
-                        o.stability().widths().get(Metric.WIDTH_1PCT), o.axis().widthUnit(), axis)));
+        s.append(stability(f));
         if (!f.claims().isEmpty()) {
             Map<String, Long> verdicts = new LinkedHashMap<>();
             f.claims().forEach(c -> verdicts.merge(c.verdict(), 1L, Long::sum));
@@ -173,6 +174,42 @@ public final class ReportWriter {
                     ? " (and " + (f.warnings().size() - 1) + " more below)." : ".");
         }
         return s.toString();
+    }
+
+    /**
+     * Who is most stable along the primary axis by width within 1% of the best: one optimizer only
+     * when its 95% interval lies above the next one's (and the next is not censored), otherwise
+     * those whose intervals overlap the widest, named as indistinguishable.
+     */
+    static String stability(Findings f) {
+        String axis = f.primaryAxis();
+        List<OptimizerFindings> ranked = f.summaries().stream().filter(o -> !o.isEmpty() && o.axis().name().equals(axis)
+                        && !Double.isNaN(o.stability().widths().get(Metric.WIDTH_1PCT)))
+                .sorted(java.util.Comparator.comparingDouble(o -> -o.stability().widths().get(Metric.WIDTH_1PCT))).toList();
+        if (ranked.size() < 2) {
+            return "";
+        }
+        OptimizerFindings top = ranked.get(0);
+        double[] topCi = top.intervals().get(Metric.WIDTH_1PCT);
+        if (Double.isNaN(topCi[0])) {
+            return String.format(Locale.ROOT, " Widest region within 1%% of its best loss: %s, %s%.2f %s of %s (no seeds "
+                    + "to tell it from the others).", top.optimizer(), top.stability().censored().get(Metric.WIDTH_1PCT)
+                    ? ">=" : "", top.stability().widths().get(Metric.WIDTH_1PCT), top.axis().widthUnit(), axis);
+        }
+        List<String> tied = new java.util.ArrayList<>(List.of(top.optimizer()));
+        for (OptimizerFindings o : ranked.subList(1, ranked.size())) {
+            double[] ci = o.intervals().get(Metric.WIDTH_1PCT);
+            if (Double.isNaN(ci[1]) || ci[1] >= topCi[0] || o.stability().censored().get(Metric.WIDTH_1PCT)) {
+                tied.add(o.optimizer());
+            }
+        }
+        if (tied.size() == 1) {
+            return String.format(Locale.ROOT, " Most stable: %s, within 1%% of its best loss over %s%.2f %s of %s, its "
+                    + "interval above every other's.", top.optimizer(), top.stability().censored().get(Metric.WIDTH_1PCT)
+                    ? "at least " : "", top.stability().widths().get(Metric.WIDTH_1PCT), top.axis().widthUnit(), axis);
+        }
+        String names = String.join(", ", tied.subList(0, tied.size() - 1)) + " and " + tied.get(tied.size() - 1);
+        return " " + names + " are indistinguishable in stability (intervals of width within 1% overlap).";
     }
 
     /** The caption of an axis's plot: what is held, what is tuned, how divergences are drawn. */
@@ -195,24 +232,27 @@ public final class ReportWriter {
 
     private static String claims(Findings f) {
         StringBuilder t = new StringBuilder("<table><tr><th>claim</th><th>statement</th><th>verdict</th><th>a - b</th>"
-                + "<th>95% interval</th><th>method</th><th>p</th></tr>");
+                + "<th>95% interval</th><th>margin needed</th><th>test (seeds)</th><th>p</th><th>Holm p</th></tr>");
         for (ClaimResult r : f.claims()) {
             t.append("<tr><td class=\"l\">").append(Html.esc(r.claim().id())).append("</td><td class=\"l\">")
                     .append(Html.esc(r.claim().a().label() + " " + r.claim().type().key() + " " + r.claim().b().label() + " on "
-                            + r.claim().metric().key() + (Double.isNaN(r.claim().margin()) ? ""
-                            : String.format(Locale.ROOT, " (margin %.3g)", r.claim().margin()))))
+                            + r.claim().metric().key() + (Double.isNaN(r.margin()) ? ""
+                            : String.format(Locale.ROOT, " (margin %.4g)", r.margin()))))
                     .append("</td><td class=\"l ").append(r.verdict()).append("\">").append(r.verdict())
-                    .append(r.note().isEmpty() ? "" : " (" + Html.esc(r.note()) + ")").append("</td><td>")
+                    .append(r.reason().isEmpty() ? "" : " (" + Html.esc(r.reason()) + ")").append("</td><td>")
                     .append(f(r.estimate(), "%+.4f")).append("</td><td>").append(interval(r.ci())).append("</td><td>")
-                    .append(r.method()).append("</td><td>").append(f(r.p(), "%.3g")).append("</td></tr>");
+                    .append(f(r.marginNeeded(), "%.4f")).append("</td><td>").append(r.method())
+                    .append(r.paired() ? " (" + r.nPairs() + " pairs)" : " (" + r.nA() + " / " + r.nB() + ")")
+                    .append("</td><td>").append(f(r.p(), "%.3g")).append("</td><td>").append(f(r.pHolm(), "%.3g"))
+                    .append("</td></tr>");
         }
-        return t.append("</table>").toString();
+        return t.append("</table><p>").append(Html.esc(FindingsText.seedsLine(f))).append(".</p>").toString();
     }
 
     private static String table(Findings f) {
         String unit = f.axes().isEmpty() ? "decades" : f.axes().get(0).widthUnit();
         StringBuilder t = new StringBuilder("<table><tr><th>optimizer</th><th>trials</th><th>diverged</th>"
-                + "<th>best loss (95% bootstrap)</th><th>best value</th><th>seeds at best</th>"
+                + "<th>best loss (95% t over seeds)</th><th>best value</th><th>seeds at best</th>"
                 + "<th>width within 1%</th><th>width within 5%</th><th>width within 0.02</th><th>width within 0.1</th>"
                 + "<th>excess (imputed)</th><th>excess (finite only)</th><th>divergence below / above</th>"
                 + "<th>state bytes / param</th></tr>");
@@ -242,8 +282,8 @@ public final class ReportWriter {
                 .append(". Loss: mean final validation loss over seeds; a diverged run counts as the worst case (")
                 .append(f.worstCaseText()).append(") where noted as imputed. Widths in ").append(Html.esc(unit))
                 .append(", interpolated between grid points; &ge; marks a region that reaches the grid's end. Excess: mean "
-                        + "loss above the best within one decade (a log axis) or over the grid. Brackets: 95% bootstrap "
-                        + "intervals over seeds.</p>");
+                        + "loss above the best within one decade (a log axis) or over the grid. Brackets: 95% intervals over "
+                        + "seeds, the t-interval for the best loss and the pooled residual bootstrap for widths.</p>");
         return t.toString();
     }
 
@@ -252,11 +292,13 @@ public final class ReportWriter {
             return "";
         }
         StringBuilder t = new StringBuilder("<h2>Do optimizers differ? (best points, over seeds)</h2><table><tr><th>a</th>"
-                + "<th>b</th><th>a - b</th><th>Welch p</th><th>Holm-adjusted p</th><th>TOST p").append(Double.isNaN(f.margin())
-                ? "" : String.format(Locale.ROOT, " (margin %.3g)", f.margin())).append("</th></tr>");
+                + "<th>b</th><th>a - b</th><th>test</th><th>p</th><th>Holm-adjusted p</th><th>TOST p").append(
+                f.analysis().margin().isNone() ? "" : " (margin " + Html.esc(f.analysis().margin().text()) + ")")
+                .append("</th></tr>");
         for (PairTest p : f.pairs()) {
             t.append("<tr><td class=\"l\">").append(Html.esc(p.a())).append("</td><td class=\"l\">").append(Html.esc(p.b()))
-                    .append("</td><td>").append(f(p.difference(), "%+.4f")).append("</td><td>").append(f(p.p(), "%.3g"))
+                    .append("</td><td>").append(f(p.difference(), "%+.4f")).append("</td><td>")
+                    .append(p.paired() ? "paired t (" + p.nPairs() + " seeds)" : "Welch").append("</td><td>").append(f(p.p(), "%.3g"))
                     .append("</td><td>").append(f(p.pHolm(), "%.3g")).append("</td><td>").append(f(p.pTost(), "%.3g"))
                     .append("</td></tr>");
         }
@@ -289,20 +331,9 @@ public final class ReportWriter {
     }
 
     private static void writeTrials(List<TrialRecord> trials, Path dir) throws IOException {
-        StringBuilder csv = new StringBuilder(
-                "trial,optimizer,params,seed,status,final_val_loss,diverged_at,state_bytes,attempts,device,tokens_per_s\n");
         ArrayNode json = JSON.createArrayNode();
         for (TrialRecord t : trials) {
-            csv.append(t.id()).append(',').append(t.optimizer()).append(",\"").append(t.point().storeText()
-                    .replace("\"", "\"\"")).append("\",").append(t.seed()).append(',').append(t.status().label()).append(',')
-                    .append(t.finalValLoss() == null ? "" : t.finalValLoss()).append(',')
-                    .append(t.divergedAt() == null ? "" : t.divergedAt()).append(',')
-                    .append(t.stateBytes() == null ? "" : t.stateBytes()).append(',').append(t.attempts()).append(',');
             JsonNode result = t.result() == null ? null : JSON.readTree(t.result());
-            String device = result == null ? "" : result.path("device").asText("");
-            csv.append('"').append(device.replace("\"", "\"\"")).append("\",")
-                    .append(result == null || !result.has("tokens_per_s") ? "" : result.get("tokens_per_s").asText())
-                    .append('\n');
             ObjectNode n = json.addObject();
             n.put("trial", t.id());
             n.put("optimizer", t.optimizer());
@@ -314,7 +345,7 @@ public final class ReportWriter {
             n.put("error", t.error());
             n.set("result", result);
         }
-        Files.writeString(dir.resolve("trials.csv"), csv);
+        Files.writeString(dir.resolve("trials.csv"), RunTable.csv(trials));
         JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("trials.json").toFile(), json);
     }
 

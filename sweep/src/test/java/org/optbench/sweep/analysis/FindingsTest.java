@@ -51,9 +51,31 @@ class FindingsTest {
     }
 
     @Test
+    void aTunedLrOnTheEdgeOfTheRatesTriedAtAPointIsWarnedNamingThePoint() {
+        List<TrialRecord> t = betaByLr();
+        Findings f = Findings.of(t, AnalysisSpec.defaults());
+        assertTrue(f.warnings().stream().noneMatch(w -> w.contains("tuned lr")), "every tuned LR is interior: " + f.warnings());
+        t.add(Made.trial("adamw", Map.of("beta1", "0.99", "lr", "0.001"), 0, 3.40));
+        t.add(Made.trial("adamw", Map.of("beta1", "0.99", "lr", "0.01"), 0, 3.05));
+        List<String> warned = Findings.of(t, AnalysisSpec.defaults()).warnings();
+        assertTrue(warned.contains("adamw's tuned lr at beta1=0.99 (0.01) is on the high edge of the rates tried there; "
+                + "extend its lr grid"), warned.toString());
+    }
+
+    @Test
+    void aFixedLrIsSaidInTheCaption() {
+        List<TrialRecord> t = new ArrayList<>();
+        for (String beta : new String[] {"0.0", "0.9"}) {
+            t.add(Made.trial("signum", Map.of("beta1", beta, "lr", "0.001"), 0, 3.3));
+        }
+        Findings f = Findings.of(t, AnalysisSpec.defaults());
+        assertEquals("lr fixed at 0.001, not tuned", f.panels().get("beta1").get(0).curve().conditions());
+    }
+
+    @Test
     void pairsAreHolmCorrectedAndDevicesCompared() {
         List<TrialRecord> t = new ArrayList<>();
-        double[][] seeds = {{4.00, 4.01, 3.99}, {4.40, 4.42, 4.41}, {4.02, 4.00, 4.03}};
+        double[][] seeds = {{4.00, 4.01, 3.99}, {4.40, 4.42, 4.41}, {4.012, 4.018, 4.003}};
         String[] opts = {"adamw", "sgd", "signum"};
         for (int o = 0; o < 3; o++) {
             for (int s = 0; s < 3; s++) {
@@ -63,7 +85,7 @@ class FindingsTest {
                 }
             }
         }
-        Findings f = Findings.of(t, new AnalysisSpec(0.05, 500, 0.01, List.of(), 0));
+        Findings f = Findings.of(t, new AnalysisSpec(MarginPolicy.nats(0.05), 500, 0.01, List.of(), 0, 3, true, java.util.Set.of()));
         assertEquals(3, f.pairs().size());
         PairTest adamSgd = f.pairs().get(0);
         assertEquals("adamw", adamSgd.a());

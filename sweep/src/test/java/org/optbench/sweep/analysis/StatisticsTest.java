@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Welch, TOST and Holm against values computed with SciPy 1.17 ({@code scipy.stats.ttest_ind(a,
  * b, equal_var=False)}, its {@code confidence_interval}, and TOST as the larger p of the two
- * one-sided Welch tests on a +- margin), and the percentile bootstrap against the exact bootstrap
- * distribution enumerated here.
+ * one-sided Welch tests on a +- margin), the paired test against {@code scipy.stats.ttest_rel}, and
+ * the bootstrap's seed handling.
  */
 class StatisticsTest {
 
@@ -21,18 +21,18 @@ class StatisticsTest {
 
     @Test
     void welchMatchesScipy() {
-        Welch w = Welch.of(A, B);
+        TTest w = TTest.welch(A, B);
         assertEquals(-2.488812933524598, w.t(), 1e-12);
         assertEquals(3.6846142360205416, w.df(), 1e-12);
         assertEquals(0.0729275086756075, w.p(), 1e-10);
         assertArrayEquals(new double[] {-0.06516626232321898, 0.004666262323218762}, w.interval(0.95), 1e-10);
         assertArrayEquals(new double[] {-0.05681186356372281, -0.0036881364362774116}, w.interval(0.90), 1e-10);
-        assertNull(Welch.of(new double[] {1}, B), "one value has no variance");
+        assertNull(TTest.welch(new double[] {1}, B), "one value has no variance");
     }
 
     @Test
     void tostMatchesTwoOneSidedWelchTestsInScipy() {
-        Welch w = Welch.of(A, B);
+        TTest w = TTest.welch(A, B);
         assertEquals(0.09277431763607782, w.tost(0.05), 1e-10);
         assertEquals(0.7748467532811205, w.tost(0.02), 1e-10);
         // equivalent at 5% exactly when the 90% interval lies inside the margin
@@ -53,35 +53,34 @@ class StatisticsTest {
     }
 
     @Test
-    void bootstrapIntervalOfTheMeanMatchesTheExactBootstrapDistribution() {
-        double[] seeds = {3.50, 3.52, 3.55, 3.49, 3.61};
-        int n = seeds.length;
-        double[] exact = new double[(int) Math.pow(n, n)];
-        for (int code = 0; code < exact.length; code++) {
-            double sum = 0;
-            int c = code;
-            for (int j = 0; j < n; j++) {
-                sum += seeds[c % n];
-                c /= n;
-            }
-            exact[code] = sum / n;
-        }
-        double[] want = Bootstrap.interval(exact, 0.95);
-        double[] got = new Bootstrap(40_000, 7).interval(new double[][] {seeds}, s -> Arrays.stream(s[0]).average()
-                .orElseThrow(), 0.95);
-        assertEquals(want[0], got[0], 0.002, "lower 2.5% quantile");
-        assertEquals(want[1], got[1], 0.002, "upper 97.5% quantile");
-        assertArrayEquals(got, new Bootstrap(40_000, 7).interval(new double[][] {seeds}, s -> Arrays.stream(s[0]).average()
-                .orElseThrow(), 0.95), 0.0, "seeded: the same interval every time");
-        assertTrue(Double.isNaN(new Bootstrap(100, 1).interval(new double[][] {{1.0}, {2.0}}, s -> s[0][0], 0.95)[0]),
-                "nothing to resample: no interval");
+    void pairedTestMatchesScipy() {
+        double[] a = {3.512, 3.498, 3.530, 3.507, 3.521};
+        double[] b = {3.541, 3.525, 3.560, 3.530, 3.549};
+        TTest t = TTest.paired(a, b);
+        assertEquals(-22.676401347703237, t.t(), 1e-9);
+        assertEquals(4, t.df());
+        assertEquals(2.239985048047361e-05, t.p(), 1e-12);
+        assertArrayEquals(new double[] {-0.030754791384926802, -0.024045208615073026}, t.interval(0.95), 1e-12);
+        assertArrayEquals(new double[] {-0.02997592027278457, -0.02482407972721526}, t.interval(0.90), 1e-12);
+        assertEquals(2.4052601370898906e-05, t.tost(0.05), 1e-12, "the larger of the two one-sided p of ttest_1samp");
+        assertNull(TTest.paired(new double[] {1}, new double[] {2}), "one pair has no variance");
     }
 
     @Test
-    void typeSevenQuantilesInterpolateBetweenOrderStatistics() {
-        double[] sorted = {1, 2, 3, 4};
-        assertEquals(1.075, Bootstrap.quantile(sorted, 0.025), 1e-12, "numpy.quantile([1,2,3,4], 0.025)");
-        assertEquals(3.925, Bootstrap.quantile(sorted, 0.975), 1e-12);
-        assertEquals(2.5, Bootstrap.quantile(sorted, 0.5), 1e-12);
+    void bootstrapIsSeededAndNeedsASeedVariance() {
+        double[][] points = {{3.50, 3.52, 3.55}, {3.40, 3.43, 3.41}, {3.60}};
+        long[][] seeds = {{0, 1, 2}, {0, 1, 2}, {0}};
+        TTest one = new Bootstrap(500, 7).test(points, seeds, p -> Arrays.stream(p[1]).average().orElseThrow());
+        TTest two = new Bootstrap(500, 7).test(points, seeds, p -> Arrays.stream(p[1]).average().orElseThrow());
+        assertEquals(one, two, "seeded: the same result every time");
+        assertEquals(2, one.df(), "three seeds drawn: two degrees of freedom");
+        double mean = (3.40 + 3.43 + 3.41) / 3;
+        double sd = Math.sqrt((Math.pow(3.40 - mean, 2) + Math.pow(3.43 - mean, 2) + Math.pow(3.41 - mean, 2)) / 2);
+        assertEquals(sd / Math.sqrt(3), one.se(), 0.15 * sd / Math.sqrt(3),
+                "a mean's bootstrap standard error is its seeds' standard error");
+        TTest single = new Bootstrap(500, 7).test(points, seeds, p -> p[2][0]);
+        assertTrue(single.se() > 0, "a one-seed point is resampled with the pooled seed deviations");
+        assertNull(new Bootstrap(100, 1).test(new double[][] {{1.0}, {2.0}}, new long[][] {{0}, {0}}, s -> s[0][0]),
+                "no point with two seeds: no seed variance, no interval");
     }
 }
