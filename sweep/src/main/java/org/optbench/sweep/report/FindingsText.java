@@ -118,7 +118,7 @@ public final class FindingsText {
         java.util.Set<Long> select = f.analysis().selectOn();
         String judged = f.seeds().stream().filter(s -> !select.contains(s)).map(String::valueOf)
                 .collect(java.util.stream.Collectors.joining(", "));
-        return (select.isEmpty() ? "seeds " + judged + " both chose each arm's best setting and judged the claims"
+        return (select.isEmpty() ? "every seed (" + judged + ") chose each arm's best setting and judged the claims"
                 : "seeds " + select.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
                         + " chose each arm's best setting; seeds " + judged + " judged the claims")
                 + String.format(Locale.ROOT, " (min_seeds %d, %s, margin %s; needs: the smallest margin an equivalence "

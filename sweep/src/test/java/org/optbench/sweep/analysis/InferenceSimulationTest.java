@@ -119,30 +119,38 @@ class InferenceSimulationTest {
             double truth = m.of(x, truthPoints, WORST, Axis.Scale.LOG);
             for (double noise : new double[] {0.01, 0.03}) {
                 for (int n : new int[] {Bootstrap.MIN_SEEDS, 5, 10}) {
-                    Random rng = new Random(n * 31L + (long) (noise * 1000));
-                    double[] widthSum = {0};
-                    double coverage = rate(reps, r -> {
-                        double[][] points = new double[9][n];
-                        long[][] seeds = new long[9][n];
-                        double[] shared = new double[n];
-                        for (int s = 0; s < n; s++) {
-                            shared[s] = SEED_EFFECT * rng.nextGaussian();
-                        }
-                        for (int i = 0; i < 9; i++) {
+                    for (boolean refined : new boolean[] {false, true}) {
+                        Random rng = new Random(n * 31L + (long) (noise * 1000) + (refined ? 7 : 0));
+                        double[] widthSum = {0};
+                        double coverage = rate(reps, r -> {
+                            double[][] points = new double[9][];
+                            long[][] seeds = new long[9][];
+                            double[] shared = new double[n];
                             for (int s = 0; s < n; s++) {
-                                points[i][s] = curve(x[i]) + shared[s] + noise * rng.nextGaussian();
-                                seeds[i][s] = s;
+                                shared[s] = SEED_EFFECT * rng.nextGaussian();
                             }
-                        }
-                        double[] ci = new Bootstrap(400, r).interval(points, seeds,
-                                p -> m.of(x, p, WORST, Axis.Scale.LOG), 0.95);
-                        widthSum[0] += ci[1] - ci[0];
-                        return ci[0] <= truth && truth <= ci[1];
-                    });
-                    String what = m.key() + " at " + n + " seeds, run noise " + noise + ": coverage " + coverage;
-                    assertTrue(coverage >= 0.90, what + " (band: 0.90 to 1 for a nominal 0.95)");
-                    assertTrue(widthSum[0] / reps < truth, what + ", mean interval width " + widthSum[0] / reps
-                            + " decades: informative, not the whole grid");
+                            for (int i = 0; i < 9; i++) {
+                                // refined: n seeds at the three points around the optimum (-3.25, -3, -2.75), one elsewhere
+                                int k = !refined || (i >= 3 && i <= 5) ? n : 1;
+                                points[i] = new double[k];
+                                seeds[i] = new long[k];
+                                for (int s = 0; s < k; s++) {
+                                    points[i][s] = curve(x[i]) + shared[s] + noise * rng.nextGaussian();
+                                    seeds[i][s] = s;
+                                }
+                            }
+                            double[] ci = new Bootstrap(400, r).interval(points, seeds,
+                                    p -> m.of(x, p, WORST, Axis.Scale.LOG), 0.95);
+                            widthSum[0] += ci[1] - ci[0];
+                            return ci[0] <= truth && truth <= ci[1];
+                        });
+                        String what = m.key() + " at " + n + " seeds" + (refined ? " around the optimum, one elsewhere" : "")
+                                + ", run noise " + noise + ": coverage " + coverage;
+                        assertTrue(coverage >= 0.90, what + " (band: 0.90 to 1 for a nominal 0.95)");
+                        double mean = widthSum[0] / reps;
+                        assertTrue(refined || mean < truth, what + ", mean interval " + mean + " decades: with every "
+                                + "point seeded the interval is informative");
+                    }
                 }
             }
         }

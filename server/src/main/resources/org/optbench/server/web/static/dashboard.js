@@ -357,10 +357,17 @@ const Dashboard = (() => {
     claims.forEach(c => body.append(el("tr", {"data-claim": c.id},
       el("td", {class: "l", text: c.id}), el("td", {class: "l " + c.verdict, text: c.verdict}),
       el("td", {class: "l", text: c.type + " " + c.metric}), el("td", {class: "l", text: c.a + " vs " + c.b}),
-      el("td", {text: loss(c.estimate)}), el("td", {text: "[" + loss(c.ciLow) + ", " + loss(c.ciHigh) + "]"}))));
+      el("td", {text: loss(c.estimate)}), el("td", {text: "[" + loss(c.ciLow) + ", " + loss(c.ciHigh) + "]"}),
+      el("td", {text: pValue(c.pHolm)}), el("td", {class: "l", text: c.reason || ""}))));
     box.replaceChildren(el("h2", {text: "Claims"}), el("table", {id: "claims"},
-      el("thead", {}, el("tr", {}, ...["claim", "verdict", "test", "arms", "a − b", "95% interval"].map((h, i) =>
-        el("th", {class: i < 4 ? "l" : "", text: h})))), body));
+      el("thead", {}, el("tr", {}, ...["claim", "verdict", "test", "arms", "a − b", "95% interval", "Holm p", "reason"]
+        .map((h, i) => el("th", {class: i < 4 || i === 7 ? "l" : "", text: h})))), body));
+  }
+
+  /** A p-value to three significant digits; a dash when there is none. */
+  function pValue(p) {
+    const x = Number(p);
+    return p === undefined || p === null || !isFinite(x) ? "–" : x.toPrecision(3);
   }
 
   function drawOptimizers(box, results, colourOf) {
