@@ -14,14 +14,15 @@ import org.optbench.sweep.trial.SweptValue;
 
 /**
  * Evaluates a study's claims on its finished trials. Each arm's trials are analysed along the
- * learning rate when it varies in the arm (else along the arm's first varying setting). Best loss
- * is compared at each arm's best setting, chosen on the selection seeds ({@code analysis.select_on},
- * else every seed) and judged on the others: by the paired t-test of per-seed differences when the
- * two points share at least two seeds, else by Welch's test. Every other metric is compared by its
- * pooled residual bootstrap standard error ({@link Bootstrap}) on the judging seeds' curves. Holm's
- * correction runs across the study's claims. Guards make a claim inconclusive, with a reason, when
- * its compared points have fewer than {@code analysis.min_seeds} seeds, a width reaches the grid's
- * end, or an excess lacks two points on each side of its optimum.
+ * learning rate when it varies in the arm (else along the arm's first varying setting), with its
+ * settings chosen on the selection seeds ({@code analysis.select_on}, else every seed) and judged
+ * on the others. Best loss is compared at each arm's best setting by the paired t-test of per-seed
+ * differences when the two points share at least two seeds and either enough for a verdict or all
+ * they ran, else by Welch's test; widths by the seed bootstrap ({@link Bootstrap}) of the
+ * difference. Holm's correction runs across the claims no guard holds back. Guards make a claim
+ * inconclusive, with a reason, when its compared points have fewer than {@code analysis.min_seeds}
+ * seeds, a width reaches the grid's end, an excess lacks two points on each side of its optimum, or
+ * the metric has no interval of checked coverage.
  */
 public final class Claims {
 
@@ -43,28 +44,43 @@ public final class Claims {
             }
             return claim.type() == ClaimSpec.Type.EQUIVALENT ? test.tost(margin) : test.p();
         }
+
+        /** The p-value that enters Holm's family: none for a claim a guard holds back. */
+        double familyP() {
+            return blocked.isEmpty() ? p() : Double.NaN;
+        }
     }
 
-    /** The curve an arm's metric is read from. */
+    /** The curve an arm's metric is read from, every seed choosing and judging. */
     static Curve curve(Arm arm, List<TrialRecord> trials, double worst) {
+        return curve(arm, trials, worst, Set.of());
+    }
+
+    /** The curve an arm's metric is read from: settings chosen on the seeds in {@code select}, points on the others. */
+    static Curve curve(Arm arm, List<TrialRecord> trials, double worst, Set<Long> select) {
         List<TrialRecord> mine = trials.stream().filter(arm::contains).toList();
         List<String> varying = Curves.varying(mine);
         varying.removeAll(arm.where().keys());
         String axis = varying.contains("lr") ? "lr" : varying.isEmpty() ? "lr" : varying.get(0);
         List<SweptValue> values = mine.stream().map(t -> t.point().getOrDefault(axis, Axis.DEFAULT)).toList();
-        return Curves.along(arm.label(), Axis.of(axis, values.isEmpty() ? List.of(Axis.DEFAULT) : values), mine, worst);
+        return Curves.along(arm.label(), Axis.of(axis, values.isEmpty() ? List.of(Axis.DEFAULT) : values), mine, worst,
+                select);
     }
 
     /** Every claim of {@code spec} judged on {@code trials} (one sweep's finished trials). */
     public static List<ClaimResult> evaluate(AnalysisSpec spec, List<TrialRecord> trials, double worst,
                                              Bootstrap bootstrap) {
         List<Evaluation> evaluations = spec.claims().stream().map(c -> evaluate(c, spec, trials, worst, bootstrap)).toList();
-        double[] p = evaluations.stream().mapToDouble(Evaluation::p).toArray();
+        double[] p = evaluations.stream().mapToDouble(Evaluation::familyP).toArray();
         double[] adjusted = spec.holm() ? Holm.adjust(p) : p.clone();
+        double[] multipliers = spec.holm() ? Holm.multipliers(p) : new double[p.length];
+        if (!spec.holm()) {
+            Arrays.fill(multipliers, 1);
+        }
         long family = Arrays.stream(p).filter(v -> !Double.isNaN(v)).count();
         List<ClaimResult> out = new ArrayList<>();
         for (int i = 0; i < evaluations.size(); i++) {
-            out.add(judge(evaluations.get(i), p[i], adjusted[i], family));
+            out.add(judge(evaluations.get(i), adjusted[i], multipliers[i], family));
         }
         return out;
     }
@@ -72,10 +88,8 @@ public final class Claims {
     private static Evaluation evaluate(ClaimSpec c, AnalysisSpec spec, List<TrialRecord> trials, double worst,
                                        Bootstrap bootstrap) {
         Set<Long> select = spec.selectOn();
-        List<TrialRecord> judging = select.isEmpty() ? trials
-                : trials.stream().filter(t -> !select.contains(t.seed())).toList();
-        Curve a = curve(c.a(), judging, worst);
-        Curve b = curve(c.b(), judging, worst);
+        Curve a = curve(c.a(), trials, worst, select);
+        Curve b = curve(c.b(), trials, worst, select);
         if (a.points().isEmpty() || b.points().isEmpty()) {
             String arm = a.points().isEmpty() ? c.a().label() : c.b().label();
             return blocked(c, "no finished trial of " + arm + (select.isEmpty() ? "" : " on the judging seeds (every seed "
@@ -101,7 +115,7 @@ public final class Claims {
         }
         Set<Long> shared = new TreeSet<>(sa.keySet());
         shared.retainAll(sb.keySet());
-        boolean paired = shared.size() >= 2;
+        boolean paired = pairs(shared.size(), sa.size(), sb.size(), spec.minSeeds());
         double[] va = sa.values().stream().mapToDouble(Double::doubleValue).toArray();
         double[] vb = sb.values().stream().mapToDouble(Double::doubleValue).toArray();
         TTest test = paired ? TTest.paired(shared.stream().mapToDouble(sa::get).toArray(),
@@ -117,6 +131,15 @@ public final class Claims {
         }
         return new Evaluation(c, estimate, test, paired ? "paired_t" : "welch", paired, sa.size(), sb.size(),
                 paired ? shared.size() : 0, margin, blocked);
+    }
+
+    /**
+     * Whether two points are compared seed by seed: when they share at least two seeds and either
+     * share enough for a verdict or share every seed they ran, so that pairing never throws away
+     * the seeds a verdict needs (otherwise Welch's test uses every seed of both).
+     */
+    static boolean pairs(int shared, int nA, int nB, int minSeeds) {
+        return shared >= 2 && (shared >= minSeeds || (shared == nA && shared == nB));
     }
 
     /**
@@ -159,8 +182,8 @@ public final class Claims {
                 .toArray(long[][]::new);
         TTest test = bootstrap.test(both, seeds, s -> m.of(ax, Arrays.copyOfRange(s, 0, n), worst, a.axis().scale())
                 - m.of(bx, Arrays.copyOfRange(s, n, s.length), worst, b.axis().scale()));
-        int nA = a.best(worst).losses().length;
-        int nB = b.best(worst).losses().length;
+        int nA = m.isWidth() ? bracketSeeds(a, m, worst) : a.best(worst).losses().length;
+        int nB = m.isWidth() ? bracketSeeds(b, m, worst) : b.best(worst).losses().length;
         double margin = margin(c, spec, b.best(worst).mean(worst), a, b);
         String blocked = guard(c, a, b, worst);
         if (blocked.isEmpty() && !m.hasCheckedInterval()) {
@@ -182,6 +205,23 @@ public final class Claims {
             blocked = "its margin " + spec.margin().text() + " needs a seed standard deviation, and no point has two seeds";
         }
         return new Evaluation(c, estimate, test, "bootstrap", false, nA, nB, 0, margin, blocked);
+    }
+
+    /**
+     * The fewest seeds among the points that decide a width: its region and the first point outside
+     * it on each side (a one-seed edge point carries its seed's whole effect).
+     */
+    private static int bracketSeeds(Curve curve, Metric m, double worst) {
+        double[] mean = curve.points().stream().mapToDouble(p -> p.mean(worst)).toArray();
+        int best = curve.bestIndex(worst);
+        int[] region = Stability.region(mean, best, m.limit(mean[best]));
+        int lo = Math.max(0, region[0] - 1);
+        int hi = Math.min(mean.length - 1, region[1] + 1);
+        int fewest = Integer.MAX_VALUE;
+        for (int i = lo; i <= hi; i++) {
+            fewest = Math.min(fewest, curve.points().get(i).losses().length);
+        }
+        return fewest;
     }
 
     /** What keeps a curve metric from a verdict whatever its interval: a censored width, an excess without both sides. */
@@ -209,7 +249,8 @@ public final class Claims {
 
     private static String seedsReason(ClaimSpec c, int nA, int nB, int nPairs, int needed, String why) {
         return "a (" + c.a().label() + ") has " + nA + " seed" + (nA == 1 ? "" : "s") + " and b (" + c.b().label() + ") "
-                + nB + " at the compared point" + (nPairs > 0 ? " (" + nPairs + " paired)" : "") + "; a verdict needs "
+                + nB + " at the compared point" + (c.metric().isWidth() ? "s (the fewest of the points bounding each width's "
+                + "region)" : "") + (nPairs > 0 ? " (" + nPairs + " paired)" : "") + "; a verdict needs "
                 + needed + why + ": run more seeds (refine: {seeds: " + needed + "}) or lower analysis.min_seeds";
     }
 
@@ -228,7 +269,8 @@ public final class Claims {
         return spec.margin().resolve(referenceLoss, Bootstrap.pooledSd(both));
     }
 
-    private static ClaimResult judge(Evaluation e, double p, double pAdjusted, long family) {
+    private static ClaimResult judge(Evaluation e, double pAdjusted, double multiplier, long family) {
+        double p = e.p();
         ClaimSpec c = e.claim();
         TTest t = e.test();
         double[] none = {Double.NaN, Double.NaN};
@@ -243,18 +285,18 @@ public final class Claims {
                     + "(use seeds or refine)" : "needs at least two seeds at each arm's best point (use seeds or refine)";
         }
         if (reason.isEmpty()) {
-            String holm = pAdjusted >= LEVEL && p < LEVEL
+            String holm = pAdjusted >= LEVEL && p < LEVEL && family > 1
                     ? String.format(Locale.ROOT, "p %.3g is %.3g after Holm's correction across %d claims", p, pAdjusted,
                             family) : "";
             if (equivalence) {
                 if (pAdjusted < LEVEL) {
                     verdict = ClaimResult.SUPPORTED;
-                } else if (ci95[0] >= e.margin() || ci95[1] <= -e.margin()) {
+                } else if (outside(t, e.margin(), multiplier)) {
                     verdict = ClaimResult.REFUTED;
                 } else {
                     reason = !holm.isEmpty() ? holm : String.format(Locale.ROOT, "the 90%% interval [%+.4f, %+.4f] is not "
-                            + "inside +-%.4g; it would be supported from a margin of %.4g", ci90[0], ci90[1], e.margin(),
-                            needed);
+                            + "inside +-%.4g; before any correction it would be supported from a margin of %.4g", ci90[0],
+                            ci90[1], e.margin(), needed);
                 }
             } else if (pAdjusted < LEVEL) {
                 boolean asserted = Integer.signum((int) Math.signum(e.estimate())) == c.assertedSign();
@@ -269,6 +311,15 @@ public final class Claims {
         }
         return new ClaimResult(c, verdict, e.estimate(), ci95, ci90, e.margin(), needed, e.method(), e.paired(), e.nA(),
                 e.nB(), e.nPairs(), p, pAdjusted, reason);
+    }
+
+    /**
+     * Whether the difference lies wholly outside +-margin at the claim's Holm level: its two-sided
+     * interval at 1 - 0.05 / multiplier (the 95% interval without correction) misses the band.
+     */
+    private static boolean outside(TTest t, double margin, double multiplier) {
+        double[] ci = t.interval(1 - LEVEL / (Double.isNaN(multiplier) ? 1 : multiplier));
+        return ci[0] >= margin || ci[1] <= -margin;
     }
 
     private static double mean(double[] v) {

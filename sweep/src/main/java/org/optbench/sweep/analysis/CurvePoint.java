@@ -70,6 +70,18 @@ public record CurvePoint(SweptValue value, double x, Point setting, double[] los
         return TTest.meanInterval(finite(), 0.95);
     }
 
+    /** This point with only the seeds in {@code keep} (or only those not in it when {@code keep} is false). */
+    public CurvePoint seeds(java.util.Set<Long> chosen, boolean keep) {
+        java.util.List<Integer> at = new java.util.ArrayList<>();
+        for (int i = 0; i < seeds.length; i++) {
+            if (chosen.contains(seeds[i]) == keep) {
+                at.add(i);
+            }
+        }
+        return new CurvePoint(value, x, setting, at.stream().mapToDouble(i -> losses[i]).toArray(),
+                at.stream().mapToLong(i -> seeds[i]).toArray(), at.stream().map(trialIds::get).toList(), excluded);
+    }
+
     /** Seed to loss with divergences at {@code worst}, for pairing with another point run on the same seeds. */
     public java.util.Map<Long, Double> bySeed(double worst) {
         java.util.Map<Long, Double> out = new java.util.TreeMap<>();

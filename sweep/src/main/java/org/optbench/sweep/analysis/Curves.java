@@ -86,6 +86,20 @@ public final class Curves {
      * counted at {@code worst}; settings where no trial says anything are left out.
      */
     public static Curve along(String optimizer, Axis axis, List<TrialRecord> trials, double worst) {
+        return along(optimizer, axis, trials, worst, Set.of());
+    }
+
+    /**
+     * The curve of {@code trials} along {@code axis} with its settings chosen on the seeds in
+     * {@code select} (the best setting whose other values are held, and the learning rate tuned at
+     * each point) and its points holding only the other seeds, the ones that judge; every seed
+     * chooses and judges when {@code select} is empty. Points with no judging seed are left out.
+     */
+    public static Curve along(String optimizer, Axis axis, List<TrialRecord> trials, double worst, Set<Long> select) {
+        java.util.function.ToDoubleFunction<CurvePoint> score = select.isEmpty() ? p -> p.mean(worst) : p -> {
+            double m = p.seeds(select, true).mean(worst);
+            return Double.isNaN(m) ? Double.POSITIVE_INFINITY : m;
+        };
         List<CurvePoint> settings = new ArrayList<>();
         settings(trials).forEach((setting, list) -> {
             CurvePoint p = point(axis, setting, list);
@@ -96,7 +110,7 @@ public final class Curves {
         if (settings.isEmpty()) {
             return new Curve(optimizer, axis, List.of(), Point.EMPTY, List.of(), List.of(), List.of());
         }
-        CurvePoint best = settings.stream().min(Comparator.comparingDouble(p -> p.mean(worst))).orElseThrow();
+        CurvePoint best = settings.stream().min(Comparator.comparingDouble(score)).orElseThrow();
         List<String> swept = varying(trials);
         boolean tuneLr = !axis.name().equals("lr") && swept.contains("lr");
         Map<String, SweptValue> held = new TreeMap<>();
@@ -117,8 +131,11 @@ public final class Curves {
                 unheld.add(value);
                 matching = candidates;
             }
-            CurvePoint chosen = matching.stream().min(Comparator.comparingDouble(p -> p.mean(worst))).orElseThrow();
-            points.add(chosen);
+            CurvePoint chosen = matching.stream().min(Comparator.comparingDouble(score)).orElseThrow();
+            CurvePoint judged = select.isEmpty() ? chosen : chosen.seeds(select, false);
+            if (judged.losses().length > 0) {
+                points.add(judged);
+            }
             if (tuneLr) {
                 Curve.TunedEdge edge = tunedEdge(value, chosen, matching);
                 if (edge != null) {

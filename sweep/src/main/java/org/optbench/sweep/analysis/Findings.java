@@ -130,7 +130,7 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
                 (int) list.stream().filter(t -> t.status() == TrialStatus.FAILED).count(),
                 (int) list.stream().filter(t -> t.status() == TrialStatus.STOPPED).count())));
         List<Long> seeds = finished.stream().map(TrialRecord::seed).distinct().sorted().toList();
-        return new Findings(axes, worst, summaries, panels, pairs(summaries, spec.margin()), claims,
+        return new Findings(axes, worst, summaries, panels, pairs(summaries, spec.margin(), spec.minSeeds()), claims,
                 DeviceAgreement.of(finished, spec.deviceTolerance()), warnings, stateBytes, spec, counts, seeds);
     }
 
@@ -175,7 +175,7 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
     }
 
     /** Every pair of optimizers at their best points: paired when they share two seeds, else Welch; Holm across pairs. */
-    private static List<PairTest> pairs(List<OptimizerFindings> summaries, MarginPolicy margin) {
+    private static List<PairTest> pairs(List<OptimizerFindings> summaries, MarginPolicy margin, int minSeeds) {
         List<String[]> names = new ArrayList<>();
         List<TTest> tests = new ArrayList<>();
         List<Double> diffs = new ArrayList<>();
@@ -191,7 +191,7 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
                 Map<Long, Double> sa = a.best().bySeed(a.worst());
                 Map<Long, Double> sb = b.best().bySeed(b.worst());
                 List<Long> shared = sa.keySet().stream().filter(sb::containsKey).toList();
-                boolean paired = shared.size() >= 2;
+                boolean paired = Claims.pairs(shared.size(), sa.size(), sb.size(), minSeeds);
                 names.add(new String[] {a.optimizer(), b.optimizer()});
                 tests.add(paired ? TTest.paired(shared.stream().mapToDouble(sa::get).toArray(),
                         shared.stream().mapToDouble(sb::get).toArray()) : TTest.welch(a.bestSeeds(), b.bestSeeds()));

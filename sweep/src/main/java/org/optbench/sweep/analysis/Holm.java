@@ -34,4 +34,26 @@ public final class Holm {
         }
         return out;
     }
+
+    /**
+     * Each p-value's Holm multiplier, m - k + 1 for the k-th smallest of the m that are not NaN:
+     * the claim is tested at level alpha / multiplier. NaN p-values get NaN.
+     */
+    public static double[] multipliers(double[] p) {
+        Integer[] order = new Integer[p.length];
+        int m = 0;
+        for (int i = 0; i < p.length; i++) {
+            order[i] = i;
+            if (!Double.isNaN(p[i])) {
+                m++;
+            }
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> Double.isNaN(p[i]) ? Double.POSITIVE_INFINITY : p[i]));
+        double[] out = new double[p.length];
+        Arrays.fill(out, Double.NaN);
+        for (int k = 0; k < m; k++) {
+            out[order[k]] = m - k;
+        }
+        return out;
+    }
 }

@@ -73,18 +73,26 @@ public record Stability(Map<Metric, Double> widths, Map<Metric, Boolean> censore
      * element when the region reached the end of the grid (0 otherwise).
      */
     static double[] width(double[] x, double[] mean, int best, double limit, double worst) {
+        int[] region = region(mean, best, limit);
+        int lo = region[0];
+        int hi = region[1];
+        double left = lo == 0 ? x[0] : crossing(x[lo], mean[lo], x[lo - 1], Math.min(mean[lo - 1], worst), limit);
+        double right = hi == x.length - 1 ? x[hi] : crossing(x[hi], mean[hi], x[hi + 1], Math.min(mean[hi + 1], worst), limit);
+        boolean censored = lo == 0 || hi == x.length - 1;
+        return new double[] {right - left, censored && x.length > 1 ? 1 : 0};
+    }
+
+    /** The first and last index of the run of points around {@code best} with {@code mean <= limit}. */
+    static int[] region(double[] mean, int best, double limit) {
         int lo = best;
         int hi = best;
         while (lo > 0 && mean[lo - 1] <= limit) {
             lo--;
         }
-        while (hi < x.length - 1 && mean[hi + 1] <= limit) {
+        while (hi < mean.length - 1 && mean[hi + 1] <= limit) {
             hi++;
         }
-        double left = lo == 0 ? x[0] : crossing(x[lo], mean[lo], x[lo - 1], Math.min(mean[lo - 1], worst), limit);
-        double right = hi == x.length - 1 ? x[hi] : crossing(x[hi], mean[hi], x[hi + 1], Math.min(mean[hi + 1], worst), limit);
-        boolean censored = lo == 0 || hi == x.length - 1;
-        return new double[] {right - left, censored && x.length > 1 ? 1 : 0};
+        return new int[] {lo, hi};
     }
 
     /** Where the line from (xIn, yIn) to (xOut, yOut) crosses {@code limit}; yIn <= limit < yOut. */
