@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.optbench.cli.remote.ClientOptions;
 import org.optbench.cli.remote.Connection;
+import org.optbench.cli.remote.RemoteResults;
 import org.optbench.proto.v1.Results;
-import org.optbench.server.wire.Protos;
-import org.optbench.sweep.report.ReportWriter;
+import org.optbench.sweep.SweepReports;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +38,7 @@ final class ReportCommand implements Callable<Integer> {
         try (Connection c = Clients.connect(client, where)) {
             Results results = Clients.results(c, sweep, true);
             spec.commandLine().getOut().println(ResultsTable.table(results));
-            spec.commandLine().getOut().println("report: " + ReportWriter.write(Protos.results(results), out));
+            spec.commandLine().getOut().println("report: " + SweepReports.write(RemoteResults.of(results), out));
         }
         return 0;
     }

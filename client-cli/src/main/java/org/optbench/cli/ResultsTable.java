@@ -3,10 +3,10 @@ package org.optbench.cli;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import java.util.List;
+import org.optbench.cli.remote.RemoteResults;
 import org.optbench.proto.v1.Results;
-import org.optbench.server.wire.Protos;
+import org.optbench.sweep.SweepReports;
 import org.optbench.sweep.report.FindingsText;
-import org.optbench.sweep.report.ReportWriter;
 import org.optbench.sweep.report.RunTable;
 import org.optbench.sweep.store.TrialRecord;
 
@@ -18,13 +18,13 @@ final class ResultsTable {
 
     /** The findings of the results (claims, per-optimizer table, tests, warnings), computed here from the trials and spec. */
     static String table(Results r) {
-        List<TrialRecord> trials = r.getTrialsList().stream().map(Protos::record).toList();
-        return FindingsText.of(ReportWriter.findings(r.getSweep().getSpec(), trials));
+        List<TrialRecord> trials = r.getTrialsList().stream().map(RemoteResults::record).toList();
+        return FindingsText.of(SweepReports.findings(r.getSweep().getSpec(), trials));
     }
 
     /** Every trial as the table of runs {@code analyze} reads: one column per swept setting. */
     static String csv(Results r) {
-        return RunTable.csv(r.getTrialsList().stream().map(Protos::record).toList());
+        return RunTable.csv(r.getTrialsList().stream().map(RemoteResults::record).toList());
     }
 
     static String json(Results r) {

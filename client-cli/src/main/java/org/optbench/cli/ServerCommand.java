@@ -15,6 +15,7 @@ import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.Datasets;
+import org.optbench.sweep.SweepCoordinator;
 import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.ExecutorSpec;
@@ -146,9 +147,11 @@ final class ServerCommand implements Callable<Integer> {
         }
         TokenFile users = TokenFile.load(tokens);
         TrialStore store = where.open();
-        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options(bind, port, store, where.runs(),
-                TrialExecutors.of(WorkerLaunch.program()), choices, new Datasets(datasets, weights, null), advertise, where.threadsPerTrial, users, tlsCert, tlsKey, false,
-                new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000, maxUploadBytes), true, httpPort));
+        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options(bind, port,
+                new SweepCoordinator.Setup(store, TrialExecutors.of(WorkerLaunch.program()), choices,
+                new Datasets(datasets, weights, null), where.runs(), where.threadsPerTrial), advertise, users, tlsCert,
+                tlsKey, false, new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000, maxUploadBytes),
+                true, httpPort));
         out.printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
                 tlsCert != null ? "TLS" : "plaintext", store.url());
         if (httpPort != null) {

@@ -6,14 +6,14 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.optbench.cli.remote.ClientOptions;
 import org.optbench.cli.remote.Connection;
+import org.optbench.cli.remote.RemoteResults;
 import org.optbench.cli.remote.SweepWatch;
 import org.optbench.proto.v1.CreateSweepRequest;
 import org.optbench.proto.v1.Results;
 import org.optbench.proto.v1.Sweep;
-import org.optbench.server.wire.Protos;
+import org.optbench.sweep.SweepReports;
 import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.SweepSpecParser;
-import org.optbench.sweep.report.ReportWriter;
 import org.optbench.sweep.store.RunsDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -109,7 +109,7 @@ final class StudyCommand implements Callable<Integer> {
             Results results = Clients.results(c, created.getId(), true);
             out.println(ResultsTable.table(results));
             Path dir = reportDir != null ? reportDir : new RunsDirectory(where.runs()).resolve(created.getId(), "report");
-            out.println("report: " + ReportWriter.write(Protos.results(results), dir));
+            out.println("report: " + SweepReports.write(RemoteResults.of(results), dir));
             Clients.printFailures(results, out, c.isEmbedded());
         }
         return 0;

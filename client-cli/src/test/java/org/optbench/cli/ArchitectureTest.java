@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shape of the code, read from its class files: no package of optbench depends on itself
- * through others (modules only point one way, and no two packages point at each other), and the
- * class pairs that once did no longer reach each other.
+ * through others (modules only point one way, and no two packages point at each other), the
+ * class pairs that once did no longer reach each other, and the server reaches the sweep layer
+ * through a handful of its types (the coordinator, its failures, and the records it returns).
  */
 class ArchitectureTest {
 
@@ -41,5 +42,22 @@ class ArchitectureTest {
             noClasses().that().haveFullyQualifiedName(pair.get(0)).should().dependOnClassesThat()
                     .haveFullyQualifiedName(pair.get(1)).check(classes);
         }
+    }
+
+    @Test
+    void theServerUsesAHandfulOfSweepTypes() {
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        classes.stream().filter(c -> c.getPackageName().startsWith("org.optbench.server")).forEach(c ->
+                c.getDirectDependenciesFromSelf().forEach(d -> {
+                    com.tngtech.archunit.core.domain.JavaClass target = d.getTargetClass().getBaseComponentType();
+                    while (target.getEnclosingClass().isPresent()) {
+                        target = target.getEnclosingClass().get();
+                    }
+                    if (target.getPackageName().startsWith("org.optbench.sweep")) {
+                        used.add(target.getName());
+                    }
+                }));
+        org.junit.jupiter.api.Assertions.assertTrue(used.size() <= 10, "the server uses " + used.size()
+                + " sweep types (nested ones counted as their outer type): " + used);
     }
 }

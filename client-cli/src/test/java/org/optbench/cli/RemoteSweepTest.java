@@ -13,6 +13,7 @@ import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.Datasets;
+import org.optbench.sweep.SweepCoordinator;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.LocalExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutors;
@@ -61,9 +62,10 @@ class RemoteSweepTest {
                     sgd: {lr: {values: [0.1]}}
                 """);
         try (TrialStore store = TrialStore.sqlite(dir.resolve("server/optbench.db"));
-             OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store,
-                     dir.resolve("server"), TrialExecutors.of(WorkerLaunch.program()), ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, 1, TokenFile.load(tokens), null, null, false,
-                     ServerLimits.defaults(), true))) {
+             OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0,
+                     new SweepCoordinator.Setup(store, TrialExecutors.of(WorkerLaunch.program()),
+                     ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), dir.resolve("server"), 1),
+                     null, TokenFile.load(tokens), null, null, false, ServerLimits.defaults(), true))) {
             String at = "127.0.0.1:" + server.port();
             Run submit = cli("sweep", "submit", spec.toString(), "--watch", "--server", at, "--token", TOKEN);
             assertEquals(0, submit.code(), submit.err() + submit.out());

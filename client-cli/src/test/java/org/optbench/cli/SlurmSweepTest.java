@@ -22,6 +22,7 @@ import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.Datasets;
+import org.optbench.sweep.SweepCoordinator;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.SlurmExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutors;
@@ -59,10 +60,9 @@ class SlurmSweepTest {
     }
 
     private OptbenchServer server(TrialStore store, int port, Path tokens) throws Exception {
-        return OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", port, store, dir.resolve("runs"),
+        return OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", port, new SweepCoordinator.Setup(store,
                 TrialExecutors.of(WorkerLaunch.program()), new ExecutorChoices(SlurmExecutorSpec.defaults(),
-                        java.util.Map.of("short", new SlurmExecutorSpec(null, 0, 1, null, "00:10:00", null, null, java.util.List.of(), 2))), Datasets.none(), null, 1, TokenFile.load(tokens), null, null, false, ServerLimits.defaults(),
-                true));
+                        java.util.Map.of("short", new SlurmExecutorSpec(null, 0, 1, null, "00:10:00", null, null, java.util.List.of(), 2))), Datasets.none(), dir.resolve("runs"), 1), null, TokenFile.load(tokens), null, null, false, ServerLimits.defaults(), true));
     }
 
     private static TrialRecord await(TrialStore store, String trial, Predicate<TrialRecord> what, String description)

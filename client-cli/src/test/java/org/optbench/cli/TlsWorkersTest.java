@@ -12,6 +12,7 @@ import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.Datasets;
+import org.optbench.sweep.SweepCoordinator;
 import org.optbench.sweep.TrialFile;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.LocalExecutorSpec;
@@ -50,9 +51,11 @@ class TlsWorkersTest {
                     adamw: {lr: {values: [1.0e-2]}}
                 """);
         try (TrialStore store = TrialStore.sqlite(dir.resolve("server/optbench.db"));
-             OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store,
-                     dir.resolve("server"), TrialExecutors.of(WorkerLaunch.program()), ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, 1,
-                     TokenFile.load(tokens), cert.toFile(), key.toFile(), false, ServerLimits.defaults(), false))) {
+             OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0,
+                     new SweepCoordinator.Setup(store, TrialExecutors.of(WorkerLaunch.program()),
+                     ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), dir.resolve("server"), 1),
+                     null, TokenFile.load(tokens), cert.toFile(), key.toFile(), false, ServerLimits.defaults(),
+                     false))) {
             long start = System.nanoTime();
             CliProcess submit = CliProcess.run(dir, Map.of(), 180, "sweep", "submit", spec.toString(), "--watch",
                     "--server", "127.0.0.1:" + server.port(), "--tls-ca", cert.toString(), "--token", TOKEN);

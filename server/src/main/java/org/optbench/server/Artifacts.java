@@ -1,18 +1,19 @@
 package org.optbench.server;
 
+import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.optbench.proto.v1.Artifact;
-import org.optbench.sweep.SweepNotFoundException;
-import org.optbench.sweep.store.RunsDirectory;
+import org.optbench.sweep.SweepCoordinator;
+import org.optbench.sweep.error.SweepFailure;
 import org.optbench.sweep.store.TrialRecord;
 
 /**
  * The files of a sweep's trials that its owner may download: a fixed list of names under each
- * trial's directory (never a path from the request), found through {@link RunsDirectory}, so a
+ * trial's directory (never a path from the request), found through the coordinator's trial directories, so a
  * download can reach nothing else on the server.
  */
 final class Artifacts {
@@ -21,10 +22,10 @@ final class Artifacts {
     static final List<String> NAMES = List.of("result.json", "metrics.jsonl", "log.txt", "weights.safetensors",
             "checkpoint/state.json", "checkpoint/weights.safetensors", "checkpoint/optimizer.safetensors");
 
-    private final RunsDirectory runs;
+    private final SweepCoordinator sweeps;
 
-    Artifacts(Path runsDir) {
-        this.runs = new RunsDirectory(runsDir);
+    Artifacts(SweepCoordinator sweeps) {
+        this.sweeps = sweeps;
     }
 
     /** The artifacts {@code trials} of sweep {@code sweepId} have now. */
@@ -32,7 +33,7 @@ final class Artifacts {
         List<Artifact> out = new ArrayList<>();
         for (TrialRecord t : trials) {
             for (String name : NAMES) {
-                Path f = runs.resolve(sweepId, t.id()).resolve(name);
+                Path f = sweeps.trialDirectory(sweepId, t.id()).resolve(name);
                 if (Files.isRegularFile(f)) {
                     try {
                         out.add(Artifact.newBuilder().setTrialId(t.id()).setName(name).setSizeBytes(Files.size(f)).build());
@@ -48,12 +49,12 @@ final class Artifacts {
     /** The file {@code name} of {@code trial} of sweep {@code sweepId}; NOT_FOUND unless it is an artifact it has. */
     Path file(String sweepId, TrialRecord trial, String name) {
         if (!NAMES.contains(name) || !trial.sweepId().equals(sweepId)) {
-            throw new SweepNotFoundException("no artifact '" + org.optbench.sweep.error.SweepSpecException.shorten(name)
-                    + "' of trial " + trial.id() + "; the artifacts are " + NAMES);
+            throw Status.NOT_FOUND.withDescription("no artifact '" + SweepFailure.echo(name) + "' of trial " + trial.id()
+                    + "; the artifacts are " + NAMES).asRuntimeException();
         }
-        Path f = runs.resolve(sweepId, trial.id()).resolve(name);
+        Path f = sweeps.trialDirectory(sweepId, trial.id()).resolve(name);
         if (!Files.isRegularFile(f)) {
-            throw new SweepNotFoundException("trial " + trial.id() + " has no " + name + " (yet)");
+            throw Status.NOT_FOUND.withDescription("trial " + trial.id() + " has no " + name + " (yet)").asRuntimeException();
         }
         return f;
     }

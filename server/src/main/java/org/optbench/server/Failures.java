@@ -6,19 +6,16 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import org.optbench.model.ModelConfigException;
 import org.optbench.optim.hyperparameter.HyperparameterException;
-import org.optbench.sweep.ShuttingDownException;
-import org.optbench.sweep.SweepConflictException;
-import org.optbench.sweep.SweepNotFoundException;
-import org.optbench.sweep.SweepStateException;
-import org.optbench.sweep.error.SweepSpecException;
-import org.optbench.sweep.store.StoreException;
+import org.optbench.sweep.error.SweepFailure;
 import org.optbench.train.run.RunSpecException;
 
 /**
  * The one mapping from the domain's exceptions to gRPC statuses, used at the service edge only:
- * bad specs are INVALID_ARGUMENT, a missing sweep NOT_FOUND, a name taken ALREADY_EXISTS, a sweep
- * in the wrong state FAILED_PRECONDITION, a limit reached RESOURCE_EXHAUSTED, a store or a server
- * going away UNAVAILABLE. Anything
+ * the sweep layer's failures by their {@link SweepFailure.Kind} (bad specs INVALID_ARGUMENT, a
+ * missing sweep NOT_FOUND, a name taken ALREADY_EXISTS, a sweep in the wrong state
+ * FAILED_PRECONDITION, a store or a server going away UNAVAILABLE), bad run settings
+ * INVALID_ARGUMENT, a limit reached RESOURCE_EXHAUSTED, and the server's own storage failing
+ * UNAVAILABLE. Anything
  * else is a defect: the client gets INTERNAL with an error id and no detail, and the server logs
  * the id with the stack trace, once.
  */
@@ -32,18 +29,20 @@ final class Failures {
             return s;
         }
         Status status;
-        if (e instanceof SweepSpecException || e instanceof RunSpecException || e instanceof HyperparameterException
+        if (e instanceof SweepFailure failure) {
+            status = switch (failure.kind()) {
+                case INVALID -> Status.INVALID_ARGUMENT;
+                case NOT_FOUND -> Status.NOT_FOUND;
+                case CONFLICT -> Status.ALREADY_EXISTS;
+                case WRONG_STATE -> Status.FAILED_PRECONDITION;
+                case UNAVAILABLE -> Status.UNAVAILABLE;
+            };
+        } else if (e instanceof RunSpecException || e instanceof HyperparameterException
                 || e instanceof ModelConfigException) {
             status = Status.INVALID_ARGUMENT;
-        } else if (e instanceof SweepNotFoundException) {
-            status = Status.NOT_FOUND;
-        } else if (e instanceof SweepConflictException) {
-            status = Status.ALREADY_EXISTS;
-        } else if (e instanceof SweepStateException) {
-            status = Status.FAILED_PRECONDITION;
         } else if (e instanceof LimitExceededException) {
             status = Status.RESOURCE_EXHAUSTED;
-        } else if (e instanceof StoreException || e instanceof ShuttingDownException) {
+        } else if (e instanceof java.io.UncheckedIOException) {
             status = Status.UNAVAILABLE;
         } else if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();

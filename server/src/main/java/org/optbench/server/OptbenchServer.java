@@ -26,11 +26,7 @@ import org.optbench.server.auth.Caller;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.server.auth.WebSessions;
 import org.optbench.server.web.Dashboard;
-import org.optbench.sweep.Datasets;
 import org.optbench.sweep.SweepCoordinator;
-import org.optbench.sweep.exec.ExecutorChoices;
-import org.optbench.sweep.exec.TrialExecutors;
-import org.optbench.sweep.store.TrialStore;
 
 /**
  * The optbench server: the sweep and worker services over one trial store, with bearer-token
@@ -46,43 +42,36 @@ public final class OptbenchServer implements AutoCloseable {
     /**
      * How to run the server.
      *
-     * @param bindHost        the address to listen on (127.0.0.1 for loopback only)
-     * @param port            the TCP port, 0 for any free one
-     * @param store           the trial store (owned by the caller)
-     * @param runsDir         where trial directories go
-     * @param executors       opens the executor a sweep's executor spec asks for
-     * @param choices         the executors a spec may choose: the default and named Slurm profiles
-     * @param datasets        the data sets a remote spec may name
-     * @param advertise       host:port workers report to, or null for the bound address and port
-     * @param threadsPerTrial kernel threads per trial, or null for processors / parallel
-     * @param tokens          user tokens, or null (embedded: only in-process callers)
-     * @param tlsCert         PEM certificate chain, or null for plaintext
-     * @param tlsKey          PEM private key, or null
-     * @param embedded        whether in-process calls run as the local admin without a token (the CLI's
-     *                        embedded mode, whose user owns the machine: it may also fetch the default corpus)
-     * @param limits          request and stream limits
-     * @param resumeOnStart   whether to resume the sweeps a previous server left running
-     * @param httpPort        the web dashboard's port on the same address (0: any free one), or
-     *                        null for no dashboard
+     * @param bindHost      the address to listen on (127.0.0.1 for loopback only)
+     * @param port          the TCP port, 0 for any free one
+     * @param sweeps        the trial store (owned by the caller), executors and the executors a spec may
+     *                      choose, the data sets a remote spec may name, the runs directory, and kernel
+     *                      threads per trial (null for processors / parallel)
+     * @param advertise     host:port workers report to, or null for the bound address and port
+     * @param tokens        user tokens, or null (embedded: only in-process callers)
+     * @param tlsCert       PEM certificate chain, or null for plaintext
+     * @param tlsKey        PEM private key, or null
+     * @param embedded      whether in-process calls run as the local admin without a token (the CLI's
+     *                      embedded mode, whose user owns the machine: it may also fetch the default corpus)
+     * @param limits        request and stream limits
+     * @param resumeOnStart whether to resume the sweeps a previous server left running
+     * @param httpPort      the web dashboard's port on the same address (0: any free one), or null for no
+     *                      dashboard
      */
-    public record Options(String bindHost, int port, TrialStore store, Path runsDir,
-                          TrialExecutors executors, ExecutorChoices choices, Datasets datasets, String advertise,
-                          Integer threadsPerTrial, TokenFile tokens,
+    public record Options(String bindHost, int port, SweepCoordinator.Setup sweeps, String advertise, TokenFile tokens,
                           File tlsCert, File tlsKey, boolean embedded, ServerLimits limits, boolean resumeOnStart,
                           Integer httpPort) {
 
         /** Options without the web dashboard. */
-        public Options(String bindHost, int port, TrialStore store, Path runsDir, TrialExecutors executors,
-                       ExecutorChoices choices, Datasets datasets, String advertise, Integer threadsPerTrial, TokenFile tokens,
+        public Options(String bindHost, int port, SweepCoordinator.Setup sweeps, String advertise, TokenFile tokens,
                        File tlsCert, File tlsKey, boolean embedded, ServerLimits limits, boolean resumeOnStart) {
-            this(bindHost, port, store, runsDir, executors, choices, datasets, advertise, threadsPerTrial, tokens, tlsCert,
-                    tlsKey, embedded, limits, resumeOnStart, null);
+            this(bindHost, port, sweeps, advertise, tokens, tlsCert, tlsKey, embedded, limits, resumeOnStart, null);
         }
 
         /** These options with the web dashboard on {@code dashboardPort} (0: any free one). */
         public Options withDashboard(int dashboardPort) {
-            return new Options(bindHost, port, store, runsDir, executors, choices, datasets, advertise, threadsPerTrial,
-                    tokens, tlsCert, tlsKey, embedded, limits, resumeOnStart, dashboardPort);
+            return new Options(bindHost, port, sweeps, advertise, tokens, tlsCert, tlsKey, embedded, limits, resumeOnStart,
+                    dashboardPort);
         }
     }
 
@@ -104,16 +93,10 @@ public final class OptbenchServer implements AutoCloseable {
         this.webSessions = options.httpPort() == null ? null
                 : new WebSessions(options.tokens(), options.embedded() ? Caller.localUser() : WebSessions.operator());
         this.hub = new EventHub(options.limits().maxStreamsPerUser(), options.limits().watchQueue());
-        this.publisher = new SweepPublisher(options.store(), hub);
-        this.sweeps = new SweepCoordinator(options.store(), options.executors(), options.choices(), offers(options),
-                options.runsDir(), options.threadsPerTrial(), options.limits().maxTrialsPerSweep(), options.embedded(),
+        this.publisher = new SweepPublisher(hub);
+        this.sweeps = new SweepCoordinator(options.sweeps(), options.limits().maxTrialsPerSweep(), options.embedded(),
                 publisher);
         publisher.publishing(sweeps);
-    }
-
-    /** What the server offers by name, with users' uploads kept under its runs directory. */
-    private static Datasets offers(Options options) {
-        return options.datasets().withUploads(options.runsDir().resolve(Datasets.UPLOADS_DIR));
     }
 
     /** Starts listening and resumes interrupted sweeps. */
@@ -124,11 +107,10 @@ public final class OptbenchServer implements AutoCloseable {
     }
 
     private void listen() throws IOException {
-        AuthInterceptor auth = new AuthInterceptor(options.tokens(), options.store()::isWorkerToken, options.embedded(),
-                webSessions);
-        BindableService[] services = {new SweepService(options.store(), sweeps, publisher, hub, new Artifacts(options.runsDir()),
-                new WeightUploads(offers(options), options.limits().maxUploadBytes())),
-            new WorkerService(options.store(), hub, options.limits())};
+        AuthInterceptor auth = new AuthInterceptor(options.tokens(), sweeps::isWorkerToken, options.embedded(), webSessions);
+        BindableService[] services = {new SweepService(sweeps, publisher, hub, new Artifacts(sweeps),
+                new WeightUploads(sweeps, options.limits().maxUploadBytes())),
+            new WorkerService(sweeps, hub, options.limits())};
         NettyServerBuilder net = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindHost(), options.port()))
                 .maxInboundMessageSize(options.limits().maxMessageBytes())
                 .addService(health.getHealthService())
@@ -177,7 +159,7 @@ public final class OptbenchServer implements AutoCloseable {
                 .maxInboundMessageSize(256 << 20).build();
         try {
             dashboard = Dashboard.start(options.bindHost(), options.httpPort(), dashboardChannel, dashboardCalls, webSessions,
-                    options.tlsCert() == null ? null : DashboardTls.context(options.tlsCert(), options.tlsKey()));
+                    sweeps::writeReport, options.tlsCert() == null ? null : DashboardTls.context(options.tlsCert(), options.tlsKey()));
         } catch (io.javalin.util.JavalinBindException e) {
             throw new PortUnavailableException(options.bindHost(), options.httpPort(), "the dashboard's port", e);
         }

@@ -1,28 +1,25 @@
 package org.optbench.server;
 
+import io.grpc.Status;
 import org.optbench.proto.v1.Resync;
 import org.optbench.proto.v1.Sweep;
 import org.optbench.proto.v1.SweepEvent;
 import org.optbench.server.wire.Protos;
 import org.optbench.sweep.SweepCoordinator;
-import org.optbench.sweep.SweepNotFoundException;
 import org.optbench.sweep.store.SweepRow;
 import org.optbench.sweep.store.TrialRecord;
-import org.optbench.sweep.store.TrialStore;
 
 /**
  * The coordinator's events as the API's messages: a changed trial or an ended sweep becomes a
  * {@link SweepEvent} on the hub its watchers read, and a sweep's state and a watcher's first
- * snapshot are built here from the store and the coordinator.
+ * snapshot are built here from the coordinator.
  */
 final class SweepPublisher implements SweepCoordinator.Listener {
 
-    private final TrialStore store;
     private final EventHub hub;
     private SweepCoordinator sweeps;
 
-    SweepPublisher(TrialStore store, EventHub hub) {
-        this.store = store;
+    SweepPublisher(EventHub hub) {
         this.hub = hub;
     }
 
@@ -43,14 +40,15 @@ final class SweepPublisher implements SweepCoordinator.Listener {
 
     /** The sweep with its counts, running while some process drives it. */
     Sweep sweep(String id) {
-        SweepRow row = store.sweep(id).orElseThrow(() -> new SweepNotFoundException("no sweep '" + id + "'"));
-        return Protos.sweep(row, store.trials(id), sweeps.isDriven(row));
+        SweepRow row = sweeps.sweep(id).orElseThrow(() -> Status.NOT_FOUND.withDescription("no sweep '" + id + "'")
+                .asRuntimeException());
+        return Protos.sweep(row, sweeps.trials(id), sweeps.isDriven(row));
     }
 
     /** The sweep and every trial, as a watcher's first event. */
     SweepEvent snapshot(String id) {
         Resync.Builder r = Resync.newBuilder().setSweep(sweep(id));
-        store.trials(id).forEach(t -> r.addTrials(Protos.trial(t)));
+        sweeps.trials(id).forEach(t -> r.addTrials(Protos.trial(t)));
         return SweepEvent.newBuilder().setSweepId(id).setResync(r).build();
     }
 }

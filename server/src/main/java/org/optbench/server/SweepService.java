@@ -35,10 +35,9 @@ import org.optbench.server.auth.Caller;
 import org.optbench.server.wire.Protos;
 import org.optbench.sweep.SweepCoordinator;
 import org.optbench.sweep.analysis.Findings;
-import org.optbench.sweep.report.ReportWriter;
+import org.optbench.sweep.error.SweepFailure;
 import org.optbench.sweep.store.SweepRow;
 import org.optbench.sweep.store.TrialRecord;
-import org.optbench.sweep.store.TrialStore;
 
 /**
  * The user-facing API: sweeps are created from specs, read, listed, cancelled, deleted, watched
@@ -53,16 +52,13 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
     /** Most training points per trial GetResults returns. */
     static final int MAX_TRAIN_POINTS = 10_000;
 
-    private final TrialStore store;
     private final SweepCoordinator sweeps;
     private final SweepPublisher views;
     private final EventHub hub;
     private final Artifacts artifacts;
     private final WeightUploads uploads;
 
-    SweepService(TrialStore store, SweepCoordinator sweeps, SweepPublisher views, EventHub hub, Artifacts artifacts,
-                 WeightUploads uploads) {
-        this.store = store;
+    SweepService(SweepCoordinator sweeps, SweepPublisher views, EventHub hub, Artifacts artifacts, WeightUploads uploads) {
         this.sweeps = sweeps;
         this.views = views;
         this.hub = hub;
@@ -119,8 +115,8 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
                             + "' did not come from ListSweeps").asRuntimeException();
                 }
             }
-            List<Sweep> mine = store.sweeps().stream().filter(r -> caller.owns(r.owner()))
-                    .map(r -> Protos.sweep(r, store.trials(r.id()), sweeps.isDriven(r)).toBuilder().clearSpec().build())
+            List<Sweep> mine = sweeps.sweeps().stream().filter(r -> caller.owns(r.owner()))
+                    .map(r -> Protos.sweep(r, sweeps.trials(r.id()), sweeps.isDriven(r)).toBuilder().clearSpec().build())
                     .filter(s -> request.getState() == SweepState.SWEEP_STATE_UNSPECIFIED || s.getState() == request.getState())
                     .toList();
             int end = Math.min(mine.size(), offset + size);
@@ -156,8 +152,9 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
             SweepRow row = owned(request.getSweepId());
             String id = row.id();
             if (!sweeps.isActive(id) && sweeps.isDriven(row)) {
-                throw new org.optbench.sweep.SweepStateException("sweep '" + id + "' is being run by another optbench process "
-                        + "on the same store; its progress is shown there (this server sees its results as they are stored)");
+                throw Status.FAILED_PRECONDITION.withDescription("sweep '" + id + "' is being run by another optbench "
+                        + "process on the same store; its progress is shown there (this server sees its results as they are "
+                        + "stored)").asRuntimeException();
             }
             ServerCallStreamObserver<SweepEvent> call = (ServerCallStreamObserver<SweepEvent>) response;
             hub.subscribe(id, caller.user(), call, () -> views.snapshot(id), request.getSteps(), caller::stillValid);
@@ -177,21 +174,21 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
                 throw Status.INVALID_ARGUMENT.withDescription("train_points " + request.getTrainPoints() + " must be 0 (none) "
                         + "or lie in [2, " + MAX_TRAIN_POINTS + "]").asRuntimeException();
             }
-            List<TrialRecord> trials = store.trials(id);
+            List<TrialRecord> trials = sweeps.trials(id);
             Results.Builder b = Results.newBuilder().setSweep(views.sweep(id));
             for (TrialRecord t : trials) {
                 Trial.Builder trial = Protos.trial(t).toBuilder();
                 if (request.getCurves()) {
-                    store.metrics(t.id(), "eval").forEach(m -> trial.addEvals(Protos.metric(m)));
+                    sweeps.metrics(t.id(), "eval").forEach(m -> trial.addEvals(Protos.metric(m)));
                 }
                 if (request.getTrainPoints() > 0) {
-                    Protos.thinned(store.metrics(t.id(), "train"), request.getTrainPoints()).forEach(m -> trial.addSteps(Protos.metric(m)));
+                    Protos.thinned(sweeps.metrics(t.id(), "train"), request.getTrainPoints())
+                            .forEach(m -> trial.addSteps(Protos.metric(m)));
                 }
                 b.addTrials(trial);
             }
-            Findings findings = ReportWriter.findings(store.sweepSpec(id), trials);
-            findings.summaries().forEach(s -> b.addOptimizers(Protos.summary(s, findings.counts().get(s.optimizer()),
-                    findings.stateBytes().getOrDefault(s.optimizer(), Double.NaN))));
+            Findings findings = sweeps.findings(id);
+            findings.rows().forEach(r -> b.addOptimizers(Protos.summary(r)));
             findings.claims().forEach(c -> b.addClaims(Protos.claim(c)));
             return b.build();
         });
@@ -201,7 +198,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
     public void listArtifacts(ListArtifactsRequest request, StreamObserver<ListArtifactsResponse> response) {
         Calls.unary(response, () -> {
             String id = owned(request.getSweepId()).id();
-            return ListArtifactsResponse.newBuilder().addAllArtifacts(artifacts.list(id, store.trials(id))).build();
+            return ListArtifactsResponse.newBuilder().addAllArtifacts(artifacts.list(id, sweeps.trials(id))).build();
         });
     }
 
@@ -210,9 +207,9 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
         Path file;
         try {
             String id = owned(request.getSweepId()).id();
-            TrialRecord trial = store.trial(request.getTrialId()).filter(t -> t.sweepId().equals(id))
-                    .orElseThrow(() -> new org.optbench.sweep.SweepNotFoundException("sweep " + id + " has no trial '"
-                            + org.optbench.sweep.error.SweepSpecException.shorten(request.getTrialId()) + "'"));
+            TrialRecord trial = sweeps.trial(request.getTrialId()).filter(t -> t.sweepId().equals(id))
+                    .orElseThrow(() -> Status.NOT_FOUND.withDescription("sweep " + id + " has no trial '"
+                            + SweepFailure.echo(request.getTrialId()) + "'").asRuntimeException());
             file = artifacts.file(id, trial, request.getName());
         } catch (RuntimeException e) {
             response.onError(Failures.toStatus(e));
@@ -303,10 +300,10 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
         if (idOrName.isEmpty()) {
             throw Status.INVALID_ARGUMENT.withDescription("sweep_id is empty").asRuntimeException();
         }
-        Optional<SweepRow> found = store.sweep(idOrName).filter(r -> caller.owns(r.owner()))
-                .or(() -> store.sweepNamed(caller.user(), idOrName));
+        Optional<SweepRow> found = sweeps.sweep(idOrName).filter(r -> caller.owns(r.owner()))
+                .or(() -> sweeps.sweepNamed(caller.user(), idOrName));
         if (found.isEmpty() && caller.admin()) {
-            List<SweepRow> named = store.sweepsNamed(idOrName);
+            List<SweepRow> named = sweeps.sweepsNamed(idOrName);
             if (named.size() > 1) {
                 throw Status.INVALID_ARGUMENT.withDescription(named.size() + " users have a sweep named '"
                         + Failures.bounded(idOrName) + "'; give its id: " + named.stream().map(SweepRow::id).toList())
@@ -315,7 +312,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
             found = named.stream().findFirst();
         }
         return found.orElseThrow(() -> Status.NOT_FOUND.withDescription("no sweep '"
-                + org.optbench.sweep.error.SweepSpecException.shorten(idOrName) + "'" + (caller.admin() ? ""
+                + SweepFailure.echo(idOrName) + "'" + (caller.admin() ? ""
                 : " of user " + caller.user())).asRuntimeException());
     }
 }

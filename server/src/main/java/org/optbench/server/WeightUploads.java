@@ -1,28 +1,21 @@
 package org.optbench.server;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.optbench.model.ModelConfig;
-import org.optbench.model.ParameterLayout;
-import org.optbench.model.io.ModelWeights;
-import org.optbench.model.io.SafetensorsFile;
-import org.optbench.model.io.ShapeOverrides;
 import org.optbench.proto.v1.UploadedWeights;
 import org.optbench.proto.v1.WeightsChunk;
-import org.optbench.sweep.Datasets;
-import org.optbench.sweep.SweepSpec;
-import org.optbench.sweep.error.SweepSpecException;
-import org.optbench.sweep.store.Private;
-import org.optbench.sweep.store.StoreException;
+import org.optbench.sweep.SweepCoordinator;
 
 /**
  * Receives one user's upload of initial weights: chunks go to a private temporary file in the
@@ -33,11 +26,11 @@ import org.optbench.sweep.store.StoreException;
  */
 final class WeightUploads {
 
-    private final Datasets datasets;
+    private final SweepCoordinator sweeps;
     private final long maxBytes;
 
-    WeightUploads(Datasets datasets, long maxBytes) {
-        this.datasets = datasets;
+    WeightUploads(SweepCoordinator sweeps, long maxBytes) {
+        this.sweeps = sweeps;
         this.maxBytes = maxBytes;
     }
 
@@ -79,21 +72,15 @@ final class WeightUploads {
                 data.writeTo(out);
                 bytes += data.size();
             } catch (IOException e) {
-                fail(new StoreException("cannot store the upload: " + e.getMessage(), e));
-            } catch (SweepSpecException e) {
+                fail(new UncheckedIOException("cannot store the upload: " + e.getMessage(), e));
+            } catch (RuntimeException e) {
                 fail(e);
             }
         }
 
         private void open(String requested) throws IOException {
-            if (!SweepSpec.NAME.matcher(requested).matches()) {
-                throw new SweepSpecException("weights name '" + SweepSpecException.shorten(requested) + "' must be a "
-                        + "letter or digit followed by at most 63 letters, digits, '.', '_' or '-'");
-            }
+            temp = sweeps.openUpload(owner, requested);
             name = requested;
-            Path dir = Private.directory(datasets.uploadsOf(owner));
-            temp = Files.createTempFile(dir, ".upload-", ".part");
-            Private.file(temp);
             try {
                 sha = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
@@ -113,30 +100,22 @@ final class WeightUploads {
                 return;
             }
             if (name == null) {
-                fail(new SweepSpecException("an upload needs at least one message with the weights' name"));
+                fail(Status.INVALID_ARGUMENT.withDescription("an upload needs at least one message with the weights' name")
+                        .asRuntimeException());
                 return;
             }
             try {
                 out.close();
-                ModelConfig model;
-                try {
-                    SafetensorsFile file = SafetensorsFile.read(temp);
-                    model = ModelWeights.config(file, ShapeOverrides.none(), 0f);
-                    ModelWeights.check(file, new ParameterLayout(model));
-                } catch (RuntimeException e) {
-                    fail(new SweepSpecException("weights '" + name + "' are not a model's weights written by optbench: "
-                            + SweepSpecException.shorten(String.valueOf(e.getMessage()))));
-                    return;
-                }
-                Path target = datasets.uploadsOf(owner).resolve(name + Datasets.UPLOAD_SUFFIX);
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                ModelConfig model = sweeps.acceptUpload(owner, name, temp);
                 response.onNext(UploadedWeights.newBuilder().setName(name).setBytes(bytes)
                         .setSha256(HexFormat.of().formatHex(sha.digest())).setModel(String.format(
                                 "vocab %d, d_model %d, layers %d, heads %d, seq_len %d", model.vocabSize(), model.dModel(),
                                 model.nLayers(), model.nHeads(), model.seqLen())).build());
                 response.onCompleted();
             } catch (IOException e) {
-                fail(new StoreException("cannot store the upload: " + e.getMessage(), e));
+                fail(new UncheckedIOException("cannot store the upload: " + e.getMessage(), e));
+            } catch (RuntimeException e) {
+                fail(e);
             }
         }
 

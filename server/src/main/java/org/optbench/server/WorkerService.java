@@ -12,11 +12,11 @@ import org.optbench.proto.v1.TrialMetrics;
 import org.optbench.proto.v1.WorkerServiceGrpc;
 import org.optbench.server.auth.Caller;
 import org.optbench.server.wire.Protos;
+import org.optbench.sweep.SweepCoordinator;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.TrialOutcome;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
-import org.optbench.sweep.store.TrialStore;
 
 /**
  * Takes trial processes' reports. A worker may report only on its own trial and only for its
@@ -25,12 +25,12 @@ import org.optbench.sweep.store.TrialStore;
  */
 final class WorkerService extends WorkerServiceGrpc.WorkerServiceImplBase {
 
-    private final TrialStore store;
+    private final SweepCoordinator sweeps;
     private final EventHub hub;
     private final ServerLimits limits;
 
-    WorkerService(TrialStore store, EventHub hub, ServerLimits limits) {
-        this.store = store;
+    WorkerService(SweepCoordinator sweeps, EventHub hub, ServerLimits limits) {
+        this.sweeps = sweeps;
         this.hub = hub;
         this.limits = limits;
     }
@@ -46,7 +46,7 @@ final class WorkerService extends WorkerServiceGrpc.WorkerServiceImplBase {
             List<MetricRow> rows = new ArrayList<>();
             request.getStepsList().forEach(m -> rows.add(Protos.row(m, "train")));
             request.getEvalsList().forEach(m -> rows.add(Protos.row(m, "eval")));
-            int added = store.recordProgress(t.id(), rows);
+            int added = sweeps.recordProgress(t.id(), rows);
             if (added > 0 && request.getStepsCount() > 0) {
                 hub.publish(t.sweepId(), SweepEvent.newBuilder().setSweepId(t.sweepId()).setSteps(TrialMetrics.newBuilder()
                         .setTrialId(t.id()).addAllMetrics(request.getStepsList())).build());
@@ -63,21 +63,21 @@ final class WorkerService extends WorkerServiceGrpc.WorkerServiceImplBase {
     public void reportResult(ResultReport request, StreamObserver<ReportAck> response) {
         Calls.unary(response, () -> {
             Caller caller = worker(request.getTrialId());
-            TrialRecord t = store.trial(caller.trialId()).orElseThrow(() -> Status.NOT_FOUND
+            TrialRecord t = sweeps.trial(caller.trialId()).orElseThrow(() -> Status.NOT_FOUND
                     .withDescription("no trial " + request.getTrialId()).asRuntimeException());
             boolean recorded;
             synchronized (this) {
-                TrialRecord now = store.trial(t.id()).orElseThrow();
+                TrialRecord now = sweeps.trial(t.id()).orElseThrow();
                 boolean repeat = now.attempts() == request.getAttempt()
                         && (now.status() == TrialStatus.COMPLETED || now.status() == TrialStatus.DIVERGED);
                 if (!repeat) {
                     current(t.id(), request.getAttempt());
-                    store.finish(t.id(), new TrialOutcome(request.getDiverged() ? TrialStatus.DIVERGED : TrialStatus.COMPLETED,
+                    sweeps.finish(t.id(), new TrialOutcome(request.getDiverged() ? TrialStatus.DIVERGED : TrialStatus.COMPLETED,
                             request.hasFinalValLoss() ? request.getFinalValLoss() : null,
                             request.hasDivergedAtStep() ? request.getDivergedAtStep() : null, request.getStateBytes(),
                             request.getResultJson().isEmpty() ? null : request.getResultJson(), null, null));
                     hub.publish(t.sweepId(), SweepEvent.newBuilder().setSweepId(t.sweepId())
-                            .setTrial(Protos.trial(store.trial(t.id()).orElseThrow())).build());
+                            .setTrial(Protos.trial(sweeps.trial(t.id()).orElseThrow())).build());
                 }
                 recorded = !repeat;
             }
@@ -97,7 +97,7 @@ final class WorkerService extends WorkerServiceGrpc.WorkerServiceImplBase {
     /** The trial, if {@code attempt} is its running attempt; FAILED_PRECONDITION tells a stale worker to stop. */
     private TrialRecord current(String trialId, int attempt) {
         worker(trialId);
-        TrialRecord t = store.trial(trialId).orElseThrow(() -> Status.NOT_FOUND.withDescription("no trial " + trialId)
+        TrialRecord t = sweeps.trial(trialId).orElseThrow(() -> Status.NOT_FOUND.withDescription("no trial " + trialId)
                 .asRuntimeException());
         if (t.status() != TrialStatus.RUNNING || t.attempts() != attempt) {
             throw Status.FAILED_PRECONDITION.withDescription("attempt " + attempt + " of trial " + trialId + " is not current "

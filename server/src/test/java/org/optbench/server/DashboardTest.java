@@ -31,6 +31,7 @@ import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.proto.v1.SweepState;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.Datasets;
+import org.optbench.sweep.SweepCoordinator;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.LocalExecutorSpec;
 import org.optbench.sweep.store.TrialStore;
@@ -70,10 +71,11 @@ class DashboardTest {
         Files.writeString(tokens, "alice " + ALICE + "\nbob " + BOB + " user\n");
         TrialStore store = TrialStore.sqlite(dir.resolve("runs/optbench.db"));
         open.add(store);
-        OptbenchServer s = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, dir.resolve("runs"),
-                spec -> workers, ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, 1,
-                TokenFile.load(tokens), cert == null ? null : cert.toFile(), key == null ? null : key.toFile(), false,
-                ServerLimits.defaults(), false).withDashboard(httpPort));
+        OptbenchServer s = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0,
+                new SweepCoordinator.Setup(store, spec -> workers, ExecutorChoices.only(LocalExecutorSpec.defaults()),
+                Datasets.none(), dir.resolve("runs"), 1), null, TokenFile.load(tokens),
+                cert == null ? null : cert.toFile(), key == null ? null : key.toFile(), false, ServerLimits.defaults(),
+                false).withDashboard(httpPort));
         open.add(s);
         return s;
     }

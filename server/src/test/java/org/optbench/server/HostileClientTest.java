@@ -42,6 +42,7 @@ import org.optbench.proto.v1.WatchSweepRequest;
 import org.optbench.proto.v1.WorkerServiceGrpc;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.Datasets;
+import org.optbench.sweep.SweepCoordinator;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.LocalExecutorSpec;
 import org.optbench.sweep.store.TrialStore;
@@ -104,9 +105,10 @@ class HostileClientTest {
         Path runs = dir.resolve("runs");
         TrialStore store = TrialStore.sqlite(runs.resolve("optbench.db"));
         open.add(store);
-        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, runs,
-                spec -> new ServerTest.ParkedWorkers(), ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(),
-                null, 1, TokenFile.load(tokens), null, null, false, new ServerLimits(256 * 1024, 10_000, MAX_STREAMS, 64,
+        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0,
+                new SweepCoordinator.Setup(store, spec -> new ServerTest.ParkedWorkers(),
+                ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), runs, 1), null,
+                TokenFile.load(tokens), null, null, false, new ServerLimits(256 * 1024, 10_000, MAX_STREAMS, 64,
                         100_000, 1 << 20), false));
         open.add(server);
         ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()

@@ -57,6 +57,7 @@ import org.optbench.proto.v1.WeightsChunk;
 import org.optbench.proto.v1.WorkerServiceGrpc;
 import org.optbench.server.auth.TokenFile;
 import org.optbench.sweep.Datasets;
+import org.optbench.sweep.SweepCoordinator;
 import org.optbench.sweep.TrialFile;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.LocalExecutorSpec;
@@ -102,8 +103,9 @@ class ServerTest {
     private OptbenchServer start(TrialStore store, TrialExecutors executors, ServerLimits limits, boolean resume)
             throws Exception {
         tokenFile = TokenFile.load(tokens());
-        OptbenchServer s = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, dir.resolve("runs"),
-                executors, ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, 1, tokenFile, null, null, false, limits, resume));
+        OptbenchServer s = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0,
+                new SweepCoordinator.Setup(store, executors, ExecutorChoices.only(LocalExecutorSpec.defaults()),
+                Datasets.none(), dir.resolve("runs"), 1), null, tokenFile, null, null, false, limits, resume));
         open.add(s);
         return s;
     }
@@ -449,10 +451,10 @@ class ServerTest {
         Path prepared = preparedData();
         TrialStore store = store();
         tokenFile = TokenFile.load(tokens());
-        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, dir.resolve("runs"),
-                spec -> new ParkedWorkers(), ExecutorChoices.only(LocalExecutorSpec.defaults()),
-                new Datasets(java.util.Map.of("small", prepared)), null, 1, tokenFile, null, null, false,
-                ServerLimits.defaults(), false));
+        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0,
+                new SweepCoordinator.Setup(store, spec -> new ParkedWorkers(),
+                ExecutorChoices.only(LocalExecutorSpec.defaults()), new Datasets(java.util.Map.of("small", prepared)),
+                dir.resolve("runs"), 1), null, tokenFile, null, null, false, ServerLimits.defaults(), false));
         open.add(server);
         ManagedChannel c = channel(server);
         String base = spec("p", 1, 1e-2);
@@ -531,10 +533,11 @@ class ServerTest {
         }
         TrialStore store = store();
         tokenFile = TokenFile.load(tokens());
-        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, dir.resolve("runs"),
-                spec -> new ParkedWorkers(), ExecutorChoices.only(LocalExecutorSpec.defaults()),
-                new Datasets(java.util.Map.of(), java.util.Map.of("base", offered), null), null, 1, tokenFile, null, null,
-                false, new ServerLimits(4 << 20, 100, 100, 64, 1000, 3 << 20), false));
+        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0,
+                new SweepCoordinator.Setup(store, spec -> new ParkedWorkers(),
+                ExecutorChoices.only(LocalExecutorSpec.defaults()), new Datasets(java.util.Map.of(),
+                java.util.Map.of("base", offered), null), dir.resolve("runs"), 1), null, tokenFile, null, null, false,
+                new ServerLimits(4 << 20, 100, 100, 64, 1000, 3 << 20), false));
         open.add(server);
         ManagedChannel c = channel(server);
         byte[] bytes = Files.readAllBytes(mine);
@@ -920,8 +923,10 @@ class ServerTest {
         }
         assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes()));
         tokenFile = TokenFile.load(tokens());
-        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store(), dir.resolve("runs"),
-                spec -> new ParkedWorkers(), ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, 1, tokenFile, cert.toFile(), key.toFile(), false, ServerLimits.defaults(), false));
+        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0,
+                new SweepCoordinator.Setup(store(), spec -> new ParkedWorkers(),
+                ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), dir.resolve("runs"), 1), null,
+                tokenFile, cert.toFile(), key.toFile(), false, ServerLimits.defaults(), false));
         open.add(server);
         ManagedChannel tls = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
                 .sslContext(io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient().trustManager(cert.toFile()).build())

@@ -14,13 +14,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.optbench.model.ModelConfig;
+import org.optbench.sweep.analysis.Findings;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.ExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.exec.TrialExecutors;
+import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.RunsDirectory;
 import org.optbench.sweep.store.SweepRow;
 import org.optbench.sweep.store.SweepStatus;
+import org.optbench.sweep.store.TrialOutcome;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
@@ -51,6 +55,20 @@ public final class SweepCoordinator implements AutoCloseable {
         void ended(String sweepId);
     }
 
+    /**
+     * Where a coordinator keeps and runs its sweeps.
+     *
+     * @param store           the trial store, the source of truth
+     * @param executors       opens the executors trials run on
+     * @param choices         the executors a spec may choose
+     * @param datasets        the data sets and weights runs may name (users' uploads are added under runsDir)
+     * @param runsDir         where trial directories go
+     * @param threadsPerTrial kernel threads per trial, or null for the executor's choice
+     */
+    public record Setup(TrialStore store, TrialExecutors executors, ExecutorChoices choices, Datasets datasets,
+                        Path runsDir, Integer threadsPerTrial) {
+    }
+
     /** The longest failure message a sweep's stored reason repeats. */
     private static final int MAX_REASON = 2000;
 
@@ -63,6 +81,8 @@ public final class SweepCoordinator implements AutoCloseable {
     private final Listener listener;
     private final long maxTrialsPerSweep;
     private final boolean fetchesData;
+    private final WeightsInbox inbox;
+    private final RunsDirectory runs;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     /** This server's name as a sweep driver in the store. */
@@ -82,30 +102,100 @@ public final class SweepCoordinator implements AutoCloseable {
     }
 
     /**
-     * @param store             the trial store, the source of truth
-     * @param executors         opens the executors trials run on
-     * @param choices           the executors a spec may choose
-     * @param datasets          the data sets and weights runs may name
-     * @param runsDir           where trial directories go
-     * @param threadsPerTrial   kernel threads per trial, or null for the executor's choice
+     * @param setup             the store, executors, data sets and runs directory
      * @param maxTrialsPerSweep the most trials one sweep may have
      * @param fetchesData       whether the default corpus may be fetched for a sweep that needs it
      * @param listener          told of trial changes and ended sweeps
      */
-    public SweepCoordinator(TrialStore store, TrialExecutors executors, ExecutorChoices choices, Datasets datasets,
-                            Path runsDir, Integer threadsPerTrial, long maxTrialsPerSweep, boolean fetchesData,
-                            Listener listener) {
-        this.store = store;
-        this.executors = executors;
-        this.choices = choices;
-        this.datasets = datasets;
-        this.runsDir = runsDir;
-        this.threadsPerTrial = threadsPerTrial;
+    public SweepCoordinator(Setup setup, long maxTrialsPerSweep, boolean fetchesData, Listener listener) {
+        this.store = setup.store();
+        this.executors = setup.executors();
+        this.choices = setup.choices();
+        this.datasets = setup.datasets().withUploads(setup.runsDir().resolve(Datasets.UPLOADS_DIR));
+        this.runsDir = setup.runsDir();
+        this.threadsPerTrial = setup.threadsPerTrial();
         this.listener = listener;
         this.maxTrialsPerSweep = maxTrialsPerSweep;
         this.fetchesData = fetchesData;
+        this.inbox = new WeightsInbox(datasets);
+        this.runs = new RunsDirectory(setup.runsDir());
         renewals.scheduleWithFixedDelay(this::renewClaims, SweepDrivers.RENEW_MILLIS, SweepDrivers.RENEW_MILLIS,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** Every sweep in the store. */
+    public List<SweepRow> sweeps() {
+        return store.sweeps();
+    }
+
+    /** The sweep of this id. */
+    public Optional<SweepRow> sweep(String id) {
+        return store.sweep(id);
+    }
+
+    /** {@code owner}'s sweep named {@code name} (names are per user). */
+    public Optional<SweepRow> sweepNamed(String owner, String name) {
+        return store.sweepNamed(owner, name);
+    }
+
+    /** Every user's sweeps named {@code name}. */
+    public List<SweepRow> sweepsNamed(String name) {
+        return store.sweepsNamed(name);
+    }
+
+    /** The sweep's trials in expansion order. */
+    public List<TrialRecord> trials(String sweepId) {
+        return store.trials(sweepId);
+    }
+
+    /** The trial of this id. */
+    public Optional<TrialRecord> trial(String trialId) {
+        return store.trial(trialId);
+    }
+
+    /** A trial's metrics of a kind ({@code train} or {@code eval}), in step order. */
+    public List<MetricRow> metrics(String trialId, String kind) {
+        return store.metrics(trialId, kind);
+    }
+
+    /** Whether {@code token} is the current attempt's token of trial {@code trialId}. */
+    public boolean isWorkerToken(String trialId, String token) {
+        return store.isWorkerToken(trialId, token);
+    }
+
+    /** Stores a worker's progress rows; returns how many were new. */
+    public int recordProgress(String trialId, List<MetricRow> rows) {
+        return store.recordProgress(trialId, rows);
+    }
+
+    /** Stores a worker's final result for its trial. */
+    public void finish(String trialId, TrialOutcome outcome) {
+        store.finish(trialId, outcome);
+    }
+
+    /** The findings of a sweep's trials under its spec's analysis and claims. */
+    public Findings findings(String sweepId) {
+        return SweepReports.findings(store.sweepSpec(sweepId), store.trials(sweepId));
+    }
+
+    /** Writes a sweep's report into {@code dir}; returns the HTML file. */
+    public Path writeReport(String sweepId, Path dir) throws java.io.IOException {
+        return SweepReports.write(store, sweepId, dir);
+    }
+
+    /** The directory of a trial of a sweep under the runs directory. */
+    public Path trialDirectory(String sweepId, String trialId) {
+        return runs.resolve(sweepId, trialId);
+    }
+
+    /** A new private part file for {@code owner}'s upload of weights named {@code name} (the name checked first). */
+    public Path openUpload(String owner, String name) {
+        return inbox.open(owner, name);
+    }
+
+    /** Checks an upload's part file and keeps it as {@code owner}'s weights {@code name}; returns their model. */
+    public ModelConfig acceptUpload(String owner, String name, Path part) {
+        return inbox.accept(owner, name, part);
     }
 
     /**

@@ -134,7 +134,7 @@ class AnalysisAndReportTest {
                                 t.finalValLoss() == null ? 6.0 : t.finalValLoss(), null, null))));
             }
             Path out = dir.resolve("report");
-            Path html = ReportWriter.write(store, "s", out);
+            Path html = org.optbench.sweep.SweepReports.write(store, "s", out);
             com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper()
                     .readTree(out.resolve("summary.json").toFile());
             assertEquals("lr", summary.get("axes").get(0).get("name").asText());

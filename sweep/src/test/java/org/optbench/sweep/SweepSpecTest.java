@@ -104,6 +104,19 @@ class SweepSpecTest {
     }
 
     @Test
+    void thePapersFourStudiesShareOneMarginPolicy() throws Exception {
+        java.util.Set<org.optbench.sweep.analysis.MarginPolicy> policies = new java.util.HashSet<>();
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(java.nio.file.Path.of("..",
+                "examples", "paper"))) {
+            for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                policies.add(SweepSpecParser.parse(java.nio.file.Files.readString(f), f.toString()).analysis().margin());
+            }
+        }
+        assertEquals(1, policies.size(), "one margin policy for all four: " + policies);
+        assertTrue(!policies.iterator().next().isNone());
+    }
+
+    @Test
     void everyShippedCpuExampleValidatesOnALaptopSizedHeap() throws Exception {
         for (java.nio.file.Path f : examples()) {
             SweepSpec spec = SweepSpecParser.parse(java.nio.file.Files.readString(f), f.toString());

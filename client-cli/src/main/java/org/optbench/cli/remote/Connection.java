@@ -10,6 +10,7 @@ import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.server.OptbenchServer;
 import org.optbench.server.ServerLimits;
 import org.optbench.sweep.Datasets;
+import org.optbench.sweep.SweepCoordinator;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.LocalExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutors;
@@ -63,9 +64,10 @@ public final class Connection implements AutoCloseable {
      */
     public static Connection embedded(TrialStore store, Path runsDir, TrialExecutors executors, Integer threadsPerTrial,
                                       int deadlineSeconds, Integer dashboardPort) throws java.io.IOException {
-        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0, store, runsDir, executors,
-                ExecutorChoices.only(LocalExecutorSpec.defaults()), Datasets.none(), null, threadsPerTrial, null, null, null,
-                true, ServerLimits.defaults(), false, dashboardPort));
+        OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options("127.0.0.1", 0,
+                new SweepCoordinator.Setup(store, executors, ExecutorChoices.only(LocalExecutorSpec.defaults()),
+                Datasets.none(), runsDir, threadsPerTrial), null, null, null, null, true, ServerLimits.defaults(),
+                false, dashboardPort));
         return new Connection(server.inProcessChannel(), server, store, null, deadlineSeconds, "embedded (" + store.url() + ")");
     }
 

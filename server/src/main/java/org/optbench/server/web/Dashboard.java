@@ -32,14 +32,12 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.optbench.proto.v1.GetResultsRequest;
+import org.optbench.proto.v1.GetSweepRequest;
 import org.optbench.proto.v1.ListSweepsRequest;
-import org.optbench.proto.v1.Results;
 import org.optbench.proto.v1.SweepServiceGrpc;
 import org.optbench.proto.v1.WatchSweepRequest;
 import org.optbench.server.auth.AuthInterceptor;
 import org.optbench.server.auth.WebSessions;
-import org.optbench.server.wire.Protos;
-import org.optbench.sweep.report.ReportWriter;
 
 /**
  * The live web dashboard, served by Javalin beside the gRPC port: the sweeps list, a page per
@@ -66,14 +64,23 @@ public final class Dashboard implements AutoCloseable {
     /** Where a login may go next: a path of this dashboard, never another site. */
     private static final Pattern LOCAL_PATH = Pattern.compile("/(?!/)[A-Za-z0-9/_.-]{0,200}");
 
+    /** Writes a sweep's report into a directory and returns its HTML file. */
+    @FunctionalInterface
+    public interface Reports {
+        Path write(String sweepId, Path dir) throws IOException;
+    }
+
     private final ManagedChannel channel;
+    private final Reports reports;
     private final WebSessions sessions;
     private final EventStreams streams;
     private final Javalin app;
     private final boolean secure;
 
-    private Dashboard(ManagedChannel channel, Executor writers, WebSessions sessions, String host, int port, SSLContext tls) {
+    private Dashboard(ManagedChannel channel, Executor writers, WebSessions sessions, Reports reports, String host, int port,
+                      SSLContext tls) {
         this.channel = channel;
+        this.reports = reports;
         this.streams = new EventStreams(writers);
         this.sessions = sessions;
         this.secure = tls != null;
@@ -120,12 +127,13 @@ public final class Dashboard implements AutoCloseable {
     /**
      * Starts the dashboard on {@code host:port} (0: any free port) over {@code channel}, an
      * in-process channel to the server's sweep service with {@code writers} as its executor (also
-     * the keep-alive writes' executor); over HTTPS when {@code tls} is given (the server's own
-     * certificate), else plain HTTP.
+     * the keep-alive writes' executor), with {@code reports} writing a sweep's report once the
+     * user's own call has shown they may see it; over HTTPS when {@code tls} is given (the server's
+     * own certificate), else plain HTTP.
      */
     public static Dashboard start(String host, int port, ManagedChannel channel, Executor writers, WebSessions sessions,
-                                  SSLContext tls) {
-        Dashboard d = new Dashboard(channel, writers, sessions, host, port, tls);
+                                  Reports reports, SSLContext tls) {
+        Dashboard d = new Dashboard(channel, writers, sessions, reports, host, port, tls);
         if (tls == null) {
             d.app.start(host, port);
         } else {
@@ -239,13 +247,15 @@ public final class Dashboard implements AutoCloseable {
         ctx.contentType(ContentType.APPLICATION_JSON).result(ProtoJson.print(message));
     }
 
-    /** The sweep's HTML report, built from what the user's API calls return. */
+    /**
+     * The sweep's HTML report: the user's GetSweep call decides whether they may see it (another
+     * user's sweep is NOT_FOUND) and names it by id, and the server's sweeps write its report.
+     */
     private void report(Context ctx) throws IOException {
-        Results results = stub(ctx).getResults(GetResultsRequest.newBuilder().setSweepId(ctx.pathParam("sweep"))
-                .setCurves(true).build());
+        String id = stub(ctx).getSweep(GetSweepRequest.newBuilder().setSweepId(ctx.pathParam("sweep")).build()).getId();
         Path dir = Files.createTempDirectory("optbench-report");
         try {
-            ctx.contentType(ContentType.TEXT_HTML).result(Files.readString(ReportWriter.write(Protos.results(results), dir)));
+            ctx.contentType(ContentType.TEXT_HTML).result(Files.readString(reports.write(id, dir)));
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1,32 +1,25 @@
 package org.optbench.server.wire;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.optbench.proto.v1.ClaimVerdict;
 import org.optbench.proto.v1.LrPoint;
 import org.optbench.proto.v1.Metric;
 import org.optbench.proto.v1.OptimizerSummary;
-import org.optbench.proto.v1.Results;
 import org.optbench.proto.v1.Sweep;
 import org.optbench.proto.v1.SweepState;
 import org.optbench.proto.v1.Trial;
 import org.optbench.proto.v1.TrialState;
 import org.optbench.sweep.analysis.ClaimResult;
-import org.optbench.sweep.analysis.CurvePoint;
-import org.optbench.sweep.analysis.Findings;
-import org.optbench.sweep.analysis.OptimizerFindings;
-import org.optbench.sweep.analysis.Stability;
-import org.optbench.sweep.report.SweepResults;
+import org.optbench.sweep.analysis.SummaryRow;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.SweepRow;
-import org.optbench.sweep.store.SweepStatus;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
-import org.optbench.sweep.trial.Point;
-import org.optbench.sweep.trial.SweptValue;
 
-/** Conversions between the store's records and the API's messages. */
+/**
+ * The server's conversions from the domain's records to the API's messages (and a worker's
+ * metrics back into rows); a client's conversions the other way are in the client.
+ */
 public final class Protos {
 
     private Protos() {
@@ -45,7 +38,7 @@ public final class Protos {
             counts[TrialStatus.PENDING.ordinal()] += counts[TrialStatus.RUNNING.ordinal()];
             counts[TrialStatus.RUNNING.ordinal()] = 0;
         }
-        return Sweep.newBuilder().setId(row.id()).setName(row.name()).setOwner(row.owner()).setState(state(row.status(), active))
+        return Sweep.newBuilder().setId(row.id()).setName(row.name()).setOwner(row.owner()).setState(state(row, active))
                 .setSpec(row.spec()).setCreatedAt(row.createdAt()).setTrialsTotal(trials.size())
                 .setTrialsPending(counts[TrialStatus.PENDING.ordinal()])
                 .setTrialsRunning(counts[TrialStatus.RUNNING.ordinal()])
@@ -57,18 +50,18 @@ public final class Protos {
                 .build();
     }
 
-    public static SweepState state(SweepStatus status, boolean active) {
-        return switch (status) {
-            case COMPLETED -> SweepState.SWEEP_STATE_COMPLETED;
-            case CANCELLED -> SweepState.SWEEP_STATE_CANCELLED;
-            case RUNNING -> active ? SweepState.SWEEP_STATE_RUNNING : SweepState.SWEEP_STATE_PAUSED;
-        };
+    /** The API's state of a sweep: a running sweep nobody drives is paused. */
+    public static SweepState state(SweepRow row, boolean active) {
+        if (row.running()) {
+            return active ? SweepState.SWEEP_STATE_RUNNING : SweepState.SWEEP_STATE_PAUSED;
+        }
+        return row.cancelled() ? SweepState.SWEEP_STATE_CANCELLED : SweepState.SWEEP_STATE_COMPLETED;
     }
 
     public static Trial trial(TrialRecord t) {
         Trial.Builder b = Trial.newBuilder().setId(t.id()).setSweepId(t.sweepId()).setIndex(t.index())
                 .setOptimizer(t.optimizer()).setSeed(t.seed()).setState(state(t.status())).setAttempts(t.attempts());
-        t.point().forEach((k, v) -> b.putParams(k, v.text()));
+        t.forEachSetting(b::putParams);
         if (t.finalValLoss() != null) {
             b.setFinalValLoss(t.finalValLoss());
         }
@@ -98,30 +91,6 @@ public final class Protos {
 
     public static TrialState state(TrialStatus s) {
         return TrialState.forNumber(s.ordinal() + 1);
-    }
-
-    public static TrialStatus status(TrialState s) {
-        return TrialStatus.values()[s.getNumber() - 1];
-    }
-
-    /** The results as the report reads them: every trial with its evaluations. */
-    public static SweepResults results(Results r) {
-        Map<String, List<MetricRow>> evals = new LinkedHashMap<>();
-        r.getTrialsList().forEach(t -> evals.put(t.getId(), t.getEvalsList().stream().map(m -> row(m, "eval")).toList()));
-        return new SweepResults(r.getSweep().getId(), r.getSweep().getSpec(),
-                r.getTrialsList().stream().map(Protos::record).toList(), evals);
-    }
-
-    /** The store's record of an API trial (what a client needs for analysis and reports). */
-    public static TrialRecord record(Trial t) {
-        java.util.Map<String, SweptValue> point = new java.util.LinkedHashMap<>();
-        t.getParamsMap().forEach((k, v) -> point.put(k, SweptValue.parse(v)));
-        return new TrialRecord(t.getId(), t.getSweepId(), t.getIndex(), "", t.getOptimizer(), Point.of(point), t.getSeed(),
-                status(t.getState()), t.getError().isEmpty() ? null : t.getError(), t.getAttempts(),
-                t.getExecutorId().isEmpty() ? null : t.getExecutorId(), null, null,
-                t.hasFinalValLoss() ? t.getFinalValLoss() : null, t.hasDivergedAtStep() ? t.getDivergedAtStep() : null,
-                t.getStateBytes(), t.getResultJson().isEmpty() ? null : t.getResultJson(),
-                t.getLastStep() == 0 ? null : t.getLastStep(), t.hasLastTrainLoss() ? t.getLastTrainLoss() : null);
     }
 
     public static Metric metric(MetricRow m) {
@@ -159,42 +128,27 @@ public final class Protos {
     }
 
     /** An optimizer's summary along its axis, with its trial counts. */
-    public static OptimizerSummary summary(OptimizerFindings s, Findings.Counts counts, double stateBytesPerParam) {
-        OptimizerSummary.Builder b = OptimizerSummary.newBuilder().setOptimizer(s.optimizer()).setTrials(counts.trials())
-                .setDiverged(counts.diverged()).setAxis(s.axis().name()).setStateBytesPerParam(stateBytesPerParam);
-        if (s.isEmpty()) {
+    public static OptimizerSummary summary(SummaryRow r) {
+        OptimizerSummary.Builder b = OptimizerSummary.newBuilder().setOptimizer(r.optimizer()).setTrials(r.trials())
+                .setDiverged(r.diverged()).setAxis(r.axis()).setStateBytesPerParam(r.stateBytesPerParam());
+        if (!r.finished()) {
             return b.setBestLoss(Double.NaN).setBestLr(Double.NaN).build();
         }
-        Stability st = s.stability();
-        double[] seeds = s.bestSeeds();
-        double[] ci = s.bestInterval();
-        org.apache.commons.math3.stat.descriptive.SummaryStatistics stats =
-                new org.apache.commons.math3.stat.descriptive.SummaryStatistics();
-        for (double v : seeds) {
-            stats.addValue(v);
-        }
-        b.setBestLoss(s.bestLoss()).setBestValue(s.best().value().text())
-                .setBestLr(s.axis().name().equals("lr") && s.axis().numeric() ? s.axis().number(s.best().value()) : Double.NaN)
-                .setWidth002(st.widths().get(org.optbench.sweep.analysis.Metric.WIDTH_002)).setWidth01(st.widths().get(org.optbench.sweep.analysis.Metric.WIDTH_01))
-                .setWidth1Pct(st.widths().get(org.optbench.sweep.analysis.Metric.WIDTH_1PCT)).setWidth5Pct(st.widths().get(org.optbench.sweep.analysis.Metric.WIDTH_5PCT))
-                .setMeanExcess(st.excess()).setExcessFinite(st.excessFinite())
-                .setFirstDivergenceBelow(st.divergeBelow()).setFirstDivergenceAbove(st.divergeAbove())
-                .setBestOnEdge(st.bestOnEdge()).setSeedMean(stats.getMean())
-                .setSeedStd(seeds.length > 1 ? stats.getStandardDeviation() : Double.NaN)
-                .setCi95(Double.isNaN(ci[0]) ? Double.NaN : (ci[1] - ci[0]) / 2)
-                .setBestTrialId(s.best().trialIds().isEmpty() ? "" : s.best().trialIds().get(0));
-        for (CurvePoint p : s.curve().points()) {
-            b.addCurve(LrPoint.newBuilder().setLr(s.axis().numeric() && !Double.isNaN(p.x()) ? s.axis().number(p.value())
-                    : p.x()).setLoss(p.mean(s.worst())).setSeeds(p.losses().length).setDiverged(p.diverged()));
-        }
+        b.setBestLoss(r.bestLoss()).setBestValue(r.bestValue()).setBestLr(r.bestLr()).setWidth002(r.width002())
+                .setWidth01(r.width01()).setWidth1Pct(r.width1pct()).setWidth5Pct(r.width5pct()).setMeanExcess(r.excess())
+                .setExcessFinite(r.excessFinite()).setFirstDivergenceBelow(r.divergeBelow())
+                .setFirstDivergenceAbove(r.divergeAbove()).setBestOnEdge(r.bestOnEdge()).setSeedMean(r.seedMean())
+                .setSeedStd(r.seedStd()).setCi95(r.ci95()).setBestTrialId(r.bestTrialId());
+        r.curve().forEach(p -> b.addCurve(LrPoint.newBuilder().setLr(p.value()).setLoss(p.loss()).setSeeds(p.seeds())
+                .setDiverged(p.diverged())));
         return b.build();
     }
 
     public static ClaimVerdict claim(ClaimResult r) {
-        return ClaimVerdict.newBuilder().setId(r.claim().id()).setType(r.claim().type().key()).setA(r.claim().aText())
-                .setB(r.claim().bText()).setMetric(r.claim().metric().key()).setMargin(r.margin())
-                .setVerdict(r.verdict()).setEstimate(r.estimate()).setCiLow(r.ci()[0]).setCiHigh(r.ci()[1]).setCi90Low(r.ci90()[0]).setCi90High(r.ci90()[1])
-                .setMarginNeeded(r.marginNeeded()).setMethod(r.method()).setPaired(r.paired()).setNA(r.nA()).setNB(r.nB())
+        return ClaimVerdict.newBuilder().setId(r.id()).setType(r.type()).setA(r.a()).setB(r.b()).setMetric(r.metric())
+                .setMargin(r.margin())
+                .setVerdict(r.verdict()).setEstimate(r.estimate()).setCiLow(r.ci()[0]).setCiHigh(r.ci()[1])
+                .setCi90Low(r.ci90()[0]).setCi90High(r.ci90()[1]).setMarginNeeded(r.marginNeeded()).setMethod(r.method()).setPaired(r.paired()).setNA(r.nA()).setNB(r.nB())
                 .setNPairs(r.nPairs()).setP(r.p()).setPHolm(r.pHolm()).setReason(r.reason()).build();
     }
 }

@@ -34,4 +34,29 @@ public record ClaimResult(ClaimSpec claim, String verdict, double estimate, doub
     public static final String SUPPORTED = "supported";
     public static final String REFUTED = "refuted";
     public static final String INCONCLUSIVE = "inconclusive";
+
+    /** The claim's id. */
+    public String id() {
+        return claim.id();
+    }
+
+    /** The claim's type as a spec writes it: equivalent, worse, better, wider or narrower. */
+    public String type() {
+        return claim.type().key();
+    }
+
+    /** The first arm as written. */
+    public String a() {
+        return claim.aText();
+    }
+
+    /** The second arm as written. */
+    public String b() {
+        return claim.bText();
+    }
+
+    /** The metric's name. */
+    public String metric() {
+        return claim.metric().key();
+    }
 }

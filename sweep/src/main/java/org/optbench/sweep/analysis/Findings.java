@@ -214,6 +214,12 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
         return out;
     }
 
+    /** Each optimizer's summary as a row of plain numbers, in the order of {@link #summaries}. */
+    public List<SummaryRow> rows() {
+        return summaries.stream().map(s -> SummaryRow.of(s, counts.get(s.optimizer()),
+                stateBytes.getOrDefault(s.optimizer(), Double.NaN))).toList();
+    }
+
     /** The summary of {@code optimizer}, or null. */
     public OptimizerFindings summary(String optimizer) {
         return summaries.stream().filter(s -> s.optimizer().equals(optimizer)).findFirst().orElse(null);

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import org.optbench.sweep.SweepSpecParser;
-import org.optbench.sweep.analysis.AnalysisSpec;
 import org.optbench.sweep.analysis.Axis;
 import org.optbench.sweep.analysis.ClaimResult;
 import org.optbench.sweep.analysis.DeviceAgreement;
@@ -25,7 +23,6 @@ import org.optbench.sweep.analysis.PairTest;
 import org.optbench.sweep.analysis.Stability;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.TrialRecord;
-import org.optbench.sweep.store.TrialStore;
 
 /**
  * Writes a sweep's report into a directory: {@code report.html} (self-contained: the declared
@@ -41,40 +38,6 @@ public final class ReportWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ReportWriter() {
-    }
-
-    /** Writes the report of a stored sweep into {@code dir}; returns the HTML file. */
-    public static Path write(TrialStore store, String sweepId, Path dir) throws IOException {
-        return write(sweepId, store.sweepSpec(sweepId), store.trials(sweepId), trial -> store.metrics(trial, "eval"), dir);
-    }
-
-    /** The analysis settings and claims of a stored spec; the defaults when it no longer parses. */
-    public static AnalysisSpec analysisOf(String spec) {
-        try {
-            return SweepSpecParser.parse(spec, "spec").analysis();
-        } catch (RuntimeException e) {
-            return AnalysisSpec.defaults();   // a spec stored by an older version: analyse with the defaults
-        }
-    }
-
-    /** The findings of a sweep given as its spec text and trials. */
-    public static Findings findings(String spec, List<TrialRecord> trials) {
-        return Findings.of(trials, analysisOf(spec));
-    }
-
-    /** Writes the report of results fetched from a server; returns the HTML file. */
-    public static Path write(SweepResults results, Path dir) throws IOException {
-        return write(results.sweepId(), results.spec(), results.trials(),
-                trial -> results.evals().getOrDefault(trial, List.of()), dir);
-    }
-
-    /**
-     * Writes the report of a sweep given as data (its spec text, its trials, and a lookup of a
-     * trial's evaluations); returns the HTML file.
-     */
-    public static Path write(String sweepId, String spec, List<TrialRecord> trials, Function<String, List<MetricRow>> evals,
-                             Path dir) throws IOException {
-        return write(sweepId, spec, findings(spec, trials), trials, evals, dir);
     }
 
     /**

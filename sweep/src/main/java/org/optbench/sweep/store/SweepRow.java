@@ -8,6 +8,16 @@ package org.optbench.sweep.store;
 public record SweepRow(String id, String name, String owner, String spec, String createdAt, SweepStatus status,
                        String reason, String driver, Long drivenUntil) {
 
+    /** Whether the sweep has trials to run (it runs while some process drives it, else it is paused). */
+    public boolean running() {
+        return status == SweepStatus.RUNNING;
+    }
+
+    /** Whether the sweep was cancelled (else, when not running, it completed). */
+    public boolean cancelled() {
+        return status == SweepStatus.CANCELLED;
+    }
+
     /** Whether some process's claim to drive this sweep holds at {@code nowMillis}. */
     public boolean driven(long nowMillis) {
         return driver != null && drivenUntil != null && drivenUntil > nowMillis;

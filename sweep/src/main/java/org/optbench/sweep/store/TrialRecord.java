@@ -18,6 +18,11 @@ public record TrialRecord(String id, String sweepId, int index, String key, Stri
         return new Trial(index, optimizer, point, seed);
     }
 
+    /** Each swept setting's key and value as written, in key order: the settings as text for a wire format. */
+    public void forEachSetting(java.util.function.BiConsumer<String, String> action) {
+        point.forEach((k, v) -> action.accept(k, v.text()));
+    }
+
     /** The learning rate of the swept (non-adaptive) group, NaN when the sweep leaves it to the default. */
     public double lr() {
         return point.number("lr");

@@ -1,0 +1,64 @@
+package org.optbench.sweep;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.optbench.model.ModelConfig;
+import org.optbench.model.ParameterLayout;
+import org.optbench.model.io.ModelWeights;
+import org.optbench.model.io.SafetensorsFile;
+import org.optbench.model.io.ShapeOverrides;
+import org.optbench.sweep.error.SweepSpecException;
+import org.optbench.sweep.store.Private;
+import org.optbench.sweep.store.StoreException;
+
+/**
+ * Where users' weights arrive: an upload is written to a private part file in its owner's uploads
+ * directory, then checked to be a model's weights written by optbench and moved into place under
+ * its name, which a spec may then name. A bad name or bad weights are a {@link SweepSpecException};
+ * a file that cannot be written is a {@link StoreException}.
+ */
+final class WeightsInbox {
+
+    private final Datasets datasets;
+
+    WeightsInbox(Datasets datasets) {
+        this.datasets = datasets;
+    }
+
+    /** A new private part file for {@code owner}'s upload named {@code name}, checked first. */
+    Path open(String owner, String name) {
+        if (!SweepSpec.NAME.matcher(name).matches()) {
+            throw new SweepSpecException("weights name '" + SweepSpecException.shorten(name) + "' must be a letter or digit "
+                    + "followed by at most 63 letters, digits, '.', '_' or '-'");
+        }
+        try {
+            Path part = Files.createTempFile(Private.directory(datasets.uploadsOf(owner)), ".upload-", ".part");
+            Private.file(part);
+            return part;
+        } catch (IOException e) {
+            throw new StoreException("cannot store the upload: " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks the part file and moves it into place as {@code owner}'s weights {@code name}; returns their model. */
+    ModelConfig accept(String owner, String name, Path part) {
+        ModelConfig model;
+        try {
+            SafetensorsFile file = SafetensorsFile.read(part);
+            model = ModelWeights.config(file, ShapeOverrides.none(), 0f);
+            ModelWeights.check(file, new ParameterLayout(model));
+        } catch (RuntimeException e) {
+            throw new SweepSpecException("weights '" + name + "' are not a model's weights written by optbench: "
+                    + SweepSpecException.shorten(String.valueOf(e.getMessage())));
+        }
+        try {
+            Files.move(part, datasets.uploadsOf(owner).resolve(name + Datasets.UPLOAD_SUFFIX),
+                    StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new StoreException("cannot store the upload: " + e.getMessage(), e);
+        }
+        return model;
+    }
+}
