@@ -1,15 +1,21 @@
 package org.optbench.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.optbench.kernels.Backend;
-import org.optbench.kernels.OpProfile;
 import org.optbench.kernels.FloatTensor;
+import org.optbench.kernels.OpProfile;
 import org.optbench.kernels.cpu.CopyBandwidth;
 import org.optbench.kernels.cpu.FmaPeak;
 import org.optbench.model.ModelConfig;
@@ -17,10 +23,10 @@ import org.optbench.model.ModelPresets;
 import org.optbench.model.ParameterLayout;
 import org.optbench.model.Preset;
 import org.optbench.model.Transformer;
+import org.optbench.optim.GradientClipping;
 import org.optbench.optim.GroupRules;
 import org.optbench.optim.LrSchedule;
 import org.optbench.optim.Optimizer;
-import org.optbench.optim.GradientClipping;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,15 +39,32 @@ import picocli.CommandLine.Spec;
  * same run: the machine's FMA peak, each device's sgemm at 1024^3 (and with
  * {@code --shape-matmuls} each benchmark shape's matmuls), and training-step throughput
  * (forward+backward up to the step's read-back of loss and gradient norm, and the whole step with
- * clipping and AdamW) for the benchmark shapes P0, P1, P2. Timings end with a device
+ * clipping and AdamW) for the benchmark shapes P0, P1, P2 (or any preset with {@code --shape}, such
+ * as the study shape S0, and another vocabulary with {@code --vocab}); with {@code --study}, a study
+ * of short trials ({@link StudyBench}). Timings end with a device
  * synchronisation. Model FLOPs per token are {@link ModelConfig#trainingFlopsPerToken}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure FMA peak, sgemm and training-step throughput; JSON lines with --json.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--shape", defaultValue = "all", description = "P0, P1, P2 or all (default ${DEFAULT-VALUE})")
+    @Option(names = "--shape", defaultValue = "all", description = "a model preset to time (P0, P1, P2, the study shape "
+            + "S0, nano, ...) or all for P0, P1 and P2 (default ${DEFAULT-VALUE})")
     String shape;
+
+    @Option(names = "--vocab", description = "the shape's vocabulary instead of its preset's")
+    Integer vocab;
+
+    @Option(names = "--study", description = "time a study of short trials instead (12 AdamW trials of 300 steps at "
+            + "S0, parallel 2): trials per hour and the share of time outside training steps")
+    boolean study;
+
+    @Option(names = "--trials", defaultValue = "12", description = "trials of the --study (default ${DEFAULT-VALUE})")
+    int studyTrials;
+
+    @Option(names = "--trial-steps", defaultValue = "300",
+            description = "training steps of each --study trial (default ${DEFAULT-VALUE})")
+    int studyTrialSteps;
 
     @Option(names = "--steps", defaultValue = "5",
             description = "timed training steps per shape, after the warm-up (default ${DEFAULT-VALUE})")
@@ -85,14 +108,26 @@ final class BenchCommand implements Callable<Integer> {
         if (!(warmUpSeconds >= 0 && warmUpSeconds <= 3600)) {
             throw new IllegalArgumentException("--warm-up must be 0 to 3600 seconds, got " + warmUpSeconds);
         }
+        if (studyTrials < 1 || studyTrials > 100) {
+            throw new IllegalArgumentException("--trials must be 1 to 100, got " + studyTrials);
+        }
+        if (studyTrialSteps < 2) {
+            throw new IllegalArgumentException("--trial-steps must be at least 2, got " + studyTrialSteps);
+        }
+        if (vocab != null && vocab < 2) {
+            throw new IllegalArgumentException("--vocab must be at least 2, got " + vocab);
+        }
         List<Preset> shapes = new ArrayList<>();
         for (String name : shape.equals("all") ? List.of("P0", "P1", "P2") : List.of(shape)) {
-            if (!name.matches("P[012]")) {
-                throw new IllegalArgumentException("--shape must be P0, P1, P2 or all, got '" + name + "'");
-            }
-            shapes.add(ModelPresets.get(name));
+            Preset p = ModelPresets.get(name);
+            shapes.add(vocab == null ? p : new Preset(p.name() + " vocab " + vocab, p.config().withVocabSize(vocab),
+                    p.batchSize(), p.steps(), p.warmupSteps(), p.description()));
         }
         out = spec.commandLine().getOut();
+        if (study) {
+            studyBench();
+            return 0;
+        }
         if (optim) {
             optimizerSteps();
             return 0;
@@ -306,6 +341,26 @@ final class BenchCommand implements Callable<Integer> {
         emit(map("bench", "profile_total", "device", backend.description(), "shape", p.name(),
                 "profiled_step_ms", Samples.round(perStep * 1e3), "unprofiled_step_ms", Samples.round(fullStep * 1e3),
                 "overhead", Samples.ratio(perStep - fullStep, fullStep), "wall_s", Samples.round((System.nanoTime() - t0) / 1e9)));
+    }
+
+    /** Runs {@link StudyBench} in a temporary directory and emits what it measured. */
+    private void studyBench() {
+        try {
+            Path dir = Files.createTempDirectory("optbench-bench-study");
+            try {
+                StudyBench b = StudyBench.run(dir, studyTrials, studyTrialSteps);
+                emit(map("bench", "study", "trials", b.trials(), "steps_per_trial", studyTrialSteps, "parallel",
+                        b.parallel(), "wall_s", Samples.round(b.wallSeconds()), "trials_per_hour",
+                        Samples.round(b.trialsPerHour()), "outside_steps", Samples.round(b.outsideSteps()),
+                        "warm_up_s", Samples.round(b.warmUpSeconds()), "steady_step_ms", Samples.round(b.steadyStepMs())));
+            } finally {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the benchmark study could not write its files: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -23,6 +23,7 @@ public final class ModelPresets {
         add("P0", ModelConfig.of(8192, 128, 4, 4, 128), 16, 0, 0, "benchmark shape P0");
         add("P1", ModelConfig.of(8192, 256, 4, 4, 256), 16, 0, 0, "benchmark shape P1");
         add("P2", ModelConfig.of(T5_VOCAB, 512, 8, 8, 512), 8, 0, 0, "benchmark shape P2");
+        add("S0", ModelConfig.of(512, 64, 2, 2, 64), 16, 0, 0, "study shape S0: the small models studies run");
         add("nano", ModelConfig.of(8192, 64, 2, 2, 64), 16, 300, 30, "CPU: seconds per run");
         add("micro", ModelConfig.of(8192, 128, 4, 4, 128), 16, 1000, 100, "CPU: minutes per run");
         add("mini", ModelConfig.of(8192, 256, 6, 4, 256), 16, 2000, 200, "CPU: tens of minutes per run");

@@ -1,45 +1,124 @@
 package org.optbench.sweep.exec;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.optbench.sweep.store.StoreException;
 
 /**
- * Runs each trial as a child process (a JVM running {@code optbench worker DIR}), so a crash or
- * an out-of-memory error ends one trial, not the sweep. The child's output is appended to
- * {@code DIR/log.txt}, each attempt after a line {@code == attempt started <instant>}, so a retried
- * or resumed trial keeps the logs of its earlier attempts; its pid goes to {@code DIR/pid}, which
- * lets a resumed sweep stop a child that outlived a killed runner before it runs the trial again.
+ * Runs a local study's trials in warm workers: long-lived child JVMs ({@code worker --serve}), at
+ * most one per trial running at once, each taking trials one after another with fresh state, so
+ * the JVM starts and the kernels compile once per slot rather than once per trial. A trial is
+ * sent as its directory on the worker's standard input and answered with its exit code on the
+ * worker's standard output. A crash or an out-of-memory error still ends one trial: the worker
+ * running it dies or ends itself, and the next trial starts a new one. A worker killed by a signal
+ * (kill -9, the kernel's out-of-memory killer) loses that attempt, which runs again from its
+ * checkpoint as a lost attempt does; cancelling a trial kills its worker. The trial's output is appended to {@code DIR/log.txt}, each attempt after a line {@code
+ * == attempt started <instant>}, so a retried or resumed trial keeps the logs of its earlier
+ * attempts; its worker's pid goes to {@code DIR/pid}, which lets a resumed sweep stop a worker that
+ * outlived a killed runner before it runs the trial again (a worker whose runner died ends after
+ * its trial, when its standard input closes). What a worker writes outside its trials goes to
+ * {@code workers.log} in the sweep's directory.
  */
 public final class LocalExecutor implements TrialExecutor {
 
-    private final List<String> workerCommand;
-    private final Map<String, Process> running = new ConcurrentHashMap<>();
+    /** The argument after {@code worker} that makes a worker serve trials from its standard input. */
+    public static final String SERVE = "--serve";
+    /** Exit codes above this are a signal's (128 + its number): the worker was killed, not the trial failed. */
+    private static final int SIGNALLED = 128;
+    /** How a worker answers a trial: this, a space and the trial's exit code. */
+    public static final String DONE = "optbench-worker done";
 
-    /** {@code workerCommand}: the command that runs a worker, to which the trial directory is appended. */
+    private final List<String> workerCommand;
+    private final Deque<Worker> idle = new ArrayDeque<>();
+    private final Map<String, Attempt> running = new ConcurrentHashMap<>();
+    private final AtomicLong attempts = new AtomicLong();
+
+    /** A trial sent to a worker. */
+    private record Attempt(Worker worker, Path dir) {
+    }
+
+    /** One warm worker: its process, its input, and the exit codes of the trials it finished. */
+    private static final class Worker {
+        final Process process;
+        final Writer input;
+        final BlockingQueue<Integer> done = new LinkedBlockingQueue<>();
+
+        Worker(List<String> command, Path log) throws IOException {
+            this.process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            this.input = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread reader = new Thread(this::read, "optbench-worker-" + process.pid());
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read() {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (line.startsWith(DONE + " ")) {
+                        done.add(Integer.parseInt(line.substring(DONE.length() + 1).trim()));
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                // the worker is gone; poll sees it
+            }
+        }
+
+        void send(Path dir) throws IOException {
+            input.write(dir.toAbsolutePath() + "\n");
+            input.flush();
+        }
+
+        void kill() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** {@code workerCommand}: the command that runs a worker, ending in {@code worker}. */
     public LocalExecutor(List<String> workerCommand) {
         this.workerCommand = List.copyOf(workerCommand);
     }
 
     @Override
-    public String submit(String trialId, Path trialDir) {
+    public synchronized String submit(String trialId, Path trialDir) {
         List<String> cmd = new ArrayList<>(workerCommand);
-        cmd.add(trialDir.toAbsolutePath().toString());
+        cmd.add(SERVE);
         try {
-            Path log = trialDir.resolve("log.txt");
-            Files.writeString(log, "== attempt started " + java.time.Instant.now() + "\n",
+            Files.writeString(trialDir.resolve("log.txt"), "== attempt started " + java.time.Instant.now() + "\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            long started = p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
-            Files.writeString(trialDir.resolve("pid"), p.pid() + " " + started);
-            String id = "local-" + p.pid();
-            running.put(id, p);
+            Worker w = idle.pollFirst();
+            while (w != null && !w.process.isAlive()) {
+                w = idle.pollFirst();
+            }
+            if (w == null) {
+                w = new Worker(cmd, trialDir.toAbsolutePath().getParent().resolve("workers.log"));
+            }
+            long started = w.process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+            Files.writeString(trialDir.resolve("pid"), w.process.pid() + " " + started);
+            w.send(trialDir);
+            String id = "local-" + w.process.pid() + "-" + attempts.incrementAndGet();
+            running.put(id, new Attempt(w, trialDir));
             return id;
         } catch (IOException e) {
             throw new StoreException("cannot start trial " + trialId + " (" + String.join(" ", cmd) + "): " + e.getMessage(), e);
@@ -47,29 +126,41 @@ public final class LocalExecutor implements TrialExecutor {
     }
 
     @Override
-    public Outcome poll(String executorId) {
-        Process p = running.get(executorId);
-        if (p == null) {
-            return Outcome.lost("no such process " + executorId);
+    public synchronized Outcome poll(String executorId) {
+        Attempt a = running.get(executorId);
+        if (a == null) {
+            return Outcome.lost("no such attempt " + executorId);
         }
-        if (p.isAlive()) {
+        Integer code = a.worker().done.poll();
+        if (code == null && a.worker().process.isAlive()) {
             return null;
         }
         running.remove(executorId);
-        return Outcome.exited(p.exitValue());
+        if (code != null) {
+            if (a.worker().process.isAlive()) {
+                idle.addLast(a.worker());
+            }
+            return Outcome.exited(code);
+        }
+        try {
+            a.worker().process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        code = a.worker().done.poll();   // it may have answered just before it ended
+        if (code != null) {
+            return Outcome.exited(code);
+        }
+        int exit = a.worker().process.exitValue();
+        return exit > SIGNALLED ? Outcome.lost("its worker was killed (signal " + (exit - SIGNALLED) + ") before the trial "
+                + "ended") : Outcome.exited(exit);
     }
 
     @Override
-    public void cancel(String executorId) {
-        Process p = running.remove(executorId);
-        if (p != null) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            try {
-                p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    public synchronized void cancel(String executorId) {
+        Attempt a = running.remove(executorId);
+        if (a != null) {
+            a.worker().kill();
         }
     }
 
@@ -101,7 +192,16 @@ public final class LocalExecutor implements TrialExecutor {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         running.keySet().forEach(this::cancel);
+        for (Worker w : idle) {
+            try {
+                w.input.close();
+            } catch (IOException e) {
+                // a worker whose input is already gone ends by itself
+            }
+            w.kill();
+        }
+        idle.clear();
     }
 }
