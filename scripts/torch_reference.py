@@ -4,9 +4,19 @@
   torch_reference.py grads WEIGHTS.safetensors TOKENS.npy K GRADS.safetensors [Z_LOSS]
       loss and every gradient of batch K, compared with the gradients `optbench forward
       --grads-out` wrote (max abs difference per tensor).
-  torch_reference.py bench P0|P1|P2 [THREADS] [STEPS]
-      tokens/s of forward + backward + AdamW at a benchmark shape, the same measurement as
-      `optbench bench` (median [min..max] over STEPS timed steps after 2 warm-up steps).
+  torch_reference.py bench P0|P1|P2|S0 [THREADS] [STEPS]
+      tokens/s of forward + backward + AdamW at a benchmark shape or the study shape S0, the same
+      measurement as `optbench bench` (median [min..max] over STEPS timed steps after 2 warm-up
+      steps).
+  torch_reference.py sgemm [THREADS] [REPEATS]
+      GFLOP/s of torch.mm at 1024^3 (OpenBLAS on Debian), median [min..max] of REPEATS (20).
+  torch_reference.py study [TRIALS] [STEPS] [THREADS] [PROCESSES]
+      the study `optbench bench --study` times, as a PyTorch script trains it: TRIALS (12) AdamW
+      trials of STEPS (300) steps at S0 on synthetic tokens, learning rates a quarter decade apart
+      from 1e-4, warm-up then cosine decay, the loss read every step, one final evaluation of
+      8,192 tokens; the trials in a loop in PROCESSES (1) processes of THREADS (2) threads each
+      (two 1-thread processes is the faster arrangement on 2 cores). Prints the wall time and the
+      trials per hour.
 
 Needs PyTorch (Debian: apt-get install python3-torch) and NumPy.
 
@@ -19,6 +29,7 @@ that PyTorch is measured at its best; it reports the kernels it used.
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 
@@ -29,7 +40,8 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_forward  # noqa: E402  (the safetensors reader shared with the NumPy reference)
 
-SHAPES = {"P0": (8192, 128, 4, 4, 128, 16), "P1": (8192, 256, 4, 4, 256, 16), "P2": (32128, 512, 8, 8, 512, 8)}
+SHAPES = {"P0": (8192, 128, 4, 4, 128, 16), "P1": (8192, 256, 4, 4, 256, 16), "P2": (32128, 512, 8, 8, 512, 8),
+          "S0": (512, 64, 2, 2, 64, 16)}
 
 
 def read_safetensors(path):
@@ -132,19 +144,105 @@ def use_avx512_kernels_if_generic():
         os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, OPENBLAS_CORETYPE="SkylakeX"))
 
 
-def bench(shape, threads=2, steps=5):
-    use_avx512_kernels_if_generic()
-    steps = int(steps)
-    torch.set_num_threads(int(threads))
-    v, c, n_layers, n_heads, t, b = SHAPES[shape]
-    torch.manual_seed(0)
+def init_params(v, c, n_layers):
+    """The model's parameters by name: LayerNorm gains 1, matrices N(0, 1/fan_in)."""
     names = {"wte.weight": (v, c), "ln_f.weight": (c,), "lm_head.weight": (v, c)}
     for i in range(n_layers):
         pre = f"blocks.{i}."
         names.update({pre + "ln1.weight": (c,), pre + "attn.qkv.weight": (3 * c, c), pre + "attn.q_norm.weight": (c,),
                       pre + "attn.k_norm.weight": (c,), pre + "attn.proj.weight": (c, c), pre + "ln2.weight": (c,),
                       pre + "mlp.fc.weight": (4 * c, c), pre + "mlp.proj.weight": (c, 4 * c)})
-    p = {n: (torch.ones(s) if len(s) == 1 else torch.randn(s) / math.sqrt(s[1])).requires_grad_() for n, s in names.items()}
+    return {n: (torch.ones(s) if len(s) == 1 else torch.randn(s) / math.sqrt(s[1])).requires_grad_()
+            for n, s in names.items()}
+
+
+def train_trial(trial, steps, shape="S0", eval_tokens=8192, warmup_fraction=0.1):
+    """One study trial from fresh state (seed = trial): AdamW, warm-up then cosine, final evaluation."""
+    v, c, n_layers, n_heads, t, b = SHAPES[shape]
+    torch.manual_seed(trial)
+    p = init_params(v, c, n_layers)
+    lr = 10 ** (-4 + 0.25 * trial)
+    opt = torch.optim.AdamW(p.values(), lr=lr, betas=(0.9, 0.95), eps=1e-15, weight_decay=0.0)
+    warmup = max(1, int(warmup_fraction * steps))
+    schedule = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: (s + 1) / warmup if s < warmup else
+                                                 0.5 * (1 + math.cos(math.pi * (s - warmup) / max(1, steps - warmup))))
+    losses = []
+    for _ in range(steps):
+        idx = torch.randint(0, v, (b, t))
+        tgt = torch.randint(0, v, (b, t))
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(p, idx, tgt, n_layers, n_heads, 1e-4)[0]
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(p.values(), 1.0)
+        opt.step()
+        schedule.step()
+        losses.append(loss.item())
+    with torch.no_grad():
+        evals = [loss_fn(p, torch.randint(0, v, (b, t)), torch.randint(0, v, (b, t)), n_layers, n_heads, 0.0)[0].item()
+                 for _ in range(max(1, eval_tokens // (b * t)))]
+    return losses[-1], sum(evals) / len(evals)
+
+
+def set_threads(threads):
+    """PyTorch's threads and its BLAS's: OpenBLAS keeps its own pool, which set_num_threads leaves
+    at the core count, so that 1-thread processes would otherwise oversubscribe the cores."""
+    torch.set_num_threads(int(threads))
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(int(threads), user_api="blas")
+    except ImportError:
+        print("threadpoolctl is missing: OpenBLAS keeps its own thread count (Debian: python3-threadpoolctl)",
+              file=sys.stderr)
+
+
+def study_part(part, processes, trials, steps, threads):
+    set_threads(threads)
+    for trial in range(int(part), int(trials), int(processes)):
+        train_trial(trial, int(steps))
+
+
+def study(trials=12, steps=300, threads=2, processes=1):
+    """The trials of `optbench bench --study` in a loop, in PROCESSES processes of THREADS threads."""
+    use_avx512_kernels_if_generic()
+    start = time.perf_counter()
+    children = [subprocess.Popen([sys.executable, os.path.abspath(__file__), "study-part", str(part), str(processes),
+                                  str(trials), str(steps), str(threads)],
+                                 env=dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads)))
+                for part in range(int(processes))]
+    codes = [child.wait() for child in children]
+    if any(codes):
+        sys.exit(f"a study process failed: exit codes {codes}")
+    wall = time.perf_counter() - start
+    print(json.dumps({"bench": "torch_study", "torch": torch.__version__, "trials": int(trials),
+                      "steps_per_trial": int(steps), "processes": int(processes), "threads": int(threads),
+                      "blas": blas(), "wall_s": round(wall, 2), "trials_per_hour": round(int(trials) * 3600 / wall, 2)}))
+
+
+def sgemm(threads=2, repeats=20):
+    use_avx512_kernels_if_generic()
+    set_threads(threads)
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    for _ in range(3):
+        torch.mm(a, b)
+    rates = []
+    for _ in range(int(repeats)):
+        t0 = time.perf_counter()
+        torch.mm(a, b)
+        rates.append(2 * 1024 ** 3 / (time.perf_counter() - t0) / 1e9)
+    rates.sort()
+    print(json.dumps({"bench": "torch_sgemm", "torch": torch.__version__, "threads": int(threads), "blas": blas(),
+                      "m": 1024, "n": 1024, "k": 1024,
+                      "gflops": {"median": round(rates[len(rates) // 2], 2), "min": round(rates[0], 2),
+                                 "max": round(rates[-1], 2)}}))
+
+
+def bench(shape, threads=2, steps=5):
+    use_avx512_kernels_if_generic()
+    steps = int(steps)
+    set_threads(threads)
+    v, c, n_layers, n_heads, t, b = SHAPES[shape]
+    torch.manual_seed(0)
+    p = init_params(v, c, n_layers)
     opt = torch.optim.AdamW(p.values(), lr=1e-3, betas=(0.9, 0.95), eps=1e-15, weight_decay=0.0)
     idx = torch.randint(0, v, (b, t))
     tgt = torch.randint(0, v, (b, t))
@@ -178,5 +276,11 @@ if __name__ == "__main__":
         grads(*sys.argv[2:])
     elif sys.argv[1] == "bench":
         bench(*sys.argv[2:])
+    elif sys.argv[1] == "sgemm":
+        sgemm(*sys.argv[2:])
+    elif sys.argv[1] == "study":
+        study(*sys.argv[2:])
+    elif sys.argv[1] == "study-part":
+        study_part(*sys.argv[2:])
     else:
         sys.exit(__doc__)
