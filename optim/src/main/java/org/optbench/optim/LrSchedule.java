@@ -15,6 +15,8 @@ import org.optbench.optim.hyperparameter.HyperparameterException;
  *   <li>{@code wsd}: warmup-stable-decay, lr until the last 20% of the steps, then linear to 0.1*lr;</li>
  *   <li>{@code constant}: lr at every step, no warmup.</li>
  * </ul>
+ * {@link #afterFreeze} puts steps at LR 0 in front of any of them (Adalayer's {@code t_freeze}):
+ * the shape then runs over the steps after the freeze.
  */
 public final class LrSchedule {
 
@@ -44,8 +46,13 @@ public final class LrSchedule {
     private final Kind kind;
     private final int warmup;
     private final int total;
+    private final int freeze;
 
     public LrSchedule(Kind kind, int warmup, int total) {
+        this(kind, warmup, total, 0);
+    }
+
+    private LrSchedule(Kind kind, int warmup, int total, int freeze) {
         if (total <= 0 || warmup < 0 || warmup > total) {
             throw new HyperparameterException("schedule needs steps > 0 and 0 <= warmup <= steps, got warmup "
                     + warmup + " and steps " + total);
@@ -53,6 +60,20 @@ public final class LrSchedule {
         this.kind = kind;
         this.warmup = warmup;
         this.total = total;
+        this.freeze = freeze;
+    }
+
+    /** This schedule after {@code steps} steps at LR 0: step {@code steps + s} has this schedule's step s. */
+    public LrSchedule afterFreeze(int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("a freeze of " + steps + " steps");
+        }
+        return new LrSchedule(kind, warmup, total, freeze + steps);
+    }
+
+    /** Steps at LR 0 before the shape starts. */
+    public int freeze() {
+        return freeze;
     }
 
     public static LrSchedule paper(int warmup, int total) {
@@ -74,6 +95,13 @@ public final class LrSchedule {
 
     /** lr_step / peak. */
     public double factor(int step) {
+        if (step <= freeze) {
+            return 0.0;
+        }
+        return shape(step - freeze);
+    }
+
+    private double shape(int step) {
         if (kind == Kind.CONSTANT) {
             return 1.0;
         }

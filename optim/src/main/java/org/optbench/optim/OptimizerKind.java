@@ -40,14 +40,16 @@ public enum OptimizerKind {
                     .excluding("beta2")),
     ADAFACTOR("adafactor", 3.16e-3, AdafactorUpdate::create, beta1(), beta2(), eps(),
             Hyperparameter.flag("neuron_only", "Adafactor: one second-moment scale per output row", false),
-            Hyperparameter.choice("vector_mode", "Adafactor on 1-D tensors: a full v, or one scalar (the authors' code)",
-                    "full", "full", "scalar")),
+            Hyperparameter.choice("vector_mode", "Adafactor on 1-D tensors: one second-moment scalar per tensor (the "
+                    + "authors' code, the default) or Adam's full v", "scalar", "scalar", "full")),
     LION("lion", 3.16e-4, LionUpdate::of, beta1(), beta2()),
     SIGNUM("signum", 3.16e-4, LionUpdate::signum, beta1()),
     ADALAYER("adalayer", 3.16e-3, BlockAdamUpdate::adalayer, beta1(), beta2(), eps(),
-            Hyperparameter.flag("bias_correction", "Adalayer: bias-correct both moments (false: neither)", true),
-            Hyperparameter.count("t_freeze", "Adalayer: freeze the second moment after this many steps (0: never)", 0, 0,
-                    1_000_000_000)),
+            Hyperparameter.choice("bias_correction", "Adalayer: the moments whose EMA is bias-corrected (t_freeze "
+                    + "turns the second's off)", "both", "both", "first", "second", "none"),
+            Hyperparameter.count("t_freeze", "Adalayer: the authors' frozen variant: t_freeze steps at LR 0 while each "
+                    + "block's v is a running mean, then v frozen except in the LM head and LayerNorms; the run is "
+                    + "t_freeze + steps long, its schedule starts after the freeze (0: off)", 0, 0, 1_000_000_000)),
     MOMENTUM("momentum", 1.0, MomentumUpdate::of, beta1()),
     MUON("muon", 0.02, MuonUpdate::create,
             Hyperparameter.number("momentum", "Muon's Nesterov momentum", 0.95, 0, false, 1, true));

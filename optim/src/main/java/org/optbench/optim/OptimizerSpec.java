@@ -73,14 +73,22 @@ public record OptimizerSpec(String name, GroupRules groups, Map<String, Object> 
         return rules().resolve(parameters, hyperparameters);
     }
 
-    /** The schedule over {@code steps} steps with {@code warmup} warmup steps. */
-    public LrSchedule schedule(int warmup, int steps) {
-        return schedule == LrSchedule.Kind.CONSTANT ? LrSchedule.constant() : new LrSchedule(schedule, warmup, steps);
+    /**
+     * The schedule over {@code steps} steps with {@code warmup} warmup steps, after {@code freeze}
+     * steps at LR 0 (Adalayer's {@code t_freeze}; the run is then freeze + steps long).
+     */
+    public LrSchedule schedule(int warmup, int steps, int freeze) {
+        return (schedule == LrSchedule.Kind.CONSTANT ? LrSchedule.constant() : new LrSchedule(schedule, warmup, steps))
+                .afterFreeze(freeze);
     }
 
-    /** The optimizer over a model's flat parameter and gradient buffers. */
+    /**
+     * The optimizer over a model's flat parameter and gradient buffers, its schedule {@code steps}
+     * long after the groups' freeze.
+     */
     public Optimizer build(Backend backend, ParameterLayout layout, FloatTensor params, FloatTensor grads, int warmup,
                            int steps) {
-        return new Optimizer(backend, resolve(layout.specs()), params, grads, schedule(warmup, steps));
+        List<ParamGroup> groups = resolve(layout.specs());
+        return new Optimizer(backend, groups, params, grads, schedule(warmup, steps, ParamGroup.freezeSteps(groups)));
     }
 }

@@ -26,4 +26,14 @@ public record ParamGroup(String name, OptimizerKind kind, HyperparameterValues h
     public WeightDecayMode wdMode() {
         return WeightDecayMode.of(hyperparameters.word("wd_mode"));
     }
+
+    /** Steps this group's rule trains at LR 0 before the schedule starts: Adalayer's {@code t_freeze}, else 0. */
+    public int freezeSteps() {
+        return hyperparameters.asMap().containsKey("t_freeze") ? (int) hyperparameters.number("t_freeze") : 0;
+    }
+
+    /** The freeze of a run: the longest of its groups'. */
+    public static int freezeSteps(List<ParamGroup> groups) {
+        return groups.stream().mapToInt(ParamGroup::freezeSteps).max().orElse(0);
+    }
 }

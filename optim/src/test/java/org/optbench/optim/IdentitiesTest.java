@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -60,12 +61,14 @@ class IdentitiesTest {
     }
 
     @Test
-    void adafactorOnAVectorIsAdam() {
+    void adafactorOnAVectorWithVectorModeFullIsAdam() {
         int n = 33;
         SplittableRandom rng = new SplittableRandom(5);
         Map<String, Object> hp = Map.of("lr", 0.02, "beta1", 0.8, "beta2", 0.97, "eps", 1e-8);
         Harness adam = new Harness(BACKEND, "adamw", hp, "ln_f.weight", new int[] {n});
-        Harness adafactor = new Harness(BACKEND, "adafactor", hp, "ln_f.weight", new int[] {n});
+        Map<String, Object> full = new HashMap<>(hp);
+        full.put("vector_mode", "full");
+        Harness adafactor = new Harness(BACKEND, "adafactor", full, "ln_f.weight", new int[] {n});
         float[] p = random(rng, n);
         adam.set("ln_f.weight", p);
         adafactor.set("ln_f.weight", p);
@@ -77,6 +80,33 @@ class IdentitiesTest {
             adafactor.step(t, 1f);
         }
         assertArrayEquals(adam.get("ln_f.weight"), adafactor.get("ln_f.weight"), 0f);
+    }
+
+    /**
+     * Plain {@code adafactor} keeps one second-moment scalar per 1-D tensor, as the authors' code
+     * does (PyTorch's {@code mean(dim=[])} over all dimensions): on a vector it is Adalayer's
+     * whole-tensor block, bit for bit.
+     */
+    @Test
+    void adafactorOnAVectorKeepsOneScalarByDefault() {
+        int n = 33;
+        SplittableRandom rng = new SplittableRandom(6);
+        Map<String, Object> hp = Map.of("lr", 0.02, "beta1", 0.8, "beta2", 0.97, "eps", 1e-8);
+        Harness adalayer = new Harness(BACKEND, "adalayer", hp, "ln_f.weight", new int[] {n});
+        Harness adafactor = new Harness(BACKEND, "adafactor", hp, "ln_f.weight", new int[] {n});
+        float[] p = random(rng, n);
+        adalayer.set("ln_f.weight", p);
+        adafactor.set("ln_f.weight", p);
+        for (int t = 1; t <= 10; t++) {
+            float[] g = random(rng, n);
+            adalayer.grad("ln_f.weight", g);
+            adafactor.grad("ln_f.weight", g);
+            adalayer.step(t, 1f);
+            adafactor.step(t, 1f);
+        }
+        assertArrayEquals(adalayer.get("ln_f.weight"), adafactor.get("ln_f.weight"), 0f);
+        assertEquals(1, adafactor.optimizer.stateBytesByGroup().values().iterator().next() / 4 - n,
+                "exp_avg per element and one exp_avg_sq scalar");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.optbench.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -228,10 +229,13 @@ class OptimizerStepTest {
     }
 
     /**
-     * Adalayer on one whole-tensor block over three steps, in double precision: with or without
-     * bias correction, and with the second moment frozen after {@code freeze} steps (0: never).
+     * Adalayer on one whole-tensor block, in double precision: {@code corrected} names the
+     * bias-corrected moments (both, first, second, none); with {@code freeze} > 0 the authors'
+     * frozen variant: LR 0 for the first freeze steps while v is a running mean (weight 1/(t+1)),
+     * then v kept unless {@code keepsUpdating} (the LM head, the LayerNorms), and no second-moment
+     * correction.
      */
-    private static double[] adalayerThreeSteps(float[] p0, float[][] g, boolean correct, int freeze) {
+    private static double[] adalayerSteps(float[] p0, float[][] g, String corrected, int freeze, boolean keepsUpdating) {
         int n = p0.length;
         double[] p = new double[n];
         double[] m = new double[n];
@@ -239,48 +243,65 @@ class OptimizerStepTest {
             p[i] = p0[i];
         }
         double v = 0;
-        int vSteps = 0;
         for (int t = 1; t <= g.length; t++) {
-            if (freeze == 0 || t <= freeze) {
-                double ms = 0;
-                for (float x : g[t - 1]) {
-                    ms += x * (double) x / n;
-                }
-                v = 0.95 * v + 0.05 * ms;
-                vSteps = t;
+            double ms = 0;
+            for (float x : g[t - 1]) {
+                ms += x * (double) x / n;
             }
-            double c1 = correct ? 1 / (1 - Math.pow(0.9, t)) : 1;
-            double c2 = correct ? 1 / (1 - Math.pow(0.95, vSteps)) : 1;
+            if (freeze == 0 || t > freeze && keepsUpdating) {
+                v = 0.95 * v + 0.05 * ms;
+            } else if (t <= freeze) {
+                v = v + (ms - v) / (t + 1);
+            }
+            double lr = t <= freeze ? 0 : 0.1;
+            boolean first = corrected.equals("both") || corrected.equals("first");
+            boolean second = freeze == 0 && (corrected.equals("both") || corrected.equals("second"));
+            double c1 = first ? 1 / (1 - Math.pow(0.9, t)) : 1;
+            double c2 = second ? 1 / (1 - Math.pow(0.95, t)) : 1;
             for (int i = 0; i < n; i++) {
                 m[i] = 0.9 * m[i] + 0.1 * g[t - 1][i];
-                p[i] -= 0.1 * m[i] * c1 / (Math.sqrt(v * c2) + 1e-8);
+                p[i] -= lr * m[i] * c1 / (Math.sqrt(v * c2) + 1e-8);
             }
         }
         return p;
     }
 
     @Test
-    void adalayerWithoutBiasCorrectionAndWithAFrozenSecondMoment() {
+    void adalayerBiasCorrectionsAndTheAuthorsFrozenVariant() {
         int n = 7;
-        float[][] g = {values(n, 0.2, 0.7), values(n, 0.9, 2.1), values(n, 0.05, 3.3)};
+        float[][] g = {values(n, 0.2, 0.7), values(n, 0.9, 2.1), values(n, 0.05, 3.3), values(n, 0.4, 1.3)};
         float[] p0 = values(n, 1, 0.5);
-        Object[][] cases = {{true, 0}, {false, 0}, {true, 1}, {true, 2}, {false, 1}};
+        Object[][] cases = {{"both", 0}, {"first", 0}, {"second", 0}, {"none", 0}, {"both", 1}, {"both", 2},
+            {"none", 2}, {"second", 3}};
         for (Object[] c : cases) {
-            boolean correct = (Boolean) c[0];
+            String corrected = (String) c[0];
             int freeze = (Integer) c[1];
-            Harness h = new Harness(BACKEND, "adalayer", Map.of("lr", 0.1, "beta1", 0.9, "beta2", 0.95, "eps", 1e-8,
-                    "bias_correction", correct, "t_freeze", freeze), "ln_f.weight", new int[] {n});
+            Harness h = new Harness(BACKEND, GroupRules.named("adalayer"), Map.of("lr", 0.1, "beta1", 0.9, "beta2", 0.95,
+                    "eps", 1e-8, "bias_correction", corrected, "t_freeze", freeze),
+                    LrSchedule.constant().afterFreeze(freeze), "blocks.0.attn.proj.weight", new int[] {1, n},
+                    "ln_f.weight", new int[] {n});
+            h.set("blocks.0.attn.proj.weight", p0);
             h.set("ln_f.weight", p0);
-            for (int t = 1; t <= 3; t++) {
+            for (int t = 1; t <= g.length; t++) {
+                h.grad("blocks.0.attn.proj.weight", g[t - 1]);
                 h.grad("ln_f.weight", g[t - 1]);
                 h.step(t, 1f);
+                if (t <= freeze) {
+                    assertArrayEquals(p0, h.get("blocks.0.attn.proj.weight"), "step " + t + " of the freeze moves nothing");
+                }
             }
-            assertClose(adalayerThreeSteps(p0, g, correct, freeze), h.get("ln_f.weight"), 2e-6,
-                    "adalayer bias_correction=" + correct + " t_freeze=" + freeze);
+            String label = "adalayer bias_correction=" + corrected + " t_freeze=" + freeze;
+            assertClose(adalayerSteps(p0, g, corrected, freeze, false), h.get("blocks.0.attn.proj.weight"), 2e-6,
+                    label + ", a frozen block");
+            assertClose(adalayerSteps(p0, g, corrected, freeze, true), h.get("ln_f.weight"), 2e-6,
+                    label + ", a LayerNorm, which keeps updating");
         }
         HyperparameterException fraction = assertThrows(HyperparameterException.class,
                 () -> OptimizerKind.ADALAYER.resolve(Map.of("t_freeze", 2.5)));
         assertTrue(fraction.getMessage().contains("t_freeze 2.5"), fraction.getMessage());
+        HyperparameterException old = assertThrows(HyperparameterException.class,
+                () -> OptimizerKind.ADALAYER.resolve(Map.of("bias_correction", false)));
+        assertTrue(old.getMessage().contains("[both, first, second, none]"), old.getMessage());
     }
 
     private static double[] adafactorTwoSteps(float[] p0, float[] g1, float[] g2, int rows, int cols, double b1) {

@@ -83,7 +83,7 @@ public final class Run implements AutoCloseable {
                 ModelWeights.load(SafetensorsFile.read(spec.model().initWeights()), model);
             }
             Optimizer optimizer = new Optimizer(backend, plan.groups(), model.parameters(), model.gradients(),
-                    spec.optimizer().schedule(plan.warmup(), plan.steps()));
+                    spec.optimizer().schedule(plan.warmup(), plan.steps() - plan.freezeSteps(), plan.freezeSteps()));
             RunConfig config = config(plan, model.layout().totalCount());
             int first = 1;
             if (spec.checkpoint().resume() != null) {

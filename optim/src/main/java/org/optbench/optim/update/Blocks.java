@@ -23,6 +23,16 @@ public final class Blocks {
         return Math.toIntExact(spec.count());
     }
 
+    /**
+     * Whether the authors' frozen Adalayer keeps updating this tensor's second moment after the
+     * freeze: the LM head (their {@code update_last}) and the LayerNorm gains ({@code update_norm}).
+     */
+    public static boolean updatesAfterFreeze(ParameterSpec spec) {
+        String n = spec.name();
+        return n.equals("lm_head.weight") || spec.rank() == 1 && (n.endsWith("norm.weight") || n.equals("ln_f.weight")
+                || n.endsWith(".ln1.weight") || n.endsWith(".ln2.weight"));
+    }
+
     /** Rows of each matrix Muon orthogonalises separately: a third of QKV, else all rows. */
     public static int muonBlockRows(ParameterSpec spec) {
         if (spec.name().endsWith("attn.qkv.weight") && spec.dim(0) % 3 == 0) {

@@ -30,13 +30,15 @@ import org.optbench.optim.hyperparameter.HyperparameterException;
  * @param data        the data's facts
  * @param batch       sequences per optimizer step
  * @param microBatch  sequences per forward pass
- * @param steps       optimizer steps
+ * @param steps       optimizer steps, the freeze included
+ * @param freezeSteps the first steps, at LR 0 (Adalayer's {@code t_freeze}): the run trains
+ *                    {@code steps - freezeSteps} steps after them, and its schedule starts then
  * @param warmup      warmup steps
  * @param groups      the parameter groups
  * @param memoryBytes parameters, gradients, activations at the micro-batch and optimizer state
  */
 public record RunPlan(RunSpec spec, Preset preset, ModelConfig model, DataFacts data, int batch, int microBatch,
-                      int steps, int warmup, List<ParamGroup> groups, long memoryBytes) {
+                      int steps, int freezeSteps, int warmup, List<ParamGroup> groups, long memoryBytes) {
 
     /** The most tokens a run may train on: about 40x the largest run of the paper (1.2b, 2.6e10 tokens). */
     public static final long MAX_TOKENS = 1_000_000_000_000L;
@@ -84,19 +86,27 @@ public record RunPlan(RunSpec spec, Preset preset, ModelConfig model, DataFacts 
                     + "micro_batch passes); set micro_batch to a divisor of " + batch + ", e.g. " + divisorBelow(batch, micro));
         }
         ParameterLayout layout = new ParameterLayout(model);
-        int steps = steps(spec, preset, batch, model.seqLen(), layout.nonEmbeddingCount(), p);
-        int warmup = warmup(t.warmup(), steps, p);
-        checkEvaluation(spec, facts, micro, model.seqLen(), steps, p);
-        checkTokenFile(spec, facts, batch, micro, model.seqLen(), steps, p);
-        checkBudget(steps, batch, model.seqLen(), p);
         List<ParamGroup> groups = null;
         long stateBytes = 0;
+        int freeze = 0;
         try {
             groups = spec.optimizer().resolve(layout.specs());
             stateBytes = StateAccounting.plan(groups, layout).stateBytes();
+            freeze = ParamGroup.freezeSteps(groups);
         } catch (HyperparameterException e) {
             p.add("optimizer " + spec.optimizer().name() + ": " + e.getMessage());
         }
+        int trained = steps(spec, preset, batch, model.seqLen(), layout.nonEmbeddingCount(), p);
+        int warmup = warmup(t.warmup(), trained, p);
+        long total = (long) trained + freeze;
+        if (total > MAX_STEPS) {
+            p.add("steps " + trained + " and t_freeze " + freeze + ": the run would be " + total + " steps, more than "
+                    + MAX_STEPS + "; shorten one of them");
+        }
+        int steps = (int) Math.min(total, MAX_STEPS);
+        checkEvaluation(spec, facts, micro, model.seqLen(), steps, p);
+        checkTokenFile(spec, facts, batch, micro, model.seqLen(), steps, p);
+        checkBudget(steps, batch, model.seqLen(), p);
         long memory = 0;
         checkArrays(model, layout, micro, p);
         if (estimable(model, micro)) {
@@ -106,7 +116,7 @@ public record RunPlan(RunSpec spec, Preset preset, ModelConfig model, DataFacts 
             }
         }
         p.throwIfAny();
-        return new RunPlan(spec, preset, model, facts, batch, micro, steps, warmup, groups, memory);
+        return new RunPlan(spec, preset, model, facts, batch, micro, steps, freeze, warmup, groups, memory);
     }
 
     /** Every setting on its own: names, ranges, finite numbers. */

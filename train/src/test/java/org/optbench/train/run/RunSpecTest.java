@@ -51,7 +51,7 @@ class RunSpecTest {
         EVERY_KEY.put("tie_betas", true);
         EVERY_KEY.put("neuron_only", true);
         EVERY_KEY.put("vector_mode", "scalar");
-        EVERY_KEY.put("bias_correction", false);
+        EVERY_KEY.put("bias_correction", "first");
         EVERY_KEY.put("t_freeze", 100);
         EVERY_KEY.put("wd", 0.1);
         EVERY_KEY.put("wd_mode", "paper");
