@@ -84,4 +84,10 @@ public final class ParameterLayout {
     public long nonEmbeddingCount() {
         return total - embeddingCount();
     }
+
+    /** Whether {@code name} is a LayerNorm gain: a block's ln1, ln2, q_norm or k_norm, or ln_f. */
+    public static boolean isLayerNormGain(String name) {
+        return name.equals("ln_f.weight") || name.endsWith(".ln1.weight") || name.endsWith(".ln2.weight")
+                || name.endsWith(".q_norm.weight") || name.endsWith(".k_norm.weight");
+    }
 }

@@ -34,6 +34,7 @@ public final class Transformer {
     private final IntTensor inputs;    // (N)
     private final IntTensor targets;   // (N)
     private final StepBuffer step;
+    private final List<FloatTensor> heldGradients = new ArrayList<>(); // slices of grads zeroed before each read-back
     private int slot;                  // the micro-batch slot of the last forward
     private int stepMicroBatches;      // micro-batches of the step the last forward belongs to
 
@@ -225,6 +226,9 @@ public final class Transformer {
             throw new IllegalStateException("a read-back of " + microBatches + " micro-batches after micro-batch "
                     + slot + " of a step of " + stepMicroBatches);
         }
+        for (FloatTensor g : heldGradients) {
+            backend.fill(g, 0f, g.length());
+        }
         backend.sumOfSquares(step.squaredNorm(), grads, layout.totalCount());
         step.read(microBatches);
         List<LossValue> losses = new ArrayList<>(microBatches);
@@ -291,6 +295,19 @@ public final class Transformer {
             backend.layerNormBackward(acts.dResidual, g.ln1, acts.dC1, a.x, p.ln1, a.ln1Mean, a.ln1Rstd, n, c);
         }
         backend.embeddingBackward(dw.wte, acts.dResidual, inputs, n, c);
+    }
+
+    /**
+     * Holds the LayerNorm gains where they are (a run with {@code train_norms: false}): their
+     * gradients are zeroed before each step's read-back, so they leave the gradient norm that
+     * clipping uses, and no optimizer group takes them.
+     */
+    public void holdLayerNorms() {
+        for (ParameterSpec spec : layout.specs()) {
+            if (ParameterLayout.isLayerNormGain(spec.name())) {
+                heldGradients.add(grads.slice(spec.offset(), spec.count()));
+            }
+        }
     }
 
     /** The L2 norm of all gradients, sqrt of the sum of squares over every parameter. */

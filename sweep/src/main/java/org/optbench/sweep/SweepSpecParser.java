@@ -65,7 +65,7 @@ public final class SweepSpecParser {
     private static final List<String> TOP_RUN_KEYS = List.of("data", "steps", "tokens", "tokens_per_param", "batch",
             "micro_batch", "divergence_threshold");
     private static final Set<String> MODEL_KEYS = Set.of("preset", "vocab", "d_model", "layers", "heads", "seq_len",
-            "qk_norm");
+            "qk_norm", "train_norms");
     private static final Set<String> PARAM_KEYS = Set.of("value", "values", "min", "max", "distribution", "q");
     /** Run keys a sweep sets itself: the optimizer comes from parameters.optimizer, seeds from seeds. */
     private static final Set<String> SWEEP_OWNED = Set.of("optimizer", "groups", "seed");

@@ -79,6 +79,9 @@ public final class Run implements AutoCloseable {
         try {
             Transformer model = new Transformer(c, plan.microBatch(), backend);
             model.initialize(spec.seed());
+            if (!spec.model().trainsNorms()) {
+                model.holdLayerNorms();
+            }
             if (spec.model().initWeights() != null) {
                 ModelWeights.load(SafetensorsFile.read(spec.model().initWeights()), model);
             }
@@ -136,12 +139,12 @@ public final class Run implements AutoCloseable {
         return new RunConfig(s.model().preset(), c.vocabSize(), c.dModel(), c.nLayers(), c.nHeads(), c.seqLen(), c.zLoss(),
                 plan.batch(), plan.microBatch(), plan.steps(), plan.warmup(), s.optimizer().name(),
                 s.optimizer().hyperparameters(), s.optimizer().schedule().label(), s.training().clip(), s.seed(),
-                s.data().label(), s.data().batchOrder().label(), parameters);
+                s.data().label(), s.data().batchOrder().label(), parameters, s.model().trainsNorms() ? null : false);
     }
 
     /** The settings a checkpoint must share with the run that resumes it. */
     private static final String[] RESUME_KEYS = {"vocab", "d_model", "layers", "heads", "seq_len", "batch", "micro_batch",
-        "optimizer", "seed", "data", "batch_order", "schedule", "steps"};
+        "optimizer", "seed", "data", "batch_order", "schedule", "steps", "train_norms"};
 
     private static void checkResumable(JsonNode state, JsonNode config) {
         JsonNode saved = state.path("config");

@@ -1,5 +1,6 @@
 package org.optbench.train;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,10 +30,13 @@ import java.util.Map;
  * @param data            the data's label (default, synthetic or a path)
  * @param batchOrder      shuffled or sequential
  * @param parameters      total parameters of the model
+ * @param trainNorms      false when the LayerNorm gains were held at 1 ({@code train_norms: false});
+ *                        null (left out) when they trained
  */
 public record RunConfig(String preset, int vocab, int dModel, int layers, int heads, int seqLen, float zLoss, int batch,
                         int microBatch, int steps, int warmup, String optimizer, Map<String, Object> hyperparameters,
-                        String schedule, double clip, long seed, String data, String batchOrder, long parameters) {
+                        String schedule, double clip, long seed, String data, String batchOrder, long parameters,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean trainNorms) {
 
     public RunConfig {
         hyperparameters = hyperparameters == null ? Map.of()

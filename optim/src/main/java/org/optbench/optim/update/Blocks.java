@@ -1,5 +1,6 @@
 package org.optbench.optim.update;
 
+import org.optbench.model.ParameterLayout;
 import org.optbench.model.ParameterSpec;
 
 /**
@@ -28,9 +29,7 @@ public final class Blocks {
      * freeze: the LM head (their {@code update_last}) and the LayerNorm gains ({@code update_norm}).
      */
     public static boolean updatesAfterFreeze(ParameterSpec spec) {
-        String n = spec.name();
-        return n.equals("lm_head.weight") || spec.rank() == 1 && (n.endsWith("norm.weight") || n.equals("ln_f.weight")
-                || n.endsWith(".ln1.weight") || n.endsWith(".ln2.weight"));
+        return spec.name().equals("lm_head.weight") || ParameterLayout.isLayerNormGain(spec.name());
     }
 
     /** Rows of each matrix Muon orthogonalises separately: a third of QKV, else all rows. */

@@ -16,15 +16,22 @@ import java.nio.file.Path;
  * @param seqLen      tokens per sequence, or null
  * @param initWeights safetensors file to start from (its metadata gives the shape), or null
  * @param qkNorm      whether q and k pass through their own LayerNorm (null: the preset's, on)
+ * @param trainNorms  whether the LayerNorm gains train (null: yes); false holds them at their
+ *                    initial 1 with no optimizer group or state, as the authors' {@code no_norm_training}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSpec(String preset, Integer vocab, Integer dModel, Integer layers, Integer heads, Integer seqLen,
-                        Path initWeights, Boolean qkNorm) {
+                        Path initWeights, Boolean qkNorm, Boolean trainNorms) {
 
     /** The preset when a run names none. */
     public static final String DEFAULT_PRESET = "nano";
 
     public ModelSpec {
         preset = preset == null ? DEFAULT_PRESET : preset;
+    }
+
+    /** Whether the LayerNorm gains train: unless {@code trainNorms} is false. */
+    public boolean trainsNorms() {
+        return !Boolean.FALSE.equals(trainNorms);
     }
 }

@@ -78,6 +78,8 @@ public final class RunKeys {
         run("seq_len", "N", "tokens per sequence, overriding the preset's", (b, k, v) -> b.seqLen(integer(k, v)));
         run("qk_norm", "true|false", "LayerNorm on q and k before RoPE (default true, as in the paper)",
                 (b, k, v) -> b.qkNorm(bool(k, v)));
+        run("train_norms", "true|false", "train the LayerNorm gains (default true); false holds them at 1 with no "
+                + "optimizer group or state, as the authors' no_norm_training", (b, k, v) -> b.trainNorms(bool(k, v)));
         run("init_weights", "FILE", "start from these safetensors weights (their metadata sets the model shape)",
                 (b, k, v) -> b.initWeights(path(k, v)));
         run("data", "DIR", "prepared data (optbench data prepare), 'synthetic' (a seeded Markov chain) or 'default' "

@@ -90,7 +90,8 @@ public record RunPlan(RunSpec spec, Preset preset, ModelConfig model, DataFacts 
         long stateBytes = 0;
         int freeze = 0;
         try {
-            groups = spec.optimizer().resolve(layout.specs());
+            groups = spec.optimizer().resolve(spec.model().trainsNorms() ? layout.specs()
+                    : layout.specs().stream().filter(s -> !ParameterLayout.isLayerNormGain(s.name())).toList());
             stateBytes = StateAccounting.plan(groups, layout).stateBytes();
             freeze = ParamGroup.freezeSteps(groups);
         } catch (HyperparameterException e) {

@@ -30,7 +30,7 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
                       long seed, DeviceSpec device, CheckpointSpec checkpoint, OutputSpec output) {
 
     public RunSpec {
-        model = model == null ? new ModelSpec(null, null, null, null, null, null, null, null) : model;
+        model = model == null ? new ModelSpec(null, null, null, null, null, null, null, null, null) : model;
         data = data == null ? DataSpec.defaults() : data;
         optimizer = optimizer == null ? OptimizerSpec.named(OptimizerSpec.DEFAULT) : optimizer;
         training = training == null ? TrainingSpec.defaults() : training;
@@ -78,6 +78,7 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
         private Integer seqLen;
         private Path initWeights;
         private Boolean qkNorm;
+        private Boolean trainNorms;
         private DataSpec.Source source = DataSpec.Source.DEFAULT;
         private Path dataPath;
         private DataSpec.BatchOrder batchOrder = DataSpec.BatchOrder.SHUFFLED;
@@ -122,6 +123,7 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
             seqLen = m.seqLen();
             initWeights = m.initWeights();
             qkNorm = m.qkNorm();
+            trainNorms = m.trainNorms();
             source = s.data().source();
             dataPath = s.data().path();
             batchOrder = s.data().batchOrder();
@@ -192,6 +194,11 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
 
         public Builder qkNorm(Boolean v) {
             qkNorm = v;
+            return this;
+        }
+
+        public Builder trainNorms(Boolean v) {
+            trainNorms = v;
             return this;
         }
 
@@ -350,7 +357,7 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
 
         /** The spec; a hyperparameter of the wrong type or an unknown optimizer is an error naming it. */
         public RunSpec build() {
-            return new RunSpec(new ModelSpec(preset, vocab, dModel, layers, heads, seqLen, initWeights, qkNorm),
+            return new RunSpec(new ModelSpec(preset, vocab, dModel, layers, heads, seqLen, initWeights, qkNorm, trainNorms),
                     new DataSpec(source, dataPath, batchOrder),
                     new OptimizerSpec(optimizer, groups, hyperparameters, schedule),
                     new TrainingSpec(batch, microBatch, steps, tokens, tokensPerParam, warmup, clip, zLoss,
