@@ -31,6 +31,7 @@ class RunSpecTest {
         EVERY_KEY.put("heads", 3);
         EVERY_KEY.put("seq_len", 48);
         EVERY_KEY.put("qk_norm", "false");
+        EVERY_KEY.put("train_norms", false);
         EVERY_KEY.put("init_weights", "w.safetensors");
         EVERY_KEY.put("data", "prepared/dir");
         EVERY_KEY.put("tokens", "2e6");
