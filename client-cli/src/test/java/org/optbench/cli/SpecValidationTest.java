@@ -126,7 +126,7 @@ class SpecValidationTest {
     void trainsFlagsAndHelpComeFromTheRegistries() throws Exception {
         CliProcess help = CliProcess.run(dir, Map.of(), REFUSAL_SECONDS, "train", "--help");
         assertEquals(0, help.code(), help.err());
-        for (String expected : List.of("--lr-last=NUMBER", "--vector-mode=full|scalar", "--nesterov[=true|false]",
+        for (String expected : List.of("--lr-last=NUMBER", "--vector-mode=scalar|full", "--nesterov[=true|false]",
                 "SGD's heavy-ball momentum; Muon's Nesterov momentum (default sgd 0.98, muon 0.95)", "--d-model=N",
                 "--eval-steps=S,S,...", "--config=<config>")) {
             assertTrue(help.out().replaceAll("\\s+", " ").contains(expected), expected + " in:\n" + help.out());
