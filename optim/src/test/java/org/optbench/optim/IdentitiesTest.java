@@ -29,6 +29,20 @@ class IdentitiesTest {
         return v;
     }
 
+    /** Ten steps of both harnesses on their {@code ln_f.weight} of n values, from the same start with the same gradients. */
+    private static void trainSideBySide(SplittableRandom rng, int n, Harness a, Harness b) {
+        float[] p = random(rng, n);
+        a.set("ln_f.weight", p);
+        b.set("ln_f.weight", p);
+        for (int t = 1; t <= 10; t++) {
+            float[] g = random(rng, n);
+            a.grad("ln_f.weight", g);
+            b.grad("ln_f.weight", g);
+            a.step(t, 1f);
+            b.step(t, 1f);
+        }
+    }
+
     @Test
     void adamWithEqualBetasMovesEachWeightByAtMostLrAndMatchesSignumOnASteadyGradient() {
         int n = 41;
@@ -69,16 +83,7 @@ class IdentitiesTest {
         Map<String, Object> full = new HashMap<>(hp);
         full.put("vector_mode", "full");
         Harness adafactor = new Harness(BACKEND, "adafactor", full, "ln_f.weight", new int[] {n});
-        float[] p = random(rng, n);
-        adam.set("ln_f.weight", p);
-        adafactor.set("ln_f.weight", p);
-        for (int t = 1; t <= 10; t++) {
-            float[] g = random(rng, n);
-            adam.grad("ln_f.weight", g);
-            adafactor.grad("ln_f.weight", g);
-            adam.step(t, 1f);
-            adafactor.step(t, 1f);
-        }
+        trainSideBySide(rng, n, adam, adafactor);
         assertArrayEquals(adam.get("ln_f.weight"), adafactor.get("ln_f.weight"), 0f);
     }
 
@@ -94,16 +99,7 @@ class IdentitiesTest {
         Map<String, Object> hp = Map.of("lr", 0.02, "beta1", 0.8, "beta2", 0.97, "eps", 1e-8);
         Harness adalayer = new Harness(BACKEND, "adalayer", hp, "ln_f.weight", new int[] {n});
         Harness adafactor = new Harness(BACKEND, "adafactor", hp, "ln_f.weight", new int[] {n});
-        float[] p = random(rng, n);
-        adalayer.set("ln_f.weight", p);
-        adafactor.set("ln_f.weight", p);
-        for (int t = 1; t <= 10; t++) {
-            float[] g = random(rng, n);
-            adalayer.grad("ln_f.weight", g);
-            adafactor.grad("ln_f.weight", g);
-            adalayer.step(t, 1f);
-            adafactor.step(t, 1f);
-        }
+        trainSideBySide(rng, n, adalayer, adafactor);
         assertArrayEquals(adalayer.get("ln_f.weight"), adafactor.get("ln_f.weight"), 0f);
         assertEquals(1, adafactor.optimizer.stateBytesByGroup().values().iterator().next() / 4 - n,
                 "exp_avg per element and one exp_avg_sq scalar");
