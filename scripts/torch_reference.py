@@ -4,6 +4,14 @@
   torch_reference.py grads WEIGHTS.safetensors TOKENS.npy K GRADS.safetensors [Z_LOSS]
       loss and every gradient of batch K, compared with the gradients `optbench forward
       --grads-out` wrote (max abs difference per tensor).
+  torch_reference.py trajectory WEIGHTS.safetensors TOKENS.npy STEPS OPTIMIZER [KEY=VALUE ...]
+      trains from WEIGHTS in float64 on TOKENS' batches in order (batch k at step k+1), at a constant
+      LR with no warm-up and no clipping, and prints each step's loss (before its update) as a JSON
+      line: the independent twin of `optbench train --init-weights W --tokens X --batch-order
+      sequential --schedule constant --warmup 0 --clip 0`. OPTIMIZER is adamw, adalayer, adafactor
+      or sophia, written here from SPEC.md and the study authors' code; KEY is lr, wd, beta1, beta2,
+      eps, bias_correction, t_freeze, vector_mode, rho, hessian_interval, seed (Sophia's sampling),
+      train_norms or z_loss.
   torch_reference.py bench P0|P1|P2|S0 [THREADS] [STEPS]
       tokens/s of forward + backward + AdamW at a benchmark shape or the study shape S0, the same
       measurement as `optbench bench` (median [min..max] over STEPS timed steps after 2 warm-up
@@ -62,6 +70,14 @@ def rope(x, n_heads, theta=10000.0):
 
 
 def loss_fn(p, idx, tgt, n_layers, n_heads, z_coef):
+    logits = logits_fn(p, idx, n_layers, n_heads)
+    lse = logits.logsumexp(-1)
+    ce = F.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.reshape(-1))
+    z = z_coef * (lse ** 2).mean()
+    return ce + z, ce, z
+
+
+def logits_fn(p, idx, n_layers, n_heads):
     b, t = idx.shape
     x = p["wte.weight"][idx]
     c = x.shape[-1]
@@ -81,11 +97,7 @@ def loss_fn(p, idx, tgt, n_layers, n_heads, z_coef):
         x = x + y.transpose(1, 2).reshape(b, t, c) @ p[pre + "attn.proj.weight"].t()
         h = F.layer_norm(x, (c,), p[pre + "ln2.weight"], None, 1e-5)
         x = x + F.gelu(h @ p[pre + "mlp.fc.weight"].t()) @ p[pre + "mlp.proj.weight"].t()
-    logits = F.layer_norm(x, (c,), p["ln_f.weight"], None, 1e-5) @ p["lm_head.weight"].t()
-    lse = logits.logsumexp(-1)
-    ce = F.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.reshape(-1))
-    z = z_coef * (lse ** 2).mean()
-    return ce + z, ce, z
+    return F.layer_norm(x, (c,), p["ln_f.weight"], None, 1e-5) @ p["lm_head.weight"].t()
 
 
 def grads(weights, tokens, k, grads_path, z_coef=1e-4):
@@ -104,6 +116,145 @@ def grads(weights, tokens, k, grads_path, z_coef=1e-4):
     norm = math.sqrt(sum((t.grad ** 2).sum().item() for t in p.values()))
     print(json.dumps({"loss": loss.item(), "ce": ce.item(), "z_loss": z.item(), "grad_norm": norm,
                       "worst_relative_grad_diff": worst}))
+
+
+MASK64 = (1 << 64) - 1
+
+
+def _mix(z):
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)
+
+
+def sampling_uniform(seed, step, row):
+    """The uniform optbench's Sophia draws row ROW's label with after step STEP (SampledLabels.uniform)."""
+    z = _mix((seed ^ 0x536F70686961) & MASK64)
+    z = _mix((z + step) & MASK64)
+    z = _mix((z + row) & MASK64)
+    return (z >> 11) * 2.0 ** -53
+
+
+def is_layer_norm(name):
+    return name == "ln_f.weight" or name.endswith(("ln1.weight", "ln2.weight", "q_norm.weight", "k_norm.weight"))
+
+
+def adalayer_blocks(name, t):
+    """T viewed as (blocks, elements): QKV's row thirds, the LM head's rows, else one block."""
+    if name.endswith("attn.qkv.weight"):
+        return t.reshape(3, -1)
+    if name == "lm_head.weight":
+        return t.reshape(t.shape[0], -1)
+    return t.reshape(1, -1)
+
+
+def _correction(beta, t, on):
+    return 1.0 / (1.0 - beta ** t) if on else 1.0
+
+
+def adamw_rule(name, p, g, s, t, lr, hp):
+    b1, b2, eps = hp.get("beta1", 0.9), hp.get("beta2", 0.95), hp.get("eps", 1e-15)
+    s["m"] = b1 * s.get("m", torch.zeros_like(p)) + (1 - b1) * g
+    s["v"] = b2 * s.get("v", torch.zeros_like(p)) + (1 - b2) * g * g
+    return p - lr * (s["m"] * _correction(b1, t, True)) / ((s["v"] * _correction(b2, t, True)).sqrt() + eps)
+
+
+def block_adam(p, g, s, t, lr, b1, d, eps, c1, c2, view):
+    """Adam with one second moment per block; d is this step's coefficient of v."""
+    s["m"] = b1 * s.get("m", torch.zeros_like(p)) + (1 - b1) * g
+    gb = view(g * g).mean(dim=1, keepdim=True)
+    s["v"] = d * s.get("v", torch.zeros_like(gb)) + (1 - d) * gb
+    denom = (s["v"] * c2).sqrt() + eps
+    return p - lr * (view(s["m"] * c1) / denom).reshape(p.shape)
+
+
+def adalayer_rule(name, p, g, s, t, lr, hp):
+    b1, b2, eps = hp.get("beta1", 0.9), hp.get("beta2", 0.95), hp.get("eps", 1e-15)
+    mode = hp.get("bias_correction", "both")
+    freeze = int(hp.get("t_freeze", 0))
+    if freeze == 0:
+        d = b2
+    elif t <= freeze:
+        d = t / (t + 1)
+    else:
+        d = b2 if (name == "lm_head.weight" or is_layer_norm(name)) else 1.0
+    c1 = _correction(b1, t, mode in ("both", "first"))
+    c2 = _correction(b2, t, freeze == 0 and mode in ("both", "second"))
+    return block_adam(p, g, s, t, lr, b1, d, eps, c1, c2, lambda x: adalayer_blocks(name, x))
+
+
+def adafactor_rule(name, p, g, s, t, lr, hp):
+    b1, b2, eps = hp.get("beta1", 0.9), hp.get("beta2", 0.95), hp.get("eps", 1e-15)
+    c1, c2 = _correction(b1, t, True), _correction(b2, t, True)
+    if p.dim() == 1:
+        if hp.get("vector_mode", "scalar") == "full":
+            return adamw_rule(name, p, g, s, t, lr, hp)
+        return block_adam(p, g, s, t, lr, b1, b2, eps, c1, c2, lambda x: x.reshape(1, -1))
+    s["m"] = b1 * s.get("m", torch.zeros_like(p)) + (1 - b1) * g
+    s["r"] = b2 * s.get("r", torch.zeros(p.shape[0], dtype=p.dtype)) + (1 - b2) * (g * g).mean(dim=1)
+    s["c"] = b2 * s.get("c", torch.zeros(p.shape[1], dtype=p.dtype)) + (1 - b2) * (g * g).mean(dim=0)
+    v = torch.outer(s["r"], s["c"]) / s["r"].mean() * c2
+    return p - lr * (s["m"] * c1) / (v.sqrt() + eps)
+
+
+def sophia_rule(name, p, g, s, t, lr, hp):
+    """SophiaG's step as the study's authors' code has it: ratio = |m| / (rho * bs * hessian + eps), at most 1."""
+    b1, rho, eps = hp.get("beta1", 0.965), hp.get("rho", 0.04), hp.get("eps", 1e-15)
+    s["m"] = b1 * s.get("m", torch.zeros_like(p)) + (1 - b1) * g
+    hess = s.get("hessian", torch.zeros_like(p))
+    ratio = (s["m"].abs() / (rho * hp["bs"] * hess + eps)).clamp(max=1.0)
+    return p - lr * s["m"].sign() * ratio
+
+
+RULES = {"adamw": adamw_rule, "adalayer": adalayer_rule, "adafactor": adafactor_rule, "sophia": sophia_rule}
+
+
+def sophia_hessian(p, trained, state, inputs, n_layers, n_heads, seed, step, beta2):
+    """The authors' update_hessian: labels sampled from the model's output, their mean CE's gradient squared into an EMA."""
+    q = {n: t.clone().requires_grad_() for n, t in p.items()}
+    logits = logits_fn(q, inputs, n_layers, n_heads)
+    flat = logits.detach().reshape(-1, logits.shape[-1])
+    labels = []
+    for row in range(flat.shape[0]):
+        e = (flat[row] - flat[row].max()).exp()
+        acc = torch.cumsum(e, 0)
+        target = sampling_uniform(seed, step, row) * acc[-1].item()
+        labels.append(min(int(torch.searchsorted(acc, torch.tensor([target], dtype=acc.dtype), right=True)),
+                          flat.shape[1] - 1))
+    F.cross_entropy(logits.reshape(-1, logits.shape[-1]), torch.tensor(labels)).backward()
+    for n in trained:
+        s = state[n]
+        s["hessian"] = beta2 * s.get("hessian", torch.zeros_like(p[n])) + (1 - beta2) * q[n].grad * q[n].grad
+
+
+def trajectory(weights, tokens, steps, optimizer, *settings):
+    """Trains in float64 from WEIGHTS on TOKENS' batches in order and prints each step's loss (before its update)."""
+    hp = {}
+    for setting in settings:
+        key, value = setting.split("=", 1)
+        hp[key] = value if key in ("bias_correction", "vector_mode", "train_norms") else float(value)
+    meta, p = read_safetensors(weights)
+    n_layers, n_heads = int(meta["n_layers"]), int(meta["n_heads"])
+    p = {n: t.double() for n, t in p.items()}
+    batches = np.load(tokens)
+    z_coef, seed, lr, wd = hp.get("z_loss", 1e-4), int(hp.get("seed", 0)), hp["lr"], hp.get("wd", 0.0)
+    freeze = int(hp.get("t_freeze", 0))
+    trained = [n for n in p if hp.get("train_norms", "true") == "true" or not is_layer_norm(n)]
+    state = {n: {} for n in trained}
+    hp["bs"] = batches.shape[1] * (batches.shape[2] - 1)
+    rule = RULES[optimizer]
+    for step in range(1, int(steps) + freeze + 1):
+        batch = torch.from_numpy(batches[step - 1].astype(np.int64))
+        q = {n: t.clone().requires_grad_() for n, t in p.items()}
+        loss, _, _ = loss_fn(q, batch[:, :-1], batch[:, 1:], n_layers, n_heads, z_coef)
+        loss.backward()
+        print(json.dumps({"step": step, "loss": loss.item()}))
+        lr_t = 0.0 if step <= freeze else lr
+        with torch.no_grad():
+            for n in trained:
+                p[n] = rule(n, p[n] * (1 - lr_t * wd), q[n].grad, state[n], step, lr_t, hp)
+        if optimizer == "sophia" and step % int(hp.get("hessian_interval", 10)) == 0:
+            sophia_hessian(p, trained, state, batch[:, :-1], n_layers, n_heads, seed, step, hp.get("beta2", 0.99))
 
 
 def blas():
@@ -274,6 +425,8 @@ def bench(shape, threads=2, steps=5):
 if __name__ == "__main__":
     if sys.argv[1] == "grads":
         grads(*sys.argv[2:])
+    elif sys.argv[1] == "trajectory":
+        trajectory(*sys.argv[2:])
     elif sys.argv[1] == "bench":
         bench(*sys.argv[2:])
     elif sys.argv[1] == "sgemm":

@@ -108,12 +108,13 @@ class TrainingRunTest {
 
     @Test
     void resumeEqualsAnUninterruptedRun() throws Exception {
-        for (String optimizer : new String[] {"adamw", "adaptive-last-ln"}) {
+        for (String[] chosen : new String[][] {{"adamw"}, {"adaptive-last-ln"}, {"sophia", "--hessian-interval", "3"}}) {
+            String optimizer = chosen[0];
             Path ckpt = dir.resolve("ckpt-" + optimizer);
             Path straight = dir.resolve("straight-" + optimizer + ".safetensors");
             Path resumed = dir.resolve("resumed-" + optimizer + ".safetensors");
-            String[] common = {"train", "--data", "synthetic", "--preset", "nano", "--d-model", "32", "--steps", "10",
-                "--optimizer", optimizer, "--seed", "5", "--eval-points", "2"};
+            String[] common = concat(new String[] {"train", "--data", "synthetic", "--preset", "nano", "--d-model", "32",
+                "--steps", "10", "--seed", "5", "--eval-points", "2", "--optimizer"}, chosen);
             run(concat(common, "--save-weights", straight.toString()));
             run(concat(common, "--checkpoint-every", "4", "--checkpoint-dir", ckpt.toString()));
             assertEquals(8, JSON.readTree(ckpt.resolve("state.json").toFile()).get("step").asInt());

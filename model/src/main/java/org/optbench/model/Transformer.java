@@ -252,6 +252,34 @@ public final class Transformer {
      * the gradients. Overwrites the logits with their gradient.
      */
     public void backward(float lossScale) {
+        backwardWith(lossScale, config.zLoss());
+    }
+
+    /**
+     * Rows {@code first} to {@code first + count - 1} of the last forward's logits, (count, V) row
+     * major, into {@code out}; before the backward, which overwrites them.
+     */
+    public void readLogits(int first, int count, float[] out) {
+        int v = config.vocabSize();
+        backend.read(out, 0, acts.logits.slice((long) first * v, (long) count * v), count * v);
+    }
+
+    /**
+     * Backward pass of {@code lossScale} times the mean cross-entropy of the last forward's logits
+     * on {@code labels} (B*T ids) instead of its targets, without the z-loss, accumulated into the
+     * gradients: the pass of a Gauss-Newton-Bartlett curvature estimate, on labels sampled from the
+     * model's own output.
+     */
+    public void backwardOnLabels(int[] labels, float lossScale) {
+        int n = rows();
+        if (labels.length != n) {
+            throw new ModelConfigException("a backward on labels needs B*T = " + n + " labels, got " + labels.length);
+        }
+        backend.writeInts(targets, labels, 0, n);
+        backwardWith(lossScale, 0f);
+    }
+
+    private void backwardWith(float lossScale, float zLoss) {
         int n = rows();
         int b = batch;
         int t = config.seqLen();
@@ -259,8 +287,8 @@ public final class Transformer {
         int h = config.nHeads();
         int f = config.mlpHidden();
         int v = config.vocabSize();
-        backend.crossEntropyBackward(acts.logits, acts.logits, step.logSumExp(slot), targets, lossScale / n,
-                config.zLoss(), n, v);
+        backend.crossEntropyBackward(acts.logits, acts.logits, step.logSumExp(slot), targets, lossScale / n, zLoss,
+                n, v);
         backend.matmulBackward(acts.dC1, dw.lmHead, acts.logits, acts.lnf, w.lmHead, n, c, v);
         backend.fill(acts.dResidual, 0f, (long) n * c);
         backend.layerNormBackward(acts.dResidual, dw.lnF, acts.dC1, acts.xFinal, w.lnF, acts.lnfMean, acts.lnfRstd,

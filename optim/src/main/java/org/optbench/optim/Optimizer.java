@@ -102,6 +102,33 @@ public final class Optimizer {
         }
     }
 
+    /**
+     * Whether a curvature estimate is due after step {@code step}: some update's interval divides
+     * it (Sophia's every k steps).
+     */
+    public boolean curvatureDue(int step) {
+        for (Slot slot : launches) {
+            int k = slot.update().curvatureInterval();
+            if (k > 0 && step % k == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Folds the curvature estimate now in the gradient buffer, the gradient of an estimating pass
+     * over {@code tokens} tokens after step {@code step}, into every update that is due.
+     */
+    public void updateCurvature(int step, long tokens) {
+        for (Slot slot : launches) {
+            int k = slot.update().curvatureInterval();
+            if (k > 0 && step % k == 0) {
+                slot.update().updateCurvature(tokens);
+            }
+        }
+    }
+
     /** The learning rate of the first group at {@code step}, for logs. */
     public double lr(int step) {
         return schedule.lr(groups.get(0).peakLr(), step);

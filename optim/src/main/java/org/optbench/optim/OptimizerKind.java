@@ -20,6 +20,7 @@ import org.optbench.optim.update.LionUpdate;
 import org.optbench.optim.update.MomentumUpdate;
 import org.optbench.optim.update.MuonUpdate;
 import org.optbench.optim.update.SgdUpdate;
+import org.optbench.optim.update.SophiaUpdate;
 import org.optbench.optim.update.TensorUpdate;
 
 /**
@@ -52,7 +53,16 @@ public enum OptimizerKind {
                     + "t_freeze + steps long, its schedule starts after the freeze (0: off)", 0, 0, 1_000_000_000)),
     MOMENTUM("momentum", 1.0, MomentumUpdate::of, beta1()),
     MUON("muon", 0.02, MuonUpdate::create,
-            Hyperparameter.number("momentum", "Muon's Nesterov momentum", 0.95, 0, false, 1, true));
+            Hyperparameter.number("momentum", "Muon's Nesterov momentum", 0.95, 0, false, 1, true)),
+    SOPHIA("sophia", 3.16e-4, SophiaUpdate::of,
+            Hyperparameter.number("beta1", "first-moment EMA coefficient (Signum's only coefficient)", 0.965, 0, false,
+                    1, true),
+            Hyperparameter.number("beta2", "Sophia: the Hessian estimate's EMA coefficient", 0.99, 0, false, 1, true),
+            Hyperparameter.number("rho", "Sophia: the update is lr*sign(m)*min(|m|/(rho*h + eps), 1)", 0.04, 0, true,
+                    Double.MAX_VALUE, true),
+            Hyperparameter.number("eps", "Sophia: added to rho*h", 1e-15, 0, false, 1, false),
+            Hyperparameter.count("hessian_interval", "Sophia: steps between Hessian estimates (after steps k, 2k, ...), "
+                    + "each one more forward and backward pass on labels sampled from the model", 10, 1, 1_000_000_000));
 
     /** Builds the update of one tensor, for a rule that does not treat every element alike. */
     @FunctionalInterface

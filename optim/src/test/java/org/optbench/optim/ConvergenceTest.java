@@ -29,6 +29,9 @@ class ConvergenceTest {
         double value(float[] x);
 
         void gradient(float[] x, float[] g);
+
+        /** The diagonal of the Hessian at x: the curvature Sophia's estimate stands for. */
+        void hessianDiagonal(float[] x, float[] h);
     }
 
     /** f(x) = 0.5 * sum a_i x_i^2 with a_i from 1 to 100, minimum 0 at x = 0. */
@@ -46,6 +49,13 @@ class ConvergenceTest {
         public void gradient(float[] x, float[] g) {
             for (int i = 0; i < x.length; i++) {
                 g[i] = (float) (curvature(i, x.length) * x[i]);
+            }
+        }
+
+        @Override
+        public void hessianDiagonal(float[] x, float[] h) {
+            for (int i = 0; i < x.length; i++) {
+                h[i] = (float) curvature(i, x.length);
             }
         }
 
@@ -70,6 +80,12 @@ class ConvergenceTest {
             g[0] = (float) (-2 * (1 - x) - 400 * x * (y - x * x));
             g[1] = (float) (200 * (y - x * x));
         }
+
+        @Override
+        public void hessianDiagonal(float[] p, float[] h) {
+            h[0] = (float) (2 - 400 * (p[1] - p[0] * p[0]) + 800 * p[0] * p[0]);
+            h[1] = 200;
+        }
     };
 
     /** Hyperparameters and steps of one optimizer on one problem. */
@@ -85,7 +101,9 @@ class ConvergenceTest {
             OptimizerKind.SIGNUM, cases(hp("lr", 0.01), hp("lr", 0.01)),
             OptimizerKind.ADALAYER, cases(hp("lr", 0.05), hp("lr", 0.02)),
             OptimizerKind.MOMENTUM, cases(hp("lr", 0.005, "beta1", 0.9), hp("lr", 2e-3, "beta1", 0.9)),
-            OptimizerKind.MUON, cases(hp("lr", 0.05), hp("lr", 0.01))));
+            OptimizerKind.MUON, cases(hp("lr", 0.05), hp("lr", 0.01)),
+            OptimizerKind.SOPHIA, cases(hp("lr", 0.05, "rho", 1.0, "hessian_interval", 1),
+                    hp("lr", 0.05, "rho", 0.1, "hessian_interval", 10))));
 
     private static Case[] cases(Map<String, Object> quadratic, Map<String, Object> rosenbrock) {
         return new Case[] {new Case(quadratic, 2000), new Case(rosenbrock, 6000)};
@@ -102,8 +120,24 @@ class ConvergenceTest {
             h.grad(NAME, g);
             h.step(t, 1f);
             x = h.get(NAME);
+            if (h.optimizer.curvatureDue(t)) {
+                curvatureEstimate(problem, x, g);
+                h.grad(NAME, g);
+                h.optimizer.updateCurvature(t, 1);
+            }
         }
         return problem.value(x);
+    }
+
+    /**
+     * What Sophia's estimating pass leaves in the gradient buffer, for a batch of one token: g with
+     * g^2 the Hessian's diagonal where it is positive (a Gauss-Newton estimate is never negative).
+     */
+    private static void curvatureEstimate(Problem problem, float[] x, float[] g) {
+        problem.hessianDiagonal(x, g);
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) Math.sqrt(Math.max(0, g[i]));
+        }
     }
 
     private static Map<String, Object> hp(Object... kv) {

@@ -18,6 +18,7 @@ import org.optbench.kernels.opencl.OpenClTestDevice;
 import org.optbench.model.ModelConfig;
 import org.optbench.model.ParameterLayout;
 import org.optbench.optim.hyperparameter.HyperparameterValues;
+import org.optbench.optim.update.CurvatureRule;
 import org.optbench.optim.update.ElementwiseRule;
 
 /**
@@ -55,7 +56,7 @@ class ElementwiseKernelTest {
     void everyElementwiseEntryHasItsKernelPair() {
         List<OptimizerKind> kinds = elementwise();
         assertTrue(kinds.containsAll(List.of(OptimizerKind.SGD, OptimizerKind.ADAMW, OptimizerKind.LION,
-                OptimizerKind.SIGNUM, OptimizerKind.MOMENTUM)), kinds.toString());
+                OptimizerKind.SIGNUM, OptimizerKind.MOMENTUM, OptimizerKind.SOPHIA)), kinds.toString());
         for (OptimizerKind kind : kinds) {
             ElementwiseRule rule = kind.rule(kind.resolve(Map.of()));
             ElementwiseKernel kernel = rule.kernel();
@@ -64,6 +65,13 @@ class ElementwiseKernelTest {
             String source = kernel.openClSource();
             assertTrue(source.contains("__kernel void " + kernel.name() + "("),
                     kind.cliName() + "'s OpenCL twin defines " + kernel.name());
+            if (rule instanceof CurvatureRule c) {
+                ElementwiseKernel curvature = c.curvatureKernel();
+                assertEquals(curvature.stateBuffers(), rule.stateNames().size(), kind.cliName() + "'s curvature kernel");
+                assertEquals(curvature.scalars(), c.curvatureScalars(64).length, kind.cliName() + "'s curvature kernel");
+                assertTrue(curvature.openClSource().contains("__kernel void " + curvature.name() + "("),
+                        kind.cliName() + "'s OpenCL twin defines " + curvature.name());
+            }
         }
     }
 
@@ -88,6 +96,10 @@ class ElementwiseKernelTest {
                         float[] k = rule.scalars(step, 1e-2f, 0.999f, 0.7f);
                         onCpu.step(rule, k);
                         onCl.step(rule, k);
+                        if (rule instanceof CurvatureRule c && step == 2) {
+                            onCpu.curvature(c, g);
+                            onCl.curvature(c, g);
+                        }
                         String what = kind.cliName() + " " + hp + " step " + step;
                         assertClose(what + " param", onCpu.read(onCpu.p), onCl.read(onCl.p), 1e-5);
                         for (int j = 0; j < state.size(); j++) {
@@ -136,6 +148,12 @@ class ElementwiseKernelTest {
 
         void step(ElementwiseRule rule, float[] k) {
             backend.elementwiseUpdate(rule.kernel(), p, g, state, n, k);
+        }
+
+        /** A curvature estimate from {@code estimate} as the gradient, left in the gradient buffer for the next steps. */
+        void curvature(CurvatureRule rule, float[] estimate) {
+            backend.write(g, estimate, 0, n);
+            backend.elementwiseUpdate(rule.curvatureKernel(), p, g, state, n, rule.curvatureScalars(64));
         }
 
         float[] read(FloatTensor t) {

@@ -147,6 +147,76 @@ class OptimizerStepTest {
     }
 
     @Test
+    void sophiaStepsBySignBeforeItsFirstEstimateAndClipsAfterIt() {
+        int n = 21;
+        long tokens = 64;
+        float[] p0 = values(n, 1, 0.7);
+        float[] g1 = values(n, 0.4, 1.3);
+        float[] g2 = values(n, 0.6, 2.1);
+        float[] estimate = values(n, 0.05, 0.9);
+        g1[5] = 0f;
+        Harness h = new Harness(BACKEND, "sophia", Map.of("lr", 0.1, "beta1", 0.8, "beta2", 0.9, "rho", 0.5,
+                "wd", 0.2, "hessian_interval", 2), "w", new int[] {n});
+        h.set("w", p0);
+        h.grad("w", g1);
+        h.step(1, 0.5f);
+        assertTrue(!h.optimizer.curvatureDue(1) && h.optimizer.curvatureDue(2), "an estimate after every 2nd step");
+        float[] afterOne = h.get("w");
+        h.grad("w", g2);
+        h.step(2, 1f);
+        h.grad("w", estimate);
+        h.optimizer.updateCurvature(2, tokens);
+        h.grad("w", g1);
+        h.step(3, 1f);
+        double[] wantOne = new double[n];
+        double[] want = new double[n];
+        for (int i = 0; i < n; i++) {
+            double m = 0.2 * 0.5 * g1[i];
+            double p = p0[i] * (1 - 0.1 * 0.2) - 0.1 * Math.signum(m);
+            wantOne[i] = p;
+            m = 0.8 * m + 0.2 * g2[i];
+            p = p * (1 - 0.1 * 0.2) - 0.1 * Math.signum(m);
+            double hess = 0.1 * tokens * estimate[i] * estimate[i];
+            m = 0.8 * m + 0.2 * g1[i];
+            want[i] = p * (1 - 0.1 * 0.2) - 0.1 * Math.signum(m) * Math.min(Math.abs(m) / (0.5 * hess + 1e-15), 1);
+        }
+        assertEquals(p0[5] * (1 - 0.1f * 0.2f), afterOne[5], 1e-7, "sign(0) = 0: only the decay moves it");
+        assertClose(wantOne, afterOne, 1e-6, "sophia step 1 (no estimate yet: lr * sign(m))");
+        assertClose(want, h.get("w"), 1e-6, "sophia step 3 (clipped by rho * h)");
+    }
+
+    @Test
+    void sophiaOnAQuadraticWithAKnownDiagonalTakesTheClippedNewtonStep() {
+        int n = 21;
+        long tokens = 100;
+        double[] d = new double[n];
+        float[] x = new float[n];
+        float[] sqrtDiagOverTokens = new float[n];
+        float[] grad = new float[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = 0.5 + 0.25 * i;
+            x[i] = (float) ((i % 2 == 0 ? 1 : -1) * (i < 14 ? 0.1 + 0.06 * i : 1.5 + 0.1 * i));
+            sqrtDiagOverTokens[i] = (float) Math.sqrt(d[i] / tokens);
+            grad[i] = (float) (d[i] * x[i]);
+        }
+        Harness h = new Harness(BACKEND, "sophia", Map.of("lr", 1.0, "beta1", 0.0, "beta2", 0.0, "rho", 1.0,
+                "hessian_interval", 1), "x", new int[] {n});
+        h.set("x", x);
+        h.grad("x", sqrtDiagOverTokens);
+        h.optimizer.updateCurvature(1, tokens);
+        h.grad("x", grad);
+        h.step(1, 1f);
+        float[] after = h.get("x");
+        for (int i = 0; i < n; i++) {
+            if (Math.abs(x[i]) < 1) {
+                assertEquals(0, after[i], 1e-6, "element " + i + ": |x| < 1, the Newton step d*x/d lands on the minimum");
+            } else {
+                assertEquals(x[i] - Math.signum(x[i]), after[i], 1e-6, "element " + i + ": the step is clipped to lr");
+            }
+        }
+    }
+
+    @Test
     void adalayerUsesQkvThirdsHeadRowsAndWholeTensors() {
         int c = 4;
         int v = 3;

@@ -37,7 +37,7 @@ class RegistryTest {
             assertTrue(RunHyperparameters.describe(name).contains("default"), name);
         }
         assertEquals(List.of("lr", "lr_last", "momentum", "nesterov", "beta1", "beta2", "eps", "tie_betas", "neuron_only",
-                "vector_mode", "bias_correction", "t_freeze", "wd", "wd_mode"), RunHyperparameters.names());
+                "vector_mode", "bias_correction", "t_freeze", "rho", "hessian_interval", "wd", "wd_mode"), RunHyperparameters.names());
         Hyperparameter sgd = OptimizerKind.SGD.hyperparameters().get("momentum");
         Hyperparameter muon = OptimizerKind.MUON.hyperparameters().get("momentum");
         assertEquals(0.98f, sgd.defaultValue());

@@ -190,7 +190,7 @@ public final class Run implements AutoCloseable {
     public RunSummary execute(RunListener listener) {
         RunSpec spec = plan.spec();
         TrainingLoop loop = new TrainingLoop(model, optimizer, source.batches(), plan.batch() / plan.microBatch(),
-                spec.training().clip(), spec.training().divergenceThreshold());
+                spec.training().clip(), spec.training().divergenceThreshold()).samplingSeed(spec.seed());
         if (source.val() != null) {
             loop.evaluating(new Evaluator(model, source.val(), spec.eval().tokens(), source.tokensPerByte()),
                     new EvalSchedule(plan.steps(), spec.eval().points(), spec.eval().steps()));

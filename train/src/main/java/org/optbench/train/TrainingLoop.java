@@ -17,8 +17,10 @@ import org.optbench.train.data.BatchSource;
  * The losses stay on the device until the step has run every micro-batch's backward; the step
  * then reads them back with the gradient norm in one transfer, its one wait for the device.
  * A loss that is NaN/Inf or above the divergence threshold ends the run as {@code diverged}, a
- * result rather than an error. Evaluations run at the schedule's steps, checkpoints every
- * {@code checkpointEvery} steps through the given callback.
+ * result rather than an error. After a step whose optimizer keeps a curvature estimate that is due
+ * (Sophia's every k steps), the {@link CurvatureEstimator}'s pass on the same batch refreshes it.
+ * Evaluations run at the schedule's steps, checkpoints every {@code checkpointEvery} steps through
+ * the given callback.
  */
 public final class TrainingLoop {
 
@@ -34,6 +36,7 @@ public final class TrainingLoop {
     private EvalSchedule evalSchedule;
     private int checkpointEvery;
     private IntConsumer checkpointer;
+    private CurvatureEstimator curvature;
 
     public TrainingLoop(Transformer model, Optimizer optimizer, BatchSource batches, int microBatches,
                         double maxGradNorm, double divergenceThreshold) {
@@ -52,6 +55,7 @@ public final class TrainingLoop {
         this.divergenceThreshold = divergenceThreshold;
         this.inputs = new int[model.rows()];
         this.targets = new int[model.rows()];
+        this.curvature = new CurvatureEstimator(model, 0);
     }
 
     public TrainingLoop(Transformer model, Optimizer optimizer, BatchSource batches, double maxGradNorm,
@@ -70,6 +74,12 @@ public final class TrainingLoop {
     public TrainingLoop checkpointing(int every, IntConsumer checkpointer) {
         this.checkpointEvery = every;
         this.checkpointer = checkpointer;
+        return this;
+    }
+
+    /** Seeds the labels a curvature estimate samples (Sophia's); the run's seed, 0 unless set. */
+    public TrainingLoop samplingSeed(long seed) {
+        this.curvature = new CurvatureEstimator(model, seed);
         return this;
     }
 
@@ -112,6 +122,10 @@ public final class TrainingLoop {
                         (step - 1) * perStep, rate((step - first) * perStep, start));
             }
             optimizer.step(step, GradientClipping.coefficient(norm, maxGradNorm));
+            if (optimizer.curvatureDue(step)) {
+                curvature.estimate(step, batches, microBatches, inputs, targets);
+                optimizer.updateCurvature(step, perStep);
+            }
             double ms = (System.nanoTime() - t0) / 1e6;
             listener.onStep(new StepRecord(step, step * perStep, loss, optimizer.lr(step), norm, ms));
             if (evaluator != null && evalSchedule.isEvalStep(step)) {

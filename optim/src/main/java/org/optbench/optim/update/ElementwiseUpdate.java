@@ -70,6 +70,26 @@ public final class ElementwiseUpdate implements TensorUpdate {
     }
 
     @Override
+    public int curvatureInterval() {
+        return rule instanceof CurvatureRule c ? c.curvatureInterval() : 0;
+    }
+
+    @Override
+    public void updateCurvature(long tokens) {
+        if (!(rule instanceof CurvatureRule c)) {
+            TensorUpdate.super.updateCurvature(tokens);
+            return;
+        }
+        backend.elementwiseUpdate(c.curvatureKernel(), param, grad, flat, param.length(), c.curvatureScalars(tokens));
+    }
+
+    @Override
+    public String layout() {
+        return rule instanceof CurvatureRule c ? "diagonal Hessian estimated after every " + c.curvatureInterval()
+                + "th step" : "";
+    }
+
+    @Override
     public List<StateBuffer> state() {
         return List.copyOf(state);
     }

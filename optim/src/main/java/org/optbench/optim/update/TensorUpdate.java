@@ -14,6 +14,19 @@ public interface TensorUpdate {
     /** The state buffers, in a fixed order. */
     List<StateBuffer> state();
 
+    /** Steps between curvature estimates (after steps k, 2k, ...), 0 for a rule that keeps none. */
+    default int curvatureInterval() {
+        return 0;
+    }
+
+    /**
+     * Folds a curvature estimate into the state: the gradient buffer holds the gradient of the
+     * estimating pass, over a batch of {@code tokens} tokens. Only for rules with an interval.
+     */
+    default void updateCurvature(long tokens) {
+        throw new IllegalStateException("this update keeps no curvature estimate");
+    }
+
     /** How the rule sees the tensor when that is not element by element (blocks, factors), for {@code optim explain}. */
     default String layout() {
         return "";

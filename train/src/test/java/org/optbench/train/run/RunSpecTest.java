@@ -54,6 +54,8 @@ class RunSpecTest {
         EVERY_KEY.put("vector_mode", "scalar");
         EVERY_KEY.put("bias_correction", "first");
         EVERY_KEY.put("t_freeze", 100);
+        EVERY_KEY.put("rho", 0.05);
+        EVERY_KEY.put("hessian_interval", 5);
         EVERY_KEY.put("wd", 0.1);
         EVERY_KEY.put("wd_mode", "paper");
         EVERY_KEY.put("schedule", "wsd");
