@@ -10,8 +10,8 @@
       line: the independent twin of `optbench train --init-weights W --tokens X --batch-order
       sequential --schedule constant --warmup 0 --clip 0`. OPTIMIZER is adamw, adalayer, adafactor
       or sophia, written here from SPEC.md and the study authors' code; KEY is lr, wd, beta1, beta2,
-      eps, bias_correction, t_freeze, vector_mode, rho, hessian_interval, seed (Sophia's sampling),
-      train_norms or z_loss.
+      eps, bias_correction, t_freeze, lr_last (with t_freeze: the LM head's and LayerNorms' lr), vector_mode,
+      rho, hessian_interval, seed (Sophia's sampling), train_norms or z_loss.
   torch_reference.py bench P0|P1|P2|S0 [THREADS] [STEPS]
       tokens/s of forward + backward + AdamW at a benchmark shape or the study shape S0, the same
       measurement as `optbench bench` (median [min..max] over STEPS timed steps after 2 warm-up
@@ -227,6 +227,13 @@ def sophia_hessian(p, trained, state, inputs, n_layers, n_heads, seed, step, bet
         s["hessian"] = beta2 * s.get("hessian", torch.zeros_like(p[n])) + (1 - beta2) * q[n].grad * q[n].grad
 
 
+def group_lr(name, lr, hp, freeze):
+    """The authors' frozen Adalayer with lr_last set trains the LM head and the LayerNorms at lr_last."""
+    if freeze and "lr_last" in hp and (name == "lm_head.weight" or is_layer_norm(name)):
+        return hp["lr_last"]
+    return lr
+
+
 def trajectory(weights, tokens, steps, optimizer, *settings):
     """Trains in float64 from WEIGHTS on TOKENS' batches in order and prints each step's loss (before its update)."""
     hp = {}
@@ -249,9 +256,9 @@ def trajectory(weights, tokens, steps, optimizer, *settings):
         loss, _, _ = loss_fn(q, batch[:, :-1], batch[:, 1:], n_layers, n_heads, z_coef)
         loss.backward()
         print(json.dumps({"step": step, "loss": loss.item()}))
-        lr_t = 0.0 if step <= freeze else lr
         with torch.no_grad():
             for n in trained:
+                lr_t = 0.0 if step <= freeze else group_lr(n, lr, hp, freeze)
                 p[n] = rule(n, p[n] * (1 - lr_t * wd), q[n].grad, state[n], step, lr_t, hp)
         if optimizer == "sophia" and step % int(hp.get("hessian_interval", 10)) == 0:
             sophia_hessian(p, trained, state, batch[:, :-1], n_layers, n_heads, seed, step, hp.get("beta2", 0.99))

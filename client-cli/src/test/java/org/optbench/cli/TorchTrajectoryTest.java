@@ -78,6 +78,7 @@ class TorchTrajectoryTest {
         "adalayer  | lr=0.01 bias_correction=first                          | 6",
         "adalayer  | lr=0.01 bias_correction=none eps=1e-8                  | 6",
         "adalayer  | lr=0.03 t_freeze=3                                     | 8",
+        "adalayer  | lr=0.003 t_freeze=2 lr_last=0.03                       | 8",
         "sophia    | lr=0.003 hessian_interval=2                            | 10",
         "sophia    | lr=0.003 hessian_interval=3 rho=0.5 wd=0.1 beta1=0.9 seed=4 | 10",
     })

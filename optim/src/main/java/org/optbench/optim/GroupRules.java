@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.optbench.model.ParameterSpec;
 import org.optbench.optim.hyperparameter.HyperparameterException;
+import org.optbench.optim.hyperparameter.HyperparameterValues;
+import org.optbench.optim.update.Blocks;
 
 /**
  * An ordered list of {@link GroupRule}s (optax {@code partition}, torch param groups), read from
@@ -203,6 +205,17 @@ public record GroupRules(List<GroupRule> rules) {
     }
 
     /**
+     * The authors' frozen Adalayer with an explicit {@code lr_last}: an Adalayer group with
+     * {@code t_freeze} whose own rule sets no lr, in a run that gives lr_last, trains the LM head and
+     * the LayerNorm gains (the tensors that keep updating v after the freeze) at lr_last in a group
+     * of their own, as their code does when lr_last is set; without lr_last they keep the group's lr.
+     */
+    private static boolean splitsLastLayerAtLrLast(GroupRule rule, HyperparameterValues values, Map<String, Object> run) {
+        return rule.kind() == OptimizerKind.ADALAYER && values.number("t_freeze") > 0 && run.containsKey(GroupRule.LR_LAST)
+                && !rule.overrides().containsKey("lr");
+    }
+
+    /**
      * Assigns every parameter to exactly one group and resolves each group's hyperparameters:
      * optimizer defaults, then the run's values ({@code run}, e.g. CLI flags) where the optimizer
      * has them, then the rule's overrides. A parameter matched by no rule or by two explicit rules
@@ -244,7 +257,22 @@ public record GroupRules(List<GroupRule> rules) {
             if (rule.usesLrLast()) {
                 used.add(GroupRule.LR_LAST);
             }
-            groups.add(new ParamGroup(rule.name(), rule.kind(), rule.kind().resolve(given), e.getValue()));
+            HyperparameterValues values = rule.kind().resolve(given);
+            if (splitsLastLayerAtLrLast(rule, values, run)) {
+                used.add(GroupRule.LR_LAST);
+                List<ParameterSpec> last = e.getValue().stream().filter(Blocks::updatesAfterFreeze).toList();
+                List<ParameterSpec> rest = e.getValue().stream().filter(spec -> !Blocks.updatesAfterFreeze(spec)).toList();
+                Map<String, Object> atLrLast = new LinkedHashMap<>(given);
+                atLrLast.put("lr", lrLast);
+                if (!rest.isEmpty()) {
+                    groups.add(new ParamGroup(rule.name(), rule.kind(), values, rest));
+                }
+                if (!last.isEmpty()) {
+                    groups.add(new ParamGroup(rule.name() + "-last-ln", rule.kind(), rule.kind().resolve(atLrLast), last));
+                }
+                continue;
+            }
+            groups.add(new ParamGroup(rule.name(), rule.kind(), values, e.getValue()));
         }
         for (String k : run.keySet()) {
             if (!used.contains(k)) {

@@ -51,6 +51,28 @@ class GroupRulesTest {
     }
 
     @Test
+    void theFrozenAdalayerTrainsTheHeadAndLayerNormsAtLrLastWhenItIsGiven() {
+        List<ParamGroup> split = GroupRules.named("adalayer").resolve(LAYOUT.specs(),
+                Map.of("lr", "0.001", "lr_last", "0.02", "t_freeze", "5"));
+        Map<String, List<String>> g = byGroup(split);
+        assertEquals(List.of("blocks.0.ln1.weight", "blocks.0.attn.q_norm.weight", "blocks.0.attn.k_norm.weight",
+                "blocks.0.ln2.weight", "blocks.1.ln1.weight", "blocks.1.attn.q_norm.weight",
+                "blocks.1.attn.k_norm.weight", "blocks.1.ln2.weight", "ln_f.weight", "lm_head.weight"),
+                g.get("all-last-ln"));
+        assertTrue(g.get("all").containsAll(List.of("wte.weight", "blocks.0.attn.qkv.weight", "blocks.1.mlp.proj.weight")));
+        assertEquals(LAYOUT.specs().size(), g.values().stream().mapToInt(List::size).sum());
+        for (ParamGroup group : split) {
+            assertEquals(group.name().equals("all") ? 0.001f : 0.02f, group.peakLr(), group.name());
+            assertEquals(5f, group.hyperparameters().number("t_freeze"), group.name());
+        }
+        assertEquals(List.of("all"), byGroup(GroupRules.named("adalayer").resolve(LAYOUT.specs(),
+                Map.of("t_freeze", "5"))).keySet().stream().toList(), "without lr_last one group at lr");
+        HyperparameterException unused = assertThrows(HyperparameterException.class,
+                () -> GroupRules.named("adalayer").resolve(LAYOUT.specs(), Map.of("lr_last", "0.02")));
+        assertTrue(unused.getMessage().contains("'lr_last' is not used by any group"), unused.getMessage());
+    }
+
+    @Test
     void lastOnlyAndLayerNormOnlyPresetsMakeOnePartAdaptive() {
         List<ParamGroup> last = GroupRules.named("adaptive-last-only").resolve(LAYOUT.specs(), Map.of("lr", "10"));
         Map<String, List<String>> g = byGroup(last);
