@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.optbench.train.data.DataPreparer;
 import org.optbench.train.data.DefaultCorpus;
+import org.optbench.train.data.TokenBudget;
+import org.optbench.train.run.DataSpec;
 import org.optbench.train.text.CorpusReader;
 import org.optbench.train.text.Tokenizer;
 import org.optbench.train.text.Tokenizers;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,14 +37,24 @@ final class DataCommand implements Runnable {
         @Option(names = "--root", description = "data root (default: $OPTBENCH_HOME/data or ./data)")
         Path root;
 
+        @Option(names = "--tokenization", defaultValue = "sotu-8k", paramLabel = "NAME",
+                description = "sotu-8k (the default) or sotu-512 (the CPU study regime's)")
+        String tokenization;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
             Path dir = root != null ? root : DefaultCorpus.root();
-            var data = DefaultCorpus.ensure(dir, spec.commandLine().getOut());
-            spec.commandLine().getOut().println("default corpus ready in " + data.dir() + ": " + data.manifest().path("counts"));
+            DataSpec.Tokenization t = DataSpec.Tokenization.of(tokenization);
+            if (t == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tokenization '" + tokenization
+                        + "' is not one of sotu-8k, sotu-512");
+            }
+            var data = DefaultCorpus.ensure(dir, t, spec.commandLine().getOut());
+            spec.commandLine().getOut().println("default corpus ready in " + data.dir());
+            spec.commandLine().getOut().println(TokenBudget.describe(data));
             return 0;
         }
     }
@@ -55,7 +68,7 @@ final class DataCommand implements Runnable {
         List<Path> inputs;
 
         @Option(names = "--tokenizer", defaultValue = Tokenizers.DEFAULT,
-                description = "a SentencePiece .model file (e.g. T5's spiece.model), gpt2, or sotu-8k (default ${DEFAULT-VALUE})")
+                description = "a SentencePiece .model file (e.g. T5's spiece.model), gpt2, sotu-8k or sotu-512 (default ${DEFAULT-VALUE})")
         String tokenizer;
 
         @Option(names = "--out", required = true, description = "output directory")
@@ -73,6 +86,7 @@ final class DataCommand implements Runnable {
                 DataPreparer.Outcome o = DataPreparer.prepare(new CorpusReader(inputs), tok, out, valFraction);
                 spec.commandLine().getOut().println((o.reused() ? "reused " : "prepared ") + out + ": "
                         + o.data().manifest().path("counts"));
+                spec.commandLine().getOut().println(TokenBudget.describe(o.data()));
             }
             return 0;
         }

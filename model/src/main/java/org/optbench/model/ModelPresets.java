@@ -25,6 +25,8 @@ public final class ModelPresets {
         add("P2", ModelConfig.of(T5_VOCAB, 512, 8, 8, 512), 8, 0, 0, "benchmark shape P2");
         add("S0", ModelConfig.of(512, 64, 2, 2, 64), 16, 0, 0, "study shape S0: the small models studies run");
         add("nano", ModelConfig.of(8192, 64, 2, 2, 64), 16, 300, 30, "CPU: seconds per run");
+        add("study", ModelConfig.of(512, 64, 2, 2, 64), 16, 1932, 193,
+                "CPU study regime (data: sotu-512): the S0 shape, 60% of parameters outside the embeddings, 20 tokens each");
         add("micro", ModelConfig.of(8192, 128, 4, 4, 128), 16, 1000, 100, "CPU: minutes per run");
         add("mini", ModelConfig.of(8192, 256, 6, 4, 256), 16, 2000, 200, "CPU: tens of minutes per run");
     }

@@ -30,6 +30,7 @@ import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
 import org.optbench.sweep.trial.Trial;
 import org.optbench.train.data.DefaultCorpus;
+import org.optbench.train.run.DataSpec;
 import org.optbench.train.data.LocalDataCatalog;
 import org.optbench.train.run.RunContext;
 import org.optbench.train.run.RunSpec;
@@ -285,9 +286,15 @@ public final class SweepCoordinator implements AutoCloseable {
             }
             return SweepRunner.forTrial(spec, run, placement);
         }, context);
-        if (spec.usesDefaultCorpus() && !fetchesData && !DefaultCorpus.isPrepared(DefaultCorpus.root())) {
-            throw new SweepStateException("this server has not prepared the default corpus (it fetches nothing for a "
-                    + "request); its operator runs 'optbench data fetch', or name another data set");
+        if (!fetchesData) {
+            for (DataSpec.Tokenization t : spec.defaultCorpora()) {
+                if (!DefaultCorpus.isPrepared(DefaultCorpus.root(), t)) {
+                    throw new SweepStateException("this server has not prepared the default corpus as " + t.label()
+                            + " (it fetches nothing for a request); its operator runs 'optbench data fetch"
+                            + (t == DataSpec.Tokenization.SOTU_8K ? "" : " --tokenization " + t.label())
+                            + "', or name another data set");
+                }
+            }
         }
         return register(spec, trials, owner, placement);
     }
@@ -385,8 +392,10 @@ public final class SweepCoordinator implements AutoCloseable {
         Map<String, Integer> seen = new HashMap<>();   // trial id -> status ordinal * 1e6 + attempts
         boolean ended = false;
         try {
-            if (spec.usesDefaultCorpus() && fetchesData) {
-                DefaultCorpus.ensure(DefaultCorpus.root(), new PrintWriter(System.err, true));
+            if (fetchesData) {
+                for (DataSpec.Tokenization t : spec.defaultCorpora()) {
+                    DefaultCorpus.ensure(DefaultCorpus.root(), t, new PrintWriter(System.err, true));
+                }
             }
             runner.run(spec, trials -> publishChanges(id, trials, seen),
                     () -> cancel.get() || store.sweep(id).map(r -> r.status() == SweepStatus.CANCELLED).orElse(true));

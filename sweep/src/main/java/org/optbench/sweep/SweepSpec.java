@@ -2,9 +2,11 @@ package org.optbench.sweep;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.optbench.sweep.analysis.AnalysisSpec;
 import org.optbench.sweep.exec.ExecutorRequest;
@@ -119,13 +121,31 @@ public record SweepSpec(String name, String text, Method method, String metric,
      * trial, so that parallel workers never prepare it at the same time).
      */
     public boolean usesDefaultCorpus() {
+        return !defaultCorpora().isEmpty();
+    }
+
+    /** The tokenizations of the default corpus that some trial reads ({@code sotu-8k}, {@code sotu-512}). */
+    public Set<DataSpec.Tokenization> defaultCorpora() {
+        Set<DataSpec.Tokenization> used = EnumSet.noneOf(DataSpec.Tokenization.class);
         if (base.data().source() == DataSpec.Source.DEFAULT) {
-            return true;
+            used.add(base.data().corpusTokenization());
         }
         List<SweepParameter> swept = new ArrayList<>();
         optimizers.values().forEach(own -> swept.add(own.get("data")));
         swept.add(shared.get("data"));
-        SweptValue defaultCorpus = SweptValue.parse("default");
-        return swept.stream().anyMatch(p -> p != null && p.grid() != null && p.grid().contains(defaultCorpus));
+        for (SweepParameter p : swept) {
+            if (p == null || p.grid() == null) {
+                continue;
+            }
+            if (p.grid().contains(SweptValue.parse("default"))) {
+                used.add(DataSpec.Tokenization.SOTU_8K);
+            }
+            for (DataSpec.Tokenization t : DataSpec.Tokenization.values()) {
+                if (p.grid().contains(SweptValue.parse(t.label()))) {
+                    used.add(t);
+                }
+            }
+        }
+        return used;
     }
 }

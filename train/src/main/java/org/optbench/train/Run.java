@@ -122,7 +122,7 @@ public final class Run implements AutoCloseable {
             }
             case PREPARED, DEFAULT -> {
                 PreparedData prepared = data.source() == DataSpec.Source.PREPARED ? PreparedData.open(data.path())
-                        : DefaultCorpus.ensure(DefaultCorpus.root(), log);
+                        : DefaultCorpus.ensure(DefaultCorpus.root(), data.corpusTokenization(), log);
                 yield new Source(prepared.dir().toString(), order(SequentialBatches.of(prepared.train()), sequential, micro,
                         t, spec.seed()), SequentialBatches.of(prepared.val()), prepared.valTokensPerByte());
             }

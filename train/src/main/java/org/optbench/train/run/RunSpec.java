@@ -81,6 +81,7 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
         private Boolean trainNorms;
         private DataSpec.Source source = DataSpec.Source.DEFAULT;
         private Path dataPath;
+        private DataSpec.Tokenization tokenization;
         private DataSpec.BatchOrder batchOrder = DataSpec.BatchOrder.SHUFFLED;
         private String optimizer = OptimizerSpec.DEFAULT;
         private GroupRules groups;
@@ -126,6 +127,7 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
             trainNorms = m.trainNorms();
             source = s.data().source();
             dataPath = s.data().path();
+            tokenization = s.data().tokenization();
             batchOrder = s.data().batchOrder();
             optimizer = s.optimizer().name();
             groups = s.optimizer().groups();
@@ -206,6 +208,15 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
         public Builder data(DataSpec.Source kind, Path path) {
             source = kind;
             dataPath = path;
+            tokenization = null;
+            return this;
+        }
+
+        /** The default corpus in the tokenization {@code t}. */
+        public Builder corpus(DataSpec.Tokenization t) {
+            source = DataSpec.Source.DEFAULT;
+            dataPath = null;
+            tokenization = t;
             return this;
         }
 
@@ -358,7 +369,7 @@ public record RunSpec(ModelSpec model, DataSpec data, OptimizerSpec optimizer, T
         /** The spec; a hyperparameter of the wrong type or an unknown optimizer is an error naming it. */
         public RunSpec build() {
             return new RunSpec(new ModelSpec(preset, vocab, dModel, layers, heads, seqLen, initWeights, qkNorm, trainNorms),
-                    new DataSpec(source, dataPath, batchOrder),
+                    new DataSpec(source, dataPath, batchOrder, tokenization),
                     new OptimizerSpec(optimizer, groups, hyperparameters, schedule),
                     new TrainingSpec(batch, microBatch, steps, tokens, tokensPerParam, warmup, clip, zLoss,
                             divergenceThreshold),

@@ -5,16 +5,18 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
- * Opens a tokenizer by its command-line spec: {@code gpt2}, {@code sotu-8k} (the default
- * corpus's SentencePiece model, shipped with optbench) or the path of a SentencePiece
- * {@code .model} file such as T5's {@code spiece.model}.
+ * Opens a tokenizer by its command-line spec: {@code gpt2}, {@code sotu-8k} or {@code sotu-512}
+ * (the default corpus's SentencePiece models of 8,192 and 512 pieces, shipped with optbench) or
+ * the path of a SentencePiece {@code .model} file such as T5's {@code spiece.model}.
  */
 public final class Tokenizers {
 
     public static final String DEFAULT = "sotu-8k";
-    private static final String BUNDLED = "/org/optbench/train/tokenizers/sotu-8k.model";
+    /** The SentencePiece models shipped with optbench, by name. */
+    public static final List<String> BUNDLED = List.of(DEFAULT, "sotu-512");
 
     private Tokenizers() {
     }
@@ -23,12 +25,12 @@ public final class Tokenizers {
         if (spec.equals("gpt2")) {
             return new Gpt2Tokenizer();
         }
-        if (spec.equals(DEFAULT)) {
-            return new SentencePieceTokenizer(bundledModel(workDir));
+        if (BUNDLED.contains(spec)) {
+            return new SentencePieceTokenizer(bundledModel(workDir, spec));
         }
         Path path = Path.of(spec);
         if (!Files.isRegularFile(path)) {
-            throw new TokenFileException("tokenizer '" + spec + "' is neither gpt2, " + DEFAULT
+            throw new TokenFileException("tokenizer '" + spec + "' is neither gpt2, one of " + BUNDLED
                     + " nor an existing SentencePiece .model file");
         }
         return new SentencePieceTokenizer(path);
@@ -36,16 +38,22 @@ public final class Tokenizers {
 
     /** The shipped default model, copied once into {@code dir} so native code can read a file. */
     public static Path bundledModel(Path dir) {
-        Path target = dir.resolve("sotu-8k.model");
+        return bundledModel(dir, DEFAULT);
+    }
+
+    /** The shipped model {@code name} (one of {@link #BUNDLED}), copied once into {@code dir}. */
+    public static Path bundledModel(Path dir, String name) {
+        Path target = dir.resolve(name + ".model");
         if (Files.isRegularFile(target)) {
             return target;
         }
-        try (InputStream in = Tokenizers.class.getResourceAsStream(BUNDLED)) {
+        String resource = "/org/optbench/train/tokenizers/" + name + ".model";
+        try (InputStream in = Tokenizers.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new TokenFileException("the bundled tokenizer " + BUNDLED + " is missing from the build");
+                throw new TokenFileException("the bundled tokenizer " + resource + " is missing from the build");
             }
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "sotu-8k", ".tmp");
+            Path tmp = Files.createTempFile(dir, name, ".tmp");
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return target;

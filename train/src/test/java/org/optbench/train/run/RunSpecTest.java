@@ -125,6 +125,28 @@ class RunSpecTest {
     }
 
     @Test
+    void theCorpusInTheStudyRegimesTokenizationIsItsOwnDataSet() {
+        RunSpec study = RunKeys.applyAll(RunSpec.builder(), Map.of("data", "sotu-512", "preset", "study")).build();
+        assertEquals(DataSpec.Source.DEFAULT, study.data().source());
+        assertEquals(DataSpec.Tokenization.SOTU_512, study.data().corpusTokenization());
+        assertEquals("sotu-512", study.data().label());
+        assertEquals(study, RunSpec.fromJson(study.toJson(), "test"));
+        assertTrue(study.toJson().contains("\"tokenization\":\"sotu-512\""), study.toJson());
+        for (String name : List.of("default", "sotu-8k")) {
+            RunSpec plain = RunKeys.applyAll(RunSpec.builder(), Map.of("data", name)).build();
+            assertEquals(DataSpec.defaults(), plain.data(), name + " is the default corpus as it always was");
+            assertEquals("default", plain.data().label());
+            assertTrue(!plain.toJson().contains("tokenization"), plain.toJson());
+        }
+        RunSpec prepared = RunKeys.applyAll(RunSpec.builder(), Map.of("data", "sotu-512")).build().toBuilder()
+                .data(DataSpec.Source.PREPARED, Path.of("dir")).build();
+        assertEquals(null, prepared.data().tokenization(), "naming other data drops the corpus's tokenization");
+        RunSpecException mixed = assertThrows(RunSpecException.class,
+                () -> new DataSpec(DataSpec.Source.SYNTHETIC, null, null, DataSpec.Tokenization.SOTU_512));
+        assertTrue(mixed.getMessage().contains("sotu-512") && mixed.getMessage().contains("synthetic"), mixed.getMessage());
+    }
+
+    @Test
     void typesAreCheckedWhereValuesEnter() {
         assertMessage("batch", "many", "batch 'many' is not a number; give a whole number");
         assertMessage("batch", 2.5, "batch 2.5 is not a whole number");
