@@ -76,6 +76,22 @@ class WarmWorkerTest {
             assertEquals(a.path("final_val_loss"), w.path("final_val_loss"), optimizer);
         }
         assertEquals(1, workers.size(), "parallel 1: one warm worker ran all " + trials.size() + " trials: " + workers);
+        assertOwnerOnly(runs.resolve("warm"));
+        for (Path trial : trials) {
+            try (var walk = Files.walk(trial)) {
+                for (Path p : walk.toList()) {
+                    assertOwnerOnly(p);
+                }
+            }
+        }
+        assertOwnerOnly(runs.resolve("warm/workers.log"));
+    }
+
+    /** Trial files 0600 and directories 0700, whoever wrote them (the driver or its workers). */
+    private static void assertOwnerOnly(Path p) throws Exception {
+        String want = Files.isDirectory(p) ? "rwx------" : "rw-------";
+        assertEquals(want, java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)),
+                p.toString());
     }
 
     @Test

@@ -15,7 +15,7 @@ import org.optbench.train.run.RunSpecException;
  * missing sweep NOT_FOUND, a name taken ALREADY_EXISTS, a sweep in the wrong state
  * FAILED_PRECONDITION, a store or a server going away UNAVAILABLE), bad run settings
  * INVALID_ARGUMENT, a limit reached RESOURCE_EXHAUSTED, and the server's own storage failing
- * UNAVAILABLE. Anything
+ * UNAVAILABLE with an error id only (its files and paths go to the server's log). Anything
  * else is a defect: the client gets INTERNAL with an error id and no detail, and the server logs
  * the id with the stack trace, once.
  */
@@ -29,6 +29,12 @@ final class Failures {
             return s;
         }
         Status status;
+        if (e instanceof SweepFailure failure && failure.remoteMessage() != null) {
+            return logged(Status.UNAVAILABLE, failure.remoteMessage() + ", error", e);
+        }
+        if (e instanceof java.io.UncheckedIOException) {
+            return logged(Status.UNAVAILABLE, "the server could not store it, error", e);
+        }
         if (e instanceof SweepFailure failure) {
             status = switch (failure.kind()) {
                 case INVALID -> Status.INVALID_ARGUMENT;
@@ -42,19 +48,25 @@ final class Failures {
             status = Status.INVALID_ARGUMENT;
         } else if (e instanceof LimitExceededException) {
             status = Status.RESOURCE_EXHAUSTED;
-        } else if (e instanceof java.io.UncheckedIOException) {
-            status = Status.UNAVAILABLE;
         } else if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             return Status.CANCELLED.withDescription("interrupted").asRuntimeException();
         } else {
-            String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
-            System.err.println("optbench server: internal error " + id + ":");
-            e.printStackTrace(System.err);
-            return Status.INTERNAL.withDescription("internal error " + id + "; the server's log has the cause")
-                    .asRuntimeException();
+            return logged(Status.INTERNAL, "internal error", e);
         }
         return status.withDescription(bounded(e.getMessage())).asRuntimeException();
+    }
+
+    /**
+     * {@code status} with {@code what} and a fresh error id for the caller, and the id with {@code e}'s
+     * message and stack trace in the server's log, once: the caller learns nothing of the server's
+     * files, the operator everything.
+     */
+    private static StatusRuntimeException logged(Status status, String what, Throwable e) {
+        String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
+        System.err.println("optbench server: " + what + " " + id + ":");
+        e.printStackTrace(System.err);
+        return status.withDescription(what + " " + id + "; the server's log has the cause").asRuntimeException();
     }
 
     /** The longest description sent back: a message that echoes input is cut here, within gRPC's metadata limits. */

@@ -106,15 +106,7 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
             if (size < 1 || size > 1000) {
                 throw Status.INVALID_ARGUMENT.withDescription("page_size " + size + " must lie in [1, 1000]").asRuntimeException();
             }
-            int offset = 0;
-            if (!request.getPageToken().isEmpty()) {
-                try {
-                    offset = Integer.parseInt(request.getPageToken());
-                } catch (NumberFormatException e) {
-                    throw Status.INVALID_ARGUMENT.withDescription("page_token '" + request.getPageToken()
-                            + "' did not come from ListSweeps").asRuntimeException();
-                }
-            }
+            int offset = pageOffset(request.getPageToken());
             List<Sweep> mine = sweeps.sweeps().stream().filter(r -> caller.owns(r.owner()))
                     .map(r -> Protos.sweep(r, sweeps.trials(r.id()), sweeps.isDriven(r)).toBuilder().clearSpec().build())
                     .filter(s -> request.getState() == SweepState.SWEEP_STATE_UNSPECIFIED || s.getState() == request.getState())
@@ -126,6 +118,26 @@ final class SweepService extends SweepServiceGrpc.SweepServiceImplBase {
             }
             return b.build();
         });
+    }
+
+    /**
+     * The offset a ListSweeps page token stands for: empty for the first page, else a whole number
+     * in [0, 1,000,000,000] as ListSweeps wrote it; anything else is INVALID_ARGUMENT echoing at
+     * most 64 characters of it.
+     */
+    static int pageOffset(String token) {
+        if (token.isEmpty()) {
+            return 0;
+        }
+        if (token.length() <= 10 && token.chars().allMatch(Character::isDigit)) {
+            long offset = Long.parseLong(token);
+            if (offset <= 1_000_000_000L) {
+                return (int) offset;
+            }
+        }
+        throw Status.INVALID_ARGUMENT.withDescription("page_token '" + SweepFailure.echo(token)
+                + "' did not come from ListSweeps: pass the next_page_token of the previous page, or none")
+                .asRuntimeException();
     }
 
     @Override

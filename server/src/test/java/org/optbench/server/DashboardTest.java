@@ -151,6 +151,7 @@ class DashboardTest {
         OptbenchServer server = start(new ScriptedWorkers(30, 1, 10));
         as(server, ALICE).createSweep(CreateSweepRequest.newBuilder().setYaml(ServerTest.spec("mine", 1, 1e-3)).build());
         as(server, BOB).createSweep(CreateSweepRequest.newBuilder().setYaml(ServerTest.spec("theirs", 1, 1e-2)).build());
+        as(server, ALICE).createSweep(CreateSweepRequest.newBuilder().setYaml(ServerTest.spec("report", 1, 1e-3)).build());
 
         assertEquals(401, get(server, "/", null).statusCode(), "no session: not logged in");
         assertEquals(401, get(server, "/api/sweeps", null).statusCode());
@@ -184,6 +185,14 @@ class DashboardTest {
         assertEquals(200, report.statusCode());
         assertTrue(report.headers().firstValue("Content-Security-Policy").orElse("").startsWith("sandbox"),
                 "the report runs sandboxed, away from the session");
+        HttpResponse<String> slash = get(server, "/sweeps/mine/report/", alice);
+        assertEquals(200, slash.statusCode());
+        assertTrue(slash.headers().firstValue("Content-Security-Policy").orElse("").startsWith("sandbox"),
+                "the report's route decides its sandbox, a trailing slash included");
+        HttpResponse<String> named = get(server, "/sweeps/report", alice);
+        assertEquals(200, named.statusCode());
+        assertTrue(named.headers().firstValue("Content-Security-Policy").orElse("").startsWith("default-src 'self'"),
+                "a sweep named report has the dashboard's own page, not the sandbox");
         HttpResponse<String> deep = get(server, "/login?token=" + ALICE + "&next=/sweeps/mine", null);
         assertEquals("/sweeps/mine", deep.headers().firstValue("Location").orElseThrow(), "a login may lead to a page");
         HttpResponse<String> away = get(server, "/login?token=" + ALICE + "&next=//evil.example/x", null);

@@ -185,6 +185,18 @@ class HostileClientTest {
             expect("traversal artifact", Status.Code.NOT_FOUND, () -> as(c, ALICE).getArtifact(GetArtifactRequest
                     .newBuilder().setSweepId("secret").setTrialId("secret-0000").setName(name + "/trial.json").build()).next());
         }
+        for (String token : List.of("-1", "-2", "-2147483648", "2147483648", "99999999999", "1e3", " 1", "0x10",
+                "x".repeat(5042))) {
+            expect("bad page token", Status.Code.INVALID_ARGUMENT, () -> as(c, ALICE).listSweeps(ListSweepsRequest
+                    .newBuilder().setPageToken(token).build()));
+            try {
+                as(c, ALICE).listSweeps(ListSweepsRequest.newBuilder().setPageToken(token).build());
+            } catch (StatusRuntimeException e) {
+                String description = e.getStatus().getDescription();
+                assertTrue(description.length() <= 64 + 150 && !description.contains("x".repeat(65)),
+                        "a bad page token is echoed in at most 64 characters: " + description.length());
+            }
+        }
         String laughs = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
                 + "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
                 + "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"

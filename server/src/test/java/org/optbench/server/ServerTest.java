@@ -549,12 +549,17 @@ class ServerTest {
         java.util.Map<String, Object[]> bad = new java.util.LinkedHashMap<>();
         bad.put("../escape", new Object[] {bytes, Status.Code.INVALID_ARGUMENT, "must be a letter or digit"});
         bad.put("garbage", new Object[] {"not weights".getBytes(), Status.Code.INVALID_ARGUMENT, "not a model's weights"});
+        byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+        bad.put("truncated", new Object[] {truncated, Status.Code.INVALID_ARGUMENT, "not a model's weights"});
         bad.put("huge", new Object[] {new byte[4 << 20], Status.Code.RESOURCE_EXHAUSTED, "upload limit of 3145728 bytes"});
         for (var e : bad.entrySet()) {
             StatusRuntimeException error = assertThrows(StatusRuntimeException.class,
                     () -> upload(c, ALICE, e.getKey(), (byte[]) e.getValue()[0]), e.getKey());
             assertEquals(e.getValue()[1], error.getStatus().getCode(), e.getKey());
             assertTrue(error.getStatus().getDescription().contains((String) e.getValue()[2]), error.getStatus().getDescription());
+            String said = error.getStatus().getDescription();
+            assertTrue(!said.contains(dir.toString()) && !said.contains(Datasets.UPLOADS_DIR) && !said.contains(".part"),
+                    "an upload's error names no path of the server: " + said);
         }
         assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class,
                 () -> upload(c, "no-such-token-0123456789", "x", bytes)).getStatus().getCode());
@@ -579,6 +584,27 @@ class ServerTest {
         waitForWorkerToken(store, offeredRun.getId() + "-0000");
         assertEquals(offered, TrialFile.read(dir.resolve("runs").resolve(offeredRun.getId()).resolve(offeredRun.getId() + "-0000"))
                 .run().model().initWeights());
+    }
+
+    @Test
+    void twoHundredThousandSeedsAreRefusedInUnderASecondOrTwo() throws Exception {
+        OptbenchServer server = start(store(), new ParkedWorkers(), ServerLimits.defaults(), false);
+        ManagedChannel c = channel(server);
+        StringBuilder manySeeds = new StringBuilder("name: seeds\nmodel: {preset: nano}\ndata: synthetic\nsteps: 5\n"
+                + "parameters:\n  optimizer:\n    adamw: {lr: {values: [1.0e-3, 1.0e-2]}}\nseeds: [");
+        for (int i = 0; i < 200_000; i++) {
+            manySeeds.append(i == 0 ? "" : ", ").append(i);
+        }
+        String text = manySeeds.append("]\n").toString();
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> as(c, ALICE).createSweep(create(text)));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().getDescription());
+            assertTrue(e.getStatus().getDescription().contains("400,000 trials"), e.getStatus().getDescription());
+            assertTrue(seconds < 2, "a spec of 200,000 seeds (" + text.length() + " bytes) is refused by its trial count in "
+                    + seconds + " s");
+        }
     }
 
     @Test

@@ -145,6 +145,9 @@ final class AnalysisSpecParser {
         return v.asDouble();
     }
 
+    /** The most claims one spec may declare. */
+    static final int MAX_CLAIMS = 200;
+
     private List<ClaimSpec> claims(JsonNode node, MarginPolicy policy) {
         List<ClaimSpec> out = new ArrayList<>();
         if (node.isMissingNode()) {
@@ -152,6 +155,10 @@ final class AnalysisSpecParser {
         }
         if (!node.isArray()) {
             throw error("claims must be a list such as [{id: sgd-worse, type: worse, a: sgd, b: adamw, metric: best_loss}]");
+        }
+        if (node.size() > MAX_CLAIMS) {
+            throw error("claims lists " + node.size() + " claims, more than the " + MAX_CLAIMS + " a spec may declare "
+                    + "(each is judged on every view of the results): keep the ones the study sets out to show");
         }
         Set<String> ids = new HashSet<>();
         int i = 0;

@@ -119,6 +119,7 @@ public final class SweepCoordinator implements AutoCloseable {
         this.maxTrialsPerSweep = maxTrialsPerSweep;
         this.fetchesData = fetchesData;
         this.inbox = new WeightsInbox(datasets);
+        inbox.removeStaleParts();
         this.runs = new RunsDirectory(setup.runsDir());
         renewals.scheduleWithFixedDelay(this::renewClaims, SweepDrivers.RENEW_MILLIS, SweepDrivers.RENEW_MILLIS,
                 TimeUnit.MILLISECONDS);

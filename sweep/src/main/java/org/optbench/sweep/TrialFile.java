@@ -41,7 +41,7 @@ public record TrialFile(String id, int attempt, Report report, RunSpec run, long
     public void write(Path dir) {
         Path file = dir.resolve(NAME);
         try {
-            Files.createDirectories(dir);
+            Private.directory(dir);
             Path partial = dir.resolve(NAME + ".partial");
             Files.deleteIfExists(partial);
             Private.file(partial);

@@ -27,6 +27,35 @@ final class WeightsInbox {
         this.datasets = datasets;
     }
 
+    /** Part files untouched this long belong to no upload in progress (uploads stream without pauses). */
+    static final java.time.Duration STALE_PART = java.time.Duration.ofMinutes(10);
+
+    /**
+     * Removes part files that an upload left behind (a server killed mid-upload), once they are
+     * {@link #STALE_PART} old, so that another server on the same runs directory keeps its upload
+     * in progress; returns how many went.
+     */
+    int removeStaleParts() {
+        if (datasets.uploads() == null || !Files.isDirectory(datasets.uploads())) {
+            return 0;
+        }
+        java.time.Instant cutoff = java.time.Instant.now().minus(STALE_PART);
+        int removed = 0;
+        try (var walk = Files.walk(datasets.uploads(), 2)) {
+            for (Path p : walk.toList()) {
+                String file = p.getFileName().toString();
+                if (file.startsWith(".upload-") && file.endsWith(".part") && Files.isRegularFile(p)
+                        && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
+                    Files.deleteIfExists(p);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("optbench: cannot clear old upload parts under " + datasets.uploads() + ": " + e.getMessage());
+        }
+        return removed;
+    }
+
     /** A new private part file for {@code owner}'s upload named {@code name}, checked first. */
     Path open(String owner, String name) {
         if (!SweepSpec.NAME.matcher(name).matches()) {
@@ -51,7 +80,7 @@ final class WeightsInbox {
             ModelWeights.check(file, new ParameterLayout(model));
         } catch (RuntimeException e) {
             throw new SweepSpecException("weights '" + name + "' are not a model's weights written by optbench: "
-                    + SweepSpecException.shorten(String.valueOf(e.getMessage())));
+                    + SweepSpecException.shorten(withoutPath(String.valueOf(e.getMessage()), part)));
         }
         try {
             Files.move(part, datasets.uploadsOf(owner).resolve(name + Datasets.UPLOAD_SUFFIX),
@@ -60,5 +89,11 @@ final class WeightsInbox {
             throw new StoreException("cannot store the upload: " + e.getMessage(), e);
         }
         return model;
+    }
+
+    /** {@code message} with the part file's path (which names the runs directory and the user's hash) said as "the upload". */
+    static String withoutPath(String message, Path part) {
+        return message.replace(part.toAbsolutePath().toString(), "the upload").replace(part.toString(), "the upload")
+                .replace(part.getFileName().toString(), "the upload");
     }
 }

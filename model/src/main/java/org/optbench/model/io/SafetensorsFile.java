@@ -11,7 +11,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,15 +68,20 @@ public record SafetensorsFile(Map<String, String> metadata, Map<String, TensorEn
             long dataStart = 8 + headerLen;
             long dataSize = size - dataStart;
             Map<String, String> metadata = new LinkedHashMap<>();
-            Map<String, TensorEntry> tensors = new LinkedHashMap<>();
+            List<Range> ranges = new ArrayList<>();
             Iterator<Map.Entry<String, JsonNode>> fields = header.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 if (field.getKey().equals("__metadata__")) {
                     readMetadata(field.getValue(), metadata, path);
                 } else {
-                    tensors.put(field.getKey(), readTensor(ch, path, field.getKey(), field.getValue(), dataStart, dataSize));
+                    ranges.add(range(path, field.getKey(), field.getValue(), dataSize));
                 }
+            }
+            checkApart(ranges, path);
+            Map<String, TensorEntry> tensors = new LinkedHashMap<>();
+            for (Range r : ranges) {
+                tensors.put(r.name(), readTensor(ch, path, r, dataStart));
             }
             return new SafetensorsFile(metadata, tensors);
         } catch (IOException e) {
@@ -96,8 +103,30 @@ public record SafetensorsFile(Map<String, String> metadata, Map<String, TensorEn
         });
     }
 
-    private static TensorEntry readTensor(FileChannel ch, Path path, String name, JsonNode info,
-                                          long dataStart, long dataSize) throws IOException {
+    /** A tensor's place in the data: its name, shape and byte range [begin, end). */
+    private record Range(String name, int[] shape, long begin, long end) {
+    }
+
+    /**
+     * Fails unless the tensors' byte ranges are pairwise apart, checked from the header before any
+     * tensor is read: ranges that overlap would let a small file declare far more data than it
+     * holds (and a reader allocate it).
+     */
+    private static void checkApart(List<Range> ranges, Path path) {
+        List<Range> byBegin = new ArrayList<>(ranges);
+        byBegin.sort(Comparator.comparingLong(Range::begin).thenComparingLong(Range::end));
+        for (int i = 1; i < byBegin.size(); i++) {
+            Range before = byBegin.get(i - 1);
+            Range r = byBegin.get(i);
+            if (r.begin() < before.end()) {
+                throw new SafetensorsException(path + ": tensors '" + before.name() + "' and '" + r.name()
+                        + "' share bytes [" + r.begin() + ", " + Math.min(before.end(), r.end())
+                        + "): each tensor needs a byte range of its own (corrupt or crafted file)");
+            }
+        }
+    }
+
+    private static Range range(Path path, String name, JsonNode info, long dataSize) {
         String where = path + ": tensor '" + name + "'";
         if (!info.isObject()) {
             throw new SafetensorsException(where + " has no dtype/shape/data_offsets object");
@@ -134,8 +163,14 @@ public record SafetensorsFile(Map<String, String> metadata, Map<String, TensorEn
         if (count > Integer.MAX_VALUE - 16) {
             throw new SafetensorsException(where + " has " + count + " elements, more than one array can hold");
         }
-        float[] data = new float[(int) count];
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(end - begin, 1 << 24)).order(ByteOrder.LITTLE_ENDIAN);
+        return new Range(name, shape, begin, end);
+    }
+
+    private static TensorEntry readTensor(FileChannel ch, Path path, Range r, long dataStart) throws IOException {
+        long begin = r.begin();
+        long end = r.end();
+        float[] data = new float[(int) ((end - begin) / 4)];
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.max(4, Math.min(end - begin, 1 << 24))).order(ByteOrder.LITTLE_ENDIAN);
         long pos = dataStart + begin;
         int filled = 0;
         while (filled < data.length) {
@@ -148,7 +183,7 @@ public record SafetensorsFile(Map<String, String> metadata, Map<String, TensorEn
             buf.asFloatBuffer().get(data, filled, k);
             filled += k;
         }
-        return new TensorEntry(name, shape, data);
+        return new TensorEntry(r.name(), r.shape(), data);
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path path) throws IOException {

@@ -60,6 +60,36 @@ class SafetensorsTest {
     }
 
     @Test
+    void overlappingRangesAreRefusedFromTheHeaderBeforeAnyTensorIsRead() throws IOException {
+        int mib16 = 16 << 20;
+        StringBuilder header = new StringBuilder("{");
+        for (int i = 0; i < 64; i++) {
+            header.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":{\"dtype\":\"F32\",\"shape\":[")
+                    .append(mib16 / 4).append("],\"data_offsets\":[0,").append(mib16).append("]}");
+        }
+        header.append("}");
+        Path file = dir.resolve("amplified.safetensors");
+        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+        try (var out = Files.newOutputStream(file)) {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length).array());
+            out.write(json);
+            out.write(new byte[mib16]);
+        }
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.read(file));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(e.getMessage().contains("share bytes") && e.getMessage().contains("'t0'"), e.getMessage());
+        assertTrue(allocated < 4L << 20, "64 tensors declared over the same 16 MiB (1 GiB in all) are refused after "
+                + allocated + " bytes of allocation, not 1 GiB");
+        String partly = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
+        Files.write(file, handWritten(partly, 1f, 2f, 3f));
+        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.read(file)).getMessage()
+                .contains("share bytes [4, 8)"));
+    }
+
+    @Test
     void roundTripsAWholeModelByInterchangeName() {
         ModelConfig config = ModelConfig.of(17, 8, 2, 2, 4);
         Transformer model = new Transformer(config, 1, BACKEND);

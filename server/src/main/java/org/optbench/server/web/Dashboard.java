@@ -205,19 +205,21 @@ public final class Dashboard implements AutoCloseable {
 
     /**
      * Headers on every answer: no MIME sniffing, no framing by other sites, scripts and styles only
-     * from the dashboard; the report, whose HTML holds user-named things, runs sandboxed (its own
-     * scripts, no access to the dashboard's origin or cookie).
+     * from the dashboard; the report's route sets its own policy first (its HTML holds user-named
+     * things, so it runs sandboxed: its own scripts, no access to the dashboard's origin or cookie).
      */
     private static void securityHeaders(Context ctx) {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
-        if (ctx.path().endsWith("/report")) {
-            ctx.header("Content-Security-Policy", "sandbox allow-scripts; frame-ancestors 'none'");
-        } else {
-            ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        if (!ctx.res().containsHeader(CSP)) {
+            ctx.header(CSP, "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                     + "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
         }
     }
+
+    private static final String CSP = "Content-Security-Policy";
+    /** The report's policy, set by its route (whatever the path's spelling): sandboxed, its own scripts only. */
+    private static final String REPORT_CSP = "sandbox allow-scripts; frame-ancestors 'none'";
 
     private Metadata sessionHeader(Context ctx) {
         Metadata m = new Metadata();
@@ -252,6 +254,7 @@ public final class Dashboard implements AutoCloseable {
      * user's sweep is NOT_FOUND) and names it by id, and the server's sweeps write its report.
      */
     private void report(Context ctx) throws IOException {
+        ctx.header(CSP, REPORT_CSP);
         String id = stub(ctx).getSweep(GetSweepRequest.newBuilder().setSweepId(ctx.pathParam("sweep")).build()).getId();
         Path dir = Files.createTempDirectory("optbench-report");
         try {

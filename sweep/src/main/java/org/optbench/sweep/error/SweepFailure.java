@@ -15,6 +15,16 @@ public interface SweepFailure {
 
     Kind kind();
 
+    /**
+     * What a remote caller is told, when that is less than the message: a failure of the
+     * server's own storage names files and paths that only its operator should see, so its
+     * message goes to the server's log and the caller gets this; null when the message itself may
+     * be shown.
+     */
+    default String remoteMessage() {
+        return null;
+    }
+
     /** The longest piece of user input a message repeats. */
     int ECHO_LIMIT = 64;
 

@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import org.optbench.sweep.store.Private;
 import org.optbench.sweep.store.StoreException;
 
 /**
@@ -59,7 +60,9 @@ public final class LocalExecutor implements TrialExecutor {
         final BlockingQueue<Integer> done = new LinkedBlockingQueue<>();
 
         Worker(List<String> command, Path log) throws IOException {
-            this.process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Private.file(log);
+            this.process = new ProcessBuilder(privately(command)).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
             this.input = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             Thread reader = new Thread(this::read, "optbench-worker-" + process.pid());
             reader.setDaemon(true);
@@ -95,6 +98,20 @@ public final class LocalExecutor implements TrialExecutor {
         }
     }
 
+    /**
+     * {@code command} run with umask 077 where a POSIX shell exists, so that every file and
+     * directory the worker writes in a trial's directory is its owner's alone (0600, 0700); the
+     * shell execs the command, which keeps the shell's process id.
+     */
+    static List<String> privately(List<String> command) {
+        if (!Files.isExecutable(Path.of("/bin/sh"))) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", "umask 077 && exec \"$@\"", "optbench-worker"));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
     /** {@code workerCommand}: the command that runs a worker, ending in {@code worker}. */
     public LocalExecutor(List<String> workerCommand) {
         this.workerCommand = List.copyOf(workerCommand);
@@ -105,8 +122,8 @@ public final class LocalExecutor implements TrialExecutor {
         List<String> cmd = new ArrayList<>(workerCommand);
         cmd.add(SERVE);
         try {
-            Files.writeString(trialDir.resolve("log.txt"), "== attempt started " + java.time.Instant.now() + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(Private.file(trialDir.resolve("log.txt")), "== attempt started " + java.time.Instant.now()
+                    + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             Worker w = idle.pollFirst();
             while (w != null && !w.process.isAlive()) {
                 w = idle.pollFirst();
@@ -115,7 +132,7 @@ public final class LocalExecutor implements TrialExecutor {
                 w = new Worker(cmd, trialDir.toAbsolutePath().getParent().resolve("workers.log"));
             }
             long started = w.process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
-            Files.writeString(trialDir.resolve("pid"), w.process.pid() + " " + started);
+            Files.writeString(Private.file(trialDir.resolve("pid")), w.process.pid() + " " + started);
             w.send(trialDir);
             String id = "local-" + w.process.pid() + "-" + attempts.incrementAndGet();
             running.put(id, new Attempt(w, trialDir));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.optbench.sweep.store.Private;
 import org.optbench.sweep.store.StoreException;
 
 /**
@@ -40,7 +41,7 @@ public final class SlurmExecutor implements TrialExecutor {
         List<String> cmd = new ArrayList<>(workerCommand);
         cmd.add(trialDir.toAbsolutePath().toString());
         try {
-            Files.writeString(script, "#!/bin/bash\n# optbench trial " + trialId + "\nexec "
+            Files.writeString(Private.file(script), "#!/bin/bash\n# optbench trial " + trialId + "\numask 077\nexec "
                     + cmd.stream().map(SlurmExecutor::quote).collect(Collectors.joining(" ")) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new StoreException("cannot write " + script + ": " + e.getMessage(), e);

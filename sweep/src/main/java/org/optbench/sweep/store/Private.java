@@ -14,13 +14,24 @@ public final class Private {
     private Private() {
     }
 
-    /** Creates {@code dir} (and its parents) if needed; the directory itself is made 0700. */
+    /**
+     * Creates {@code dir} if needed; the directory itself and every parent this creates are made
+     * 0700 (a trial's directory and its sweep's), parents that existed are left as they are.
+     */
     public static Path directory(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        try {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // the file system's own protection applies
+        Path absolute = dir.toAbsolutePath();
+        java.util.Deque<Path> missing = new java.util.ArrayDeque<>();
+        for (Path p = absolute; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        Files.createDirectories(absolute);
+        missing.add(absolute);
+        for (Path p : missing) {
+            try {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException notPosix) {
+                return dir;   // the file system's own protection applies
+            }
         }
         return dir;
     }
