@@ -16,20 +16,22 @@ final class CurvatureEstimator {
 
     private final Transformer model;
     private final long seed;
-    private final int[] labels;       // (B*T)
-    private final float[] logits;     // (ROWS_PER_READ, V)
+    private int[] labels;             // (B*T), allocated by the first estimate
+    private float[] logits;           // (ROWS_PER_READ, V), allocated by the first estimate
 
     CurvatureEstimator(Transformer model, long seed) {
         this.model = model;
         this.seed = seed;
-        this.labels = new int[model.rows()];
-        this.logits = new float[ROWS_PER_READ * model.config().vocabSize()];
     }
 
     /** The estimating pass after {@code step} over that step's micro-batches, read from {@code batches}. */
     void estimate(int step, BatchSource batches, int microBatches, int[] inputs, int[] targets) {
         int rows = model.rows();
         int v = model.config().vocabSize();
+        if (labels == null) {
+            labels = new int[rows];
+            logits = new float[ROWS_PER_READ * v];
+        }
         model.zeroGradients();
         for (int micro = 0; micro < microBatches; micro++) {
             batches.batch((long) (step - 1) * microBatches + micro, inputs, targets);
