@@ -107,13 +107,7 @@ public final class Optimizer {
      * it (Sophia's every k steps).
      */
     public boolean curvatureDue(int step) {
-        for (Slot slot : launches) {
-            int k = slot.update().curvatureInterval();
-            if (k > 0 && step % k == 0) {
-                return true;
-            }
-        }
-        return false;
+        return launches.stream().anyMatch(slot -> estimatesAfter(slot.update(), step));
     }
 
     /**
@@ -122,11 +116,16 @@ public final class Optimizer {
      */
     public void updateCurvature(int step, long tokens) {
         for (Slot slot : launches) {
-            int k = slot.update().curvatureInterval();
-            if (k > 0 && step % k == 0) {
+            if (estimatesAfter(slot.update(), step)) {
                 slot.update().updateCurvature(tokens);
             }
         }
+    }
+
+    /** Whether {@code update} keeps a curvature estimate that is due after {@code step}. */
+    private static boolean estimatesAfter(TensorUpdate update, int step) {
+        int k = update.curvatureInterval();
+        return k > 0 && step % k == 0;
     }
 
     /** The learning rate of the first group at {@code step}, for logs. */
