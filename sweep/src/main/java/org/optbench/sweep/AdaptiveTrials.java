@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,11 +26,13 @@ import org.optbench.train.run.RunSpecException;
 
 /**
  * The trials a sweep's {@link AdaptiveSpec} adds once every trial so far has finished, decided
- * from the results: for each optimizer whose best point lies on an edge of its curve, one point
+ * from the results, arm by arm (an arm: one optimizer with one combination of its other swept
+ * settings, whose curve along the axis is its own): for each arm whose best point lies on an edge
+ * of its curve, one point
  * past that edge at the curve's own spacing (as a grid writes it, {@link #written}), until the best
  * is interior or {@code max_points} were added on that side or the next value is out of range (a
  * hyperparameter outside its range, or a value its run cannot take);
- * then, for each optimizer whose best is interior (or whose extension is spent), the missing seeds
+ * then, for each arm whose best is interior (or whose extension is spent), the missing seeds
  * at the best point and {@code around_best} points either side. Seeds beyond the spec's list are
  * the next whole numbers after its largest. Nothing is added past the bound the sweep was
  * validated with, so a sweep never runs more trials than its submission allowed.
@@ -49,45 +52,68 @@ public final class AdaptiveTrials {
         double worst = Findings.worstCase(trials, model != null ? model.vocab() : Findings.DEFAULT_VOCAB);
         long grid = spec.trialCount();
         int nextIndex = trials.stream().mapToInt(TrialRecord::index).max().orElse(-1) + 1;
-        long perOptimizer = adaptive.bound(1, spec.seeds().size());
+        long perArm = adaptive.bound(1, spec.seeds().size());
         Set<String> have = new HashSet<>();
         trials.forEach(t -> have.add(t.key()));
         List<Trial> out = new ArrayList<>();
         for (String optimizer : spec.optimizers().keySet()) {
-            List<TrialRecord> mine = trials.stream().filter(t -> t.optimizer().equals(optimizer)
-                    && (t.status() == TrialStatus.COMPLETED || t.status() == TrialStatus.DIVERGED)).toList();
-            long added = trials.stream().filter(t -> t.optimizer().equals(optimizer) && t.index() >= grid).count();
-            if (mine.isEmpty()) {
-                continue;
-            }
-            Axis axis = Axis.along(adaptive.axis(), mine.stream().map(TrialRecord::point).toList());
-            Curve curve = Curves.along(optimizer, axis, mine, worst);
-            if (curve.points().isEmpty() || !axis.numeric()) {
-                continue;
-            }
-            List<Point> wanted = new ArrayList<>();
-            List<Long> seeds = spec.seeds();
-            Point extension = adaptive.extendEdges() ? extension(spec, adaptive, curve, worst) : null;
-            if (extension != null) {
-                wanted.add(extension);
-            } else if (adaptive.refines()) {
-                int best = curve.bestIndex(worst);
-                for (int i = Math.max(0, best - adaptive.aroundBest());
-                     i <= Math.min(curve.points().size() - 1, best + adaptive.aroundBest()); i++) {
-                    wanted.add(sorted(curve.points().get(i).setting()));
-                }
-                seeds = refineSeeds(spec.seeds(), adaptive.refineSeeds());
-            }
-            for (Point point : wanted) {
-                for (long seed : seeds) {
-                    Trial t = new Trial(nextIndex, optimizer, point, seed);
-                    if (have.contains(t.key()) || added >= perOptimizer) {
-                        continue;
-                    }
+            for (Map.Entry<Point, List<TrialRecord>> arm : arms(trials, optimizer, adaptive.axis()).entrySet()) {
+                List<TrialRecord> mine = arm.getValue().stream().filter(t -> t.status() == TrialStatus.COMPLETED
+                        || t.status() == TrialStatus.DIVERGED).toList();
+                long added = arm.getValue().stream().filter(t -> t.index() >= grid).count();
+                for (Trial t : armTrials(spec, adaptive, optimizer, mine, worst, nextIndex, perArm - added, have)) {
                     out.add(t);
                     nextIndex++;
-                    have.add(t.key());
-                    added++;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code optimizer}'s trials grouped by arm: by their point with the axis left out, in the
+     * order arms first appear, so each combination of the other swept settings gets its own curve.
+     */
+    private static Map<Point, List<TrialRecord>> arms(List<TrialRecord> trials, String optimizer, String axis) {
+        Map<Point, List<TrialRecord>> out = new LinkedHashMap<>();
+        for (TrialRecord t : trials) {
+            if (t.optimizer().equals(optimizer)) {
+                out.computeIfAbsent(sorted(t.point().without(axis)), k -> new ArrayList<>()).add(t);
+            }
+        }
+        return out;
+    }
+
+    /** The trials one arm adds now (at most {@code room}), numbered from {@code nextIndex}; {@code have} gains their keys. */
+    private static List<Trial> armTrials(SweepSpec spec, AdaptiveSpec adaptive, String optimizer, List<TrialRecord> mine,
+            double worst, int nextIndex, long room, Set<String> have) {
+        if (mine.isEmpty() || room <= 0) {
+            return List.of();
+        }
+        Axis axis = Axis.along(adaptive.axis(), mine.stream().map(TrialRecord::point).toList());
+        Curve curve = Curves.along(optimizer, axis, mine, worst);
+        if (curve.points().isEmpty() || !axis.numeric()) {
+            return List.of();
+        }
+        List<Point> wanted = new ArrayList<>();
+        List<Long> seeds = spec.seeds();
+        Point extension = adaptive.extendEdges() ? extension(spec, adaptive, curve, worst) : null;
+        if (extension != null) {
+            wanted.add(extension);
+        } else if (adaptive.refines()) {
+            int best = curve.bestIndex(worst);
+            for (int i = Math.max(0, best - adaptive.aroundBest());
+                 i <= Math.min(curve.points().size() - 1, best + adaptive.aroundBest()); i++) {
+                wanted.add(sorted(curve.points().get(i).setting()));
+            }
+            seeds = refineSeeds(spec.seeds(), adaptive.refineSeeds());
+        }
+        List<Trial> out = new ArrayList<>();
+        for (Point point : wanted) {
+            for (long seed : seeds) {
+                Trial t = new Trial(nextIndex + out.size(), optimizer, point, seed);
+                if (out.size() < room && have.add(t.key())) {
+                    out.add(t);
                 }
             }
         }

@@ -81,6 +81,24 @@ public record SweepSpec(String name, String text, Method method, String metric,
         return points;
     }
 
+    /**
+     * The arms {@code optimizer} runs along {@code axis}: its grid's points with the axis left out
+     * (each combination of its other swept settings, whose curve along the axis is extended and
+     * refined on its own); a random search's draws are each an arm. Saturates at Long.MAX_VALUE.
+     */
+    public long armCount(String optimizer, String axis) {
+        if (method == Method.RANDOM) {
+            return runCap;
+        }
+        long arms = 1;
+        for (Map.Entry<String, SweepParameter> e : parameters(optimizer).entrySet()) {
+            if (!e.getKey().equals(axis)) {
+                arms = saturatedProduct(arms, e.getValue().isDistribution() ? 1 : e.getValue().grid().size());
+            }
+        }
+        return arms;
+    }
+
     /** Trials this spec expands to, by multiplication (nothing is expanded); saturates at Long.MAX_VALUE. */
     public long trialCount() {
         long total = 0;
@@ -102,7 +120,14 @@ public record SweepSpec(String name, String text, Method method, String metric,
     /** The most trials it may run: the grid and, with refine or extend_edges, the most those can add. */
     public long maxTrialCount() {
         long grid = trialCount();
-        long extra = adaptive == null ? 0 : adaptive.bound(optimizers.size(), seeds.size());
+        long arms = 0;
+        if (adaptive != null) {
+            for (String optimizer : optimizers.keySet()) {
+                long a = armCount(optimizer, adaptive.axis());
+                arms = a > Long.MAX_VALUE - arms ? Long.MAX_VALUE : arms + a;
+            }
+        }
+        long extra = adaptive == null ? 0 : adaptive.bound(arms, seeds.size());
         return grid > Long.MAX_VALUE - extra ? Long.MAX_VALUE : grid + extra;
     }
 

@@ -16,6 +16,7 @@ import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.trial.Point;
 import org.optbench.sweep.trial.Points;
+import org.optbench.sweep.trial.SweptValue;
 import org.optbench.sweep.trial.Trial;
 
 /**
@@ -119,14 +120,16 @@ class FindingsSpecTest {
         AdaptiveSpec a = spec.adaptive();
         assertEquals("lr", a.axis());
         assertEquals(3 * 2 + 3, spec.trialCount());
-        // per optimizer: 2 edges x 2 points x 1 seed, and 3 rounds x 3 points x 2 new seeds
-        assertEquals(9 + 2 * (4 + 18), spec.maxTrialCount());
+        // per arm (adamw at beta1 0.8, adamw at 0.9, signum): 2 edges x 2 points x 1 seed, and 3 rounds x 3
+        // points x 2 new seeds
+        assertEquals(2, spec.armCount("adamw", "lr"));
+        assertEquals(9 + 3 * (4 + 18), spec.maxTrialCount());
         refused("refine: {seeds: 1}\n", "refine.seeds '1' must be a whole number in [2,");
         refused("seeds: [0, 1, 2]\nrefine: {seeds: 3}\n", "refine.seeds 3 adds nothing");
         refused("extend_edges: maybe\n", "extend_edges must be true, false or {max_points: N}");
         SweepSpecException tooMany = assertThrows(SweepSpecException.class, () -> SweepValidator.validate(spec, 20,
                 spec::run, SweepSpecTest.context()));
-        assertTrue(tooMany.getMessage().contains("9 trials") && tooMany.getMessage().contains("up to 44 more from refine"),
+        assertTrue(tooMany.getMessage().contains("9 trials") && tooMany.getMessage().contains("up to 66 more from refine"),
                 tooMany.getMessage());
     }
 
@@ -184,5 +187,28 @@ class FindingsSpecTest {
             trials.add(done("signum", Points.texts(t.point()), t.seed(), index++, 3.0 + 0.01 * t.seed()));
         }
         assertEquals(List.of(), AdaptiveTrials.next(spec, trials), "refined: nothing more");
+    }
+
+    @Test
+    void eachArmOfAnOptimizerIsExtendedAndRefinedOnItsOwn() {
+        SweepSpec spec = parse("seeds: [0]\nrefine: {seeds: 2, around_best: 1}\nextend_edges: {max_points: 1}\n");
+        List<TrialRecord> trials = new ArrayList<>();
+        List<Trial> grid = SweepExpander.expand(spec);
+        for (int i = 0; i < grid.size(); i++) {
+            Trial t = grid.get(i);
+            double lr = t.point().get("lr").asNumber();
+            SweptValue beta1 = t.point().get("beta1");
+            // adamw at beta1 0.8 is best on its high edge; at beta1 0.9 (the better arm) at 3.16e-3
+            double loss = beta1 == null ? 3.0 + Math.abs(Math.log10(lr) + 3.5)
+                    : beta1.text().equals("0.8") ? 3.4 - lr : 2.9 + Math.abs(Math.log10(lr) + 2.5);
+            trials.add(done(t.optimizer(), Points.texts(t.point()), 0, i, loss));
+        }
+        List<Trial> next = AdaptiveTrials.next(spec, trials);
+        List<String> added = next.stream().map(t -> t.optimizer() + " " + Points.texts(t.point()) + " s" + t.seed()).toList();
+        assertEquals(List.of("adamw {beta1=0.8, lr=0.0316} s0",
+                "adamw {beta1=0.9, lr=0.001} s1", "adamw {beta1=0.9, lr=0.00316} s1", "adamw {beta1=0.9, lr=0.01} s1",
+                "signum {lr=1.0E-4} s1", "signum {lr=3.16E-4} s1", "signum {lr=0.001} s1"), added,
+                "the worse adamw arm is extended past its own edge; the better arm and signum are refined");
+        assertEquals(List.of(9, 10, 11, 12, 13, 14, 15), next.stream().map(Trial::index).toList());
     }
 }
