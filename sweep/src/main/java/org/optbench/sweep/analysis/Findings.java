@@ -106,7 +106,9 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
         });
         for (List<OptimizerFindings> panel : panels.values()) {
             for (OptimizerFindings f : panel) {
-                String edge = f.edgeWarning(spec.extendEdgesMax());
+                // extend_edges acts along the lr when it is swept, else along the only swept setting
+                boolean extended = f.axis().name().equals("lr") || !panels.containsKey("lr") && panels.size() == 1;
+                String edge = f.edgeWarning(extended ? spec.extendEdgesMax() : -1);
                 if (edge != null) {
                     warnings.add(edge);
                 }

@@ -66,7 +66,11 @@ public record OptimizerFindings(Curve curve, double worst, Stability stability, 
         return TTest.meanInterval(bestSeeds(), 0.95);
     }
 
-    /** The edge warning, or null: "the best lr of lion (0.01) is on the edge of its grid". */
+    /**
+     * The edge warning, or null: "the best lr of lion (0.01) is on the edge of its grid".
+     * {@code extendEdgesMax} is what extend_edges may add along this axis: 0 when it is off, -1
+     * when it does not act along it (a setting other than the one it extends).
+     */
     public String edgeWarning(int extendEdgesMax) {
         if (!stability.bestOnEdge()) {
             return null;
@@ -76,6 +80,6 @@ public record OptimizerFindings(Curve curve, double worst, Stability stability, 
                 + (i == 0 ? "low" : "high") + " edge of its grid; " + (extendEdgesMax > 0
                         ? "extend_edges stops after " + extendEdgesMax + " point" + (extendEdgesMax == 1 ? "" : "s")
                                 + " per edge: raise extend_edges.max_points or move the grid"
-                        : "extend the grid (or set extend_edges: true)");
+                        : extendEdgesMax < 0 ? "a value past it was not tried" : "extend the grid (or set extend_edges: true)");
     }
 }

@@ -67,6 +67,8 @@ class StabilityTest {
                 f.edgeWarning(0));
         assertTrue(f.edgeWarning(1).endsWith("extend_edges stops after 1 point per edge: raise extend_edges.max_points or "
                 + "move the grid"), f.edgeWarning(1));
+        assertTrue(f.edgeWarning(-1).endsWith("on the high edge of its grid; a value past it was not tried"),
+                "an axis extend_edges does not act along names no fix it cannot make: " + f.edgeWarning(-1));
         assertEquals(1.0, s.widths().get(Metric.WIDTH_002), 1e-2, "the whole grid, a lower bound");
         assertTrue(s.censored().get(Metric.WIDTH_002));
     }
