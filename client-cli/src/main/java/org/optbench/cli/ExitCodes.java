@@ -46,7 +46,7 @@ final class ExitCodes {
                 e.printStackTrace(commandLine.getErr());
             }
             if (e instanceof io.grpc.StatusRuntimeException status) {
-                commandLine.getErr().println(org.optbench.cli.remote.RemoteErrors.message(status));
+                commandLine.getErr().println(org.optbench.cli.remote.RemoteErrors.message(status, serverOf(commandLine)));
                 return org.optbench.cli.remote.RemoteErrors.exitCode(status);
             }
             if (e instanceof java.nio.file.NoSuchFileException missing) {
@@ -69,5 +69,15 @@ final class ExitCodes {
                 || e instanceof TokenFileException || e instanceof HyperparameterException
                 || e instanceof KernelException || e instanceof IllegalArgumentException
                 || e instanceof java.nio.file.NoSuchFileException;
+    }
+
+    /** The --server address the command was given (or configured), or null when it has none or runs in-process. */
+    private static String serverOf(CommandLine command) {
+        for (Object mixin : command.getCommandSpec().mixins().values().stream().map(m -> m.userObject()).toList()) {
+            if (mixin instanceof org.optbench.cli.remote.ClientOptions client) {
+                return client.server();
+            }
+        }
+        return null;
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine;
  */
 @Command(name = "optbench", mixinStandardHelpOptions = true, version = "optbench 0.1.0",
         description = "Train transformer language models with the optimizers of the study and measure them.",
-        subcommands = {StudyCommand.class, SweepCommand.class, ResultsCommand.class, AnalyzeCommand.class, WeightsCommand.class, ReportCommand.class, ServerCommand.class, ServerBenchCommand.class, TrainCommand.class, DataCommand.class, WorkerCommand.class, ForwardCommand.class, BenchCommand.class, DevicesCommand.class, OptimCommand.class,
+        subcommands = {StudyCommand.class, DashboardCommand.class, SweepCommand.class, ResultsCommand.class, AnalyzeCommand.class, WeightsCommand.class, ReportCommand.class, ServerCommand.class, ServerBenchCommand.class, TrainCommand.class, DataCommand.class, WorkerCommand.class, ForwardCommand.class, BenchCommand.class, DevicesCommand.class, OptimCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -14,12 +14,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code optbench results ID [--format table|csv|json] [--download DIR]}: a sweep's per-optimizer
- * analysis and trial results, and with {@code --download} every file its trials offer (results,
+ * {@code optbench results ID [--format table|trials|csv|json] [--download DIR]}: a sweep's
+ * per-optimizer analysis, every trial as a table, as CSV (one column per swept setting) or
+ * everything as JSON ({@link ResultsJson}), and with {@code --download} every file its trials offer (results,
  * metrics, logs, checkpoints, weights) copied from the server into DIR/&lt;trial&gt;/.
  */
 @Command(name = "results", mixinStandardHelpOptions = true, description = "Print a sweep's results: the per-optimizer "
-        + "table, every trial as CSV, or everything as JSON.")
+        + "summary, every trial as a table or as CSV, or everything as JSON.")
 final class ResultsCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "the sweep: its name (yours) or its id")
@@ -29,8 +30,12 @@ final class ResultsCommand implements Callable<Integer> {
             + "checkpoint, weights) from the server into DIR/<trial>/")
     Path download;
 
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default ${DEFAULT-VALUE})")
-    String format;
+    /** What {@code --format} prints. */
+    enum Format { table, trials, csv, json }
+
+    @Option(names = "--format", defaultValue = "table", description = "table (the per-optimizer summary), trials (every "
+            + "trial as a table), csv (every trial, one column per setting) or json (everything); default ${DEFAULT-VALUE}")
+    Format format;
 
     @Mixin
     StudyStore where;
@@ -43,16 +48,15 @@ final class ResultsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("table") && !format.equals("csv") && !format.equals("json")) {
-            throw new IllegalArgumentException("--format '" + format + "' must be table, csv or json");
-        }
         PrintWriter out = spec.commandLine().getOut();
         try (Connection c = Clients.connect(client, where)) {
-            Results r = Clients.results(c, id, !format.equals("table"));
+            Results r = Clients.results(c, id, format == Format.json);
             out.print(switch (format) {
-                case "csv" -> ResultsTable.csv(r);
-                case "json" -> ResultsTable.json(r) + "\n";
-                default -> ResultsTable.table(r);
+                case trials -> ResultsTable.trials(r);
+                case csv -> ResultsTable.csv(r);
+                case json -> ResultsTable.json(r) + "\n";
+                case table -> "sweep " + r.getSweep().getName() + ": the per-optimizer summary (every trial: --format "
+                        + "trials, csv or json)\n\n" + ResultsTable.table(r);
             });
             if (download != null) {
                 new ArtifactDownload(c).all(r.getSweep().getId(), download, out);

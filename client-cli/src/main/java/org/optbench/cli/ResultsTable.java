@@ -1,7 +1,5 @@
 package org.optbench.cli;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import java.util.List;
 import org.optbench.cli.remote.RemoteResults;
 import org.optbench.proto.v1.Results;
@@ -22,16 +20,18 @@ final class ResultsTable {
         return FindingsText.of(SweepReports.findings(r.getSweep().getSpec(), trials));
     }
 
+    /** Every trial as a table for the terminal, one column per swept setting. */
+    static String trials(Results r) {
+        return RunTable.text(r.getTrialsList().stream().map(RemoteResults::record).toList());
+    }
+
     /** Every trial as the table of runs {@code analyze} reads: one column per swept setting. */
     static String csv(Results r) {
         return RunTable.csv(r.getTrialsList().stream().map(RemoteResults::record).toList());
     }
 
+    /** Everything as JSON for pandas and jq ({@link ResultsJson}: numbers as numbers, states in lower case). */
     static String json(Results r) {
-        try {
-            return JsonFormat.printer().print(r);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("results cannot be printed as JSON: " + e.getMessage(), e);
-        }
+        return ResultsJson.of(r);
     }
 }

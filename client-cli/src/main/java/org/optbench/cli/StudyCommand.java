@@ -15,6 +15,8 @@ import org.optbench.sweep.SweepReports;
 import org.optbench.sweep.SweepSpec;
 import org.optbench.sweep.SweepSpecParser;
 import org.optbench.sweep.store.RunsDirectory;
+import org.optbench.train.data.DefaultCorpus;
+import org.optbench.train.run.DataSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,8 +41,8 @@ final class StudyCommand implements Callable<Integer> {
     Path reportDir;
 
     @Option(names = "--ui", arity = "0..1", paramLabel = "PORT", parameterConsumer = OptionalPort.class,
-            description = "serve the live web dashboard of this study on 127.0.0.1 while it runs (on PORT, else on a free "
-                    + "port) and print its login URL")
+            description = "serve the live web dashboard of this study on 127.0.0.1 (on PORT, else on a free port) while it "
+                    + "runs and after, until Ctrl-C, and print its login URL")
     Integer ui;
 
     /** Takes {@code --ui}'s port only when the next argument is a number, so {@code --ui SPEC} also reads as meant. */
@@ -78,6 +80,12 @@ final class StudyCommand implements Callable<Integer> {
         }
         String text = Files.readString(file);
         SweepSpec sweep = SweepSpecParser.parse(text, file.toString());
+        if (client.server() == null) {
+            // fetched and prepared here, each step on a line of its own, before the progress line starts
+            for (DataSpec.Tokenization t : sweep.defaultCorpora()) {
+                DefaultCorpus.ensure(DefaultCorpus.root(), t, spec.commandLine().getOut());
+            }
+        }
         return run(sweep, file.toString(), where, client, reportDir, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), true, ui);
     }
@@ -85,7 +93,7 @@ final class StudyCommand implements Callable<Integer> {
     /**
      * Submits {@code sweep}, follows it to the end and, with {@code summarise}, prints the table
      * and writes the report; with {@code ui} (a port, 0 for any) the embedded server serves the
-     * dashboard meanwhile and its login URL is printed.
+     * dashboard meanwhile and, once the study is done, until Ctrl-C; its login URL is printed.
      */
     static int run(SweepSpec sweep, String label, StudyStore where, ClientOptions client, Path reportDir, PrintWriter out,
                    PrintWriter err, boolean summarise, Integer ui) throws Exception {
@@ -93,7 +101,7 @@ final class StudyCommand implements Callable<Integer> {
             Sweep created = c.sweeps().createSweep(CreateSweepRequest.newBuilder().setYaml(sweep.text()).build());
             out.printf("study %s: %s, %d trials, server %s%n", created.getId(), label, created.getTrialsTotal(), c.target());
             if (ui != null) {
-                out.println("dashboard: " + c.dashboardLoginUrl() + " (while the study runs)");
+                out.println("dashboard: " + c.dashboardLoginUrl() + " (until Ctrl-C, after the study too)");
                 out.flush();
             }
             Sweep done;
@@ -111,6 +119,11 @@ final class StudyCommand implements Callable<Integer> {
             Path dir = reportDir != null ? reportDir : new RunsDirectory(where.runs()).resolve(created.getId(), "report");
             out.println("report: " + SweepReports.write(RemoteResults.of(results), dir));
             Clients.printFailures(results, out, c.isEmbedded());
+            if (ui != null) {
+                out.println("the study is done; the dashboard keeps serving at " + c.dashboardLoginUrl() + " until Ctrl-C");
+                out.flush();
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
         }
         return 0;
     }

@@ -154,6 +154,7 @@ final class SweepCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             try (Connection c = connect()) {
+                out().println(HEADER);
                 out().println(line(c.sweeps().getSweep(GetSweepRequest.newBuilder().setSweepId(id).build())));
             }
             return 0;
@@ -168,6 +169,7 @@ final class SweepCommand implements Runnable {
             try (Connection c = connect()) {
                 Sweep done = new SweepWatch(out(), System.console() != null).follow(c, id);
                 if (done != null) {
+                    out().println(HEADER);
                     out().println(line(done));
                 }
             }
@@ -182,6 +184,7 @@ final class SweepCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             try (Connection c = connect()) {
+                out().println(HEADER);
                 out().println(line(c.sweeps().cancelSweep(CancelSweepRequest.newBuilder().setSweepId(id).build())));
             }
             return 0;

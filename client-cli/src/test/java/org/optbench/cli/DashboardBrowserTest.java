@@ -127,11 +127,78 @@ class DashboardBrowserTest {
             waitFor(browser, 30, "the study's sweep", b -> !b.findElements(By.cssSelector("tr[data-sweep=watched]")).isEmpty());
             browser.findElement(By.linkText("watched")).click();
             waitForPoints(browser, "train", 1);
-            assertTrue(study.waitFor(300, TimeUnit.SECONDS), "the study finishes");
-            assertEquals(0, study.exitValue(), Files.readString(dir.resolve("study.err")));
+            long done = System.currentTimeMillis() + 300_000;
+            while (System.currentTimeMillis() < done && !Files.readString(out).contains("the dashboard keeps serving")) {
+                Thread.sleep(200);
+            }
+            assertTrue(Files.readString(out).contains("the study is done; the dashboard keeps serving at " + url.group(1)
+                    + " until Ctrl-C"), Files.readString(out));
+            browser.navigate().refresh();
+            waitFor(browser, 30, "the finished sweep after a reload", b -> "completed".equals(state(b)));
+            assertTrue(study.isAlive(), "the study serves its dashboard until stopped");
+            study.destroy();
+            assertTrue(study.waitFor(30, TimeUnit.SECONDS), "SIGTERM ends it");
         } finally {
             browser.quit();
             study.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * {@code optbench dashboard} on a store holding a finished sweep and one whose runner was
+     * killed mid-trial: two browsers log in with the one printed URL, a reload and a second visit
+     * to the URL keep working, the killed sweep is shown but not resumed, and SIGTERM ends it.
+     */
+    @Test
+    void theDashboardCommandServesAStoredSweepToTwoBrowsersAndResumesNothing() throws Exception {
+        Path runs = dir.resolve("runs");
+        Path done = CliProcess.tinySpec(dir, "stored", 20, 1, "adamw: {lr: {values: [1.0e-3, 1.0e-2]}}");
+        CliProcess study = CliProcess.run(dir, Map.of(), 300, "study", done.toString(), "--runs-dir", runs.toString());
+        assertEquals(0, study.code(), study.err());
+        Process killed = CliProcess.startStudy(dir, CliProcess.tinySpec(dir, "killed", 4000, 1,
+                "adamw: {lr: {values: [1.0e-3, 1.0e-2]}}"), runs);
+        long until = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < until && !CliProcess.oneRunsPastStep10(CliProcess.trialsOf(dir, runs, "killed"))) {
+            Thread.sleep(200);
+        }
+        killed.descendants().forEach(ProcessHandle::destroyForcibly);
+        killed.destroyForcibly().waitFor();
+        List<String> before = CliProcess.trialsOf(dir, runs, "killed").stream()
+                .map(t -> t.id() + " " + t.status() + " " + t.attempts()).toList();
+        assertTrue(before.stream().anyMatch(t -> t.contains(" RUNNING ")), "a trial was left running: " + before);
+
+        Path out = dir.resolve("dashboard.out");
+        Process dashboard = new ProcessBuilder(CliProcess.command("dashboard", "--runs-dir", runs.toString()))
+                .directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(dir.resolve("dashboard.err").toFile()).start();
+        ChromeDriver first = Browser.open();
+        ChromeDriver second = Browser.open();
+        try {
+            Matcher url = Pattern.compile("dashboard: (http://127\\.0\\.0\\.1:\\d+/login\\?token=\\S+)").matcher("");
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline && !url.reset(Files.readString(out)).find()) {
+                Thread.sleep(100);
+            }
+            assertTrue(url.reset(Files.readString(out)).find(), Files.readString(out) + Files.readString(dir.resolve("dashboard.err")));
+            assertTrue(Files.readString(out).contains("read-only (no trial is started or resumed)"), Files.readString(out));
+            for (ChromeDriver browser : List.of(first, second, first)) {
+                browser.get(url.group(1));
+                waitFor(browser, 30, "both stored sweeps", b -> !b.findElements(By.cssSelector("tr[data-sweep=stored]")).isEmpty()
+                        && !b.findElements(By.cssSelector("tr[data-sweep=killed]")).isEmpty());
+            }
+            second.navigate().refresh();
+            waitFor(second, 30, "the sweeps after a reload", b -> !b.findElements(By.cssSelector("tr[data-sweep=stored]")).isEmpty());
+            second.findElement(By.linkText("stored")).click();
+            waitFor(second, 30, "the stored sweep's trials", b -> trialStates(b).size() == 2);
+            assertEquals(List.of("completed", "completed"), trialStates(second));
+            Thread.sleep(3_000);
+            assertEquals(before, CliProcess.trialsOf(dir, runs, "killed").stream()
+                    .map(t -> t.id() + " " + t.status() + " " + t.attempts()).toList(), "the dashboard resumed nothing");
+            dashboard.destroy();
+            assertTrue(dashboard.waitFor(30, TimeUnit.SECONDS), "SIGTERM ends the dashboard");
+        } finally {
+            first.quit();
+            second.quit();
+            dashboard.destroyForcibly().waitFor();
         }
     }
 

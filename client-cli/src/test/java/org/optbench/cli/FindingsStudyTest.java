@@ -84,8 +84,57 @@ class FindingsStudyTest {
         for (String key : new String[] {"verdict", "estimate", "ci", "method", "paired", "n_a", "n_b", "n_pairs", "p", "reason"}) {
             assertEquals(claim.get(key), again.get(key), key + ": results --format csv judged by analyze matches the study");
         }
+        exportsLoadAsTheyAre(table, total);
         System.out.printf("beta1 study with refine and a claim: %d trials in %.1f s; claim %s%n", signum.get("trials").asInt(),
                 r.millis() / 1000.0, claim.get("verdict").asText());
+    }
+
+    /**
+     * The sweep's exports as a user loads them: the CSV by Python's csv module with one column per
+     * setting, the JSON with numbers as numbers and states in lower case, every trial as a table,
+     * and the summary and the status each under a header.
+     */
+    private void exportsLoadAsTheyAre(Path csv, int total) throws Exception {
+        String runs = dir.resolve("runs").toString();
+        Process py = new ProcessBuilder("python3", "-c", "import csv, json, sys\n"
+                + "rows = list(csv.DictReader(open(sys.argv[1], newline='')))\n"
+                + "print(json.dumps({'columns': list(rows[0].keys()), 'rows': len(rows), "
+                + "'lr': [float(r['lr']) for r in rows], 'beta1': [float(r['beta1']) for r in rows]}))", csv.toString())
+                .redirectErrorStream(true).start();
+        String read = new String(py.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, py.waitFor(), read);
+        JsonNode loaded = JSON.readTree(read);
+        assertEquals(total, loaded.get("rows").asInt(), read);
+        assertEquals(List.of("trial", "optimizer", "beta1", "lr", "seed", "state"),
+                JSON.convertValue(loaded.get("columns"), List.class).subList(0, 6), read);
+
+        CliProcess json = CliProcess.run(dir, Map.of(), 120, "results", "beta", "--format", "json", "--runs-dir", runs);
+        assertEquals(0, json.code(), json.err());
+        JsonNode all = JSON.readTree(json.out());
+        assertEquals("completed", all.get("sweep").get("state").asText(), json.out());
+        assertEquals(total, all.get("sweep").get("trials_total").asInt());
+        for (JsonNode t : all.get("trials")) {
+            assertTrue(t.get("seed").isIntegralNumber() && t.get("state_bytes").isIntegralNumber()
+                    && t.get("index").isIntegralNumber(), t.toString());
+            assertTrue(List.of("completed", "diverged").contains(t.get("state").asText()), t.toString());
+            assertTrue(t.get("params").get("lr").isNumber() && t.get("params").get("beta1").isNumber(), t.toString());
+            assertTrue(t.get("final_val_loss").isNumber() || t.get("state").asText().equals("diverged"), t.toString());
+            assertTrue(t.get("result").isObject(), "the trial's result as an object: " + t);
+        }
+
+        CliProcess trials = CliProcess.run(dir, Map.of(), 120, "results", "beta", "--format", "trials", "--runs-dir", runs);
+        assertEquals(0, trials.code(), trials.err());
+        List<String> rows = trials.out().lines().toList();
+        assertTrue(rows.get(0).matches("trial +optimizer +beta1 +lr +seed +state +final_val_loss +diverged_at_step +attempts"),
+                trials.out());
+        assertEquals(total + 1, rows.size(), trials.out());
+
+        CliProcess summary = CliProcess.run(dir, Map.of(), 120, "results", "beta", "--runs-dir", runs);
+        assertTrue(summary.out().startsWith("sweep beta: the per-optimizer summary"), summary.out());
+        CliProcess status = CliProcess.run(dir, Map.of(), 120, "sweep", "status", "beta", "--runs-dir", runs);
+        List<String> lines = status.out().lines().toList();
+        assertTrue(lines.get(0).matches("sweep +state +finished +running +diverged +stopped +failed +owner"), status.out());
+        assertTrue(lines.get(1).startsWith("beta "), status.out());
     }
 
     @Test

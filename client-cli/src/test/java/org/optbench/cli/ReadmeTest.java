@@ -21,12 +21,14 @@ class ReadmeTest {
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
 
     @Test
-    void theReadmeIsShortAndStartsWithTheTwoCommands() throws Exception {
+    void theReadmeIsShortAndStartsWithTheTwoCommandsAndTheDashboard() throws Exception {
         Path readme = ROOT.resolve("README.md");
         assertTrue(Files.size(readme) <= 15_000, "README.md is " + Files.size(readme) + " bytes");
         List<String> first = Files.readAllLines(readme).subList(0, 10);
         assertTrue(first.stream().anyMatch(l -> l.startsWith("./optbench study examples/quick.yaml")), first.toString());
         assertTrue(first.stream().anyMatch(l -> l.startsWith("mvn -B verify")), first.toString());
+        assertTrue(first.stream().anyMatch(l -> l.startsWith("./optbench dashboard")), "the first screen shows the dashboard "
+                + "beside the two set-up commands: " + first);
     }
 
     @Test

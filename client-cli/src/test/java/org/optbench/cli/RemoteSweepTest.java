@@ -139,6 +139,7 @@ class RemoteSweepTest {
         }
         Run down = cli("sweep", "list", "--server", "127.0.0.1:1", "--token", TOKEN, "--deadline", "5");
         assertEquals(4, down.code(), down.err());
-        assertTrue(down.err().contains("UNAVAILABLE"), down.err());
+        assertTrue(down.err().contains("UNAVAILABLE") && down.err().contains("no optbench server answered at 127.0.0.1:1"),
+                down.err());
     }
 }

@@ -148,6 +148,10 @@ class SpecValidationTest {
         CliProcess specKey = CliProcess.run(dir, Map.of(), REFUSAL_SECONDS, "study", "spec.yaml", "--parallel", "2");
         assertEquals(Main.EXIT_BAD_INPUT, specKey.code(), specKey.err());
         assertTrue(specKey.err().contains("'parallel' is a key of the sweep spec, not an option"), specKey.err());
+        CliProcess misspelled = CliProcess.run(dir, Map.of(), REFUSAL_SECONDS, "study", "spec.yaml", "--paralel", "2");
+        assertEquals(Main.EXIT_BAD_INPUT, misspelled.code(), misspelled.err());
+        assertTrue(misspelled.err().contains("did you mean the sweep spec's key 'parallel'? It is not an option: write "
+                + "'parallel: ...' in the spec file"), misspelled.err());
         CliProcess empty = CliProcess.run(dir, Map.of(), REFUSAL_SECONDS, "sweep", "list", "--runs-dir",
                 dir.resolve("runs").toString());
         assertEquals(0, empty.code(), empty.err());

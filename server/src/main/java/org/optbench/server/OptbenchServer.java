@@ -197,6 +197,18 @@ public final class OptbenchServer implements AutoCloseable {
         return (dashboard.secure() ? "https://" : "http://") + hostForUrls() + ":" + dashboard.port() + "/login?token=" + webSessions.newLoginToken();
     }
 
+    /**
+     * A URL that logs a browser into the dashboard as often as asked while this server runs (the
+     * local user's dashboard on loopback): reloads, new tabs and a second browser all get in.
+     */
+    public String dashboardStandingUrl() {
+        if (dashboard == null) {
+            throw new IllegalStateException("the server runs no dashboard");
+        }
+        return (dashboard.secure() ? "https://" : "http://") + hostForUrls() + ":" + dashboard.port() + "/login?token="
+                + webSessions.standingLoginToken();
+    }
+
     /** The dashboard's port (it needs {@code httpPort} in the options). */
     public int dashboardPort() {
         return dashboard.port();

@@ -61,6 +61,11 @@ public final class SweepSpecParser {
         return TOP.contains(key);
     }
 
+    /** The top-level keys a sweep spec may have, in alphabetical order. */
+    public static List<String> specKeys() {
+        return TOP.stream().sorted().toList();
+    }
+
     /** Top-level keys that are run settings of every trial. */
     private static final List<String> TOP_RUN_KEYS = List.of("data", "steps", "tokens", "tokens_per_param", "batch",
             "micro_batch", "divergence_threshold");

@@ -76,12 +76,12 @@ public final class Connection implements AutoCloseable {
         return target;
     }
 
-    /** A one-time login URL of the embedded server's dashboard. */
+    /** The login URL of the embedded server's dashboard, good for as many logins as asked while it runs. */
     public String dashboardLoginUrl() {
         if (embedded == null) {
             throw new IllegalStateException("only an embedded connection serves a dashboard");
         }
-        return embedded.dashboardLoginUrl();
+        return embedded.dashboardStandingUrl();
     }
 
     public boolean isEmbedded() {

@@ -25,11 +25,17 @@ public final class RemoteErrors {
     }
 
     public static String message(StatusRuntimeException e) {
+        return message(e, null);
+    }
+
+    /** The error's line, naming {@code address} (the server tried; null for the in-process one) when it could not be reached. */
+    public static String message(StatusRuntimeException e, String address) {
         Status s = e.getStatus();
         String hint = switch (s.getCode()) {
             case UNAUTHENTICATED -> "pass --token, set OPTBENCH_TOKEN, or put token= in ~/.config/optbench/client.properties";
             case PERMISSION_DENIED -> "this token may not do that";
-            case UNAVAILABLE -> "is the server running and reachable at the --server address?";
+            case UNAVAILABLE -> address == null ? "is the server running and reachable at the --server address?"
+                    : "no optbench server answered at " + address + ": is it running, and is that its host and port?";
             case DEADLINE_EXCEEDED -> "the server did not answer in time; raise --deadline or try again";
             case NOT_FOUND -> "'optbench sweep list' shows your sweeps";
             case RESOURCE_EXHAUSTED -> "a server limit was reached";

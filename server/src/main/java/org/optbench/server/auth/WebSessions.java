@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * The dashboard's logins. The server mints one login token at start, printed in its login URL
- * and good for one login; any user's bearer token from the token file also logs in, as that
+ * and good for one login (a local user's dashboard has a standing one instead, good while it runs); any user's bearer token from the token file also logs in, as that
  * user. A login opens a session, named by a random id that the browser keeps in an HttpOnly
  * cookie; the dashboard's calls to the sweep service carry it, over the in-process transport
  * only, and run as the session's {@link Caller}. A session ends at logout, when its user's token
@@ -49,6 +49,7 @@ public final class WebSessions {
     private final Clock clock;
     private final Map<String, Session> sessions = new LinkedHashMap<>();
     private byte[] loginToken;
+    private byte[] standingToken;
 
     /**
      * @param users            the user tokens that may log in, or null (the embedded server has none)
@@ -78,16 +79,31 @@ public final class WebSessions {
     }
 
     /**
-     * Opens a session for {@code token}: the unused one-time login token, or a user's bearer
-     * token. Returns the session id, or empty when the token is neither.
+     * The standing login token of a dashboard the local user runs on loopback ({@code optbench
+     * dashboard}, {@code study --ui}): minted at the first call, it logs a browser in as often as
+     * asked (a reload, a second tab or browser) for as long as this server runs.
+     */
+    public synchronized String standingLoginToken() {
+        if (standingToken == null) {
+            standingToken = randomId().getBytes(StandardCharsets.UTF_8);
+        }
+        return new String(standingToken, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Opens a session for {@code token}: the unused one-time login token, the standing one, or a
+     * user's bearer token. Returns the session id, or empty when the token is none of them.
      */
     public synchronized Optional<String> login(String token) {
         if (token == null || token.isEmpty() || token.length() > 512) {
             return Optional.empty();
         }
         Caller caller = null;
-        if (loginToken != null && MessageDigest.isEqual(loginToken, token.getBytes(StandardCharsets.UTF_8))) {
+        byte[] given = token.getBytes(StandardCharsets.UTF_8);
+        if (loginToken != null && MessageDigest.isEqual(loginToken, given)) {
             loginToken = null;
+            caller = loginTokenCaller;
+        } else if (standingToken != null && MessageDigest.isEqual(standingToken, given)) {
             caller = loginTokenCaller;
         } else if (users != null) {
             caller = Caller.forToken(users, token).orElse(null);

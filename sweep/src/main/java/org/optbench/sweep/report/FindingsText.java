@@ -13,7 +13,7 @@ import org.optbench.sweep.analysis.Stability;
 /**
  * The findings as plain text for a terminal: the claims with their verdicts, one row per
  * optimizer along the primary axis, the pairwise tests when there are seeds, the agreement of
- * devices, and the warnings.
+ * devices, the warnings, and the result in one paragraph ({@link Headline}, as the report has it).
  */
 public final class FindingsText {
 
@@ -49,7 +49,7 @@ public final class FindingsText {
             }
         }
         t.append(String.format(Locale.ROOT, "widths in %s of %s around the best (>= : the region reaches the grid's "
-                + "end); excess: mean loss above the best within one decade, divergences at %.4f%n",
+                + "end; -: undefined); excess: mean loss above the best within one decade, divergences at %.4f%n",
                 f.axes().isEmpty() ? "decades" : f.axes().get(0).widthUnit(), axis, f.worst()));
         java.util.Map<String, Axis> ownAxes = new java.util.LinkedHashMap<>();
         f.summaries().stream().filter(s -> !s.isEmpty() && !s.axis().name().equals(axis))
@@ -85,6 +85,7 @@ public final class FindingsText {
         for (String w : f.warnings()) {
             t.append("warning: ").append(w).append('\n');
         }
+        t.append('\n').append(Headline.of(f)).append('\n');
         return t.toString();
     }
 
@@ -126,9 +127,14 @@ public final class FindingsText {
                         : "no correction", f.analysis().margin().text());
     }
 
+    /** A width, {@code >=} when its region reaches the grid's end; {@code -} when undefined (no region past a lone edge point). */
     private static String width(Stability st, Metric m) {
         double v = st.widths().get(m);
-        return Double.isNaN(v) ? "-" : (st.censored().get(m) ? ">=" : "") + String.format(Locale.ROOT, "%.2f", v);
+        boolean censored = st.censored().get(m);
+        if (Double.isNaN(v) || censored && v == 0) {
+            return "-";
+        }
+        return (censored ? ">=" : "") + String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String num(double v, String format) {

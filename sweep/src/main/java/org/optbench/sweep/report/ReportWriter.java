@@ -85,7 +85,7 @@ public final class ReportWriter {
                         + "table.trials th[data-order=down]::after{content:' \\25BC'}</style></head><body>");
         html.append("<h1>Optimizer sweep ").append(Html.esc(sweepId)).append("</h1>");
         long done = trials.stream().filter(t -> t.status().isFinished()).count();
-        html.append("<p>").append(Html.esc(headline(f))).append(' ').append(done).append(" of ").append(trials.size())
+        html.append("<p>").append(Html.esc(Headline.of(f))).append(' ').append(done).append(" of ").append(trials.size())
                 .append(" trials finished.</p>");
         if (!f.claims().isEmpty()) {
             html.append("<h2>Claims</h2>").append(claims(f));
@@ -111,69 +111,6 @@ public final class ReportWriter {
         return report;
     }
 
-    /**
-     * The result in words: the best optimizer and its loss, the most stable one (the widest region
-     * within 1% of its best along the main axis), how the claims came out, and the first warning.
-     */
-    static String headline(Findings f) {
-        OptimizerFindings best = f.summaries().stream().filter(s -> !s.isEmpty())
-                .min(java.util.Comparator.comparingDouble(OptimizerFindings::bestLoss)).orElse(null);
-        if (best == null) {
-            return "No trial has finished yet.";
-        }
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Best: %s with a final validation loss of %.4f at "
-                + "%s %s.", best.optimizer(), best.bestLoss(), best.axis().name(), best.best().value()));
-        s.append(stability(f));
-        if (!f.claims().isEmpty()) {
-            Map<String, Long> verdicts = new LinkedHashMap<>();
-            f.claims().forEach(c -> verdicts.merge(c.verdict(), 1L, Long::sum));
-            s.append(" Claims: ");
-            verdicts.forEach((v, n) -> s.append(n).append(' ').append(v).append(", "));
-            s.setLength(s.length() - 2);
-            s.append('.');
-        }
-        if (!f.warnings().isEmpty()) {
-            s.append(" Warning: ").append(f.warnings().get(0)).append(f.warnings().size() > 1
-                    ? " (and " + (f.warnings().size() - 1) + " more below)." : ".");
-        }
-        return s.toString();
-    }
-
-    /**
-     * Who is most stable along the primary axis by width within 1% of the best: one optimizer only
-     * when its 95% interval lies above the next one's (and the next is not censored), otherwise
-     * those whose intervals overlap the widest, named as indistinguishable.
-     */
-    static String stability(Findings f) {
-        String axis = f.primaryAxis();
-        List<OptimizerFindings> ranked = f.summaries().stream().filter(o -> !o.isEmpty() && o.axis().name().equals(axis)
-                        && !Double.isNaN(o.stability().widths().get(Metric.WIDTH_1PCT)))
-                .sorted(java.util.Comparator.comparingDouble(o -> -o.stability().widths().get(Metric.WIDTH_1PCT))).toList();
-        if (ranked.size() < 2) {
-            return "";
-        }
-        OptimizerFindings top = ranked.get(0);
-        double[] topCi = top.intervals().get(Metric.WIDTH_1PCT);
-        if (Double.isNaN(topCi[0])) {
-            return String.format(Locale.ROOT, " Widest region within 1%% of its best loss: %s, %s%.2f %s of %s (no seeds "
-                    + "to tell it from the others).", top.optimizer(), top.stability().censored().get(Metric.WIDTH_1PCT)
-                    ? ">=" : "", top.stability().widths().get(Metric.WIDTH_1PCT), top.axis().widthUnit(), axis);
-        }
-        List<String> tied = new java.util.ArrayList<>(List.of(top.optimizer()));
-        for (OptimizerFindings o : ranked.subList(1, ranked.size())) {
-            double[] ci = o.intervals().get(Metric.WIDTH_1PCT);
-            if (Double.isNaN(ci[1]) || ci[1] >= topCi[0] || o.stability().censored().get(Metric.WIDTH_1PCT)) {
-                tied.add(o.optimizer());
-            }
-        }
-        if (tied.size() == 1) {
-            return String.format(Locale.ROOT, " Most stable: %s, within 1%% of its best loss over %s%.2f %s of %s, its "
-                    + "interval above every other's.", top.optimizer(), top.stability().censored().get(Metric.WIDTH_1PCT)
-                    ? "at least " : "", top.stability().widths().get(Metric.WIDTH_1PCT), top.axis().widthUnit(), axis);
-        }
-        String names = String.join(", ", tied.subList(0, tied.size() - 1)) + " and " + tied.get(tied.size() - 1);
-        return " " + names + " are indistinguishable in stability (intervals of width within 1% overlap).";
-    }
 
     /** The caption of an axis's plot: what is held, what is tuned, how divergences are drawn. */
     static String caption(Axis axis, List<OptimizerFindings> curves) {

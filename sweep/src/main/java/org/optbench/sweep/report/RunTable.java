@@ -67,14 +67,57 @@ public final class RunTable {
 
     /** The trials as CSV: the result columns around one column per swept setting, sorted by name. */
     public static String csv(List<TrialRecord> trials) {
+        List<String> header = header(trials);
+        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+        header.forEach(schema::addColumn);
+        try {
+            StringWriter out = new StringWriter();
+            CSV.writer(schema.build()).writeValues(out).writeAll(rows(trials, header)).close();
+            return out.toString();
+        } catch (IOException e) {
+            throw new IllegalStateException("the trials could not be written as CSV: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The trials as a table for a terminal, one row each under a header: the trial, its optimizer,
+     * one column per swept setting, its seed, state, final loss, the step it diverged at and its
+     * attempts.
+     */
+    public static String text(List<TrialRecord> trials) {
+        List<String> all = header(trials);
+        List<String> header = new ArrayList<>(all.subList(0, all.indexOf("seed")));
+        header.addAll(List.of("seed", "state", "final_val_loss", "diverged_at_step", "attempts"));
+        List<Map<String, String>> rows = rows(trials, all);
+        rows.forEach(r -> r.computeIfPresent("final_val_loss", (k, v) -> v.isEmpty() ? "-"
+                : String.format(java.util.Locale.ROOT, "%.4f", Double.parseDouble(v))));
+        Map<String, Integer> widths = new LinkedHashMap<>();
+        header.forEach(h -> widths.put(h, h.length()));
+        rows.forEach(r -> header.forEach(h -> widths.merge(h, r.get(h).length(), Math::max)));
+        StringBuilder t = new StringBuilder();
+        java.util.function.Consumer<java.util.function.Function<String, String>> line = cell -> {
+            StringBuilder l = new StringBuilder();
+            header.forEach(h -> l.append(String.format("%-" + widths.get(h) + "s  ", cell.apply(h))));
+            t.append(l.toString().stripTrailing()).append('\n');
+        };
+        line.accept(h -> h);
+        rows.forEach(r -> line.accept(h -> r.get(h).isEmpty() ? "-" : r.get(h)));
+        return t.toString();
+    }
+
+    /** The columns: trial and optimizer, one per swept setting (by name), then what each run gave. */
+    private static List<String> header(List<TrialRecord> trials) {
         Set<String> settings = new TreeSet<>();
         trials.forEach(t -> settings.addAll(t.point().keys()));
         List<String> header = new ArrayList<>(List.of("trial", "optimizer"));
         header.addAll(settings);
         header.addAll(List.of("seed", "state", "final_val_loss", "diverged_at_step", "attempts", "state_bytes",
                 "tokens_per_s", "device_name", "error", "executor_id"));
-        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
-        header.forEach(schema::addColumn);
+        return header;
+    }
+
+    private static List<Map<String, String>> rows(List<TrialRecord> trials, List<String> header) {
+        List<String> settings = header.subList(2, header.indexOf("seed"));
         List<Map<String, String>> rows = new ArrayList<>();
         for (TrialRecord t : trials) {
             Map<String, String> row = new LinkedHashMap<>();
@@ -97,13 +140,7 @@ public final class RunTable {
             row.put("executor_id", t.executorId() == null ? "" : t.executorId());
             rows.add(row);
         }
-        try {
-            StringWriter out = new StringWriter();
-            CSV.writer(schema.build()).writeValues(out).writeAll(rows).close();
-            return out.toString();
-        } catch (IOException e) {
-            throw new IllegalStateException("the trials could not be written as CSV: " + e.getMessage(), e);
-        }
+        return rows;
     }
 
     private static JsonNode result(TrialRecord t) {

@@ -40,14 +40,14 @@ class HeadlineTest {
         curve(overlapping, "adamw", wide, 0.004);
         curve(overlapping, "adafactor", alsoWide, 0.004);
         curve(overlapping, "sgd", narrow, 0.004);
-        String tied = ReportWriter.headline(Findings.of(overlapping, AnalysisSpec.defaults()));
+        String tied = Headline.of(Findings.of(overlapping, AnalysisSpec.defaults()));
         assertTrue(tied.contains("adamw and adafactor are indistinguishable in stability")
                 || tied.contains("adafactor and adamw are indistinguishable in stability"), tied);
         assertTrue(!tied.contains("Most stable"), tied);
         List<TrialRecord> separated = new ArrayList<>();
         curve(separated, "adamw", wide, 0.004);
         curve(separated, "sgd", narrow, 0.004);
-        String one = ReportWriter.headline(Findings.of(separated, AnalysisSpec.defaults()));
+        String one = Headline.of(Findings.of(separated, AnalysisSpec.defaults()));
         assertTrue(one.contains("Most stable: adamw"), one);
     }
 }

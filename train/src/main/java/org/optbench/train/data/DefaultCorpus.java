@@ -163,7 +163,11 @@ public final class DefaultCorpus {
             DataPreparer.Outcome outcome = DataPreparer.prepare(new CorpusReader(List.of(raw)), tokenizer,
                     preparedDir(root, tokenization), VAL_FRACTION);
             if (!outcome.reused()) {
-                log.println("prepared " + outcome.data().manifest().path("counts") + " in " + outcome.data().dir());
+                var counts = outcome.data().manifest().path("counts");
+                log.println(String.format(java.util.Locale.ROOT, "prepared %s: %,d training tokens (%d speeches) and %,d "
+                        + "validation tokens (%d) in %s", tokenization.label(), counts.path("train_tokens").asLong(),
+                        counts.path("train_documents").asInt(), counts.path("val_tokens").asLong(),
+                        counts.path("val_documents").asInt(), outcome.data().dir()));
             }
             return outcome.data();
         }
