@@ -96,7 +96,7 @@ class SweepSpecTest {
             System.out.printf("%-28s %4d trials (at most %d with refine and extend_edges), %d claims%n", f.getFileName(),
                     spec.trialCount(), spec.maxTrialCount(), spec.analysis().claims().size());
         }
-        assertEquals(Map.ofEntries(Map.entry("adaptivity.yaml", 24), Map.entry("paper-150m-lr.yaml", 45),
+        assertEquals(Map.ofEntries(Map.entry("adaptivity.yaml", 24), Map.entry("paper-150m-lr.yaml", 54),
                 Map.entry("paper-lr.yaml", 72), Map.entry("paper-momentum.yaml", 35), Map.entry("quick.yaml", 12),
                 Map.entry("portability.yaml", 8), Map.entry("own-study.yaml", 36), Map.entry("01-lr-stability.yaml", 63),
                 Map.entry("02-signum-vs-adam.yaml", 35), Map.entry("03-adaptivity.yaml", 30),

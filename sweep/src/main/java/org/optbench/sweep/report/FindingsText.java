@@ -127,11 +127,14 @@ public final class FindingsText {
                         : "no correction", f.analysis().margin().text());
     }
 
-    /** A width, {@code >=} when its region reaches the grid's end; {@code -} when undefined (no region past a lone edge point). */
+    /**
+     * A width, {@code >=} when its region reaches the grid's end; {@code -} when undefined: a
+     * region that reaches the end and rounds to no width says nothing (the best on an edge).
+     */
     private static String width(Stability st, Metric m) {
         double v = st.widths().get(m);
         boolean censored = st.censored().get(m);
-        if (Double.isNaN(v) || censored && v == 0) {
+        if (Double.isNaN(v) || censored && v < 0.005) {
             return "-";
         }
         return (censored ? ">=" : "") + String.format(Locale.ROOT, "%.2f", v);

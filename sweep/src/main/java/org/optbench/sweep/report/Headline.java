@@ -41,7 +41,7 @@ public final class Headline {
         }
         if (!f.warnings().isEmpty()) {
             s.append(" Warning: ").append(f.warnings().get(0)).append(f.warnings().size() > 1
-                    ? " (and " + (f.warnings().size() - 1) + " more below)." : ".");
+                    ? " (and " + (f.warnings().size() - 1) + " more)." : ".");
         }
         return s.toString();
     }

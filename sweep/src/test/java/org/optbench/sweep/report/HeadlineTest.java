@@ -1,5 +1,6 @@
 package org.optbench.sweep.report;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -49,5 +50,23 @@ class HeadlineTest {
         curve(separated, "sgd", narrow, 0.004);
         String one = Headline.of(Findings.of(separated, AnalysisSpec.defaults()));
         assertTrue(one.contains("Most stable: adamw"), one);
+    }
+
+    /**
+     * The terminal's table ends with the same one-line result, and a width whose region reaches
+     * the grid's end with no width at all (the best on an edge, its neighbour far worse) is
+     * undefined: "-", not ">=0.00".
+     */
+    @Test
+    void theTerminalTableEndsWithTheResultAndPrintsAnUndefinedWidthAsADash() {
+        List<TrialRecord> trials = new ArrayList<>();
+        curve(trials, "adamw", new double[] {3.30, 3.10, 3.02, 3.00, 3.02, 3.10, 3.30}, 0.004);
+        curve(trials, "sgd", new double[] {3.2, 8.0, 8.2, 8.4, 8.6, 8.8, 8.9}, 0.004);
+        Findings f = Findings.of(trials, AnalysisSpec.defaults());
+        String text = FindingsText.of(f);
+        List<String> lines = text.lines().toList();
+        assertEquals(Headline.of(f), lines.get(lines.size() - 1), text);
+        String sgd = lines.stream().filter(l -> l.startsWith("sgd ")).findFirst().orElseThrow();
+        assertTrue(sgd.contains(" - ") && !sgd.contains(">=0.00"), sgd);
     }
 }
