@@ -5,11 +5,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.optbench.cli.remote.Connection;
 import org.optbench.sweep.exec.TrialExecutors;
+import org.optbench.sweep.store.TrialStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -33,12 +33,10 @@ final class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (httpPort < 0 || httpPort > 65535) {
-            throw new ParameterException(spec.commandLine(), "--http-port " + httpPort + ": a port lies in [0, 65535] (0 "
-                    + "picks a free one)");
-        }
+        StudyCommand.checkPort(spec, "--http-port", httpPort);
         PrintWriter out = spec.commandLine().getOut();
-        Connection c = Connection.embedded(where.open(), where.runs(), TrialExecutors.of(WorkerLaunch.program()),
+        TrialStore store = where.open();
+        Connection c = Connection.embedded(store, where.runs(), TrialExecutors.of(WorkerLaunch.program()),
                 where.threadsPerTrial, 30, httpPort);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -51,7 +49,7 @@ final class DashboardCommand implements Callable<Integer> {
             }
         }, "optbench-dashboard-stop"));
         out.println("dashboard: " + c.dashboardLoginUrl());
-        out.println("serving every sweep of " + c.target().replaceFirst("^embedded \\((.*)\\)$", "$1") + " read-only "
+        out.println("serving every sweep of " + store.url() + " read-only "
                 + "(no trial is started or resumed); the URL works in any browser on this machine until Ctrl-C");
         out.flush();
         stopped.await();

@@ -74,9 +74,8 @@ final class StudyCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ui serves the dashboard of a study run "
                     + "here; a server's study is on that server's dashboard (optbench server --http-port)");
         }
-        if (ui != null && (ui < 0 || ui > 65535)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ui " + ui + ": a port lies in [0, 65535] "
-                    + "(0 picks a free one)");
+        if (ui != null) {
+            checkPort(spec, "--ui", ui);
         }
         String text = Files.readString(file);
         SweepSpec sweep = SweepSpecParser.parse(text, file.toString());
@@ -88,6 +87,14 @@ final class StudyCommand implements Callable<Integer> {
         }
         return run(sweep, file.toString(), where, client, reportDir, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), true, ui);
+    }
+
+    /** Refuses {@code port} of {@code option} unless it lies in [0, 65535] (0 picks a free one). */
+    static void checkPort(CommandSpec spec, String option, int port) {
+        if (port < 0 || port > 65535) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " " + port + ": a port lies in "
+                    + "[0, 65535] (0 picks a free one)");
+        }
     }
 
     /**

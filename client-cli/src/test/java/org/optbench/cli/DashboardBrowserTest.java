@@ -117,13 +117,8 @@ class DashboardBrowserTest {
                 .redirectError(dir.resolve("study.err").toFile()).start();
         ChromeDriver browser = Browser.open();
         try {
-            Matcher url = Pattern.compile("dashboard: (http://127\\.0\\.0\\.1:\\d+/login\\?token=\\S+)").matcher("");
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (System.currentTimeMillis() < deadline && !url.reset(Files.readString(out)).find()) {
-                Thread.sleep(100);
-            }
-            assertTrue(url.reset(Files.readString(out)).find(), Files.readString(out) + Files.readString(dir.resolve("study.err")));
-            browser.get(url.group(1));
+            String url = loginUrl(out, dir.resolve("study.err"));
+            browser.get(url);
             waitFor(browser, 30, "the study's sweep", b -> !b.findElements(By.cssSelector("tr[data-sweep=watched]")).isEmpty());
             browser.findElement(By.linkText("watched")).click();
             waitForPoints(browser, "train", 1);
@@ -131,7 +126,7 @@ class DashboardBrowserTest {
             while (System.currentTimeMillis() < done && !Files.readString(out).contains("the dashboard keeps serving")) {
                 Thread.sleep(200);
             }
-            assertTrue(Files.readString(out).contains("the study is done; the dashboard keeps serving at " + url.group(1)
+            assertTrue(Files.readString(out).contains("the study is done; the dashboard keeps serving at " + url
                     + " until Ctrl-C"), Files.readString(out));
             browser.navigate().refresh();
             waitFor(browser, 30, "the finished sweep after a reload", b -> "completed".equals(state(b)));
@@ -173,15 +168,10 @@ class DashboardBrowserTest {
         ChromeDriver first = Browser.open();
         ChromeDriver second = Browser.open();
         try {
-            Matcher url = Pattern.compile("dashboard: (http://127\\.0\\.0\\.1:\\d+/login\\?token=\\S+)").matcher("");
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (System.currentTimeMillis() < deadline && !url.reset(Files.readString(out)).find()) {
-                Thread.sleep(100);
-            }
-            assertTrue(url.reset(Files.readString(out)).find(), Files.readString(out) + Files.readString(dir.resolve("dashboard.err")));
+            String url = loginUrl(out, dir.resolve("dashboard.err"));
             assertTrue(Files.readString(out).contains("read-only (no trial is started or resumed)"), Files.readString(out));
             for (ChromeDriver browser : List.of(first, second, first)) {
-                browser.get(url.group(1));
+                browser.get(url);
                 waitFor(browser, 30, "both stored sweeps", b -> !b.findElements(By.cssSelector("tr[data-sweep=stored]")).isEmpty()
                         && !b.findElements(By.cssSelector("tr[data-sweep=killed]")).isEmpty());
             }
@@ -200,6 +190,17 @@ class DashboardBrowserTest {
             second.quit();
             dashboard.destroyForcibly().waitFor();
         }
+    }
+
+    /** The login URL a local dashboard prints on {@code out}, waited for up to 60 s ({@code err} shown if it never comes). */
+    private static String loginUrl(Path out, Path err) throws Exception {
+        Matcher url = Pattern.compile("dashboard: (http://127\\.0\\.0\\.1:\\d+/login\\?token=\\S+)").matcher("");
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline && !url.reset(Files.readString(out)).find()) {
+            Thread.sleep(100);
+        }
+        assertTrue(url.reset(Files.readString(out)).find(), Files.readString(out) + Files.readString(err));
+        return url.group(1);
     }
 
     private void submit(Path spec, String at, String token) throws Exception {
