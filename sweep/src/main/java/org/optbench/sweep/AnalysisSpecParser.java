@@ -41,16 +41,27 @@ final class AnalysisSpecParser {
     private final String source;
     /** Optimizer to its swept settings (own and shared) with their grids (null for a distribution). */
     private final Map<String, Map<String, List<SweptValue>>> swept;
+    /** One-at-a-time sweeps: optimizer to the defaults of its settings with several values; else empty. */
+    private final Map<String, Map<String, SweptValue>> defaults;
 
     AnalysisSpecParser(String source, Map<String, Map<String, SweepParameter>> optimizers,
                        Map<String, SweepParameter> shared) {
         this.source = source;
         this.swept = new LinkedHashMap<>();
+        this.defaults = new LinkedHashMap<>();
         optimizers.forEach((opt, own) -> {
+            Map<String, SweepParameter> params = new LinkedHashMap<>(own);
+            shared.forEach(params::putIfAbsent);
             Map<String, List<SweptValue>> all = new LinkedHashMap<>();
-            own.forEach((k, p) -> all.put(k, p.grid()));
-            shared.forEach((k, p) -> all.putIfAbsent(k, p.grid()));
+            Map<String, SweptValue> held = new LinkedHashMap<>();
+            params.forEach((k, p) -> {
+                all.put(k, p.grid());
+                if (p.center() != null) {
+                    held.put(k, p.center());
+                }
+            });
             swept.put(opt, all);
+            defaults.put(opt, held);
         });
     }
 
@@ -58,6 +69,14 @@ final class AnalysisSpecParser {
     AnalysisSpecParser(String source, Map<String, Map<String, List<SweptValue>>> swept) {
         this.source = source;
         this.swept = new LinkedHashMap<>(swept);
+        this.defaults = Map.of();
+    }
+
+    /** The arm of {@code opt} at {@code where}, holding the settings it does not name at their defaults. */
+    private Arm arm(String opt, Map<String, SweptValue> where) {
+        Map<String, SweptValue> held = new LinkedHashMap<>(defaults.getOrDefault(opt, Map.of()));
+        held.keySet().removeAll(where.keySet());
+        return new Arm(opt, Point.of(where), Point.of(held));
     }
 
     private SweepSpecException error(String message) {
@@ -118,8 +137,14 @@ final class AnalysisSpecParser {
                         "the largest |final loss difference| between devices that counts as agreement, e.g. 0.01");
             }
         }
+        Map<String, Point> held = new LinkedHashMap<>();
+        defaults.forEach((opt, values) -> {
+            if (!values.isEmpty()) {
+                held.put(opt, Point.of(values));
+            }
+        });
         return new AnalysisSpec(margin, samples, tolerance, claims(root.path("claims"), margin), 0, minSeeds, holm,
-                selectOn);
+                selectOn, held);
     }
 
     /** {@code 0.05} (nats), {@code {relative: 0.01}} or {@code {seed_sd: 2}}. */
@@ -268,18 +293,18 @@ final class AnalysisSpecParser {
                     whereValues.put(e.getKey(), checkValue(opt, e.getKey(), e.getValue().asText(), where));
                 }
             });
-            return new Arm(opt, Point.of(whereValues));
+            return arm(opt, whereValues);
         }
         String text = node.asText();
         if (swept.containsKey(text) && axis == null) {
-            return new Arm(text, Point.EMPTY);
+            return arm(text, Map.of());
         }
         if (org.optbench.optim.GroupRules.names().contains(text) && axis == null) {
             throw error("claim " + where + ": optimizer '" + text + "' is not in this sweep; choose from " + swept.keySet());
         }
         String opt = defaultOptimizer(where, optimizer);
         String key = axis != null ? axis : keyHolding(opt, text, where);
-        return new Arm(opt, Point.of(Map.of(key, checkValue(opt, key, text, where))));
+        return arm(opt, Map.of(key, checkValue(opt, key, text, where)));
     }
 
     private String defaultOptimizer(String where, String optimizer) {

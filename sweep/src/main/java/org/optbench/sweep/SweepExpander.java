@@ -16,7 +16,8 @@ import org.optbench.sweep.trial.Trial;
  * Turns a spec into its trials, in a fixed order: optimizers in file order; for grid search the
  * cartesian product of the optimizer's own parameters then the shared ones (first key outermost);
  * for random search {@code run_cap} draws per optimizer from a generator seeded by
- * {@code random_seed} and the optimizer's name; each point once per seed. Trials are produced one
+ * {@code random_seed} and the optimizer's name; one at a time the default point, then each
+ * setting's other values in file order with the rest at their defaults; each point once per seed. Trials are produced one
  * at a time, so validation walks a spec whose count ({@link SweepSpec#trialCount}, by
  * multiplication) it has accepted without holding it all, and {@link #expand} lists them once for
  * the store.
@@ -60,7 +61,11 @@ public final class SweepExpander {
         public boolean hasNext() {
             while (current == null) {
                 if (optimizer != null && point < pointCount) {
-                    current = spec.method() == SweepSpec.Method.RANDOM ? draw() : gridPoint(point);
+                    current = switch (spec.method()) {
+                        case RANDOM -> draw();
+                        case GRID -> gridPoint(point);
+                        case ONE_AT_A_TIME -> oneAtATimePoint(point);
+                    };
                     point++;
                     seed = 0;
                     return true;
@@ -110,6 +115,23 @@ public final class SweepExpander {
             for (int j = 0; j < params.size(); j++) {
                 List<SweptValue> grid = params.get(j).getValue().grid();
                 values.put(params.get(j).getKey(), grid.get((int) ((i / radix[j]) % grid.size())));
+            }
+            return Point.of(values);
+        }
+
+        /** Point 0 holds every setting at its default; then each setting's other values, one setting at a time. */
+        private Point oneAtATimePoint(long i) {
+            Map<String, SweptValue> values = new LinkedHashMap<>();
+            params.forEach(p -> values.put(p.getKey(), p.getValue().held()));
+            long left = i - 1;
+            for (int j = 0; j < params.size() && left >= 0; j++) {
+                SweepParameter p = params.get(j).getValue();
+                List<SweptValue> others = p.grid().stream().filter(v -> !v.equals(p.held())).toList();
+                if (left < others.size()) {
+                    values.put(params.get(j).getKey(), others.get((int) left));
+                    return Point.of(values);
+                }
+                left -= others.size();
             }
             return Point.of(values);
         }

@@ -9,15 +9,18 @@ import org.optbench.sweep.trial.SweptValue;
  * One swept hyperparameter in the Weights &amp; Biases sweep schema: a fixed {@code value}, a list
  * of {@code values} (grid or random choice), or {@code min}/{@code max} with a
  * {@code distribution} (uniform, log_uniform_values, int_uniform, q_uniform,
- * q_log_uniform_values; {@code q} the quantum) for random search.
+ * q_log_uniform_values; {@code q} the quantum) for random search. In a one-at-a-time sweep a
+ * list of values names its {@code default}, the value it keeps while another setting varies.
  *
  * @param values       the value or values, typed
  * @param distribution null for value/values
  * @param min          lower bound of a distribution
  * @param max          upper bound of a distribution
  * @param q            quantum of a q_ distribution
+ * @param center       one_at_a_time: the value held while another setting varies (one of values); else null
  */
-public record SweepParameter(List<SweptValue> values, String distribution, double min, double max, double q) {
+public record SweepParameter(List<SweptValue> values, String distribution, double min, double max, double q,
+                             SweptValue center) {
 
     public static final List<String> DISTRIBUTIONS = List.of("uniform", "log_uniform_values", "int_uniform",
             "q_uniform", "q_log_uniform_values");
@@ -28,6 +31,11 @@ public record SweepParameter(List<SweptValue> values, String distribution, doubl
 
     public boolean isDistribution() {
         return distribution != null;
+    }
+
+    /** The value this setting keeps in a one-at-a-time sweep: its default, or its only value. */
+    public SweptValue held() {
+        return center != null ? center : values.get(0);
     }
 
     /** The grid values (value/values only). */
@@ -53,6 +61,6 @@ public record SweepParameter(List<SweptValue> values, String distribution, doubl
     }
 
     static SweepParameter fixed(SweptValue value) {
-        return new SweepParameter(List.of(value), null, 0, 0, 0);
+        return new SweepParameter(List.of(value), null, 0, 0, 0, null);
     }
 }

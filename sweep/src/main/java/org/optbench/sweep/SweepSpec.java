@@ -26,7 +26,7 @@ import org.optbench.train.run.RunSpec;
  *
  * @param name       the sweep's name (runs/&lt;name&gt;/)
  * @param text       the spec as written, stored with the sweep
- * @param method     grid or random
+ * @param method     grid, random or one at a time
  * @param metric     the metric minimised (val_loss)
  * @param optimizers optimizer name to its swept settings, in file order
  * @param shared     settings swept for every optimizer
@@ -47,8 +47,12 @@ public record SweepSpec(String name, String text, Method method, String metric,
                         EarlyStopRule earlyStop, ExecutorRequest executor, boolean saveWeights, AnalysisSpec analysis,
                         AdaptiveSpec adaptive) {
 
-    /** Grid search or random search. */
-    public enum Method { GRID, RANDOM }
+    /**
+     * Grid search (every combination), random search, or one setting at a time: the point where
+     * every setting is at its default, then each other value of each setting with the rest held
+     * at their defaults (the paper's one-dimensional sweeps).
+     */
+    public enum Method { GRID, RANDOM, ONE_AT_A_TIME }
 
     /** Checkpoints over each trial's run, so a lost trial resumes at most a quarter run back. */
     public static final int CHECKPOINTS_PER_TRIAL = 4;
@@ -69,10 +73,20 @@ public record SweepSpec(String name, String text, Method method, String metric,
         return all;
     }
 
-    /** The points {@code optimizer} runs: {@code run_cap} draws, or its grid's size; saturates at Long.MAX_VALUE. */
+    /**
+     * The points {@code optimizer} runs: {@code run_cap} draws, its grid's size, or one at a time
+     * the default point and each setting's other values; saturates at Long.MAX_VALUE.
+     */
     public long pointCount(String optimizer) {
         if (method == Method.RANDOM) {
             return runCap;
+        }
+        if (method == Method.ONE_AT_A_TIME) {
+            long points = 1;
+            for (SweepParameter p : parameters(optimizer).values()) {
+                points = points > Long.MAX_VALUE - p.grid().size() ? Long.MAX_VALUE : points + p.grid().size() - 1;
+            }
+            return points;
         }
         long points = 1;
         for (SweepParameter p : parameters(optimizer).values()) {
@@ -84,11 +98,12 @@ public record SweepSpec(String name, String text, Method method, String metric,
     /**
      * The arms {@code optimizer} runs along {@code axis}: its grid's points with the axis left out
      * (each combination of its other swept settings, whose curve along the axis is extended and
-     * refined on its own); a random search's draws are each an arm. Saturates at Long.MAX_VALUE.
+     * refined on its own); a random search's draws are each an arm, and so are a one-at-a-time
+     * sweep's points. Saturates at Long.MAX_VALUE.
      */
     public long armCount(String optimizer, String axis) {
-        if (method == Method.RANDOM) {
-            return runCap;
+        if (method != Method.GRID) {
+            return pointCount(optimizer);
         }
         long arms = 1;
         for (Map.Entry<String, SweepParameter> e : parameters(optimizer).entrySet()) {

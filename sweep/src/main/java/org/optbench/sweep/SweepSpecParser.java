@@ -31,7 +31,7 @@ import org.optbench.train.run.RunSpecException;
  *
  * <pre>
  * name: quick
- * method: grid                      # or random (with run_cap)
+ * method: grid                      # or random (with run_cap), or one_at_a_time
  * metric: {name: val_loss, goal: minimize}
  * model: {preset: nano}             # or d_model, layers, heads, seq_len, vocab
  * data: default                     # default corpus, synthetic, or a prepared directory
@@ -71,7 +71,8 @@ public final class SweepSpecParser {
             "micro_batch", "divergence_threshold");
     private static final Set<String> MODEL_KEYS = Set.of("preset", "vocab", "d_model", "layers", "heads", "seq_len",
             "qk_norm", "train_norms");
-    private static final Set<String> PARAM_KEYS = Set.of("value", "values", "min", "max", "distribution", "q");
+    private static final Set<String> PARAM_KEYS = Set.of("value", "values", "default", "min", "max", "distribution",
+            "q");
     /** Run keys a sweep sets itself: the optimizer comes from parameters.optimizer, seeds from seeds. */
     private static final Set<String> SWEEP_OWNED = Set.of("optimizer", "groups", "seed");
     public static final int MAX_PARALLEL = 64;
@@ -101,8 +102,9 @@ public final class SweepSpecParser {
         SweepSpec.Method method = switch (root.path("method").asText("grid")) {
             case "grid" -> SweepSpec.Method.GRID;
             case "random" -> SweepSpec.Method.RANDOM;
+            case "one_at_a_time" -> SweepSpec.Method.ONE_AT_A_TIME;
             default -> throw new SweepSpecException(source + ": method '" + root.get("method").asText()
-                    + "' must be grid or random");
+                    + "' must be grid, random or one_at_a_time");
         };
         JsonNode metric = root.path("metric");
         String metricName = metric.path("name").asText("val_loss");
@@ -368,9 +370,22 @@ public final class SweepSpecParser {
     /** One swept setting; every value it can take is typed as its run key now. */
     private static SweepParameter parameter(String key, JsonNode node, SweepSpec.Method method, String source, String path) {
         SweepParameter p = shape(node, source, path);
-        if (p.isDistribution() && method == SweepSpec.Method.GRID) {
-            throw new SweepSpecException(source + ": " + path + " has a distribution: grid search takes value or values; "
-                    + "use method: random");
+        if (p.isDistribution() && method != SweepSpec.Method.RANDOM) {
+            throw new SweepSpecException(source + ": " + path + " has a distribution: " + (method == SweepSpec.Method.GRID
+                    ? "grid search" : "a one-at-a-time sweep") + " takes value or values; use method: random");
+        }
+        if (p.center() != null && method != SweepSpec.Method.ONE_AT_A_TIME) {
+            throw new SweepSpecException(source + ": " + path + ".default is the value a one-at-a-time sweep holds while "
+                    + "another setting varies; use method: one_at_a_time or remove it");
+        }
+        if (method == SweepSpec.Method.ONE_AT_A_TIME && new java.util.HashSet<>(p.grid()).size() < p.grid().size()) {
+            throw new SweepSpecException(source + ": " + path + ".values lists a value twice; a one-at-a-time sweep runs "
+                    + "each value once");
+        }
+        if (method == SweepSpec.Method.ONE_AT_A_TIME && p.center() == null && p.grid().size() > 1) {
+            throw new SweepSpecException(source + ": " + path + " has " + p.grid().size() + " values: a one-at-a-time "
+                    + "sweep needs its default, the value it keeps while another setting varies, e.g. {values: "
+                    + p.grid().stream().map(SweptValue::text).toList() + ", default: " + p.grid().get(0).text() + "}");
         }
         List<Object> samples = new ArrayList<>();
         if (p.isDistribution()) {
@@ -402,7 +417,19 @@ public final class SweepSpecParser {
             }
             List<SweptValue> values = new ArrayList<>();
             node.get("values").forEach(v -> values.add(value(v, source, path + ".values")));
-            return new SweepParameter(values, null, 0, 0, 0);
+            SweptValue center = null;
+            if (node.has("default")) {
+                center = value(node.get("default"), source, path + ".default");
+                if (!values.contains(center)) {
+                    throw new SweepSpecException(source + ": " + path + ".default " + center.text() + " is not one of its "
+                            + "values " + values.stream().map(SweptValue::text).toList() + "; add it to values");
+                }
+            }
+            return new SweepParameter(values, null, 0, 0, 0, center);
+        }
+        if (node.has("default")) {
+            throw new SweepSpecException(source + ": " + path + ".default goes with a list of values, the one a "
+                    + "one-at-a-time sweep holds while another setting varies");
         }
         String distribution = node.path("distribution").asText("uniform");
         if (!SweepParameter.DISTRIBUTIONS.contains(distribution)) {
@@ -420,7 +447,7 @@ public final class SweepSpecParser {
             throw new SweepSpecException(source + ": " + path + ".q must be positive");
         }
         return new SweepParameter(null, distribution, node.get("min").asDouble(), node.get("max").asDouble(),
-                node.path("q").asDouble(1));
+                node.path("q").asDouble(1), null);
     }
 
     /** A swept value from YAML: a number, true/false or a word; a list or a mapping is an error. */

@@ -61,6 +61,7 @@ public final class Claims {
         List<TrialRecord> mine = trials.stream().filter(arm::contains).toList();
         List<String> varying = Curves.varying(mine);
         varying.removeAll(arm.where().keys());
+        varying.removeAll(arm.held().keys());
         String axis = varying.contains("lr") ? "lr" : varying.isEmpty() ? "lr" : varying.get(0);
         List<SweptValue> values = mine.stream().map(t -> t.point().getOrDefault(axis, Axis.DEFAULT)).toList();
         return Curves.along(arm.label(), Axis.of(axis, values.isEmpty() ? List.of(Axis.DEFAULT) : values), mine, worst,

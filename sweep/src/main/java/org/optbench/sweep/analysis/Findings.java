@@ -7,12 +7,14 @@ import java.util.Locale;
 import java.util.Map;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
+import org.optbench.sweep.trial.Point;
 import org.optbench.train.RunConfig;
 
 /**
  * Everything a sweep's trials say: the analysed axes (every swept setting that varies), one panel
  * per axis with a curve per optimizer that varies it, each optimizer's summary along the primary
- * axis (the learning rate when it is swept), the pairwise tests at the best points with Holm's
+ * axis (the learning rate when it is swept; in a one-at-a-time sweep, its default point), the
+ * pairwise tests at the best points with Holm's
  * correction, the declared claims with their verdicts, the agreement between devices of a
  * portability study, and warnings (best points on the edge of their grid, left-out trials).
  * Divergences count as the worst-case loss: the largest finite final loss of the sweep, or ln(V)
@@ -86,7 +88,8 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
             List<OptimizerFindings> curves = new ArrayList<>();
             byOptimizer.forEach((opt, list) -> {
                 if (Curves.varying(list).contains(axis.name())) {
-                    curves.add(OptimizerFindings.of(Curves.along(opt, axis, list, worst), worst, bootstrap));
+                    List<TrialRecord> alone = heldAtDefaults(list, spec.held(opt).without(axis.name()));
+                    curves.add(OptimizerFindings.of(Curves.along(opt, axis, alone, worst), worst, bootstrap));
                 }
             });
             panels.put(axis.name(), curves);
@@ -94,13 +97,15 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
         List<OptimizerFindings> summaries = new ArrayList<>();
         Map<String, Double> stateBytes = new LinkedHashMap<>();
         byOptimizer.forEach((opt, list) -> {
+            Point defaults = spec.held(opt);
             List<String> own = Curves.varying(list);
-            String name = own.contains("lr") ? "lr" : own.isEmpty() ? null : axes.stream().map(Axis::name)
-                    .filter(own::contains).findFirst().orElse(own.get(0));
+            String name = !defaults.isEmpty() ? null : own.contains("lr") ? "lr" : own.isEmpty() ? null
+                    : axes.stream().map(Axis::name).filter(own::contains).findFirst().orElse(own.get(0));
+            List<TrialRecord> base = heldAtDefaults(list, defaults);
             OptimizerFindings f = name != null
                     ? panels.get(name).stream().filter(c -> c.optimizer().equals(opt)).findFirst().orElseThrow()
-                    : OptimizerFindings.of(Curves.along(opt, Axis.along("lr", list.stream()
-                            .map(TrialRecord::point).toList()), list, worst), worst, bootstrap);
+                    : OptimizerFindings.of(Curves.along(opt, Axis.along("lr", base.stream()
+                            .map(TrialRecord::point).toList()), base, worst), worst, bootstrap);
             summaries.add(f);
             stateBytes.put(opt, stateBytesPerParam(f, list, parameters));
         });
@@ -136,7 +141,15 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
                 DeviceAgreement.of(finished, spec.deviceTolerance()), warnings, stateBytes, spec, counts, seeds);
     }
 
-    /** The axes: every key whose values differ within some optimizer, the learning rate first. */
+    /**
+     * The trials that hold every setting of {@code defaults} at its value: in a one-at-a-time
+     * sweep, the points along one setting, or the default point itself; all trials otherwise.
+     */
+    private static List<TrialRecord> heldAtDefaults(List<TrialRecord> trials, Point defaults) {
+        return defaults.isEmpty() ? trials : trials.stream().filter(t -> t.point().contains(defaults)).toList();
+    }
+
+        /** The axes: every key whose values differ within some optimizer, the learning rate first. */
     static List<Axis> axes(List<TrialRecord> finished) {
         Map<String, List<TrialRecord>> byOptimizer = new LinkedHashMap<>();
         finished.forEach(t -> byOptimizer.computeIfAbsent(t.optimizer(), k -> new ArrayList<>()).add(t));
@@ -230,6 +243,20 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
     /** The primary axis's name, or null when nothing was swept. */
     public String primaryAxis() {
         return axes.isEmpty() ? null : axes.get(0).name();
+    }
+
+    /**
+     * The axis the summaries run along: the primary axis, or in a one-at-a-time sweep the learning
+     * rate (each optimizer at its defaults, where its curve is one point).
+     */
+    public String summaryAxis() {
+        return analysis.held().isEmpty() ? primaryAxis() : "lr";
+    }
+
+    /** The unit of the summaries' widths: the summary axis's, decades when it was not swept. */
+    public String summaryWidthUnit() {
+        return axes.stream().filter(a -> a.name().equals(summaryAxis())).findFirst().map(Axis::widthUnit)
+                .orElse("decades");
     }
 
     /** A one-line reading of the worst case for captions. */

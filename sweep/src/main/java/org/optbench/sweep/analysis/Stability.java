@@ -10,7 +10,7 @@ import java.util.Map;
  * and without imputing divergences, the values of the nearest divergence below and above the best
  * point (NaN when none), and whether the best point lies on the edge of the grid.
  *
- * @param widths          each width metric's value
+ * @param widths          each width metric's value (NaN on a category axis or a curve of one point)
  * @param censored        each width metric's flag: the region reached the end of the grid
  * @param excess          mean excess loss, divergences at the worst case
  * @param excessFinite    mean excess loss of the finite seeds
@@ -37,7 +37,7 @@ public record Stability(Map<Metric, Double> widths, Map<Metric, Boolean> censore
             if (!m.isWidth()) {
                 continue;
             }
-            if (scale == Axis.Scale.CATEGORY || mean.length == 0) {
+            if (scale == Axis.Scale.CATEGORY || mean.length < 2) {
                 widths.put(m, Double.NaN);
                 censored.put(m, false);
                 continue;

@@ -25,7 +25,7 @@ public final class FindingsText {
         if (!f.claims().isEmpty()) {
             t.append(claims(f)).append('\n');
         }
-        String axis = f.primaryAxis() == null ? "lr" : f.primaryAxis();
+        String axis = f.summaryAxis() == null ? "lr" : f.summaryAxis();
         t.append(String.format(Locale.ROOT, "%-22s %6s %8s %10s %12s %10s %10s %10s %10s %10s %9s%n", "optimizer", "trials",
                 "diverged", "best loss", "best " + shorten(axis, 5), "width 1%", "width 5%", "width 0.02", "width 0.1",
                 "excess", "B/param"));
@@ -50,7 +50,7 @@ public final class FindingsText {
         }
         t.append(String.format(Locale.ROOT, "widths in %s of %s around the best (>= : the region reaches the grid's "
                 + "end; -: undefined); excess: mean loss above the best within one decade, divergences at %.4f%n",
-                f.axes().isEmpty() ? "decades" : f.axes().get(0).widthUnit(), axis, f.worst()));
+                f.summaryWidthUnit(), axis, f.worst()));
         java.util.Map<String, Axis> ownAxes = new java.util.LinkedHashMap<>();
         f.summaries().stream().filter(s -> !s.isEmpty() && !s.axis().name().equals(axis))
                 .forEach(s -> ownAxes.putIfAbsent(s.axis().name(), s.axis()));

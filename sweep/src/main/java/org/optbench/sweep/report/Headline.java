@@ -52,7 +52,7 @@ public final class Headline {
      * those whose intervals overlap the widest, named as indistinguishable.
      */
     private static String stability(Findings f) {
-        String axis = f.primaryAxis();
+        String axis = f.summaryAxis();
         List<OptimizerFindings> ranked = f.summaries().stream().filter(o -> !o.isEmpty() && o.axis().name().equals(axis)
                         && !Double.isNaN(o.stability().widths().get(Metric.WIDTH_1PCT)))
                 .sorted(java.util.Comparator.comparingDouble(o -> -o.stability().widths().get(Metric.WIDTH_1PCT))).toList();

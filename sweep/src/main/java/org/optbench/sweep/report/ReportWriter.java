@@ -150,7 +150,7 @@ public final class ReportWriter {
     }
 
     private static String table(Findings f) {
-        String unit = f.axes().isEmpty() ? "decades" : f.axes().get(0).widthUnit();
+        String unit = f.summaryWidthUnit();
         StringBuilder t = new StringBuilder("<table><tr><th>optimizer</th><th>trials</th><th>diverged</th>"
                 + "<th>best loss (95% t over seeds)</th><th>best value</th><th>seeds at best</th>"
                 + "<th>width within 1%</th><th>width within 5%</th><th>width within 0.02</th><th>width within 0.1</th>"
@@ -178,7 +178,7 @@ public final class ReportWriter {
                     .append("</td><td>").append(f(f.stateBytes().getOrDefault(s.optimizer(), Double.NaN), "%.2f"))
                     .append("</td></tr>");
         }
-        t.append("</table><p>Along ").append(Html.esc(f.primaryAxis() == null ? "no swept setting" : f.primaryAxis()))
+        t.append("</table><p>Along ").append(Html.esc(f.summaryAxis() == null ? "no swept setting" : f.summaryAxis()))
                 .append(". Loss: mean final validation loss over seeds; a diverged run counts as the worst case (")
                 .append(f.worstCaseText()).append(") where noted as imputed. Widths in ").append(Html.esc(unit))
                 .append(", interpolated between grid points; &ge; marks a region that reaches the grid's end. Excess: mean "

@@ -106,6 +106,11 @@ public final class Point {
         return v == null ? Double.NaN : v.asNumber();
     }
 
+    /** Whether the point holds no value. */
+    public boolean isEmpty() {
+        return values.isEmpty();
+    }
+
     /** Whether every value of {@code other} is in this point (numbers compared by value). */
     public boolean contains(Point other) {
         return other.values.entrySet().stream().allMatch(e -> e.getValue().equals(values.get(e.getKey())));
