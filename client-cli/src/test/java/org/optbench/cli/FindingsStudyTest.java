@@ -89,6 +89,57 @@ class FindingsStudyTest {
                 r.millis() / 1000.0, claim.get("verdict").asText());
     }
 
+    @Test
+    void aOneAtATimeStudyJudgesEachValueAgainstTheDefaultPoint() throws Exception {
+        Path spec = dir.resolve("robust.yaml");
+        Files.writeString(spec, """
+                name: robust
+                method: one_at_a_time
+                model: {preset: nano, d_model: 32, layers: 1}
+                data: synthetic
+                steps: 30
+                seeds: [1, 2]
+                parallel: 2
+                train: {eval_tokens: 2048, eval_points: 1}
+                analysis: {min_seeds: 2, margin: 0.5}
+                parameters:
+                  optimizer:
+                    adamw:
+                      lr: {value: 1.0e-2}
+                      beta1: {values: [0.8, 0.9], default: 0.9}
+                  batch: {values: [4, 8], default: 4}
+                claims:
+                  - {id: beta1-0.8, type: equivalent, a: {optimizer: adamw, beta1: 0.8}, b: adamw}
+                  - {id: batch-8, type: equivalent, a: {optimizer: adamw, batch: 8}, b: adamw}
+                """);
+        String runs = dir.resolve("runs").toString();
+        CliProcess r = CliProcess.run(dir, Map.of(), 600, "study", spec.toString(), "--runs-dir", runs);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("robust.yaml, 6 trials"), "the default point and one other value of each: " + r.out());
+        JsonNode summary = JSON.readTree(dir.resolve("runs/robust/report/summary.json").toFile());
+        List<String> panels = new ArrayList<>();
+        summary.get("panels").fieldNames().forEachRemaining(panels::add);
+        assertEquals(List.of("beta1", "batch"), panels);
+        for (JsonNode claim : summary.get("claims")) {
+            assertTrue(claim.get("paired").asBoolean() && claim.get("n_pairs").asInt() == 2,
+                    "each value against the default point, seed by seed: " + claim);
+            assertTrue(r.out().contains(claim.get("id").asText() + " "), r.out());
+        }
+        CliProcess csv = CliProcess.run(dir, Map.of(), 120, "results", "robust", "--format", "csv", "--runs-dir", runs);
+        assertEquals(0, csv.code(), csv.err());
+        Path table = Files.writeString(dir.resolve("robust.csv"), csv.out());
+        CliProcess analyzed = CliProcess.run(dir, Map.of(), 120, "analyze", table.toString(), "--spec", spec.toString(), "-o",
+                dir.resolve("analyzed").toString());
+        assertEquals(0, analyzed.code(), analyzed.err());
+        JsonNode again = JSON.readTree(dir.resolve("analyzed/summary.json").toFile()).get("claims");
+        for (int i = 0; i < 2; i++) {
+            for (String key : new String[] {"verdict", "estimate", "ci", "n_pairs"}) {
+                assertEquals(summary.get("claims").get(i).get(key), again.get(i).get(key), key + ": analyze holds the "
+                        + "defaults of the one-at-a-time spec as the study did");
+            }
+        }
+    }
+
     /**
      * The sweep's exports as a user loads them: the CSV by Python's csv module with one column per
      * setting, the JSON with numbers as numbers and states in lower case, every trial as a table,

@@ -65,11 +65,24 @@ final class AnalysisSpecParser {
         });
     }
 
-    /** A parser for claims on runs whose optimizers set these settings to these values. */
-    AnalysisSpecParser(String source, Map<String, Map<String, List<SweptValue>>> swept) {
+    /**
+     * A parser for claims on runs whose optimizers set these settings to these values, with the
+     * defaults a one-at-a-time sweep held them at ({@code held}: empty for any other sweep).
+     */
+    static AnalysisSpecParser forTable(String source, Map<String, Map<String, List<SweptValue>>> swept,
+                                       Map<String, Point> held) {
+        return new AnalysisSpecParser(swept, source, held);
+    }
+
+    private AnalysisSpecParser(Map<String, Map<String, List<SweptValue>>> swept, String source, Map<String, Point> held) {
         this.source = source;
         this.swept = new LinkedHashMap<>(swept);
-        this.defaults = Map.of();
+        this.defaults = new LinkedHashMap<>();
+        held.forEach((opt, point) -> {
+            Map<String, SweptValue> values = new LinkedHashMap<>();
+            point.forEach(values::put);
+            defaults.put(opt, values);
+        });
     }
 
     /** The arm of {@code opt} at {@code where}, holding the settings it does not name at their defaults. */

@@ -408,6 +408,10 @@ public final class SweepSpecParser {
             return SweepParameter.fixed(value(node, source, path));
         }
         checkKeys(node, PARAM_KEYS, source, path + ".");
+        if (node.has("default") && !node.has("values")) {
+            throw new SweepSpecException(source + ": " + path + ".default goes with a list of values, the one a "
+                    + "one-at-a-time sweep holds while another setting varies");
+        }
         if (node.has("value")) {
             return SweepParameter.fixed(value(node.get("value"), source, path + ".value"));
         }
@@ -426,10 +430,6 @@ public final class SweepSpecParser {
                 }
             }
             return new SweepParameter(values, null, 0, 0, 0, center);
-        }
-        if (node.has("default")) {
-            throw new SweepSpecException(source + ": " + path + ".default goes with a list of values, the one a "
-                    + "one-at-a-time sweep holds while another setting varies");
         }
         String distribution = node.path("distribution").asText("uniform");
         if (!SweepParameter.DISTRIBUTIONS.contains(distribution)) {

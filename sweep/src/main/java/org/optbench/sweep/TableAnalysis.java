@@ -13,13 +13,15 @@ import java.util.TreeSet;
 import org.optbench.sweep.analysis.AnalysisSpec;
 import org.optbench.sweep.error.SweepSpecException;
 import org.optbench.sweep.store.TrialRecord;
+import org.optbench.sweep.trial.Point;
 import org.optbench.sweep.trial.SweptValue;
 
 /**
  * The analysis settings and claims of a spec file read against a table of runs rather than a sweep:
  * only the {@code analysis} and {@code claims} keys are read (a full sweep spec works; its other
  * keys are ignored), and a claim naming an optimizer, a setting or a value that no run of the
- * table has is refused, naming it.
+ * table has is refused, naming it. A one-at-a-time spec is read whole, for the defaults its
+ * claims hold the settings they do not name at.
  */
 public final class TableAnalysis {
 
@@ -52,6 +54,8 @@ public final class TableAnalysis {
             settings.forEach((k, set) -> grids.put(k, new ArrayList<>(set)));
             swept.put(opt, grids);
         });
-        return new AnalysisSpecParser(source, swept).analysis(root);
+        Map<String, Point> held = root.path("method").asText("").equals("one_at_a_time")
+                ? SweepSpecParser.parse(spec, source).analysis().held() : Map.of();
+        return AnalysisSpecParser.forTable(source, swept, held).analysis(root);
     }
 }
