@@ -5,8 +5,9 @@ import org.optbench.cli.remote.Connection;
 
 /**
  * What Ctrl-C (or SIGTERM) does to a study that runs on the local store: the embedded server stops
- * its runner and its trials' workers, every finished trial stays recorded, the trials that were
- * running resume from their checkpoints next time, and the user is told so:
+ * its runner and its trials' workers, every finished trial stays recorded, the sweep is marked
+ * paused by its user (a server started later leaves it paused), the trials that were running
+ * resume from their checkpoints next time, and the user is told so:
  * {@code interrupted: N trials kept; run the same command again to resume}. Closing the hook (the
  * study ended by itself) removes it.
  */
@@ -34,7 +35,7 @@ final class InterruptHook implements AutoCloseable {
                 // the store is unreadable now; the message still says how to resume
             } finally {
                 try {
-                    connection.close();
+                    connection.closePausing(sweepId);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

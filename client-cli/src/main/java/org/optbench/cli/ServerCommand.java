@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code optbench server}: serves the sweep API on a port over the trial store until stopped
  * (SIGINT/SIGTERM shut it down gracefully within {@code --shutdown-grace} seconds). Users
- * authenticate with the tokens of {@code --tokens}; the sweeps a previous server left running are
- * resumed on start.
+ * authenticate with the tokens of {@code --tokens}; the sweeps a previous server or runner left
+ * running are resumed on start, and those their users interrupted (Ctrl-C on a study) only with
+ * {@code --resume-paused}; its start-up lines say which.
  */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the optbench gRPC server.")
 final class ServerCommand implements Callable<Integer> {
@@ -98,6 +99,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--max-streams-per-user", defaultValue = "2000", description = "watch streams one user may hold (default ${DEFAULT-VALUE})")
     int maxStreams;
 
+    @Option(names = "--resume-paused", description = "also resume at start the sweeps their users interrupted (Ctrl-C "
+            + "on a study); without it they stay paused until 'optbench sweep resume NAME' or their study runs again")
+    boolean resumePaused;
+
     @Option(names = "--shutdown-grace", defaultValue = "10", description = "seconds calls in flight get at shutdown (default ${DEFAULT-VALUE})")
     int grace;
 
@@ -151,9 +156,17 @@ final class ServerCommand implements Callable<Integer> {
                 new SweepCoordinator.Setup(store, TrialExecutors.of(WorkerLaunch.program()), choices,
                 new Datasets(datasets, weights, null), where.runs(), where.threadsPerTrial), advertise, users, tlsCert,
                 tlsKey, false, new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000, maxUploadBytes),
-                true, httpPort));
+                true, httpPort, resumePaused));
         out.printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
                 tlsCert != null ? "TLS" : "plaintext", store.url());
+        SweepCoordinator.Resumption resumed = server.resumption();
+        out.println("resumed at start: " + (resumed.resumed().isEmpty() ? "no sweep" : names(resumed.resumed()))
+                + " (sweeps left running when a server or study stopped" + (resumePaused ? ", and with --resume-paused "
+                + "those their users interrupted" : "") + ")");
+        if (!resumed.paused().isEmpty()) {
+            out.println("left paused: " + names(resumed.paused()) + " (interrupted by their users; resume one with "
+                    + "'optbench sweep resume NAME', or start the server with --resume-paused)");
+        }
         if (httpPort != null) {
             out.println("dashboard: " + server.dashboardLoginUrl() + " (the token works once; users log in with "
                     + "/login?token=THEIR_TOKEN)");
@@ -173,5 +186,10 @@ final class ServerCommand implements Callable<Integer> {
         server.awaitTermination();
         stopped.await();
         return 0;
+    }
+
+    /** Sweeps as the start-up lines name them: each name with its owner. */
+    private static String names(java.util.List<org.optbench.sweep.store.SweepRow> rows) {
+        return String.join(", ", rows.stream().map(r -> r.name() + " (" + r.owner() + ")").toList());
     }
 }

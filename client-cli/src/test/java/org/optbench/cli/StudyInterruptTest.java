@@ -20,7 +20,8 @@ import org.optbench.sweep.store.TrialStore;
  * Ctrl-C on {@code optbench study}: SIGINT to the real process and its workers, as a terminal
  * sends it to the whole process group, while one trial has finished and another is running. It exits 130 (128 + the signal) saying how many trials were kept and how to resume, prints no
  * error, leaves no worker running, {@code sweep list} then shows the sweep paused with nothing
- * running, and running the same command again finishes it.
+ * running, a server started on the same store leaves it paused (and says so) unless started with
+ * {@code --resume-paused}, and running the same command again finishes it.
  */
 class StudyInterruptTest {
 
@@ -78,9 +79,63 @@ class StudyInterruptTest {
         CliProcess list = CliProcess.run(dir, Map.of(), 120, "sweep", "list", "--runs-dir", runs.toString());
         String paused = "interrupt\\s+paused\\s+" + kept + "/3\\s+0\\s.*";
         assertTrue(list.out().lines().anyMatch(l -> l.matches(paused)), list.out());
+        String started = serveAndStop(runs, kept, false);
+        assertTrue(started.contains("resumed at start: no sweep"), started);
+        assertTrue(started.matches("(?s).*left paused: interrupt \\([^)]+\\) \\(interrupted by their users; resume one with "
+                + "'optbench sweep resume NAME', or start the server with --resume-paused\\).*"), started);
+        started = serveAndStop(runs, kept, true);
+        assertTrue(started.matches("(?s).*resumed at start: interrupt \\([^)]+\\) \\(sweeps left running when a server or "
+                + "study stopped, and with --resume-paused those their users interrupted\\).*"), started);
         CliProcess again = CliProcess.run(dir, Map.of(), 300, "study", spec.toString(), "--runs-dir", runs.toString());
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("trials 3/3 done"), again.out());
+    }
+
+    /**
+     * Starts {@code optbench server} on the interrupted study's store and stops it (SIGTERM) once it
+     * has shown what it does with the paused sweep: without {@code --resume-paused} no trial starts
+     * an attempt for 3 s and the finished count stays {@code kept}; with it a trial starts one. Returns
+     * its start-up lines.
+     */
+    private String serveAndStop(Path runs, long kept, boolean resumePaused) throws Exception {
+        Path tokens = Files.writeString(dir.resolve("tokens.txt"), "alice 0123456789abcdef0123456789abcdef\n");
+        Path out = dir.resolve("server-out.txt");
+        List<String> command = new java.util.ArrayList<>(CliProcess.command("server", "--port", "0", "--tokens",
+                tokens.toString(), "--no-default-corpus", "--runs-dir", runs.toString()));
+        if (resumePaused) {
+            command.add("--resume-paused");
+        }
+        Process server = new ProcessBuilder(command).redirectOutput(out.toFile())
+                .redirectError(dir.resolve("server-err.txt").toFile()).start();
+        try {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline && server.isAlive()
+                    && !Files.readString(out).contains("resumed at start:")) {
+                Thread.sleep(100);
+            }
+            int attemptsBefore;
+            try (TrialStore store = TrialStore.sqlite(runs.resolve("optbench.db"))) {
+                attemptsBefore = store.trials("interrupt").stream().mapToInt(TrialRecord::attempts).sum();
+            }
+            boolean ran = false;
+            long until = System.currentTimeMillis() + (resumePaused ? 60_000 : 3_000);
+            while (System.currentTimeMillis() < until && !ran) {
+                Thread.sleep(200);
+                try (TrialStore store = TrialStore.sqlite(runs.resolve("optbench.db"))) {
+                    List<TrialRecord> trials = store.trials("interrupt");
+                    ran = trials.stream().mapToInt(TrialRecord::attempts).sum() > attemptsBefore
+                            || trials.stream().filter(t -> t.status().isFinished()).count() > kept;
+                } catch (org.optbench.sweep.store.StoreException busy) {
+                    // the server is writing; look again
+                }
+            }
+            assertEquals(resumePaused, ran, (resumePaused ? "--resume-paused resumes" : "a plain server leaves paused")
+                    + " the interrupted sweep: " + Files.readString(out) + Files.readString(dir.resolve("server-err.txt")));
+        } finally {
+            server.destroy();
+            server.waitFor(60, TimeUnit.SECONDS);
+        }
+        return Files.readString(out);
     }
 
     /**

@@ -33,8 +33,8 @@ import org.optbench.sweep.SweepCoordinator;
  * auth, the gRPC health service and server reflection, size and stream limits, and graceful
  * shutdown. It listens on TCP (TLS when given a certificate) and, for the CLI's embedded mode, on
  * an in-process transport where the local user needs no token. On start it can resume the sweeps
- * a previous server left running (a standalone server does; the CLI's embedded server resumes
- * only the sweep it is asked to run). With an HTTP port it also serves the web dashboard
+ * a previous server left running, and those their users interrupted only when told to (a
+ * standalone server does; the CLI's embedded server resumes only the sweep it is asked to run). With an HTTP port it also serves the web dashboard
  * ({@link Dashboard}) on the same address.
  */
 public final class OptbenchServer implements AutoCloseable {
@@ -54,13 +54,14 @@ public final class OptbenchServer implements AutoCloseable {
      * @param embedded      whether in-process calls run as the local admin without a token (the CLI's
      *                      embedded mode, whose user owns the machine: it may also fetch the default corpus)
      * @param limits        request and stream limits
-     * @param resumeOnStart whether to resume the sweeps a previous server left running
+     * @param resumeOnStart whether to resume the sweeps a previous server or runner left running
      * @param httpPort      the web dashboard's port on the same address (0: any free one), or null for no
      *                      dashboard
+     * @param resumePaused  with resumeOnStart, whether to resume the sweeps their users interrupted too
      */
     public record Options(String bindHost, int port, SweepCoordinator.Setup sweeps, String advertise, TokenFile tokens,
                           File tlsCert, File tlsKey, boolean embedded, ServerLimits limits, boolean resumeOnStart,
-                          Integer httpPort) {
+                          Integer httpPort, boolean resumePaused) {
 
         /** Options without the web dashboard. */
         public Options(String bindHost, int port, SweepCoordinator.Setup sweeps, String advertise, TokenFile tokens,
@@ -68,10 +69,18 @@ public final class OptbenchServer implements AutoCloseable {
             this(bindHost, port, sweeps, advertise, tokens, tlsCert, tlsKey, embedded, limits, resumeOnStart, null);
         }
 
+        /** Options that leave the sweeps their users interrupted paused. */
+        public Options(String bindHost, int port, SweepCoordinator.Setup sweeps, String advertise, TokenFile tokens,
+                       File tlsCert, File tlsKey, boolean embedded, ServerLimits limits, boolean resumeOnStart,
+                       Integer httpPort) {
+            this(bindHost, port, sweeps, advertise, tokens, tlsCert, tlsKey, embedded, limits, resumeOnStart, httpPort,
+                    false);
+        }
+
         /** These options with the web dashboard on {@code dashboardPort} (0: any free one). */
         public Options withDashboard(int dashboardPort) {
             return new Options(bindHost, port, sweeps, advertise, tokens, tlsCert, tlsKey, embedded, limits, resumeOnStart,
-                    dashboardPort);
+                    dashboardPort, resumePaused);
         }
     }
 
@@ -87,6 +96,8 @@ public final class OptbenchServer implements AutoCloseable {
     private Dashboard dashboard;
     private ManagedChannel dashboardChannel;
     private ExecutorService dashboardCalls;
+    private SweepCoordinator.Resumption resumption = new SweepCoordinator.Resumption(java.util.List.of(),
+            java.util.List.of());
 
     private OptbenchServer(Options options) {
         this.options = options;
@@ -97,6 +108,11 @@ public final class OptbenchServer implements AutoCloseable {
         this.sweeps = new SweepCoordinator(options.sweeps(), options.limits().maxTrialsPerSweep(), options.embedded(),
                 publisher);
         publisher.publishing(sweeps);
+    }
+
+    /** What the server resumed at start, and which sweeps it left paused for their users. */
+    public SweepCoordinator.Resumption resumption() {
+        return resumption;
     }
 
     /** Starts listening and resumes interrupted sweeps. */
@@ -145,7 +161,7 @@ public final class OptbenchServer implements AutoCloseable {
         health.setStatus(SweepServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
         health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
         if (options.resumeOnStart()) {
-            sweeps.resumeInterrupted();
+            resumption = sweeps.resumeInterrupted(options.resumePaused());
         }
     }
 

@@ -3,6 +3,7 @@ package org.optbench.sweep;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -238,34 +239,56 @@ public final class SweepCoordinator implements AutoCloseable {
     }
 
     /**
-     * Resumes every sweep a previous server left running; one that another process drives is
-     * resumed when that process's claim lapses.
+     * What a server did at start with the sweeps it found unfinished.
+     *
+     * @param resumed sweeps resumed (or left to the process that drives them until its claim lapses)
+     * @param paused  sweeps their users interrupted, left paused
      */
-    public void resumeInterrupted() {
-        for (SweepRow row : store.sweeps()) {
-            if (row.status() == SweepStatus.RUNNING) {
-                resume(row);
-            }
-        }
+    public record Resumption(List<SweepRow> resumed, List<SweepRow> paused) {
     }
 
-    private synchronized void resume(SweepRow row) {
+    /**
+     * Resumes every sweep a previous server or runner left running; one that another process drives
+     * is resumed when that process's claim lapses. A sweep its user interrupted stays paused unless
+     * {@code includePaused}: it resumes with {@code sweep resume} or its study run again.
+     */
+    public Resumption resumeInterrupted(boolean includePaused) {
+        List<SweepRow> resumed = new ArrayList<>();
+        List<SweepRow> paused = new ArrayList<>();
+        for (SweepRow row : store.sweeps()) {
+            if (row.status() != SweepStatus.RUNNING) {
+                continue;
+            }
+            if (row.pausedByUser() && !includePaused) {
+                paused.add(row);
+            } else if (resume(row)) {
+                resumed.add(row);
+            }
+        }
+        return new Resumption(resumed, paused);
+    }
+
+    /** Resumes {@code row}'s sweep here, or once its driver's claim lapses; false when it cannot be resumed. */
+    private synchronized boolean resume(SweepRow row) {
         if (active.containsKey(row.id())) {
-            return;
+            return true;
         }
         try {
             SweepSpec spec = SweepSpecParser.parse(row.spec(), "sweep " + row.id());
             start(row.id(), spec, SweepExpander.expand(spec), row.owner(), false, placement(spec, true, row.owner()));
             awaitingClaim.remove(row.id());
+            return true;
         } catch (SweepClaimedException e) {
             if (awaitingClaim.add(row.id())) {
                 System.err.println("optbench server: sweep " + row.id() + " is left to its driver until its claim lapses: "
                         + e.getMessage());
             }
+            return true;
         } catch (RuntimeException e) {
             System.err.println("optbench server: sweep " + row.id() + " stays paused, it cannot be resumed: "
                     + e.getMessage());
             store.setSweepReason(row.id(), "paused: cannot be resumed: " + reason(e));
+            return false;
         }
     }
 
@@ -404,8 +427,10 @@ public final class SweepCoordinator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            System.err.println("optbench server: sweep " + id + " is paused, its runner failed: " + e.getMessage());
-            store.setSweepReason(id, "paused: " + reason(e));
+            if (!closing) {   // a runner stopped by the shutdown keeps the reason it had (its user's pause)
+                System.err.println("optbench server: sweep " + id + " is paused, its runner failed: " + e.getMessage());
+                store.setSweepReason(id, "paused: " + reason(e));
+            }
             ended = true;
         } finally {
             try {

@@ -14,6 +14,7 @@ import org.optbench.sweep.SweepCoordinator;
 import org.optbench.sweep.exec.ExecutorChoices;
 import org.optbench.sweep.exec.LocalExecutorSpec;
 import org.optbench.sweep.exec.TrialExecutors;
+import org.optbench.sweep.store.SweepRow;
 import org.optbench.sweep.store.TrialStore;
 
 /**
@@ -113,6 +114,19 @@ public final class Connection implements AutoCloseable {
 
     private <S extends io.grpc.stub.AbstractStub<S>> S stub(S s) {
         return credentials == null ? s : s.withCallCredentials(credentials);
+    }
+
+    /**
+     * Closes an embedded connection whose user interrupted sweep {@code sweepId}: the sweep is
+     * marked paused by its user, then its runner stops, so a server started later on the same
+     * store leaves it paused until it is resumed on purpose.
+     */
+    public void closePausing(String sweepId) throws InterruptedException {
+        if (embedded != null) {
+            store.sweep(sweepId).filter(SweepRow::running)
+                    .ifPresent(r -> store.setSweepReason(sweepId, SweepRow.PAUSED_BY_USER));
+        }
+        close();
     }
 
     @Override
