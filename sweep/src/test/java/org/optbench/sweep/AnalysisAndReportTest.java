@@ -145,7 +145,10 @@ class AnalysisAndReportTest {
                 "validation_curves.svg", "memory_vs_loss.png", "trials.csv", "trials.json", "summary.json"}) {
                 assertTrue(Files.size(out.resolve(f)) > 0, f);
             }
+            java.awt.image.BufferedImage plot = javax.imageio.ImageIO.read(out.resolve("loss_vs_lr.png").toFile());
+            assertEquals(2 * org.optbench.sweep.report.Plots.WIDTH, plot.getWidth(), "drawn at twice its layout size");
             String text = Files.readString(html);
+            assertTrue(text.contains("figure img{width:100%"), "plots at page width");
             assertTrue(text.contains("data:image/png;base64,") && text.contains("<td class=\"l\">sgd</td>")
                     && text.indexOf("<h2>Claims</h2>") < text.indexOf("<h2>Optimizers</h2>"));
             String said = text.substring(text.indexOf("<p>Best: "), text.indexOf("</p>", text.indexOf("<p>Best: ")));

@@ -44,7 +44,7 @@ import org.optbench.sweep.trial.SweptValue;
  */
 public final class Plots {
 
-    static final int WIDTH = 900;
+    public static final int WIDTH = 900;
     static final int HEIGHT = 560;
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
         new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
@@ -124,7 +124,7 @@ public final class Plots {
         if (domain instanceof LogAxis log && maxX > minX) {
             double span = Math.log10(maxX) - Math.log10(minX);
             log.setTickUnit(new NumberTickUnit(span >= 2 ? 1 : 0.5), false, true);
-            log.setNumberFormatOverride(new java.text.DecimalFormat("0.##E0"));
+            log.setNumberFormatOverride(new TickFormat());
         }
         XYLineAndShapeRenderer markers = new XYLineAndShapeRenderer(false, true);
         for (int i = 0; i < diverged.getSeriesCount(); i++) {
@@ -238,10 +238,15 @@ public final class Plots {
         return chart;
     }
 
-    /** Writes {@code name}.png and {@code name}.svg into {@code dir}; returns the PNG bytes. */
+    /**
+     * Writes {@code name}.png (at twice the layout size, sharp at page width on any screen) and
+     * {@code name}.svg into {@code dir}; returns the PNG bytes.
+     */
     public static byte[] write(JFreeChart chart, Path dir, String name) throws IOException {
         Path png = dir.resolve(name + ".png");
-        ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
+        try (java.io.OutputStream out = Files.newOutputStream(png)) {
+            ChartUtils.writeScaledChartAsPNG(out, chart, WIDTH, HEIGHT, 2, 2);
+        }
         org.jfree.svg.SVGGraphics2D g2 = new org.jfree.svg.SVGGraphics2D(WIDTH, HEIGHT);
         chart.draw(g2, new Rectangle(0, 0, WIDTH, HEIGHT));
         Files.writeString(dir.resolve(name + ".svg"), g2.getSVGDocument());

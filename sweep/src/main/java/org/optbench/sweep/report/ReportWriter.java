@@ -80,7 +80,8 @@ public final class ReportWriter {
                         + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
                         + "text-align:right}th{background:#f3f3f3}td.l{text-align:left}pre{background:#f7f7f7;padding:1em}"
                         + ".supported{color:#1a7f37}.refuted{color:#b42318}.inconclusive{color:#8a6d00}"
-                        + "figure{margin:1.5em 0}figcaption{color:#444}table.trials th{cursor:pointer}"
+                        + "figure{margin:1.5em 0}figure img{width:100%;height:auto}figcaption{color:#444}"
+                        + "table.trials th{cursor:pointer}"
                         + "table.trials th[data-order=up]::after{content:' \\25B2'}"
                         + "table.trials th[data-order=down]::after{content:' \\25BC'}</style></head><body>");
         html.append("<h1>Optimizer sweep ").append(Html.esc(sweepId)).append("</h1>");
