@@ -103,6 +103,7 @@ final class TrainCommand implements Callable<Integer> {
             if (training.firstStep() > 1) {
                 out.printf("resuming after step %d from %s%n", training.firstStep() - 1, run.checkpoint().resume());
             }
+            observer.onPlan(plan.steps());
             Progress progress = new Progress(out, plan.steps(), run.output().logEvery(), System.console() != null);
             RunSummary summary = training.execute(new RunListener() {
                 @Override

@@ -60,7 +60,7 @@ class TerminalProgressTest {
                 name: first
                 model: {preset: study, layers: 1}
                 data: sotu-512
-                steps: 6
+                steps: 400
                 batch: 4
                 seeds: [0]
                 train: {eval_tokens: 2048, eval_points: 1}
@@ -76,6 +76,8 @@ class TerminalProgressTest {
         assertTrue(lines.stream().filter(l -> l.contains("ETA")).noneMatch(l -> l.contains("prepared") || l.contains("wrote")),
                 screen);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("Best: adamw with a final validation loss of ")), screen);
+        assertTrue(lines.stream().anyMatch(l -> l.matches(".*trials 0/2 done, .* ETA \\d\\d:\\d\\d.*")),
+                "an ETA from the step rates before any trial finished: " + screen);
     }
 
     /** Runs optbench with {@code args} on a pseudo-terminal of {@link #COLUMNS} columns; returns the screen. */

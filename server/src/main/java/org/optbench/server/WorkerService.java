@@ -49,7 +49,8 @@ final class WorkerService extends WorkerServiceGrpc.WorkerServiceImplBase {
             int added = sweeps.recordProgress(t.id(), rows);
             if (added > 0 && request.getStepsCount() > 0) {
                 hub.publish(t.sweepId(), SweepEvent.newBuilder().setSweepId(t.sweepId()).setSteps(TrialMetrics.newBuilder()
-                        .setTrialId(t.id()).addAllMetrics(request.getStepsList())).build());
+                        .setTrialId(t.id()).addAllMetrics(request.getStepsList()).setTotalSteps(Math.max(0,
+                                request.getTotalSteps()))).build());
             }
             if (added > 0 && request.getEvalsCount() > 0) {
                 hub.publish(t.sweepId(), SweepEvent.newBuilder().setSweepId(t.sweepId()).setEvals(TrialMetrics.newBuilder()

@@ -53,6 +53,7 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
     private final List<Metric> steps = new ArrayList<>();
     private final List<Metric> evals = new ArrayList<>();
     private long lastSend = System.currentTimeMillis();
+    private int totalSteps;
 
     /** Reports to {@code server}; over TLS trusting {@code trustPem} when it is not null, else in plaintext. */
     public ProgressReporter(String server, String token, String trialId, int attempt, String trustPem) {
@@ -76,6 +77,11 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalStateException("the server's certificate in trial.json is not usable: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void onPlan(int totalSteps) {
+        this.totalSteps = totalSteps;
     }
 
     @Override
@@ -122,7 +128,7 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
             int nEvals = Math.min(evals.size(), ROWS_PER_REPORT);
             int nSteps = Math.min(steps.size(), ROWS_PER_REPORT - nEvals);
             ProgressReport report = ProgressReport.newBuilder().setTrialId(trialId).setAttempt(attempt)
-                    .addAllSteps(steps.subList(0, nSteps)).addAllEvals(evals.subList(0, nEvals)).build();
+                    .setTotalSteps(totalSteps).addAllSteps(steps.subList(0, nSteps)).addAllEvals(evals.subList(0, nEvals)).build();
             if (send(() -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).reportProgress(report), tries) == null) {
                 return;
             }

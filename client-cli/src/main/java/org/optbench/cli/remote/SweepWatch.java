@@ -1,7 +1,9 @@
 package org.optbench.cli.remote;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -13,19 +15,27 @@ import org.optbench.proto.v1.TrialState;
 import org.optbench.proto.v1.WatchSweepRequest;
 
 /**
- * Follows a sweep's event stream and shows its progress: trials done, running and left, each
- * running trial's latest step and training loss, the best final loss so far and an ETA. On a
+ * Follows a sweep's event stream and shows its progress: trials done, running and left, those
+ * that diverged, stopped early, failed or were cancelled (when any), each
+ * running trial's latest step and training loss, the best final loss so far and an ETA (from the
+ * trials' step rates as soon as steps arrive, {@link StepEta}; else from finished trials). On a
  * terminal the line is redrawn in place (at most five times a second), cut to the terminal's
  * width so that it never wraps; otherwise a line is
  * printed whenever a trial changes state. Returns the sweep as its Done event gives it.
  */
 public final class SweepWatch {
 
+    /** Finished trials that did not complete, named when there are any. */
+    private static final List<Map.Entry<TrialState, String>> ENDED_OTHERWISE = List.of(
+            Map.entry(TrialState.TRIAL_STATE_DIVERGED, "diverged"), Map.entry(TrialState.TRIAL_STATE_STOPPED, "stopped early"),
+            Map.entry(TrialState.TRIAL_STATE_FAILED, "failed"), Map.entry(TrialState.TRIAL_STATE_CANCELLED, "cancelled"));
+
     private final PrintWriter out;
     private final boolean terminal;
     private final TerminalWidth width = new TerminalWidth();
     private final Map<String, Trial> trials = new LinkedHashMap<>();
     private final long start = System.nanoTime();
+    private final StepEta stepEta = new StepEta();
     private int finishedAtStart = -1;
     private long lastDraw;
     private String lastLine = "";
@@ -44,7 +54,10 @@ public final class SweepWatch {
             switch (e.getEventCase()) {
                 case RESYNC -> {
                     trials.clear();
-                    e.getResync().getTrialsList().forEach(t -> trials.put(t.getId(), t));
+                    e.getResync().getTrialsList().forEach(t -> {
+                        trials.put(t.getId(), t);
+                        stepEta.seen(t.getId(), t.getLastStep());
+                    });
                     if (finishedAtStart < 0) {
                         finishedAtStart = finished();
                     }
@@ -52,6 +65,7 @@ public final class SweepWatch {
                 }
                 case TRIAL -> {
                     Trial before = trials.put(e.getTrial().getId(), e.getTrial());
+                    stepEta.seen(e.getTrial().getId(), e.getTrial().getLastStep());
                     draw(before == null || before.getState() != e.getTrial().getState());
                 }
                 case STEPS -> {
@@ -60,6 +74,7 @@ public final class SweepWatch {
                     if (t != null && n > 0) {
                         var last = e.getSteps().getMetrics(n - 1);
                         trials.put(t.getId(), t.toBuilder().setLastStep(last.getStep()).setLastTrainLoss(last.getLoss()).build());
+                        stepEta.stepped(t.getId(), last.getStep(), e.getSteps().getTotalSteps(), System.nanoTime());
                     }
                     draw(false);
                 }
@@ -106,10 +121,16 @@ public final class SweepWatch {
                 Collectors.counting()));
         long running = counts.getOrDefault(TrialState.TRIAL_STATE_RUNNING, 0L);
         int left = trials.size() - done;
-        double seconds = (System.nanoTime() - start) / 1e9;
+        long now = System.nanoTime();
+        double seconds = (now - start) / 1e9;
         int doneHere = done - Math.max(0, finishedAtStart);
-        String eta = doneHere <= 0 ? "--:--" : String.format(Locale.ROOT, "%02d:%02d",
-                (long) (seconds / doneHere * left) / 60, (long) (seconds / doneHere * left) % 60);
+        double secondsLeft = stepEta.secondsLeft(trials.values().stream().filter(t -> !isFinished(t)).map(Trial::getId)
+                .toList(), now);
+        if (Double.isNaN(secondsLeft) && doneHere > 0) {
+            secondsLeft = seconds / doneHere * left;
+        }
+        String eta = Double.isNaN(secondsLeft) ? "--:--" : String.format(Locale.ROOT, "%02d:%02d", (long) secondsLeft / 60,
+                (long) secondsLeft % 60);
         String live = trials.values().stream().filter(t -> t.getState() == TrialState.TRIAL_STATE_RUNNING && t.getLastStep() > 0)
                 .map(t -> String.format(Locale.ROOT, "%s lr=%s @%d %.3f", t.getOptimizer(), t.getParamsOrDefault("lr", "?"),
                         t.getLastStep(), t.getLastTrainLoss()))
@@ -118,10 +139,15 @@ public final class SweepWatch {
                 .min((a, b) -> Double.compare(a.getFinalValLoss(), b.getFinalValLoss()))
                 .map(t -> String.format(Locale.ROOT, "  best %s lr=%s %.4f", t.getOptimizer(), t.getParamsOrDefault("lr", "?"),
                         t.getFinalValLoss())).orElse("");
-        return String.format(Locale.ROOT, "trials %d/%d done (%d diverged, %d stopped, %d failed), %d running, %d pending  ETA %s%s%s",
-                done, trials.size(), counts.getOrDefault(TrialState.TRIAL_STATE_DIVERGED, 0L),
-                counts.getOrDefault(TrialState.TRIAL_STATE_STOPPED, 0L),
-                counts.getOrDefault(TrialState.TRIAL_STATE_FAILED, 0L) + counts.getOrDefault(TrialState.TRIAL_STATE_CANCELLED, 0L),
-                running, left - running, eta, best, live.isEmpty() ? "" : "  [" + live + "]");
+        List<String> ended = new ArrayList<>();
+        for (Map.Entry<TrialState, String> e : ENDED_OTHERWISE) {
+            long n = counts.getOrDefault(e.getKey(), 0L);
+            if (n > 0) {
+                ended.add(n + " " + e.getValue());
+            }
+        }
+        return String.format(Locale.ROOT, "trials %d/%d done, %d running, %d pending  ETA %s%s%s%s", done, trials.size(),
+                running, left - running, eta, ended.isEmpty() ? "" : "  (" + String.join(", ", ended) + ")", best,
+                live.isEmpty() ? "" : "  [" + live + "]");
     }
 }
