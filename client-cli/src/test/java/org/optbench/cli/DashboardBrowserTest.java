@@ -74,12 +74,29 @@ class DashboardBrowserTest {
             assertEquals(Boolean.TRUE, browser.executeScript("return window.samePage === true"),
                     "points arrived over the live stream, not by reloading the page");
             screenshot(browser, "dashboard-live.png");
+            assertEquals(3, new java.util.HashSet<>(swatches(browser)).size(), "each trial its own colour: " + swatches(browser));
+            assertTrue(browser.findElements(By.cssSelector(".u-legend")).isEmpty(), "no legend of dashes");
+            WebElement over = browser.findElement(By.cssSelector("[data-chart=train] .u-over"));
+            new org.openqa.selenium.interactions.Actions(browser).moveToElement(over).perform();
+            waitFor(browser, 10, "the hovered curve named", b -> b.findElement(By.cssSelector("[data-chart=train] .hover"))
+                    .getText().matches("#\\d+ (adamw|lion) lr=.* s0: step \\d+, loss \\d+\\.\\d{4}"));
 
+            long runEnds = System.currentTimeMillis() + 300_000;
+            while (System.currentTimeMillis() < runEnds && !state(browser).equals("completed")) {
+                String[] sample = countsAndRows(browser);
+                assertEquals(sample[1], sample[0], "the header counts the trial rows' states, from the same events");
+                Thread.sleep(300);
+            }
             waitFor(browser, 300, "the sweep to finish", b -> state(b).equals("completed"));
             waitFor(browser, 30, "every trial completed", b -> trialStates(b).stream().allMatch("completed"::equals));
             assertEquals(List.of("completed", "completed", "completed"), trialStates(browser));
             waitFor(browser, 30, "the loss-vs-LR plot", b -> points(b, "loss-vs-lr") >= 3);
             assertTrue(browser.findElement(By.id("sweep-counts")).getText().startsWith("3 completed"));
+            waitFor(browser, 30, "the optimizer table", b -> b.findElements(By.cssSelector("#optimizers td.width")).size() == 2);
+            for (WebElement w : browser.findElements(By.cssSelector("#optimizers td.width"))) {
+                assertTrue(w.getText().matches("(>=)?\\d+\\.\\d\\d|-"), "a width as the command line prints it: "
+                        + w.getText());
+            }
             screenshot(browser, "dashboard-sweep.png");
 
             browser.findElements(By.cssSelector("tr[data-trial] a")).get(0).click();
@@ -99,6 +116,13 @@ class DashboardBrowserTest {
             assertTrue(browser.findElement(By.tagName("body")).getText().startsWith("Not logged in"));
             browser.get(server.loginUrl());
             waitFor(browser, 30, "the operator's list", b -> b.findElements(By.cssSelector("#sweeps tbody tr")).size() == 2);
+            browser.get(server.dashboard() + "/sweeps/bobs-sweep");
+            waitFor(browser, 300, "bob's one point on the loss-vs-LR plot", b -> points(b, "loss-vs-lr") == 1);
+            double[] x = range(browser, "loss-vs-lr", "x");
+            assertEquals(1e-3 / Math.sqrt(10), x[0], 1e-9, "one point gets half a decade either side, not a 0-10 axis");
+            assertEquals(1e-3 * Math.sqrt(10), x[1], 1e-9);
+            double[] y = range(browser, "loss-vs-lr", "y");
+            assertTrue(y[1] - y[0] < 0.11 * y[1] && y[0] > 0, "the loss axis fitted to the point: " + y[0] + " " + y[1]);
             browser.manage().deleteAllCookies();
             browser.get(server.loginUrl());
             assertTrue(browser.findElement(By.tagName("body")).getText().contains("not valid or was already used"),
@@ -223,6 +247,32 @@ class DashboardBrowserTest {
         Object n = browser.executeScript("const c = document.querySelector(\"[data-chart='\" + arguments[0] + \"']\");"
                 + " return c && c.getAttribute('data-points') || '0'", chart);
         return Integer.parseInt((String) n);
+    }
+
+    /** The header's "N completed, N running, N pending, N diverged, N failed of N" and the same counted from the rows, in one read. */
+    private static String[] countsAndRows(ChromeDriver browser) {
+        @SuppressWarnings("unchecked")
+        List<String> both = (List<String>) browser.executeScript("const h = document.getElementById('sweep-counts');"
+                + " const n = s => document.querySelectorAll('tr[data-trial][data-state=' + s + ']').length;"
+                + " const rows = document.querySelectorAll('tr[data-trial]').length;"
+                + " return [h ? h.textContent : '', n('completed') + ' completed, ' + n('running') + ' running, ' + n('pending')"
+                + " + ' pending, ' + n('diverged') + ' diverged, ' + n('failed') + ' failed of ' + rows]");
+        return both.toArray(new String[0]);
+    }
+
+    /** The background colour of every trial row's swatch. */
+    @SuppressWarnings("unchecked")
+    private static List<String> swatches(ChromeDriver browser) {
+        return (List<String>) browser.executeScript("return [...document.querySelectorAll('tr[data-trial] .swatch')]"
+                + ".map(s => s.style.background)");
+    }
+
+    /** A chart's axis range as drawn: [min, max]. */
+    private static double[] range(ChromeDriver browser, String chart, String axis) {
+        String r = (String) browser.executeScript("return document.querySelector(\"[data-chart='\" + arguments[0] + \"']\")"
+                + ".getAttribute('data-' + arguments[1] + '-range')", chart, axis);
+        String[] parts = r.split(" ");
+        return new double[] {Double.parseDouble(parts[0]), Double.parseDouble(parts[1])};
     }
 
     /** The data-state of every trial row. */

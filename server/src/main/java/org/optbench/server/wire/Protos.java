@@ -137,7 +137,8 @@ public final class Protos {
         b.setBestLoss(r.bestLoss()).setBestValue(r.bestValue()).setBestLr(r.bestLr()).setWidth002(r.width002())
                 .setWidth01(r.width01()).setWidth1Pct(r.width1pct()).setWidth5Pct(r.width5pct()).setMeanExcess(r.excess())
                 .setExcessFinite(r.excessFinite()).setFirstDivergenceBelow(r.divergeBelow())
-                .setFirstDivergenceAbove(r.divergeAbove()).setBestOnEdge(r.bestOnEdge()).setSeedMean(r.seedMean())
+                .setFirstDivergenceAbove(r.divergeAbove()).setBestOnEdge(r.bestOnEdge())
+                .setWidth1PctCensored(r.width1pctCensored()).setSeedMean(r.seedMean())
                 .setSeedStd(r.seedStd()).setCi95(r.ci95()).setBestTrialId(r.bestTrialId());
         r.curve().forEach(p -> b.addCurve(LrPoint.newBuilder().setLr(p.value()).setLoss(p.loss()).setSeeds(p.seeds())
                 .setDiverged(p.diverged())));

@@ -32,12 +32,13 @@ import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
  * @param ci95               half-width of the best loss's 95% t-interval
  * @param bestTrialId        a trial at the best point, or empty
  * @param curve              the points in axis order
+ * @param width1pctCensored  whether the 1% width's region reaches the grid's end (the width is a lower bound)
  */
 public record SummaryRow(String optimizer, int trials, int diverged, String axis, double stateBytesPerParam,
                          boolean finished, double bestLoss, String bestValue, double bestLr, double width002,
                          double width01, double width1pct, double width5pct, double excess, double excessFinite,
                          double divergeBelow, double divergeAbove, boolean bestOnEdge, double seedMean, double seedStd,
-                         double ci95, String bestTrialId, List<Point> curve) {
+                         double ci95, String bestTrialId, List<Point> curve, boolean width1pctCensored) {
 
     /**
      * A point of the curve.
@@ -59,7 +60,7 @@ public record SummaryRow(String optimizer, int trials, int diverged, String axis
         if (s.isEmpty()) {
             return new SummaryRow(s.optimizer(), counts.trials(), counts.diverged(), s.axis().name(), stateBytesPerParam,
                     false, Double.NaN, "", Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, Double.NaN, Double.NaN, false, Double.NaN, Double.NaN, Double.NaN, "", List.of());
+                    Double.NaN, Double.NaN, Double.NaN, false, Double.NaN, Double.NaN, Double.NaN, "", List.of(), false);
         }
         Stability st = s.stability();
         double[] seeds = s.bestSeeds();
@@ -78,6 +79,7 @@ public record SummaryRow(String optimizer, int trials, int diverged, String axis
                 st.excess(), st.excessFinite(), st.divergeBelow(), st.divergeAbove(), st.bestOnEdge(), stats.getMean(),
                 seeds.length > 1 ? stats.getStandardDeviation() : Double.NaN,
                 Double.isNaN(ci[0]) ? Double.NaN : (ci[1] - ci[0]) / 2,
-                s.best().trialIds().isEmpty() ? "" : s.best().trialIds().get(0), curve);
+                s.best().trialIds().isEmpty() ? "" : s.best().trialIds().get(0), curve,
+                Boolean.TRUE.equals(st.censored().get(Metric.WIDTH_1PCT)));
     }
 }

@@ -26,9 +26,22 @@ const Dashboard = (() => {
     return Number.isFinite(v) ? v.toFixed(4) : "—";
   }
 
-  function sci(x) {
+  /** A setting's value as the command line and the report's axes write it: 0.001, 0.0316, 1e-5. */
+  function plain(x) {
     const v = num(x);
-    return Number.isFinite(v) ? v.toExponential(2) : "—";
+    if (!Number.isFinite(v)) return "—";
+    if (v === 0) return "0";
+    const a = Math.abs(v);
+    if (a >= 1e-3 && a < 1e4) return String(Number(v.toPrecision(3)));
+    const [m, e] = v.toExponential(2).split("e");
+    return String(Number(m)) + "e" + Number(e);
+  }
+
+  /** A width as the command line prints it: two decimals, >= when its region reaches the grid's end, - when undefined. */
+  function width(x, censored) {
+    const v = num(x);
+    if (!Number.isFinite(v) || censored && v < 0.005) return "-";
+    return (censored ? ">=" : "") + v.toFixed(2);
   }
 
   function enumName(s, prefix) {
@@ -67,6 +80,29 @@ const Dashboard = (() => {
     return name => PALETTE[sorted.indexOf(name) % PALETTE.length];
   }
 
+  /** {@code hex} darkened (f < 0) or lightened (f > 0) by the fraction |f|. */
+  function shade(hex, f) {
+    return "#" + [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16))
+      .map(v => Math.round(f < 0 ? v * (1 + f) : v + (255 - v) * f))
+      .map(v => v.toString(16).padStart(2, "0")).join("");
+  }
+
+  /**
+   * Each trial its own colour: a shade of its optimizer's, from darker for its first trial to
+   * lighter for its last, so that curves can be told apart and still read by optimizer.
+   */
+  function trialColours(trials, colourOf) {
+    const ids = new Map();
+    [...trials].sort((a, b) => a.index - b.index).forEach(t => {
+      if (!ids.has(t.optimizer)) ids.set(t.optimizer, []);
+      ids.get(t.optimizer).push(t.id);
+    });
+    const colour = new Map();
+    ids.forEach((list, optimizer) => list.forEach((id, k) => colour.set(id,
+      list.length === 1 ? colourOf(optimizer) : shade(colourOf(optimizer), -0.45 + 0.9 * k / (list.length - 1)))));
+    return t => colour.get(t.id) || colourOf(t.optimizer);
+  }
+
   function paramsText(params) {
     return Object.entries(params || {}).sort().map(([k, v]) => k + "=" + v).join(" ");
   }
@@ -74,15 +110,48 @@ const Dashboard = (() => {
   // ---- charts ----
 
   /**
+   * An axis range fitted to [min, max] with a 5% margin; a single value gets half a decade (log) or
+   * 5% either side. The x axis is fitted to its data (uPlot widens a single x value to decades first).
+   */
+  function fitted(min, max, log) {
+    if (min == null || max == null || !Number.isFinite(min) || !Number.isFinite(max)) return [min, max];
+    if (log) {
+      const pad = min === max ? Math.sqrt(10) : Math.pow(max / min, 0.05);
+      return [min / pad, max * pad];
+    }
+    const pad = min === max ? (Math.abs(min) * 0.05 || 1) : (max - min) * 0.05;
+    return [min - pad, max + pad];
+  }
+
+  /** [smallest, largest] of the values that are set. */
+  function extent(xs) {
+    let lo = Infinity, hi = -Infinity;
+    for (const x of xs) if (x != null) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
+    return [lo, hi];
+  }
+
+  /** The index of the value nearest to index i that a series has (its points sit at its own x values), or -1. */
+  function nearestValue(ys, i) {
+    for (let d = 0; d < ys.length; d++) {
+      if (i - d >= 0 && ys[i - d] != null) return i - d;
+      if (i + d < ys.length && ys[i + d] != null) return i + d;
+    }
+    return -1;
+  }
+
+  /**
    * A line chart of several series, each [xs, ys], redrawn in place when only the data changes.
-   * Its container's data-points attribute counts the finite points drawn (what tests read).
+   * Its container's data-points attribute counts the finite points drawn and data-x-range /
+   * data-y-range hold the axes' ranges (what tests read). No legend of dashes: hovering over the
+   * chart names the series nearest the pointer and its value in the line below it.
    */
   class LineChart {
     constructor(parent, title, xLabel, yLabel, opts) {
       this.box = el("div", {class: "chart", "data-chart": opts.id});
       this.box.append(el("h3", {text: title}));
       this.area = el("div");
-      this.box.append(this.area);
+      this.hover = el("div", {class: "hover", text: "hover over a curve to name it"});
+      this.box.append(this.area, this.hover);
       parent.append(this.box);
       this.xLabel = xLabel;
       this.yLabel = yLabel;
@@ -113,12 +182,36 @@ const Dashboard = (() => {
       this.area.replaceChildren();
       this.key = key;
       const logX = this.logX;
+      const box = this.box;
+      const hover = this.hover;
+      const xLabel = this.xLabel;
+      const yLabel = this.yLabel;
       this.plot = new uPlot({
         width: 580, height: 300,
-        legend: {show: shown.length <= 12},
-        scales: {x: {time: false, distr: logX ? 3 : 1}},
-        axes: [{label: this.xLabel, values: logX ? (u, vals) => vals.map(v => v == null ? "" : sci(v)) : undefined},
+        legend: {show: false},
+        focus: {alpha: 0.3},
+        cursor: {focus: {prox: 24}},
+        scales: {x: {time: false, distr: logX ? 3 : 1, range: u => fitted(...extent(u.data[0]), logX)},
+          y: {range: (u, min, max) => fitted(min, max, false)}},
+        axes: [{label: this.xLabel, values: logX ? (u, vals) => vals.map(v => v == null ? "" : plain(v)) : undefined},
           {label: this.yLabel}],
+        hooks: {
+          setScale: [(u, key) => box.setAttribute("data-" + key + "-range", u.scales[key].min + " " + u.scales[key].max)],
+          setCursor: [u => {
+            const i = u.cursor.idx;
+            if (i == null || u.cursor.left == null || u.cursor.left < 0) return;
+            const y = u.posToVal(u.cursor.top, "y");
+            let best = null;
+            for (let k = 1; k < u.series.length; k++) {
+              const j = nearestValue(u.data[k], i);
+              if (j >= 0 && (best === null || Math.abs(u.data[k][j] - y) < Math.abs(u.data[best.k][best.j] - y))) best = {k, j};
+            }
+            if (best !== null) {
+              hover.textContent = u.series[best.k].label + ": " + xLabel + " " + plain(u.data[0][best.j]) + ", " + yLabel + " "
+                + loss(u.data[best.k][best.j]);
+            }
+          }],
+        },
         series: [{label: this.xLabel}].concat(shown.map(s => ({
           label: s.label, stroke: s.colour, width: 1.5, spanGaps: true,
           paths: s.markersOnly ? () => null : undefined,
@@ -201,12 +294,22 @@ const Dashboard = (() => {
       return enumName(t.state, "TRIAL_STATE_");
     }
 
-    series(map, colourOf) {
+    series(map, colourOfTrial) {
       return [...this.trials.values()].sort((a, b) => a.index - b.index).map(t => {
         const c = map.get(t.id) || {xs: [], ys: []};
         return {label: "#" + t.index + " " + t.optimizer + " " + paramsText(t.params) + " s" + t.seed,
-          colour: colourOf(t.optimizer), xs: c.xs, ys: c.ys};
+          colour: colourOfTrial(t), xs: c.xs, ys: c.ys};
       });
+    }
+
+    /** Trials by state, from the trials the page holds: what the header counts, from the same events as the rows. */
+    counts() {
+      const n = {completed: 0, running: 0, pending: 0, diverged: 0, failed: 0, stopped: 0, cancelled: 0};
+      for (const t of this.trials.values()) {
+        const s = this.trialState(t);
+        n[s] = (n[s] || 0) + 1;
+      }
+      return n;
     }
 
     /** The top of the loss scale: a little above the highest starting loss, so divergence does not squash the rest. */
@@ -285,15 +388,16 @@ const Dashboard = (() => {
 
     const redraw = () => {
       const colourOf = colours([...view.trials.values()].map(t => t.optimizer));
+      const colourOfTrial = trialColours(view.trials.values(), colourOf);
       drawSweepHeader(header, view);
-      trainChart.draw(view.series(view.train, colourOf), view.yCap());
-      evalChart.draw(view.series(view.evals, colourOf), view.yCap());
+      trainChart.draw(view.series(view.train, colourOfTrial), view.yCap());
+      evalChart.draw(view.series(view.evals, colourOfTrial), view.yCap());
       const lr = (view.results && view.results.optimizers || []).filter(o => o.axis === "lr" || o.axis === "");
       lrChart.draw(lossAlongLr(lr, colourOf, o => 1));
       relChart.draw(lossAlongLr(lr.filter(o => Number.isFinite(num(o.bestLr))), colourOf, o => num(o.bestLr)));
       drawClaims(claims, view.results);
       drawOptimizers(optimizers, view.results, colourOf);
-      drawTrials(trialsBox, view, colourOf);
+      drawTrials(trialsBox, view, colourOfTrial);
     };
     const changed = coalesce(redraw, 250);
     const refresh = coalesce(async () => {
@@ -339,14 +443,15 @@ const Dashboard = (() => {
   function drawSweepHeader(box, view) {
     const s = view.sweep;
     const state = enumName(s.state, "SWEEP_STATE_");
+    const counts = view.counts();
     box.replaceChildren(
       el("h1", {text: "Sweep " + (s.name || s.id)}),
       el("p", {class: "counts"},
         el("span", {}, "state ", el("b", {class: "state " + state, id: "sweep-state", text: state})),
         el("span", {text: "id " + s.id}), el("span", {text: "owner " + s.owner}),
-        el("span", {id: "sweep-counts", text: s.trialsCompleted + " completed, " + s.trialsRunning + " running, "
-          + s.trialsPending + " pending, " + s.trialsDiverged + " diverged, " + s.trialsFailed + " failed of "
-          + s.trialsTotal}),
+        el("span", {id: "sweep-counts", text: counts.completed + " completed, " + counts.running + " running, "
+          + counts.pending + " pending, " + counts.diverged + " diverged, " + counts.failed + " failed of "
+          + view.trials.size}),
         el("a", {href: "/sweeps/" + encodeURIComponent(s.id) + "/report", id: "report-link", text: "HTML report"})));
   }
 
@@ -377,20 +482,20 @@ const Dashboard = (() => {
     rows.forEach(o => body.append(el("tr", {},
       el("td", {class: "l"}, el("span", {class: "swatch", style: "background:" + colourOf(o.optimizer)}), o.optimizer),
       el("td", {text: String(o.trials)}), el("td", {text: loss(o.bestLoss)}),
-      el("td", {text: (o.axis || "lr") + "=" + (o.bestValue || sci(o.bestLr))}),
-      el("td", {text: sci(o.width1pct)}), el("td", {text: String(o.diverged)}))));
+      el("td", {text: (o.axis || "lr") + "=" + (o.bestValue || plain(o.bestLr))}),
+      el("td", {class: "width", text: width(o.width1pct, o.width1pctCensored)}), el("td", {text: String(o.diverged)}))));
     box.replaceChildren(el("h2", {text: "Optimizers"}), el("table", {id: "optimizers"},
       el("thead", {}, el("tr", {}, ...["optimizer", "trials", "best loss", "best at", "width 1%", "diverged"].map((h, i) =>
         el("th", {class: i === 0 ? "l" : "", text: h})))), body));
   }
 
-  function drawTrials(box, view, colourOf) {
+  function drawTrials(box, view, colourOfTrial) {
     const body = el("tbody");
     [...view.trials.values()].sort((a, b) => a.index - b.index).forEach(t => {
       const state = view.trialState(t);
       body.append(el("tr", {"data-trial": t.id, "data-state": state},
         el("td", {text: String(t.index)}),
-        el("td", {class: "l"}, el("span", {class: "swatch", style: "background:" + colourOf(t.optimizer)}),
+        el("td", {class: "l"}, el("span", {class: "swatch", style: "background:" + colourOfTrial(t)}),
           el("a", {href: "/sweeps/" + encodeURIComponent(view.id) + "/trials/" + encodeURIComponent(t.id), text: t.optimizer})),
         el("td", {class: "l", text: paramsText(t.params)}), el("td", {text: String(t.seed)}),
         el("td", {class: "l"}, el("span", {class: "state " + state, text: state})),
