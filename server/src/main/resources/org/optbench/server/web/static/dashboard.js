@@ -396,7 +396,7 @@ const Dashboard = (() => {
       lrChart.draw(lossAlongLr(lr, colourOf, o => 1));
       relChart.draw(lossAlongLr(lr.filter(o => Number.isFinite(num(o.bestLr))), colourOf, o => num(o.bestLr)));
       drawClaims(claims, view.results);
-      drawOptimizers(optimizers, view.results, colourOf);
+      drawOptimizers(optimizers, view, colourOf);
       drawTrials(trialsBox, view, colourOfTrial);
     };
     const changed = coalesce(redraw, 250);
@@ -475,15 +475,23 @@ const Dashboard = (() => {
     return p === undefined || p === null || !isFinite(x) ? "–" : x.toPrecision(3);
   }
 
-  function drawOptimizers(box, results, colourOf) {
+  /**
+   * The optimizers' table: the analysis from the latest results, and each optimizer's finished and
+   * diverged trials counted from the trials the page holds, so they move with the trial rows.
+   */
+  function drawOptimizers(box, view, colourOf) {
+    const results = view.results;
     const rows = results && results.optimizers || [];
+    const finished = o => [...view.trials.values()].filter(t => t.optimizer === o.optimizer
+      && FINISHED.has(view.trialState(t)) && view.trialState(t) !== "cancelled");
+    const diverged = o => finished(o).filter(t => view.trialState(t) === "diverged").length;
     if (rows.length === 0) { box.replaceChildren(); return; }
     const body = el("tbody");
     rows.forEach(o => body.append(el("tr", {},
       el("td", {class: "l"}, el("span", {class: "swatch", style: "background:" + colourOf(o.optimizer)}), o.optimizer),
-      el("td", {text: String(o.trials)}), el("td", {text: loss(o.bestLoss)}),
+      el("td", {text: String(finished(o).length)}), el("td", {text: loss(o.bestLoss)}),
       el("td", {text: (o.axis || "lr") + "=" + (o.bestValue || plain(o.bestLr))}),
-      el("td", {class: "width", text: width(o.width1pct, o.width1pctCensored)}), el("td", {text: String(o.diverged)}))));
+      el("td", {class: "width", text: width(o.width1pct, o.width1pctCensored)}), el("td", {text: String(diverged(o))}))));
     box.replaceChildren(el("h2", {text: "Optimizers"}), el("table", {id: "optimizers"},
       el("thead", {}, el("tr", {}, ...["optimizer", "trials", "best loss", "best at", "width 1%", "diverged"].map((h, i) =>
         el("th", {class: i === 0 ? "l" : "", text: h})))), body));
