@@ -111,6 +111,11 @@ class DashboardBrowserTest {
             assertTrue(browser.findElement(By.id("error")).getText().contains("no sweep 'bobs-sweep'"),
                     browser.findElement(By.id("error")).getText());
 
+            browser.findElement(By.cssSelector("#logout button")).click();
+            waitFor(browser, 30, "the logout", b -> b.findElement(By.tagName("body")).getText().startsWith("Logged out."));
+            browser.get(server.dashboard() + "/api/sweeps");
+            assertTrue(browser.findElement(By.tagName("body")).getText().startsWith("Not logged in"),
+                    "the Log out button (a POST with the page's key) ended the session");
             browser.manage().deleteAllCookies();
             browser.get(server.dashboard() + "/");
             assertTrue(browser.findElement(By.tagName("body")).getText().startsWith("Not logged in"));
@@ -125,8 +130,8 @@ class DashboardBrowserTest {
             assertTrue(y[1] - y[0] < 0.11 * y[1] && y[0] > 0, "the loss axis fitted to the point: " + y[0] + " " + y[1]);
             browser.manage().deleteAllCookies();
             browser.get(server.loginUrl());
-            assertTrue(browser.findElement(By.tagName("body")).getText().contains("not valid or was already used"),
-                    "the printed login URL works once");
+            waitFor(browser, 30, "the printed login URL to work once", b -> b.findElement(By.tagName("body")).getText()
+                    .contains("not valid or was already used"));
         } finally {
             browser.quit();
         }

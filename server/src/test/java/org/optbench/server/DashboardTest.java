@@ -102,11 +102,14 @@ class DashboardTest {
         javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
         HttpClient https = HttpClient.newBuilder().sslContext(ssl).followRedirects(HttpClient.Redirect.NEVER).build();
-        HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(302, r.statusCode());
-        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        String base = url.substring(0, url.indexOf("/login"));
+        HttpResponse<String> r = postLogin(https, base, url.substring(url.indexOf("token=") + 6), null);
+        assertEquals(303, r.statusCode(), r.body());
+        String cookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("optbench_session_"))
+                .findFirst().orElseThrow();
         assertTrue(cookie.contains("Secure") && cookie.contains("HttpOnly"), cookie);
-        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> get(server, "/", null),
+        assertEquals("max-age=31536000", r.headers().firstValue("Strict-Transport-Security").orElse(""), "HSTS under TLS");
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> get(server, "/", (String) null),
                 "no plain HTTP beside HTTPS");
     }
 
@@ -127,6 +130,11 @@ class DashboardTest {
                 .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
+    /** A browser's login: its session cookie ("name=value") and the key its pages keep in the origin's storage. */
+    record Session(String cookie, String key) {
+    }
+
+    /** A request with only a cookie (or none): what a listener on another port could replay. */
     private HttpResponse<String> get(OptbenchServer s, String path, String cookie) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.dashboardPort() + path));
         if (cookie != null) {
@@ -135,15 +143,56 @@ class DashboardTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Logs in with {@code token}; returns the session cookie ("name=value"). */
-    private String login(OptbenchServer s, String token) throws Exception {
-        HttpResponse<String> r = get(s, "/login?token=" + token, null);
-        assertEquals(302, r.statusCode(), r.body());
-        assertEquals("/", r.headers().firstValue("Location").orElseThrow());
-        String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+    /** A request as the dashboard's own pages make it: the cookie and the session key. */
+    private HttpResponse<String> get(OptbenchServer s, String path, Session session) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.dashboardPort() + path))
+                .header("Cookie", session.cookie()).header("X-Optbench-Key", session.key()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(OptbenchServer s, String path, String cookie, String form) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.dashboardPort() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * What a browser does with a login URL: GET the form (which sets its CSRF cookie), then POST it
+     * back with the token and the form's CSRF token.
+     */
+    private static HttpResponse<String> postLogin(HttpClient client, String base, String token, String next) throws Exception {
+        HttpResponse<String> form = client.send(HttpRequest.newBuilder(URI.create(base + "/login?token=" + token)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, form.statusCode(), form.body());
+        assertTrue(form.headers().allValues("Set-Cookie").stream().noneMatch(c -> c.startsWith("optbench_session_")),
+                "showing the form logs no one in");
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(form.body());
+        assertTrue(csrf.find(), form.body());
+        String cookie = form.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("optbench_login_"))
+                .findFirst().orElseThrow();
+        assertTrue(cookie.contains("SameSite=Strict") && cookie.contains("HttpOnly"), cookie);
+        String body = "csrf=" + csrf.group(1) + "&token=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)
+                + (next == null ? "" : "&next=" + java.net.URLEncoder.encode(next, StandardCharsets.UTF_8));
+        return client.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", cookie.substring(0, cookie.indexOf(';')))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Logs in with {@code token} as a browser does; returns the session. */
+    private Session login(OptbenchServer s, String token) throws Exception {
+        HttpResponse<String> r = postLogin(http, "http://127.0.0.1:" + s.dashboardPort(), token, null);
+        assertEquals(303, r.statusCode(), r.body());
+        String location = r.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.startsWith("/#key="), location);
+        String setCookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("optbench_session_"))
+                .findFirst().orElseThrow();
         assertTrue(setCookie.contains("HttpOnly"), setCookie);
         assertTrue(setCookie.contains("SameSite=Lax"), setCookie);
-        return setCookie.substring(0, setCookie.indexOf(';'));
+        return new Session(setCookie.substring(0, setCookie.indexOf(';')), location.substring("/#key=".length()));
     }
 
     @Test
@@ -153,17 +202,22 @@ class DashboardTest {
         as(server, BOB).createSweep(CreateSweepRequest.newBuilder().setYaml(ServerTest.spec("theirs", 1, 1e-2)).build());
         as(server, ALICE).createSweep(CreateSweepRequest.newBuilder().setYaml(ServerTest.spec("report", 1, 1e-3)).build());
 
-        assertEquals(401, get(server, "/", null).statusCode(), "no session: not logged in");
-        assertEquals(401, get(server, "/api/sweeps", null).statusCode());
-        assertEquals(401, get(server, "/login?token=not-a-token-at-all", null).statusCode());
+        assertEquals(401, get(server, "/", (String) null).statusCode(), "no session: not logged in");
+        assertEquals(401, get(server, "/api/sweeps", (String) null).statusCode());
+        assertEquals(401, postLogin(http, "http://127.0.0.1:" + server.dashboardPort(), "not-a-token-at-all", null)
+                .statusCode());
+        assertEquals(403, post(server, "/login", null, "token=" + ALICE).statusCode(), "a login without the form's CSRF "
+                + "token (another site's form) is refused");
+        assertEquals(403, post(server, "/login", "optbench_login_" + server.dashboardPort() + "=forged", "token=" + ALICE
+                + "&csrf=other").statusCode(), "and so is one whose CSRF token is not its cookie's");
         assertEquals(401, get(server, "/api/sweeps", "optbench_session_" + server.dashboardPort() + "=made-up").statusCode());
-        assertEquals(200, get(server, "/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", null).statusCode(),
+        assertEquals(200, get(server, "/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", (String) null).statusCode(),
                 "the chart library is served by the server itself");
 
-        String alice = login(server, ALICE);
-        assertTrue(alice.startsWith("optbench_session_" + server.dashboardPort() + "="), "the cookie names its dashboard");
+        Session alice = login(server, ALICE);
+        assertTrue(alice.cookie().startsWith("optbench_session_" + server.dashboardPort() + "="), "the cookie names its dashboard");
         io.grpc.Metadata session = new io.grpc.Metadata();
-        session.put(org.optbench.server.auth.AuthInterceptor.SESSION, alice.substring(alice.indexOf('=') + 1));
+        session.put(org.optbench.server.auth.AuthInterceptor.SESSION, alice.cookie().substring(alice.cookie().indexOf('=') + 1));
         ManagedChannel network = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         open.add(network::shutdownNow);
         io.grpc.StatusRuntimeException forged = org.junit.jupiter.api.Assertions.assertThrows(
@@ -174,13 +228,22 @@ class DashboardTest {
                 "a session id over the network is no credential, even a valid one");
         String list = get(server, "/api/sweeps", alice).body();
         assertTrue(list.contains("\"name\":\"mine\""), list);
+        HttpResponse<String> replayed = get(server, "/api/sweeps", alice.cookie());
+        assertEquals(401, replayed.statusCode(), "the cookie alone, as a listener on another port of the host gets it, "
+                + "opens no data");
+        assertTrue(replayed.body().contains("session key"), replayed.body());
+        assertEquals(401, get(server, "/sweeps/mine/report", alice.cookie()).statusCode(), "nor the report");
+        assertEquals(401, get(server, "/api/sweeps", new Session(alice.cookie(), "a" + alice.key())).statusCode(),
+                "nor a wrong key");
         assertFalse(list.contains("theirs"), list);
         HttpResponse<String> other = get(server, "/api/sweeps/theirs", alice);
         assertEquals(404, other.statusCode());
         assertTrue(other.body().startsWith("no sweep 'theirs'"), other.body());
-        HttpResponse<String> page = get(server, "/sweeps/mine", alice);
-        assertEquals(200, page.statusCode());
-        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+        HttpResponse<String> page = get(server, "/sweeps/mine", alice.cookie());
+        assertEquals(200, page.statusCode(), "a page's shell holds no data: the cookie is enough");
+        String policy = page.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(policy.contains("frame-ancestors 'none'") && policy.contains("script-src 'self';"), policy);
+        assertFalse(page.body().contains("<script>"), "no inline script: " + page.body());
         HttpResponse<String> report = get(server, "/sweeps/mine/report", alice);
         assertEquals(200, report.statusCode());
         assertTrue(report.headers().firstValue("Content-Security-Policy").orElse("").startsWith("sandbox"),
@@ -193,18 +256,24 @@ class DashboardTest {
         assertEquals(200, named.statusCode());
         assertTrue(named.headers().firstValue("Content-Security-Policy").orElse("").startsWith("default-src 'self'"),
                 "a sweep named report has the dashboard's own page, not the sandbox");
-        HttpResponse<String> deep = get(server, "/login?token=" + ALICE + "&next=/sweeps/mine", null);
-        assertEquals("/sweeps/mine", deep.headers().firstValue("Location").orElseThrow(), "a login may lead to a page");
-        HttpResponse<String> away = get(server, "/login?token=" + ALICE + "&next=//evil.example/x", null);
-        assertEquals("/", away.headers().firstValue("Location").orElseThrow(), "but never to another site");
+        String base = "http://127.0.0.1:" + server.dashboardPort();
+        HttpResponse<String> deep = postLogin(http, base, ALICE, "/sweeps/mine");
+        assertTrue(deep.headers().firstValue("Location").orElseThrow().startsWith("/sweeps/mine#key="),
+                "a login may lead to a page");
+        HttpResponse<String> away = postLogin(http, base, ALICE, "//evil.example/x");
+        assertTrue(away.headers().firstValue("Location").orElseThrow().startsWith("/#key="), "but never to another site");
 
         String url = server.dashboardLoginUrl();
         String oneTime = url.substring(url.indexOf("token=") + 6);
-        String operator = login(server, oneTime);
+        Session operator = login(server, oneTime);
         String all = get(server, "/api/sweeps", operator).body();
         assertTrue(all.contains("\"name\":\"mine\"") && all.contains("\"name\":\"theirs\""), "the operator is an admin: " + all);
-        assertEquals(401, get(server, "/login?token=" + oneTime, null).statusCode(), "the one-time token works once");
-        get(server, "/logout", operator);
+        assertEquals(401, postLogin(http, base, oneTime, null).statusCode(), "the one-time token works once");
+        assertEquals(405, get(server, "/logout", operator).statusCode(), "a GET (a link or an image on another site) "
+                + "logs no one out");
+        assertEquals(403, post(server, "/logout", operator.cookie(), "").statusCode(), "nor a POST without the page's key");
+        assertEquals(200, get(server, "/api/sweeps", operator).statusCode());
+        assertEquals(200, post(server, "/logout", operator.cookie(), "key=" + operator.key()).statusCode());
         assertEquals(401, get(server, "/api/sweeps", operator).statusCode(), "logging out ends the session");
 
         Files.writeString(tokens, "bob " + BOB + " user\n");
@@ -214,7 +283,7 @@ class DashboardTest {
             Thread.sleep(100);
         }
         assertEquals(401, get(server, "/api/sweeps", alice).statusCode(), "revoking alice's token ends her session");
-        assertEquals(401, get(server, "/login?token=" + ALICE, null).statusCode());
+        assertEquals(401, postLogin(http, base, ALICE, null).statusCode());
     }
 
     @Test
@@ -242,7 +311,9 @@ class DashboardTest {
     @Test
     void aBrowserThatStopsReadingHoldsBackNothingElse() throws Exception {
         OptbenchServer server = start(new ScriptedWorkers(3000, 0, 1));
-        String cookie = login(server, ALICE);
+        Session session = login(server, ALICE);
+        String cookie = session.cookie();
+        String key = "?key=" + session.key();
         var alice = as(server, ALICE);
         alice.createSweep(CreateSweepRequest.newBuilder().setYaml(ServerTest.spec("flood", 2, 1e-3, 1e-2)).build());
 
@@ -251,7 +322,7 @@ class DashboardTest {
         stalled.connect(new InetSocketAddress("127.0.0.1", server.dashboardPort()));
         open.add(stalled);
         OutputStream req = stalled.getOutputStream();
-        req.write(("GET /api/sweeps/flood/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nCookie: "
+        req.write(("GET /api/sweeps/flood/events" + key + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nCookie: "
                 + cookie + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         req.flush();
         long opened = System.currentTimeMillis() + 10_000;
@@ -263,7 +334,7 @@ class DashboardTest {
         Socket reader = new Socket("127.0.0.1", server.dashboardPort());
         reader.setSoTimeout(120_000);
         open.add(reader);
-        reader.getOutputStream().write(("GET /api/sweeps/flood/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream"
+        reader.getOutputStream().write(("GET /api/sweeps/flood/events" + key + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream"
                 + "\r\nCookie: " + cookie + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         BufferedReader in = new BufferedReader(new InputStreamReader(reader.getInputStream(), StandardCharsets.UTF_8));
         int events = 0;

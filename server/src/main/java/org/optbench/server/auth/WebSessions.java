@@ -19,7 +19,10 @@ import java.util.Optional;
  * cookie; the dashboard's calls to the sweep service carry it, over the in-process transport
  * only, and run as the session's {@link Caller}. A session ends at logout, when its user's token
  * is revoked or expires, after {@link #IDLE} unused or {@link #LIFETIME} in all, and, beyond
- * {@link #MAX_SESSIONS_PER_USER} of one user's, when it is that user's oldest.
+ * {@link #MAX_SESSIONS_PER_USER} of one user's, when it is that user's oldest. Each session also
+ * has a key ({@link #key}), which the dashboard's pages keep in their origin's storage and send
+ * with every data request: a browser sends the cookie to every port of the host, but a page on
+ * another port cannot read the key, so the cookie alone opens no data.
  */
 public final class WebSessions {
 
@@ -44,6 +47,8 @@ public final class WebSessions {
     }
 
     private final SecureRandom random = new SecureRandom();
+    /** The secret that session keys are derived from; it lives as long as this server. */
+    private final byte[] keySecret = new byte[32];
     private final TokenFile users;
     private final Caller loginTokenCaller;
     private final Clock clock;
@@ -64,6 +69,7 @@ public final class WebSessions {
         this.users = users;
         this.loginTokenCaller = loginTokenCaller;
         this.clock = clock;
+        random.nextBytes(keySecret);
     }
 
     /** The operator of a standalone server, whom its printed login URL logs in: an admin. */
@@ -135,6 +141,28 @@ public final class WebSessions {
         }
         session.used = now;
         return Optional.of(session.caller);
+    }
+
+    /** The key of session {@code id}: HMAC-SHA256 of the id under this server's secret, base64url. */
+    public String key(String id) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(keySecret, "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(id.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    /** Whether {@code key} is session {@code id}'s key (compared in constant time); false when either is missing. */
+    public boolean keyMatches(String id, String key) {
+        return id != null && key != null && MessageDigest.isEqual(key(id).getBytes(StandardCharsets.UTF_8),
+                key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A fresh random token, for a login form's CSRF check. */
+    public String formToken() {
+        return randomId();
     }
 
     /** Ends session {@code id} (nothing when there is none). */

@@ -61,6 +61,9 @@ public final class Dashboard implements AutoCloseable {
     private static final String SHELL = shell();
     private static final String HOW_TO_LOG_IN = "Open the login URL the server printed at start (each works once), or "
             + "/login?token=YOUR_TOKEN with your API token.";
+    /** The header (or query parameter, for event streams and the report) that carries the session's key. */
+    public static final String KEY_HEADER = "X-Optbench-Key";
+    private static final String LOGIN_PAGE = resource("login.html");
     /** Where a login may go next: a path of this dashboard, never another site. */
     private static final Pattern LOCAL_PATH = Pattern.compile("/(?!/)[A-Za-z0-9/_.-]{0,200}");
 
@@ -96,9 +99,13 @@ public final class Dashboard implements AutoCloseable {
                 files.directory = PAGES + "static";
                 files.location = Location.CLASSPATH;
             });
-            config.routes.get("/login", this::login);
-            config.routes.get("/logout", this::logout);
-            config.routes.after(Dashboard::securityHeaders);
+            config.routes.get("/login", this::loginForm);
+            config.routes.post("/login", this::login);
+            config.routes.get("/logout", ctx -> ctx.status(405).contentType(ContentType.TEXT_PLAIN).result("Log out with the "
+                    + "dashboard's Log out button (a POST with the page's session key), so that no other site can log you "
+                    + "out."));
+            config.routes.post("/logout", this::logout);
+            config.routes.after(this::securityHeaders);
             config.routes.before(this::requireSession);
             config.routes.get("/", ctx -> page(ctx, "sweeps"));
             config.routes.get("/sweeps/{sweep}", ctx -> page(ctx, "sweep"));
@@ -169,16 +176,44 @@ public final class Dashboard implements AutoCloseable {
         return streams.open();
     }
 
+    /**
+     * The login form, with a CSRF token that must come back with it (kept in a cookie that only a
+     * same-site form post to /login carries); given a token in the URL, the page's script submits it
+     * at once, so a printed login URL still logs in with one click.
+     */
+    private void loginForm(Context ctx) {
+        String csrf = sessions.formToken();
+        ctx.cookie(new Cookie(loginCookieName(), csrf, "/login", -1, secure, true, null, SameSite.STRICT));
+        ctx.contentType(ContentType.TEXT_HTML).result(LOGIN_PAGE.replace("{{csrf}}", csrf)
+                .replace("{{token}}", attribute(ctx.queryParam("token"))).replace("{{next}}", attribute(ctx.queryParam("next"))));
+    }
+
+    /**
+     * A login (POST, from this dashboard's form): the form's CSRF token must match its cookie, then
+     * the token opens a session; the answer sets the session cookie and sends the browser to the
+     * page asked for, with the session's key in the URL's fragment, which the page moves into its
+     * origin's storage (a fragment is never sent to a server).
+     */
     private void login(Context ctx) {
-        Optional<String> session = sessions.login(ctx.queryParam("token"));
+        String csrf = ctx.formParam("csrf");
+        String expected = ctx.cookie(loginCookieName());
+        if (csrf == null || expected == null || !java.security.MessageDigest.isEqual(
+                csrf.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+            ctx.status(403).contentType(ContentType.TEXT_PLAIN).result("This login did not come from this dashboard's login "
+                    + "form (or the form expired). " + HOW_TO_LOG_IN);
+            return;
+        }
+        ctx.removeCookie(loginCookieName(), "/login");
+        Optional<String> session = sessions.login(ctx.formParam("token"));
         if (session.isEmpty()) {
             ctx.status(401).contentType(ContentType.TEXT_PLAIN).result("This login token is not valid or was already used. "
                     + HOW_TO_LOG_IN);
             return;
         }
         ctx.cookie(new Cookie(cookieName(), session.get(), "/", -1, secure, true, null, SameSite.LAX));
-        String next = ctx.queryParam("next");
-        ctx.redirect(next != null && LOCAL_PATH.matcher(next).matches() ? next : "/");
+        String next = ctx.formParam("next");
+        ctx.redirect((next != null && LOCAL_PATH.matcher(next).matches() ? next : "/") + "#key="
+                + sessions.key(session.get()), io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     private void requireSession(Context ctx) {
@@ -186,16 +221,60 @@ public final class Dashboard implements AutoCloseable {
         if (path.equals("/login") || path.equals("/logout") || path.startsWith("/static/") || path.startsWith("/webjars/")) {
             return;
         }
-        if (sessions.caller(ctx.cookie(cookieName())).isEmpty()) {
+        String session = ctx.cookie(cookieName());
+        if (sessions.caller(session).isEmpty()) {
             ctx.status(401).contentType(ContentType.TEXT_PLAIN).result("Not logged in. " + HOW_TO_LOG_IN);
+            ctx.skipRemainingHandlers();
+        } else if (path.startsWith("/api/") && !sessions.keyMatches(session, key(ctx))) {
+            ctx.status(401).contentType(ContentType.TEXT_PLAIN).result(NO_KEY);
             ctx.skipRemainingHandlers();
         }
     }
 
+    private static final String NO_KEY = "This request lacks its page's session key: the session cookie alone opens no "
+            + "data (a browser sends it to every port of this host). " + HOW_TO_LOG_IN;
+
+    /** The session key a request carries: its header, or the query parameter of an event stream or the report. */
+    private static String key(Context ctx) {
+        String header = ctx.header(KEY_HEADER);
+        return header != null ? header : ctx.queryParam("key");
+    }
+
+    /** Logs out (POST with the session's key, which no other site or port has): ends the session and forgets the cookie. */
     private void logout(Context ctx) {
-        sessions.logout(ctx.cookie(cookieName()));
+        String session = ctx.cookie(cookieName());
+        String key = ctx.formParam("key") != null ? ctx.formParam("key") : key(ctx);
+        if (session != null && !sessions.keyMatches(session, key)) {
+            ctx.status(403).contentType(ContentType.TEXT_PLAIN).result("Log out with the dashboard's Log out button.");
+            return;
+        }
+        sessions.logout(session);
         ctx.removeCookie(cookieName(), "/");
         ctx.contentType(ContentType.TEXT_PLAIN).result("Logged out. " + HOW_TO_LOG_IN);
+    }
+
+    /** The login form's CSRF cookie of this dashboard, named after its port as the session cookie is. */
+    private String loginCookieName() {
+        return "optbench_login_" + port();
+    }
+
+    /** {@code text} safe inside an HTML attribute value (empty for null). */
+    private static String attribute(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** The session cookie of this dashboard: its name carries the port, so dashboards on one host keep apart. */
@@ -204,16 +283,20 @@ public final class Dashboard implements AutoCloseable {
     }
 
     /**
-     * Headers on every answer: no MIME sniffing, no framing by other sites, scripts and styles only
-     * from the dashboard; the report's route sets its own policy first (its HTML holds user-named
-     * things, so it runs sandboxed: its own scripts, no access to the dashboard's origin or cookie).
+     * Headers on every answer: no MIME sniffing, no framing by other sites, scripts only from the
+     * dashboard's own files (no inline script), HSTS under TLS; the report's route sets its own
+     * policy first (its HTML holds user-named things, so it runs sandboxed: its own scripts, no
+     * access to the dashboard's origin or cookie).
      */
-    private static void securityHeaders(Context ctx) {
+    private void securityHeaders(Context ctx) {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
+        if (secure) {
+            ctx.header("Strict-Transport-Security", "max-age=31536000");
+        }
         if (!ctx.res().containsHeader(CSP)) {
             ctx.header(CSP, "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                    + "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+                    + "script-src 'self'; frame-ancestors 'none'");
         }
     }
 
@@ -221,9 +304,14 @@ public final class Dashboard implements AutoCloseable {
     /** The report's policy, set by its route (whatever the path's spelling): sandboxed, its own scripts only. */
     private static final String REPORT_CSP = "sandbox allow-scripts; frame-ancestors 'none'";
 
+    /** The session the dashboard's call runs as: the cookie's, and only with the page's key (UNAUTHENTICATED else). */
     private Metadata sessionHeader(Context ctx) {
+        String session = ctx.cookie(cookieName());
+        if (!sessions.keyMatches(session, key(ctx))) {
+            throw io.grpc.Status.UNAUTHENTICATED.withDescription(NO_KEY).asRuntimeException();
+        }
         Metadata m = new Metadata();
-        m.put(AuthInterceptor.SESSION, ctx.cookie(cookieName()));
+        m.put(AuthInterceptor.SESSION, session);
         return m;
     }
 
@@ -238,10 +326,14 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private static String shell() {
-        try (InputStream in = Dashboard.class.getResourceAsStream(PAGES + "page.html")) {
+        return resource("page.html");
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = Dashboard.class.getResourceAsStream(PAGES + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("the dashboard's page is missing from the jar", e);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the dashboard's " + name + " is missing from the jar", e);
         }
     }
 

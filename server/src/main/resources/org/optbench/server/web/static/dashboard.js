@@ -2,8 +2,22 @@
  * The optbench dashboard: the sweeps list, a sweep page and a trial page, drawn from the
  * server's JSON API (/api/...) and kept live by the sweep's Server-Sent Events. User data is only
  * ever written with textContent. Charts are uPlot, served from its WebJar by the same server.
+ * Every data request carries the session's key, which a login hands over in the URL's fragment
+ * and the page keeps in its origin's storage (no page on another port can read it).
  */
 const Dashboard = (() => {
+  const KEY_ITEM = "optbench-session-key";
+  if (location.hash.startsWith("#key=")) {
+    localStorage.setItem(KEY_ITEM, decodeURIComponent(location.hash.slice(5)));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  const KEY = localStorage.getItem(KEY_ITEM) || "";
+
+  /** {@code path} with the session key as a query parameter: for event streams and links, which carry no header. */
+  function keyed(path) {
+    return path + (path.includes("?") ? "&" : "?") + "key=" + encodeURIComponent(KEY);
+  }
+
   const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
     "#bcbd22", "#17becf"];
   const FINISHED = new Set(["completed", "diverged", "stopped", "failed", "cancelled"]);
@@ -49,7 +63,7 @@ const Dashboard = (() => {
   }
 
   async function api(path) {
-    const r = await fetch(path, {credentials: "same-origin"});
+    const r = await fetch(path, {credentials: "same-origin", headers: {"X-Optbench-Key": KEY}});
     if (!r.ok) throw new Error((await r.text()) || r.statusText);
     return r.json();
   }
@@ -321,7 +335,7 @@ const Dashboard = (() => {
   }
 
   function connect(view, handlers) {
-    const es = new EventSource("/api/sweeps/" + encodeURIComponent(view.id) + "/events");
+    const es = new EventSource(keyed("/api/sweeps/" + encodeURIComponent(view.id) + "/events"));
     es.addEventListener("open", () => setLive("live", true));
     es.addEventListener("error", () => setLive("reconnecting…", false));
     const on = (name, f) => es.addEventListener(name, e => f(JSON.parse(e.data)));
@@ -452,7 +466,7 @@ const Dashboard = (() => {
         el("span", {id: "sweep-counts", text: counts.completed + " completed, " + counts.running + " running, "
           + counts.pending + " pending, " + counts.diverged + " diverged, " + counts.failed + " failed of "
           + view.trials.size}),
-        el("a", {href: "/sweeps/" + encodeURIComponent(s.id) + "/report", id: "report-link", text: "HTML report"})));
+        el("a", {href: keyed("/sweeps/" + encodeURIComponent(s.id) + "/report"), id: "report-link", text: "HTML report"})));
   }
 
   function drawClaims(box, results) {
@@ -530,7 +544,8 @@ const Dashboard = (() => {
     main.replaceChildren(header, charts, config, el("h2", {text: "Log (tail)"}), logBox);
     const chart = new LineChart(charts, "Training and validation loss (live)", "step", "loss", {id: "trial"});
     const loadLog = async () => {
-      const r = await fetch("/api/sweeps/" + encodeURIComponent(sweepId) + "/trials/" + encodeURIComponent(trialId) + "/log");
+      const r = await fetch("/api/sweeps/" + encodeURIComponent(sweepId) + "/trials/" + encodeURIComponent(trialId) + "/log",
+        {credentials: "same-origin", headers: {"X-Optbench-Key": KEY}});
       logBox.textContent = await r.text();
       logBox.scrollTop = logBox.scrollHeight;
     };
@@ -578,7 +593,16 @@ const Dashboard = (() => {
     connect(view, {changed, refresh});
   }
 
+  /** The header's Log out button: a POST with the session key, which no other site can send. */
+  function logoutButton() {
+    const form = el("form", {method: "post", action: "/logout", class: "logout", id: "logout"},
+      el("input", {type: "hidden", name: "key", value: KEY}), el("button", {type: "submit", text: "Log out"}));
+    form.addEventListener("submit", () => localStorage.removeItem(KEY_ITEM));
+    document.querySelector("header").append(form);
+  }
+
   function start() {
+    logoutButton();
     const page = document.body.getAttribute("data-page");
     const run = page === "sweeps" ? sweepsPage : page === "sweep" ? sweepPage : trialPage;
     run().catch(fail);
@@ -586,3 +610,5 @@ const Dashboard = (() => {
 
   return {start};
 })();
+
+document.addEventListener("DOMContentLoaded", Dashboard.start);
