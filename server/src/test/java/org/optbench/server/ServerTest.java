@@ -565,15 +565,40 @@ class ServerTest {
                 () -> upload(c, "no-such-token-0123456789", "x", bytes)).getStatus().getCode());
         List<Path> kept;
         try (var files = Files.walk(dir.resolve("runs").resolve(Datasets.UPLOADS_DIR))) {
-            kept = files.filter(Files::isRegularFile).toList();
+            kept = files.filter(Files::isRegularFile).sorted().toList();
         }
-        assertEquals(1, kept.size(), "only the good upload is kept: " + kept);
-        assertTrue(kept.get(0).endsWith("mine.safetensors"));
+        assertEquals(2, kept.size(), "only the good upload is kept, under its name and as its version: " + kept);
+        Path version = kept.get(0);
+        assertEquals(Datasets.VERSIONS_DIR + "/" + got.getSha256() + ".safetensors",
+                version.getParent().getFileName() + "/" + version.getFileName());
+        assertTrue(kept.get(1).endsWith("mine.safetensors"));
         String base = spec("w", 1, 1e-2);
-        as(c, ALICE).createSweep(create(base.replace("steps: 10", "steps: 10\ntrain: {init_weights: mine}")));
+        String withMine = base.replace("steps: 10", "steps: 10\ntrain: {init_weights: mine}");
+        as(c, ALICE).createSweep(create(withMine));
         waitForWorkerToken(store, "w-0000");
-        assertEquals(kept.get(0), TrialFile.read(dir.resolve("runs/w/w-0000")).run().model().initWeights(),
-                "the upload's name is resolved to its file for the trial");
+        assertEquals(version, TrialFile.read(dir.resolve("runs/w/w-0000")).run().model().initWeights(),
+                "the upload's name is resolved to the version the sweep pinned");
+        assertEquals(java.util.Map.of("mine", got.getSha256()), store.pinnedWeights("w"));
+
+        Path smaller = dir.resolve("smaller.safetensors");
+        try (org.optbench.kernels.cpu.CpuBackend backend = new org.optbench.kernels.cpu.CpuBackend(1)) {
+            org.optbench.model.Transformer model = new org.optbench.model.Transformer(
+                    org.optbench.model.ModelConfig.of(8192, 8, 1, 2, 64), 1, backend);
+            model.initialize(3);
+            org.optbench.model.io.ModelWeights.save(smaller, model);
+        }
+        UploadedWeights again = upload(c, ALICE, "mine", Files.readAllBytes(smaller));
+        assertFalse(again.getSha256().equals(got.getSha256()));
+        assertEquals("vocab 8192, d_model 8, layers 1, heads 2, seq_len 64", again.getModel());
+        as(c, ALICE).createSweep(create(withMine));
+        assertEquals(java.util.Map.of("mine", got.getSha256()), store.pinnedWeights("w"),
+                "a re-upload under the name does not change a sweep that pinned it, resubmitted or resumed");
+        assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(version)), "the pinned version keeps its content");
+        as(c, ALICE).createSweep(create(withMine.replace("name: w", "name: w2")));
+        waitForWorkerToken(store, "w2-0000");
+        assertEquals(java.util.Map.of("mine", again.getSha256()), store.pinnedWeights("w2"), "a new sweep pins the new one");
+        assertEquals(version.resolveSibling(again.getSha256() + ".safetensors"),
+                TrialFile.read(dir.resolve("runs/w2/w2-0000")).run().model().initWeights());
         StatusRuntimeException other = assertThrows(StatusRuntimeException.class, () -> as(c, BOB).createSweep(
                 create(base.replace("name: w", "name: theirs").replace("steps: 10", "steps: 10\ntrain: {init_weights: mine}"))));
         assertEquals(Status.Code.INVALID_ARGUMENT, other.getStatus().getCode());

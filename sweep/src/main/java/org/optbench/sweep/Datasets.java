@@ -12,6 +12,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.optbench.sweep.error.SweepSpecException;
+import org.optbench.sweep.store.Private;
+import org.optbench.sweep.store.StoreException;
 import org.optbench.train.run.DataSpec;
 import org.optbench.train.run.RunSpec;
 
@@ -22,7 +24,9 @@ import org.optbench.train.run.RunSpec;
  * runs directory per user). A remote run names data as the default corpus, synthetic data or a
  * data set, and {@code init_weights} as one of the user's uploads (first) or the offered weights;
  * never a path of the server's machine. The local user of the CLI's embedded server may name
- * paths, since the machine is theirs.
+ * paths, since the machine is theirs. Every upload is also kept by its content (SHA-256) under
+ * {@link #VERSIONS_DIR}: a sweep pins the contents its names had when it was created
+ * ({@link #pin}) and its trials read those ({@link #pinned}), whatever is uploaded later.
  *
  * @param byName  prepared data directories by name
  * @param weights initial weights by name: the offered ones, and in a user's view also theirs
@@ -34,6 +38,8 @@ public record Datasets(Map<String, Path> byName, Map<String, Path> weights, Path
     public static final String UPLOADS_DIR = ".uploads";
     /** An upload's file name: {@code NAME} + this. */
     public static final String UPLOAD_SUFFIX = ".safetensors";
+    /** The directory, in a user's uploads, of every version of their weights by content: SHA256.safetensors. */
+    public static final String VERSIONS_DIR = ".versions";
 
     public Datasets {
         byName = Map.copyOf(byName);
@@ -82,6 +88,81 @@ public record Datasets(Map<String, Path> byName, Map<String, Path> weights, Path
             }
         }
         return new Datasets(byName, mine, uploads);
+    }
+
+    /** The file of {@code owner}'s weights whose content has SHA-256 {@code sha256} (hex). */
+    public Path versionOf(String owner, String sha256) {
+        return uploadsOf(owner).resolve(VERSIONS_DIR).resolve(sha256 + UPLOAD_SUFFIX);
+    }
+
+    /**
+     * Keeps {@code file} (one of {@code owner}'s uploads) as a version by its content and returns
+     * its SHA-256 hex: a hard link taken first (so a re-upload that replaces the name meanwhile does
+     * not change what is hashed), hashed, then named by the hash.
+     */
+    public String keepVersion(String owner, Path file) {
+        try {
+            Path versions = Private.directory(uploadsOf(owner).resolve(VERSIONS_DIR));
+            Path snapshot = versions.resolve(".snapshot-" + java.util.UUID.randomUUID() + ".part");
+            try {
+                Files.createLink(snapshot, file);
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.copy(file, snapshot);
+            }
+            String sha = sha256(snapshot);
+            Path version = versions.resolve(sha + UPLOAD_SUFFIX);
+            if (Files.exists(version)) {
+                Files.delete(snapshot);
+            } else {
+                Files.move(snapshot, version, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            return sha;
+        } catch (IOException e) {
+            throw new StoreException("cannot keep a version of the weights: " + e.getMessage(), e);
+        }
+    }
+
+    /** The SHA-256 of {@code file}'s bytes, hex. */
+    static String sha256(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /**
+     * Pins the uploads among {@code names} (the init_weights a sweep's runs name) as they are now:
+     * name to the SHA-256 of the version kept. Offered weights and paths are not uploads and are
+     * not pinned.
+     */
+    public Map<String, String> pin(String owner, java.util.Collection<Path> names) {
+        Map<String, String> pins = new TreeMap<>();
+        if (uploads == null) {
+            return pins;
+        }
+        for (Path name : names) {
+            Path file = name.getNameCount() == 1 ? uploadsOf(owner).resolve(name + UPLOAD_SUFFIX) : null;
+            if (file != null && SweepSpec.NAME.matcher(name.toString()).matches() && Files.isRegularFile(file)) {
+                pins.put(name.toString(), keepVersion(owner, file));
+            }
+        }
+        return pins;
+    }
+
+    /** These offers with {@code owner}'s pinned names read from the versions they were pinned to. */
+    public Datasets pinned(String owner, Map<String, String> pins) {
+        if (pins.isEmpty()) {
+            return this;
+        }
+        Map<String, Path> fixed = new TreeMap<>(weights);
+        pins.forEach((name, sha) -> fixed.put(name, versionOf(owner, sha)));
+        return new Datasets(byName, fixed, uploads);
     }
 
     /** {@code run} with a data-set name in place of its directory and a weights name in place of its file. */

@@ -99,6 +99,7 @@ public final class SweepCoordinator implements AutoCloseable {
     private volatile String reportAddress;
     private volatile String reportTrust;
     private volatile boolean closing;
+    private final FindingsCache findingsCache = new FindingsCache();
 
     private record Active(Thread thread, AtomicBoolean cancel, TrialExecutor executor) {
     }
@@ -176,9 +177,9 @@ public final class SweepCoordinator implements AutoCloseable {
         store.finish(trialId, outcome);
     }
 
-    /** The findings of a sweep's trials under its spec's analysis and claims. */
+    /** The findings of a sweep's trials under its spec's analysis and claims (computed again only when they changed). */
     public Findings findings(String sweepId) {
-        return SweepReports.findings(store.sweepSpec(sweepId), store.trials(sweepId));
+        return findingsCache.get(sweepId, store.sweepSpec(sweepId), store.trials(sweepId));
     }
 
     /** Writes a sweep's report into {@code dir}; returns the HTML file. */
@@ -275,7 +276,8 @@ public final class SweepCoordinator implements AutoCloseable {
         }
         try {
             SweepSpec spec = SweepSpecParser.parse(row.spec(), "sweep " + row.id());
-            start(row.id(), spec, SweepExpander.expand(spec), row.owner(), false, placement(spec, true, row.owner()));
+            start(row.id(), spec, SweepExpander.expand(spec), row.owner(), false, placement(spec, true, row.owner(),
+                    store.pinnedWeights(row.id())));
             awaitingClaim.remove(row.id());
             return true;
         } catch (SweepClaimedException e) {
@@ -300,7 +302,9 @@ public final class SweepCoordinator implements AutoCloseable {
      */
     public SweepRow create(String text, String source, String owner, boolean trusted) {
         SweepSpec spec = SweepSpecParser.parse(text, source);
-        TrialPlacement placement = placement(spec, trusted, owner);
+        Map<String, String> pins = store.sweepNamed(owner, spec.name()).filter(r -> r.spec().equals(spec.text()))
+                .map(r -> store.pinnedWeights(r.id())).orElseGet(() -> datasets.pin(owner, weightsNamed(spec)));
+        TrialPlacement placement = placement(spec, trusted, owner, pins);
         RunContext context = new RunContext(placement.heapBytes(), "give trials more heap (OPTBENCH_WORKER_HEAP when the "
                 + "server starts, or executor.mem for Slurm)", LocalDataCatalog.standard());
         List<Trial> trials = SweepValidator.validate(spec, maxTrialsPerSweep, p -> {
@@ -320,7 +324,24 @@ public final class SweepCoordinator implements AutoCloseable {
                 }
             }
         }
-        return register(spec, trials, owner, placement);
+        return register(spec, trials, owner, placement, pins);
+    }
+
+    /** The init_weights a spec names: the fixed one and every swept value. */
+    private static Set<Path> weightsNamed(SweepSpec spec) {
+        Set<Path> names = new java.util.TreeSet<>();
+        if (spec.base().model().initWeights() != null) {
+            names.add(spec.base().model().initWeights());
+        }
+        List<Map<String, SweepParameter>> params = new ArrayList<>(spec.optimizers().values());
+        params.add(spec.shared());
+        for (Map<String, SweepParameter> own : params) {
+            SweepParameter p = own.get("init_weights");
+            if (p != null && p.grid() != null) {
+                p.grid().forEach(v -> names.add(Path.of(v.text())));
+            }
+        }
+        return names;
     }
 
     /**
@@ -328,7 +349,8 @@ public final class SweepCoordinator implements AutoCloseable {
      * Names are per user: the owner's sweep of that name is resumed (when its spec is the same),
      * and a new sweep gets a fresh internal id, which names its directory.
      */
-    private synchronized SweepRow register(SweepSpec spec, List<Trial> trials, String owner, TrialPlacement placement) {
+    private synchronized SweepRow register(SweepSpec spec, List<Trial> trials, String owner, TrialPlacement placement,
+                                           Map<String, String> pins) {
         Optional<SweepRow> existing = store.sweepNamed(owner, spec.name());
         if (existing.isPresent() && !existing.get().spec().equals(spec.text())) {
             throw new SweepConflictException("you already have a sweep '" + spec.name() + "' with a different spec; give "
@@ -344,6 +366,7 @@ public final class SweepCoordinator implements AutoCloseable {
                 throw new ShuttingDownException();
             }
         }
+        store.pinWeights(id, pins);   // a sweep that has pins keeps them
         if (!active.containsKey(id)) {
             start(id, spec, trials, owner, true, placement);
         }
@@ -370,10 +393,10 @@ public final class SweepCoordinator implements AutoCloseable {
      * (the offered data and weights, and the owner's uploads); a stored spec was checked when it
      * was created.
      */
-    private TrialPlacement placement(SweepSpec spec, boolean trusted, String owner) {
+    private TrialPlacement placement(SweepSpec spec, boolean trusted, String owner, Map<String, String> pins) {
         ExecutorSpec where = choices.resolve(spec.executor(), trusted);
         return new TrialPlacement(where.threadsPerTrial(threadsPerTrial, spec.parallel()), where.retries(),
-                executors.workerHeapBytes(where), datasets.forOwner(owner), where);
+                executors.workerHeapBytes(where), datasets.forOwner(owner).pinned(owner, pins), where);
     }
 
     private void start(String id, SweepSpec spec, List<Trial> trials, String owner, boolean retryCancelled,
@@ -525,6 +548,7 @@ public final class SweepCoordinator implements AutoCloseable {
             throw new SweepStateException("sweep '" + id + "' is running; cancel it first");
         }
         store.deleteSweep(id);
+        findingsCache.forget(id);
         Path dir = new RunsDirectory(runsDir).resolve(id);
         if (Files.exists(dir)) {
             try (var walk = Files.walk(dir)) {

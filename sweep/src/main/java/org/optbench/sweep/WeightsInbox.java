@@ -15,8 +15,9 @@ import org.optbench.sweep.store.StoreException;
 
 /**
  * Where users' weights arrive: an upload is written to a private part file in its owner's uploads
- * directory, then checked to be a model's weights written by optbench and moved into place under
- * its name, which a spec may then name. A bad name or bad weights are a {@link SweepSpecException};
+ * directory, then checked to be a model's weights written by optbench, kept as a version by its
+ * content, and put in place under its name (a link to that version), which a spec may then name;
+ * a re-upload under the name makes a new version and leaves the old one to the sweeps pinned to it. A bad name or bad weights are a {@link SweepSpecException};
  * a file that cannot be written is a {@link StoreException}.
  */
 final class WeightsInbox {
@@ -41,10 +42,11 @@ final class WeightsInbox {
         }
         java.time.Instant cutoff = java.time.Instant.now().minus(STALE_PART);
         int removed = 0;
-        try (var walk = Files.walk(datasets.uploads(), 2)) {
+        try (var walk = Files.walk(datasets.uploads(), 3)) {
             for (Path p : walk.toList()) {
                 String file = p.getFileName().toString();
-                if (file.startsWith(".upload-") && file.endsWith(".part") && Files.isRegularFile(p)
+                if ((file.startsWith(".upload-") || file.startsWith(".snapshot-") || file.startsWith(".link-"))
+                        && file.endsWith(".part") && Files.isRegularFile(p)
                         && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
                     Files.deleteIfExists(p);
                     removed++;
@@ -83,8 +85,16 @@ final class WeightsInbox {
                     + SweepSpecException.shorten(withoutPath(String.valueOf(e.getMessage()), part)));
         }
         try {
-            Files.move(part, datasets.uploadsOf(owner).resolve(name + Datasets.UPLOAD_SUFFIX),
-                    StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            String sha = datasets.keepVersion(owner, part);
+            Path named = datasets.uploadsOf(owner).resolve(name + Datasets.UPLOAD_SUFFIX);
+            Path link = named.resolveSibling(".link-" + java.util.UUID.randomUUID() + ".part");
+            try {
+                Files.createLink(link, datasets.versionOf(owner, sha));
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.copy(datasets.versionOf(owner, sha), link);
+            }
+            Files.move(link, named, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(part);
         } catch (IOException e) {
             throw new StoreException("cannot store the upload: " + e.getMessage(), e);
         }

@@ -184,6 +184,7 @@ public final class TrialStore implements AutoCloseable {
             connection.setAutoCommit(false);
             update("DELETE FROM metrics WHERE trial_id IN (SELECT id FROM trials WHERE sweep_id = ?)", id);
             update("DELETE FROM trials WHERE sweep_id = ?", id);
+            update("DELETE FROM pinned_weights WHERE sweep_id = ?", id);
             update("DELETE FROM sweeps WHERE id = ?", id);
             connection.commit();
         } catch (SQLException | StoreException e) {
@@ -191,6 +192,33 @@ public final class TrialStore implements AutoCloseable {
             throw new StoreException("cannot delete sweep " + id + ": " + e.getMessage(), e);
         } finally {
             autoCommit();
+        }
+    }
+
+    /**
+     * Pins the content of the uploaded weights sweep {@code id} names (name to SHA-256 hex); a name
+     * already pinned keeps its first content, so resubmitting or resuming a sweep never moves it.
+     */
+    public synchronized void pinWeights(String id, Map<String, String> sha256ByName) {
+        for (Map.Entry<String, String> e : sha256ByName.entrySet()) {
+            update("INSERT INTO pinned_weights (sweep_id, name, sha256) VALUES (?, ?, ?) ON CONFLICT (sweep_id, name) "
+                    + "DO NOTHING", id, e.getKey(), e.getValue());
+        }
+    }
+
+    /** The weights contents sweep {@code id} pinned: name to SHA-256 hex (empty when it names no upload). */
+    public synchronized Map<String, String> pinnedWeights(String id) {
+        Map<String, String> pins = new java.util.TreeMap<>();
+        try (PreparedStatement q = connection.prepareStatement("SELECT name, sha256 FROM pinned_weights WHERE sweep_id = ?")) {
+            q.setString(1, id);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    pins.put(r.getString(1), r.getString(2));
+                }
+            }
+            return pins;
+        } catch (SQLException e) {
+            throw failure("read the pinned weights of " + id, e);
         }
     }
 
