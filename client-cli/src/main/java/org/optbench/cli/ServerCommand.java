@@ -99,6 +99,14 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--max-streams-per-user", defaultValue = "2000", description = "watch streams one user may hold (default ${DEFAULT-VALUE})")
     int maxStreams;
 
+    @Option(names = "--max-workers", paramLabel = "N", description = "trials' workers at once on this server, across "
+            + "every sweep and user (default: the cores this machine has); trials beyond it wait in their sweep's queue")
+    Integer maxWorkers;
+
+    @Option(names = "--user-max-workers", paramLabel = "N", description = "workers at once per user (default: "
+            + "--max-workers); free slots go first to the users with fewer running")
+    Integer userMaxWorkers;
+
     @Option(names = "--resume-paused", description = "also resume at start the sweeps their users interrupted (Ctrl-C "
             + "on a study); without it they stay paused until 'optbench sweep resume NAME' or their study runs again")
     boolean resumePaused;
@@ -150,15 +158,23 @@ final class ServerCommand implements Callable<Integer> {
                         + e.getMessage() + "); specs that use it are refused until 'optbench data fetch' prepares it");
             }
         }
+        int workers = maxWorkers == null ? Runtime.getRuntime().availableProcessors() : maxWorkers;
+        if (workers < 1 || userMaxWorkers != null && userMaxWorkers < 1) {
+            throw new IllegalArgumentException("--max-workers " + workers + " and --user-max-workers " + userMaxWorkers
+                    + ": each must be at least 1");
+        }
         TokenFile users = TokenFile.load(tokens);
         TrialStore store = where.open();
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options(bind, port,
                 new SweepCoordinator.Setup(store, TrialExecutors.of(WorkerLaunch.program()), choices,
                 new Datasets(datasets, weights, null), where.runs(), where.threadsPerTrial), advertise, users, tlsCert,
-                tlsKey, false, new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000, maxUploadBytes),
+                tlsKey, false, new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000, maxUploadBytes,
+                workers, userMaxWorkers == null ? workers : userMaxWorkers),
                 true, httpPort, resumePaused));
         out.printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
                 tlsCert != null ? "TLS" : "plaintext", store.url());
+        out.printf("workers: at most %d at once, %d per user%n", workers, userMaxWorkers == null ? workers
+                : Math.min(userMaxWorkers, workers));
         SweepCoordinator.Resumption resumed = server.resumption();
         out.println("resumed at start: " + (resumed.resumed().isEmpty() ? "no sweep" : names(resumed.resumed()))
                 + " (sweeps left running when a server or study stopped" + (resumePaused ? ", and with --resume-paused "

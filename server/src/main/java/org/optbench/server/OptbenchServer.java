@@ -108,6 +108,7 @@ public final class OptbenchServer implements AutoCloseable {
         this.sweeps = new SweepCoordinator(options.sweeps(), options.limits().maxTrialsPerSweep(), options.embedded(),
                 publisher);
         publisher.publishing(sweeps);
+        sweeps.limitWorkers(options.limits().workerSlots());
     }
 
     /** What the server resumed at start, and which sweeps it left paused for their users. */

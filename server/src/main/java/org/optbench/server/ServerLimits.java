@@ -9,9 +9,27 @@ package org.optbench.server;
  * @param watchQueue         events queued per watcher before it is resynchronised instead
  * @param maxReportRows      metric rows in one worker report
  * @param maxUploadBytes     the largest weights file a user may upload
+ * @param maxWorkers         trials' workers at once on the server, across sweeps and users (0: no limit
+ *                           beyond each sweep's parallel)
+ * @param userMaxWorkers     workers at once per user (0: no limit beyond maxWorkers)
  */
 public record ServerLimits(int maxMessageBytes, int maxTrialsPerSweep, int maxStreamsPerUser, int watchQueue,
-                           int maxReportRows, long maxUploadBytes) {
+                           int maxReportRows, long maxUploadBytes, int maxWorkers, int userMaxWorkers) {
+
+    /** Limits with no cap on workers beyond each sweep's parallel (the CLI's embedded server). */
+    public ServerLimits(int maxMessageBytes, int maxTrialsPerSweep, int maxStreamsPerUser, int watchQueue,
+                        int maxReportRows, long maxUploadBytes) {
+        this(maxMessageBytes, maxTrialsPerSweep, maxStreamsPerUser, watchQueue, maxReportRows, maxUploadBytes, 0, 0);
+    }
+
+    /** The worker slots these limits set, or null when they set none. */
+    public org.optbench.sweep.WorkerSlots workerSlots() {
+        if (maxWorkers <= 0) {
+            return null;
+        }
+        return new org.optbench.sweep.WorkerSlots(maxWorkers, userMaxWorkers > 0 ? Math.min(userMaxWorkers, maxWorkers)
+                : maxWorkers);
+    }
 
     /** Uploads up to 1 GiB: the weights of a 250M-parameter model. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;

@@ -611,6 +611,45 @@ class ServerTest {
                 .run().model().initWeights());
     }
 
+    /** Running trials of the sweeps {@code ids}, counted in the store. */
+    private static long runningIn(TrialStore store, String... ids) {
+        long n = 0;
+        for (String id : ids) {
+            n += store.trials(id).stream().filter(t -> t.status() == org.optbench.sweep.store.TrialStatus.RUNNING).count();
+        }
+        return n;
+    }
+
+    @Test
+    void workersAreCappedAcrossSweepsAndUsersAndAWaitingSweepSaysWhy() throws Exception {
+        TrialStore store = store();
+        OptbenchServer server = start(store, new ParkedWorkers(), new ServerLimits(4 << 20, 100, 100, 64, 1000, 1 << 20, 3, 2),
+                false);
+        ManagedChannel c = channel(server);
+        as(c, ALICE).createSweep(create(spec("a1", 3, 1e-3, 3e-3, 1e-2)));
+        as(c, ALICE).createSweep(create(spec("a2", 3, 1e-3, 3e-3, 1e-2)));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (runningIn(store, "a1", "a2") < 2 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(1000);
+        assertEquals(2, runningIn(store, "a1", "a2"), "two sweeps of parallel 3 run alice's 2 workers, no more");
+        List<String> reasons = List.of(as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("a1").build()).getReason(),
+                as(c, ALICE).getSweep(GetSweepRequest.newBuilder().setSweepId("a2").build()).getReason());
+        assertTrue(reasons.stream().anyMatch(r -> r.startsWith("waiting: alice's 2 workers are the most one user may run at "
+                + "once (the server's --user-max-workers 2)")), reasons.toString());
+        as(c, BOB).createSweep(create(spec("b", 3, 1e-3, 3e-3, 1e-2)));
+        while (runningIn(store, "b") < 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(1000);
+        assertEquals(1, runningIn(store, "b"), "bob gets the server's third slot");
+        assertEquals(3, runningIn(store, "a1", "a2", "b"), "9 trials asked for, --max-workers 3 run");
+        String bobWaits = as(c, BOB).getSweep(GetSweepRequest.newBuilder().setSweepId("b").build()).getReason();
+        assertEquals("waiting: the server runs its most workers at once (3 of --max-workers 3, shared by every user)",
+                bobWaits);
+    }
+
     @Test
     void twoHundredThousandSeedsAreRefusedInUnderASecondOrTwo() throws Exception {
         OptbenchServer server = start(store(), new ParkedWorkers(), ServerLimits.defaults(), false);

@@ -100,6 +100,7 @@ public final class SweepCoordinator implements AutoCloseable {
     private volatile String reportTrust;
     private volatile boolean closing;
     private final FindingsCache findingsCache = new FindingsCache();
+    private volatile WorkerSlots slots;
 
     private record Active(Thread thread, AtomicBoolean cancel, TrialExecutor executor) {
     }
@@ -170,6 +171,11 @@ public final class SweepCoordinator implements AutoCloseable {
     /** Stores a worker's progress rows; returns how many were new. */
     public int recordProgress(String trialId, List<MetricRow> rows) {
         return store.recordProgress(trialId, rows);
+    }
+
+    /** Caps the workers this server's sweeps run at once, in all and per user (null: each sweep's parallel only). */
+    public void limitWorkers(WorkerSlots slots) {
+        this.slots = slots;
     }
 
     /** Stores a worker's final result for its trial. */
@@ -412,7 +418,8 @@ public final class SweepCoordinator implements AutoCloseable {
         SweepRunner runner;
         try {
             executor = executors.open(placement.executor());
-            runner = new SweepRunner(store, executor, runsDir, placement).reportingTo(reportAddress, reportTrust);
+            runner = new SweepRunner(store, executor, runsDir, placement).reportingTo(reportAddress, reportTrust)
+                    .limitedBy(slots, owner);
             runner.prepare(id, spec, trials, owner, retryCancelled);
             if (!stored) {
                 claim(id);   // a new sweep, stored by prepare

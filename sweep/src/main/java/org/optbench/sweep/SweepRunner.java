@@ -51,6 +51,8 @@ public final class SweepRunner {
     private final TrialPlacement placement;
     private String reportAddress;
     private String reportTrust;
+    private WorkerSlots slots;
+    private String owner;
     private final Map<String, String> reattached = new LinkedHashMap<>();   // trial id -> executor id
     private final Map<String, Integer> trialSteps = new java.util.HashMap<>();   // trial id -> its run's steps
     private String sweepId;
@@ -69,6 +71,13 @@ public final class SweepRunner {
     public SweepRunner reportingTo(String hostPort, String trustPem) {
         this.reportAddress = hostPort;
         this.reportTrust = trustPem;
+        return this;
+    }
+
+    /** Trials start only with one of the server's worker slots for {@code owner} (null: as many as parallel allows). */
+    public SweepRunner limitedBy(WorkerSlots slots, String owner) {
+        this.slots = slots;
+        this.owner = owner;
         return this;
     }
 
@@ -138,9 +147,24 @@ public final class SweepRunner {
      * sweep completed.
      */
     public boolean run(SweepSpec spec, Listener listener, BooleanSupplier cancelled) throws InterruptedException {
-        String id = sweepId;
         Map<String, String> running = new LinkedHashMap<>(reattached);   // trial id -> executor id
         reattached.clear();
+        if (slots != null) {
+            running.keySet().forEach(t -> slots.hold(owner));
+        }
+        try {
+            return run(spec, listener, cancelled, running);
+        } finally {
+            if (slots != null) {
+                running.keySet().forEach(t -> slots.release(owner));
+            }
+        }
+    }
+
+    private boolean run(SweepSpec spec, Listener listener, BooleanSupplier cancelled, Map<String, String> running)
+            throws InterruptedException {
+        String id = sweepId;
+        String waiting = null;
         EarlyStopper early = spec.earlyStop() == null ? null : new EarlyStopper(spec);
         long lastEarlyCheck = 0;
         while (true) {
@@ -155,13 +179,29 @@ public final class SweepRunner {
                 return false;
             }
             List<TrialRecord> trials = store.trials(id);
+            String refused = null;
             for (TrialRecord t : trials) {
                 if (running.size() >= spec.parallel()) {
                     break;
                 }
                 if (t.status() == TrialStatus.PENDING && !running.containsKey(t.id())) {
-                    running.put(t.id(), start(spec, t));
+                    refused = slots == null ? null : slots.tryAcquire(owner);
+                    if (refused != null) {
+                        break;
+                    }
+                    try {
+                        running.put(t.id(), start(spec, t));
+                    } catch (RuntimeException e) {
+                        if (slots != null) {
+                            slots.release(owner);
+                        }
+                        throw e;
+                    }
                 }
+            }
+            if (!java.util.Objects.equals(refused, waiting)) {
+                store.setSweepReason(id, refused);   // sweep status says why its trials wait, until they start
+                waiting = refused;
             }
             for (var it = running.entrySet().iterator(); it.hasNext(); ) {
                 var e = it.next();
@@ -169,6 +209,9 @@ public final class SweepRunner {
                 if (outcome != null) {
                     record(spec, e.getKey(), outcome);
                     it.remove();
+                    if (slots != null) {
+                        slots.release(owner);
+                    }
                 }
             }
             if (early != null && System.currentTimeMillis() - lastEarlyCheck > 500) {
