@@ -107,6 +107,14 @@ final class ServerCommand implements Callable<Integer> {
             + "--max-workers); free slots go first to the users with fewer running")
     Integer userMaxWorkers;
 
+    @Option(names = "--user-max-sweeps", paramLabel = "N", defaultValue = "20", description = "unfinished sweeps per "
+            + "user; a new one beyond it is refused (RESOURCE_EXHAUSTED) until one finishes (default ${DEFAULT-VALUE})")
+    int userMaxSweeps;
+
+    @Option(names = "--user-max-trials", paramLabel = "N", defaultValue = "100000", description = "trials a user's "
+            + "sweeps may hold in all, a new sweep's most included (default ${DEFAULT-VALUE})")
+    long userMaxTrials;
+
     @Option(names = "--resume-paused", description = "also resume at start the sweeps their users interrupted (Ctrl-C "
             + "on a study); without it they stay paused until 'optbench sweep resume NAME' or their study runs again")
     boolean resumePaused;
@@ -159,8 +167,9 @@ final class ServerCommand implements Callable<Integer> {
             }
         }
         int workers = maxWorkers == null ? Runtime.getRuntime().availableProcessors() : maxWorkers;
-        if (workers < 1 || userMaxWorkers != null && userMaxWorkers < 1) {
-            throw new IllegalArgumentException("--max-workers " + workers + " and --user-max-workers " + userMaxWorkers
+        if (workers < 1 || userMaxWorkers != null && userMaxWorkers < 1 || userMaxSweeps < 1 || userMaxTrials < 1) {
+            throw new IllegalArgumentException("--max-workers " + workers + ", --user-max-workers " + userMaxWorkers
+                    + ", --user-max-sweeps " + userMaxSweeps + " and --user-max-trials " + userMaxTrials
                     + ": each must be at least 1");
         }
         TokenFile users = TokenFile.load(tokens);
@@ -169,12 +178,12 @@ final class ServerCommand implements Callable<Integer> {
                 new SweepCoordinator.Setup(store, TrialExecutors.of(WorkerLaunch.program()), choices,
                 new Datasets(datasets, weights, null), where.runs(), where.threadsPerTrial), advertise, users, tlsCert,
                 tlsKey, false, new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000, maxUploadBytes,
-                workers, userMaxWorkers == null ? workers : userMaxWorkers),
+                workers, userMaxWorkers == null ? workers : userMaxWorkers, userMaxSweeps, userMaxTrials),
                 true, httpPort, resumePaused));
         out.printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
                 tlsCert != null ? "TLS" : "plaintext", store.url());
-        out.printf("workers: at most %d at once, %d per user%n", workers, userMaxWorkers == null ? workers
-                : Math.min(userMaxWorkers, workers));
+        out.printf("workers: at most %d at once, %d per user; per user at most %d unfinished sweeps and %d trials%n",
+                workers, userMaxWorkers == null ? workers : Math.min(userMaxWorkers, workers), userMaxSweeps, userMaxTrials);
         SweepCoordinator.Resumption resumed = server.resumption();
         out.println("resumed at start: " + (resumed.resumed().isEmpty() ? "no sweep" : names(resumed.resumed()))
                 + " (sweeps left running when a server or study stopped" + (resumePaused ? ", and with --resume-paused "

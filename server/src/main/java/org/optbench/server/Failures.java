@@ -41,6 +41,7 @@ final class Failures {
                 case NOT_FOUND -> Status.NOT_FOUND;
                 case CONFLICT -> Status.ALREADY_EXISTS;
                 case WRONG_STATE -> Status.FAILED_PRECONDITION;
+                case QUOTA -> Status.RESOURCE_EXHAUSTED;
                 case UNAVAILABLE -> Status.UNAVAILABLE;
             };
         } else if (e instanceof RunSpecException || e instanceof HyperparameterException

@@ -109,6 +109,7 @@ public final class OptbenchServer implements AutoCloseable {
                 publisher);
         publisher.publishing(sweeps);
         sweeps.limitWorkers(options.limits().workerSlots());
+        sweeps.limitUsers(options.limits().userMaxSweeps(), options.limits().userMaxTrials());
     }
 
     /** What the server resumed at start, and which sweeps it left paused for their users. */

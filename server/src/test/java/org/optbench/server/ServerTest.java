@@ -651,6 +651,28 @@ class ServerTest {
     }
 
     @Test
+    void aUsersSweepsAndTrialsStopAtTheirQuotasAtSubmission() throws Exception {
+        TrialStore store = store();
+        OptbenchServer server = start(store, new ParkedWorkers(), new ServerLimits(4 << 20, 100, 100, 64, 1000, 1 << 20, 4, 4,
+                2, 5), false);
+        ManagedChannel c = channel(server);
+        as(c, ALICE).createSweep(create(spec("three", 1, 1e-3, 3e-3, 1e-2)));
+        StatusRuntimeException tooMany = assertThrows(StatusRuntimeException.class,
+                () -> as(c, ALICE).createSweep(create(spec("more", 1, 1e-3, 3e-3, 1e-2))));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, tooMany.getStatus().getCode());
+        assertEquals("sweep 'more' may run 3 trials and your sweeps hold 3, past the 5 this server allows a user "
+                + "(--user-max-trials); delete sweeps you no longer need or narrow the spec", tooMany.getStatus().getDescription());
+        as(c, ALICE).createSweep(create(spec("two", 1, 1e-3, 3e-3)));
+        as(c, ALICE).createSweep(create(spec("three", 1, 1e-3, 3e-3, 1e-2)));
+        StatusRuntimeException third = assertThrows(StatusRuntimeException.class,
+                () -> as(c, ALICE).createSweep(create(spec("one", 1, 1e-3))));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, third.getStatus().getCode());
+        assertTrue(third.getStatus().getDescription().startsWith("you have 2 unfinished sweeps, the most this server "
+                + "allows a user (--user-max-sweeps 2)"), third.getStatus().getDescription());
+        as(c, BOB).createSweep(create(spec("one", 1, 1e-3)));
+    }
+
+    @Test
     void twoHundredThousandSeedsAreRefusedInUnderASecondOrTwo() throws Exception {
         OptbenchServer server = start(store(), new ParkedWorkers(), ServerLimits.defaults(), false);
         ManagedChannel c = channel(server);

@@ -101,6 +101,8 @@ public final class SweepCoordinator implements AutoCloseable {
     private volatile boolean closing;
     private final FindingsCache findingsCache = new FindingsCache();
     private volatile WorkerSlots slots;
+    private volatile int userMaxSweeps;
+    private volatile long userMaxTrials;
 
     private record Active(Thread thread, AtomicBoolean cancel, TrialExecutor executor) {
     }
@@ -171,6 +173,17 @@ public final class SweepCoordinator implements AutoCloseable {
     /** Stores a worker's progress rows; returns how many were new. */
     public int recordProgress(String trialId, List<MetricRow> rows) {
         return store.recordProgress(trialId, rows);
+    }
+
+    /**
+     * Quotas per user, checked when a sweep is created: running sweeps and trials stored (0: none).
+     *
+     * @param maxSweeps sweeps a user may have running (or paused) at once
+     * @param maxTrials trials a user's sweeps may hold in all, the new sweep's most included
+     */
+    public void limitUsers(int maxSweeps, long maxTrials) {
+        this.userMaxSweeps = maxSweeps;
+        this.userMaxTrials = maxTrials;
     }
 
     /** Caps the workers this server's sweeps run at once, in all and per user (null: each sweep's parallel only). */
@@ -333,6 +346,27 @@ public final class SweepCoordinator implements AutoCloseable {
         return register(spec, trials, owner, placement, pins);
     }
 
+    /** Refuses a new sweep past the owner's quotas, naming the quota and the way out. */
+    private void checkQuotas(String owner, SweepSpec spec) {
+        if (userMaxSweeps > 0) {
+            long running = store.sweeps().stream().filter(r -> r.owner().equals(owner) && r.running()).count();
+            if (running >= userMaxSweeps) {
+                throw new QuotaExceededException("you have " + running + " unfinished sweeps, the most this server allows "
+                        + "a user (--user-max-sweeps " + userMaxSweeps + "); wait for one to finish, or cancel or delete "
+                        + "one");
+            }
+        }
+        if (userMaxTrials > 0) {
+            long stored = store.trialCountOf(owner);
+            long most = spec.maxTrialCount();
+            if (most > userMaxTrials - stored) {
+                throw new QuotaExceededException("sweep '" + spec.name() + "' may run " + most + " trials and your sweeps "
+                        + "hold " + stored + ", past the " + userMaxTrials + " this server allows a user "
+                        + "(--user-max-trials); delete sweeps you no longer need or narrow the spec");
+            }
+        }
+    }
+
     /** The init_weights a spec names: the fixed one and every swept value. */
     private static Set<Path> weightsNamed(SweepSpec spec) {
         Set<Path> names = new java.util.TreeSet<>();
@@ -361,6 +395,9 @@ public final class SweepCoordinator implements AutoCloseable {
         if (existing.isPresent() && !existing.get().spec().equals(spec.text())) {
             throw new SweepConflictException("you already have a sweep '" + spec.name() + "' with a different spec; give "
                     + "the changed spec a new name (or delete the old sweep)");
+        }
+        if (existing.isEmpty()) {
+            checkQuotas(owner, spec);
         }
         String id = existing.map(SweepRow::id).orElseGet(() -> freshId(spec.name()));
         Active ending = active.get(id);

@@ -3,14 +3,15 @@ package org.optbench.sweep.error;
 /**
  * What every failure of the sweep layer says about itself, so that a transport maps it by kind
  * rather than by class: the spec or a request is invalid, a sweep or trial is not found, a name is
- * taken, a sweep is in the wrong state for the request, or the store or the server is unavailable.
+ * taken, a sweep is in the wrong state for the request, a user's quota is spent, or the store or
+ * the server is unavailable.
  * Each of the sweep layer's exceptions implements it.
  */
 public interface SweepFailure {
 
     /** The kinds of failure. */
     enum Kind {
-        INVALID, NOT_FOUND, CONFLICT, WRONG_STATE, UNAVAILABLE
+        INVALID, NOT_FOUND, CONFLICT, WRONG_STATE, QUOTA, UNAVAILABLE
     }
 
     Kind kind();

@@ -222,6 +222,19 @@ public final class TrialStore implements AutoCloseable {
         }
     }
 
+    /** How many trials the sweeps of {@code owner} hold. */
+    public synchronized long trialCountOf(String owner) {
+        try (PreparedStatement q = connection.prepareStatement("SELECT COUNT(*) FROM trials t JOIN sweeps s ON t.sweep_id = s.id "
+                + "WHERE s.owner = ?")) {
+            q.setString(1, owner);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? r.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw failure("count the trials of a user", e);
+        }
+    }
+
     public synchronized List<String> sweepIds() {
         List<String> ids = new ArrayList<>();
         try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM sweeps ORDER BY created_at")) {
