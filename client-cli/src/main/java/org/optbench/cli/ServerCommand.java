@@ -115,6 +115,10 @@ final class ServerCommand implements Callable<Integer> {
             + "sweeps may hold in all, a new sweep's most included (default ${DEFAULT-VALUE})")
     long userMaxTrials;
 
+    @Option(names = "--user-max-upload-bytes", paramLabel = "BYTES", defaultValue = "4294967296", description = "bytes of "
+            + "weights a user may keep, every version counted (default ${DEFAULT-VALUE}: 4 GiB)")
+    long userMaxUploadBytes;
+
     @Option(names = "--resume-paused", description = "also resume at start the sweeps their users interrupted (Ctrl-C "
             + "on a study); without it they stay paused until 'optbench sweep resume NAME' or their study runs again")
     boolean resumePaused;
@@ -167,7 +171,8 @@ final class ServerCommand implements Callable<Integer> {
             }
         }
         int workers = maxWorkers == null ? Runtime.getRuntime().availableProcessors() : maxWorkers;
-        if (workers < 1 || userMaxWorkers != null && userMaxWorkers < 1 || userMaxSweeps < 1 || userMaxTrials < 1) {
+        if (workers < 1 || userMaxWorkers != null && userMaxWorkers < 1 || userMaxSweeps < 1 || userMaxTrials < 1
+                || userMaxUploadBytes < 1) {
             throw new IllegalArgumentException("--max-workers " + workers + ", --user-max-workers " + userMaxWorkers
                     + ", --user-max-sweeps " + userMaxSweeps + " and --user-max-trials " + userMaxTrials
                     + ": each must be at least 1");
@@ -178,7 +183,8 @@ final class ServerCommand implements Callable<Integer> {
                 new SweepCoordinator.Setup(store, TrialExecutors.of(WorkerLaunch.program()), choices,
                 new Datasets(datasets, weights, null), where.runs(), where.threadsPerTrial), advertise, users, tlsCert,
                 tlsKey, false, new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000, maxUploadBytes,
-                workers, userMaxWorkers == null ? workers : userMaxWorkers, userMaxSweeps, userMaxTrials),
+                workers, userMaxWorkers == null ? workers : userMaxWorkers, userMaxSweeps, userMaxTrials,
+                userMaxUploadBytes),
                 true, httpPort, resumePaused));
         out.printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
                 tlsCert != null ? "TLS" : "plaintext", store.url());

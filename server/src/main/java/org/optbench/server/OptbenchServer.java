@@ -110,6 +110,7 @@ public final class OptbenchServer implements AutoCloseable {
         publisher.publishing(sweeps);
         sweeps.limitWorkers(options.limits().workerSlots());
         sweeps.limitUsers(options.limits().userMaxSweeps(), options.limits().userMaxTrials());
+        sweeps.limitUploads(options.limits().userMaxUploadBytes());
     }
 
     /** What the server resumed at start, and which sweeps it left paused for their users. */

@@ -537,7 +537,7 @@ class ServerTest {
                 new SweepCoordinator.Setup(store, spec -> new ParkedWorkers(),
                 ExecutorChoices.only(LocalExecutorSpec.defaults()), new Datasets(java.util.Map.of(),
                 java.util.Map.of("base", offered), null), dir.resolve("runs"), 1), null, tokenFile, null, null, false,
-                new ServerLimits(4 << 20, 100, 100, 64, 1000, 3 << 20), false));
+                new ServerLimits(4 << 20, 100, 100, 64, 1000, 3 << 20, 0, 0, 0, 0, 2 * Files.size(mine)), false));
         open.add(server);
         ManagedChannel c = channel(server);
         byte[] bytes = Files.readAllBytes(mine);
@@ -599,6 +599,11 @@ class ServerTest {
         assertEquals(java.util.Map.of("mine", again.getSha256()), store.pinnedWeights("w2"), "a new sweep pins the new one");
         assertEquals(version.resolveSibling(again.getSha256() + ".safetensors"),
                 TrialFile.read(dir.resolve("runs/w2/w2-0000")).run().model().initWeights());
+        StatusRuntimeException full = assertThrows(StatusRuntimeException.class,
+                () -> upload(c, ALICE, "third", Files.readAllBytes(offered)));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.getStatus().getCode());
+        assertTrue(full.getStatus().getDescription().contains("past the " + 2 * bytes.length + " this server allows a user "
+                + "(--user-max-upload-bytes)"), full.getStatus().getDescription());
         StatusRuntimeException other = assertThrows(StatusRuntimeException.class, () -> as(c, BOB).createSweep(
                 create(base.replace("name: w", "name: theirs").replace("steps: 10", "steps: 10\ntrain: {init_weights: mine}"))));
         assertEquals(Status.Code.INVALID_ARGUMENT, other.getStatus().getCode());
@@ -654,7 +659,7 @@ class ServerTest {
     void aUsersSweepsAndTrialsStopAtTheirQuotasAtSubmission() throws Exception {
         TrialStore store = store();
         OptbenchServer server = start(store, new ParkedWorkers(), new ServerLimits(4 << 20, 100, 100, 64, 1000, 1 << 20, 4, 4,
-                2, 5), false);
+                2, 5, 0), false);
         ManagedChannel c = channel(server);
         as(c, ALICE).createSweep(create(spec("three", 1, 1e-3, 3e-3, 1e-2)));
         StatusRuntimeException tooMany = assertThrows(StatusRuntimeException.class,

@@ -90,6 +90,23 @@ public record Datasets(Map<String, Path> byName, Map<String, Path> weights, Path
         return new Datasets(byName, mine, uploads);
     }
 
+    /** The bytes {@code owner}'s weights take: every version kept (a name is a link to one of them). */
+    public long uploadedBytes(String owner) {
+        if (uploads == null || !Files.isDirectory(uploadsOf(owner).resolve(VERSIONS_DIR))) {
+            return 0;
+        }
+        Path versions = uploadsOf(owner).resolve(VERSIONS_DIR);
+        try (Stream<Path> files = Files.list(versions)) {
+            long total = 0;
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(UPLOAD_SUFFIX)).toList()) {
+                total += Files.size(f);
+            }
+            return total;
+        } catch (IOException e) {
+            throw new StoreException("cannot read the uploads' sizes: " + e.getMessage(), e);
+        }
+    }
+
     /** The file of {@code owner}'s weights whose content has SHA-256 {@code sha256} (hex). */
     public Path versionOf(String owner, String sha256) {
         return uploadsOf(owner).resolve(VERSIONS_DIR).resolve(sha256 + UPLOAD_SUFFIX);

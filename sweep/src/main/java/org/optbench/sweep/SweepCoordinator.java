@@ -23,6 +23,7 @@ import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.exec.TrialExecutors;
 import org.optbench.sweep.store.MetricRow;
 import org.optbench.sweep.store.RunsDirectory;
+import org.optbench.sweep.store.StoreException;
 import org.optbench.sweep.store.SweepRow;
 import org.optbench.sweep.store.SweepStatus;
 import org.optbench.sweep.store.TrialOutcome;
@@ -103,6 +104,7 @@ public final class SweepCoordinator implements AutoCloseable {
     private volatile WorkerSlots slots;
     private volatile int userMaxSweeps;
     private volatile long userMaxTrials;
+    private volatile long userMaxUploadBytes;
 
     private record Active(Thread thread, AtomicBoolean cancel, TrialExecutor executor) {
     }
@@ -186,6 +188,11 @@ public final class SweepCoordinator implements AutoCloseable {
         this.userMaxTrials = maxTrials;
     }
 
+    /** The bytes of weights, all versions counted, one user may keep (0: no limit). */
+    public void limitUploads(long userMaxBytes) {
+        this.userMaxUploadBytes = userMaxBytes;
+    }
+
     /** Caps the workers this server's sweeps run at once, in all and per user (null: each sweep's parallel only). */
     public void limitWorkers(WorkerSlots slots) {
         this.slots = slots;
@@ -218,6 +225,20 @@ public final class SweepCoordinator implements AutoCloseable {
 
     /** Checks an upload's part file and keeps it as {@code owner}'s weights {@code name}; returns their model. */
     public ModelConfig acceptUpload(String owner, String name, Path part) {
+        if (userMaxUploadBytes > 0) {
+            long used = datasets.uploadedBytes(owner);
+            long size;
+            try {
+                size = Files.size(part);
+            } catch (java.io.IOException e) {
+                throw new StoreException("cannot read the upload: " + e.getMessage(), e);
+            }
+            if (used + size > userMaxUploadBytes) {
+                throw new QuotaExceededException("weights '" + name + "' (" + size + " bytes) would bring your uploads to "
+                        + (used + size) + " bytes, past the " + userMaxUploadBytes + " this server allows a user "
+                        + "(--user-max-upload-bytes); versions that no sweep needs can be removed by the operator");
+            }
+        }
         return inbox.accept(owner, name, part);
     }
 
