@@ -119,6 +119,10 @@ final class ServerCommand implements Callable<Integer> {
             + "weights a user may keep, every version counted (default ${DEFAULT-VALUE}: 4 GiB)")
     long userMaxUploadBytes;
 
+    @Option(names = "--max-worker-memory", paramLabel = "SIZE", description = "heap the running workers may hold in all, "
+            + "e.g. 12g (default: three quarters of this machine's memory); each worker's heap counts against it")
+    String maxWorkerMemory;
+
     @Option(names = "--resume-paused", description = "also resume at start the sweeps their users interrupted (Ctrl-C "
             + "on a study); without it they stay paused until 'optbench sweep resume NAME' or their study runs again")
     boolean resumePaused;
@@ -177,6 +181,12 @@ final class ServerCommand implements Callable<Integer> {
                     + ", --user-max-sweeps " + userMaxSweeps + " and --user-max-trials " + userMaxTrials
                     + ": each must be at least 1");
         }
+        long workerMemory = maxWorkerMemory != null ? org.optbench.sweep.exec.MemorySize.bytes(maxWorkerMemory, 1)
+                : physicalMemory() / 4 * 3;
+        if (workerMemory <= 0) {
+            throw new IllegalArgumentException("--max-worker-memory " + maxWorkerMemory + ": give a size such as 12g or "
+                    + "4096m");
+        }
         TokenFile users = TokenFile.load(tokens);
         TrialStore store = where.open();
         OptbenchServer server = OptbenchServer.start(new OptbenchServer.Options(bind, port,
@@ -184,12 +194,13 @@ final class ServerCommand implements Callable<Integer> {
                 new Datasets(datasets, weights, null), where.runs(), where.threadsPerTrial), advertise, users, tlsCert,
                 tlsKey, false, new ServerLimits(maxMessageBytes, maxTrials, maxStreams, 1024, 100_000, maxUploadBytes,
                 workers, userMaxWorkers == null ? workers : userMaxWorkers, userMaxSweeps, userMaxTrials,
-                userMaxUploadBytes),
+                userMaxUploadBytes, workerMemory),
                 true, httpPort, resumePaused));
         out.printf("optbench server listening on %s:%d (%s), store %s%n", bind, server.port(),
                 tlsCert != null ? "TLS" : "plaintext", store.url());
-        out.printf("workers: at most %d at once, %d per user; per user at most %d unfinished sweeps and %d trials%n",
-                workers, userMaxWorkers == null ? workers : Math.min(userMaxWorkers, workers), userMaxSweeps, userMaxTrials);
+        out.printf("workers: at most %d at once, %d per user, heaps up to %.1f GiB in all; per user at most %d unfinished "
+                + "sweeps and %d trials%n", workers, userMaxWorkers == null ? workers : Math.min(userMaxWorkers, workers),
+                workerMemory / 1073741824.0, userMaxSweeps, userMaxTrials);
         SweepCoordinator.Resumption resumed = server.resumption();
         out.println("resumed at start: " + (resumed.resumed().isEmpty() ? "no sweep" : names(resumed.resumed()))
                 + " (sweeps left running when a server or study stopped" + (resumePaused ? ", and with --resume-paused "
@@ -217,6 +228,12 @@ final class ServerCommand implements Callable<Integer> {
         server.awaitTermination();
         stopped.await();
         return 0;
+    }
+
+    /** This machine's memory in bytes (the JVM's view of it). */
+    private static long physicalMemory() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize();
     }
 
     /** Sweeps as the start-up lines name them: each name with its owner. */

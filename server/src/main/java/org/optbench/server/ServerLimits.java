@@ -15,22 +15,23 @@ package org.optbench.server;
  * @param userMaxSweeps      unfinished sweeps per user (0: no limit)
  * @param userMaxTrials      trials a user's sweeps may hold in all (0: no limit)
  * @param userMaxUploadBytes bytes of weights, every version counted, a user may keep (0: no limit)
+ * @param maxWorkerMemory    bytes the running workers' heaps may add up to (0: no limit)
  */
 public record ServerLimits(int maxMessageBytes, int maxTrialsPerSweep, int maxStreamsPerUser, int watchQueue,
                            int maxReportRows, long maxUploadBytes, int maxWorkers, int userMaxWorkers, int userMaxSweeps,
-                           long userMaxTrials, long userMaxUploadBytes) {
+                           long userMaxTrials, long userMaxUploadBytes, long maxWorkerMemory) {
 
     /** Limits with no cap on workers beyond each sweep's parallel (the CLI's embedded server). */
     public ServerLimits(int maxMessageBytes, int maxTrialsPerSweep, int maxStreamsPerUser, int watchQueue,
                         int maxReportRows, long maxUploadBytes) {
-        this(maxMessageBytes, maxTrialsPerSweep, maxStreamsPerUser, watchQueue, maxReportRows, maxUploadBytes, 0, 0, 0, 0, 0);
+        this(maxMessageBytes, maxTrialsPerSweep, maxStreamsPerUser, watchQueue, maxReportRows, maxUploadBytes, 0, 0, 0, 0, 0, 0);
     }
 
     /** Limits with worker caps and no user quotas. */
     public ServerLimits(int maxMessageBytes, int maxTrialsPerSweep, int maxStreamsPerUser, int watchQueue,
                         int maxReportRows, long maxUploadBytes, int maxWorkers, int userMaxWorkers) {
         this(maxMessageBytes, maxTrialsPerSweep, maxStreamsPerUser, watchQueue, maxReportRows, maxUploadBytes, maxWorkers,
-                userMaxWorkers, 0, 0, 0);
+                userMaxWorkers, 0, 0, 0, 0);
     }
 
     /** The worker slots these limits set, or null when they set none. */
@@ -39,7 +40,7 @@ public record ServerLimits(int maxMessageBytes, int maxTrialsPerSweep, int maxSt
             return null;
         }
         return new org.optbench.sweep.WorkerSlots(maxWorkers, userMaxWorkers > 0 ? Math.min(userMaxWorkers, maxWorkers)
-                : maxWorkers);
+                : maxWorkers, maxWorkerMemory > 0 ? maxWorkerMemory : Long.MAX_VALUE);
     }
 
     /** Uploads up to 1 GiB: the weights of a 250M-parameter model. */

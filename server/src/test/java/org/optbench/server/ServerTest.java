@@ -537,7 +537,7 @@ class ServerTest {
                 new SweepCoordinator.Setup(store, spec -> new ParkedWorkers(),
                 ExecutorChoices.only(LocalExecutorSpec.defaults()), new Datasets(java.util.Map.of(),
                 java.util.Map.of("base", offered), null), dir.resolve("runs"), 1), null, tokenFile, null, null, false,
-                new ServerLimits(4 << 20, 100, 100, 64, 1000, 3 << 20, 0, 0, 0, 0, 2 * Files.size(mine)), false));
+                new ServerLimits(4 << 20, 100, 100, 64, 1000, 3 << 20, 0, 0, 0, 0, 2 * Files.size(mine), 0), false));
         open.add(server);
         ManagedChannel c = channel(server);
         byte[] bytes = Files.readAllBytes(mine);
@@ -659,7 +659,7 @@ class ServerTest {
     void aUsersSweepsAndTrialsStopAtTheirQuotasAtSubmission() throws Exception {
         TrialStore store = store();
         OptbenchServer server = start(store, new ParkedWorkers(), new ServerLimits(4 << 20, 100, 100, 64, 1000, 1 << 20, 4, 4,
-                2, 5, 0), false);
+                2, 5, 0, 0), false);
         ManagedChannel c = channel(server);
         as(c, ALICE).createSweep(create(spec("three", 1, 1e-3, 3e-3, 1e-2)));
         StatusRuntimeException tooMany = assertThrows(StatusRuntimeException.class,

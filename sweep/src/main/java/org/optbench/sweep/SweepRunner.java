@@ -150,13 +150,13 @@ public final class SweepRunner {
         Map<String, String> running = new LinkedHashMap<>(reattached);   // trial id -> executor id
         reattached.clear();
         if (slots != null) {
-            running.keySet().forEach(t -> slots.hold(owner));
+            running.keySet().forEach(t -> slots.hold(owner, placement.heapBytes()));
         }
         try {
             return run(spec, listener, cancelled, running);
         } finally {
             if (slots != null) {
-                running.keySet().forEach(t -> slots.release(owner));
+                running.keySet().forEach(t -> slots.release(owner, placement.heapBytes()));
             }
         }
     }
@@ -185,7 +185,7 @@ public final class SweepRunner {
                     break;
                 }
                 if (t.status() == TrialStatus.PENDING && !running.containsKey(t.id())) {
-                    refused = slots == null ? null : slots.tryAcquire(owner);
+                    refused = slots == null ? null : slots.tryAcquire(owner, placement.heapBytes());
                     if (refused != null) {
                         break;
                     }
@@ -193,7 +193,7 @@ public final class SweepRunner {
                         running.put(t.id(), start(spec, t));
                     } catch (RuntimeException e) {
                         if (slots != null) {
-                            slots.release(owner);
+                            slots.release(owner, placement.heapBytes());
                         }
                         throw e;
                     }
@@ -210,7 +210,7 @@ public final class SweepRunner {
                     record(spec, e.getKey(), outcome);
                     it.remove();
                     if (slots != null) {
-                        slots.release(owner);
+                        slots.release(owner, placement.heapBytes());
                     }
                 }
             }

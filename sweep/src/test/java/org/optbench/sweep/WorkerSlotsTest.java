@@ -34,4 +34,18 @@ class WorkerSlotsTest {
         assertTrue(refused != null && refused.contains("fewer workers running is served first"), String.valueOf(refused));
         assertNull(slots.tryAcquire("bob"), "bob, with none running, gets the freed slot");
     }
+
+    @Test
+    void heapsAddUpToTheMemoryCapButOneWorkerAlwaysRuns() {
+        long gib = 1L << 30;
+        WorkerSlots slots = new WorkerSlots(8, 8, 5 * gib);
+        assertNull(slots.tryAcquire("alice", 6 * gib), "one worker runs even when its heap alone is past the cap");
+        String refused = slots.tryAcquire("bob", gib);
+        assertTrue(refused != null && refused.contains("past the server's --max-worker-memory 5.0 GiB"), refused);
+        slots.release("alice", 6 * gib);
+        assertNull(slots.tryAcquire("bob", 2 * gib));
+        assertNull(slots.tryAcquire("bob", 2 * gib));
+        assertTrue(slots.tryAcquire("alice", 2 * gib) != null, "4 + 2 GiB is past 5 GiB");
+        assertNull(slots.tryAcquire("alice", gib));
+    }
 }
