@@ -111,6 +111,9 @@ public final class OptbenchServer implements AutoCloseable {
         sweeps.limitWorkers(options.limits().workerSlots());
         sweeps.limitUsers(options.limits().userMaxSweeps(), options.limits().userMaxTrials());
         sweeps.limitUploads(options.limits().userMaxUploadBytes());
+        if (options.tokens() != null) {
+            sweeps.quotasFrom(options.tokens()::quotaOf);
+        }
     }
 
     /** What the server resumed at start, and which sweeps it left paused for their users. */

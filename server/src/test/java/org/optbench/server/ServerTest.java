@@ -602,8 +602,8 @@ class ServerTest {
         StatusRuntimeException full = assertThrows(StatusRuntimeException.class,
                 () -> upload(c, ALICE, "third", Files.readAllBytes(offered)));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.getStatus().getCode());
-        assertTrue(full.getStatus().getDescription().contains("past the " + 2 * bytes.length + " this server allows a user "
-                + "(--user-max-upload-bytes)"), full.getStatus().getDescription());
+        assertTrue(full.getStatus().getDescription().contains("past the " + 2 * bytes.length + " this server allows you "
+                + "(--user-max-upload-bytes or your max-upload-bytes)"), full.getStatus().getDescription());
         StatusRuntimeException other = assertThrows(StatusRuntimeException.class, () -> as(c, BOB).createSweep(
                 create(base.replace("name: w", "name: theirs").replace("steps: 10", "steps: 10\ntrain: {init_weights: mine}"))));
         assertEquals(Status.Code.INVALID_ARGUMENT, other.getStatus().getCode());
@@ -665,16 +665,24 @@ class ServerTest {
         StatusRuntimeException tooMany = assertThrows(StatusRuntimeException.class,
                 () -> as(c, ALICE).createSweep(create(spec("more", 1, 1e-3, 3e-3, 1e-2))));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, tooMany.getStatus().getCode());
-        assertEquals("sweep 'more' may run 3 trials and your sweeps hold 3, past the 5 this server allows a user "
-                + "(--user-max-trials); delete sweeps you no longer need or narrow the spec", tooMany.getStatus().getDescription());
+        assertEquals("sweep 'more' may run 3 trials and your sweeps hold 3, past the 5 this server allows you "
+                + "(--user-max-trials or your max-trials); delete sweeps you no longer need or narrow the spec",
+                tooMany.getStatus().getDescription());
         as(c, ALICE).createSweep(create(spec("two", 1, 1e-3, 3e-3)));
         as(c, ALICE).createSweep(create(spec("three", 1, 1e-3, 3e-3, 1e-2)));
         StatusRuntimeException third = assertThrows(StatusRuntimeException.class,
                 () -> as(c, ALICE).createSweep(create(spec("one", 1, 1e-3))));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, third.getStatus().getCode());
         assertTrue(third.getStatus().getDescription().startsWith("you have 2 unfinished sweeps, the most this server "
-                + "allows a user (--user-max-sweeps 2)"), third.getStatus().getDescription());
+                + "allows you (--user-max-sweeps or your max-sweeps: 2)"), third.getStatus().getDescription());
         as(c, BOB).createSweep(create(spec("one", 1, 1e-3)));
+        Files.writeString(tokens(), Files.readString(tokens()).replace("bob " + BOB + " user", "bob " + BOB + " user max-sweeps=1"));
+        tokenFile.recheck();
+        StatusRuntimeException own = assertThrows(StatusRuntimeException.class,
+                () -> as(c, BOB).createSweep(create(spec("two", 1, 1e-3))));
+        assertTrue(own.getStatus().getDescription().startsWith("you have 1 unfinished sweeps, the most this server allows you "
+                + "(--user-max-sweeps or your max-sweeps: 1)"), "the token file's limit for bob: "
+                + own.getStatus().getDescription());
     }
 
     @Test

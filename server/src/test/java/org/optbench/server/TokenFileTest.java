@@ -36,6 +36,22 @@ class TokenFileTest {
     }
 
     @Test
+    void aUsersLineMaySetTheirOwnLimits() throws Exception {
+        Path f = dir.resolve("tokens");
+        Files.writeString(f, "alice " + ALICE + " user max-workers=2 max-sweeps=3 max-trials=20000 max-upload-bytes=8g\n"
+                + "bob " + BOB + "\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        TokenFile tokens = TokenFile.load(f);
+        org.junit.jupiter.api.Assertions.assertEquals(new org.optbench.sweep.UserQuota(2, 3, 20000L, 8L << 30),
+                tokens.quotaOf("alice"));
+        org.junit.jupiter.api.Assertions.assertEquals(org.optbench.sweep.UserQuota.NONE, tokens.quotaOf("bob"));
+        Files.writeString(f, "alice " + ALICE + " max-workers=lots\n");
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TokenFile.load(f));
+        assertTrue(bad.getMessage().endsWith(":1: max-workers=lots must be a positive whole number"), bad.getMessage());
+    }
+
+    @Test
     void anEditIsSeenByItsContentEvenWhenItKeepsTheModificationTime() throws Exception {
         Path f = dir.resolve("tokens");
         Files.writeString(f, "alice " + ALICE + "\nbob " + BOB + "\n");

@@ -105,6 +105,7 @@ public final class SweepCoordinator implements AutoCloseable {
     private volatile int userMaxSweeps;
     private volatile long userMaxTrials;
     private volatile long userMaxUploadBytes;
+    private volatile java.util.function.Function<String, UserQuota> quotas = u -> UserQuota.NONE;
 
     private record Active(Thread thread, AtomicBoolean cancel, TrialExecutor executor) {
     }
@@ -188,6 +189,15 @@ public final class SweepCoordinator implements AutoCloseable {
         this.userMaxTrials = maxTrials;
     }
 
+    /** Each user's own limits (from the token file), which take the place of the server's defaults. */
+    public void quotasFrom(java.util.function.Function<String, UserQuota> perUser) {
+        this.quotas = perUser;
+        WorkerSlots s = slots;
+        if (s != null) {
+            s.perUser(u -> perUser.apply(u).maxWorkers());
+        }
+    }
+
     /** The bytes of weights, all versions counted, one user may keep (0: no limit). */
     public void limitUploads(long userMaxBytes) {
         this.userMaxUploadBytes = userMaxBytes;
@@ -196,6 +206,10 @@ public final class SweepCoordinator implements AutoCloseable {
     /** Caps the workers this server's sweeps run at once, in all and per user (null: each sweep's parallel only). */
     public void limitWorkers(WorkerSlots slots) {
         this.slots = slots;
+        if (slots != null) {
+            java.util.function.Function<String, UserQuota> perUser = quotas;
+            slots.perUser(u -> perUser.apply(u).maxWorkers());
+        }
     }
 
     /** Stores a worker's final result for its trial. */
@@ -225,7 +239,8 @@ public final class SweepCoordinator implements AutoCloseable {
 
     /** Checks an upload's part file and keeps it as {@code owner}'s weights {@code name}; returns their model. */
     public ModelConfig acceptUpload(String owner, String name, Path part) {
-        if (userMaxUploadBytes > 0) {
+        long maxUpload = java.util.Optional.ofNullable(quotas.apply(owner).maxUploadBytes()).orElse(userMaxUploadBytes);
+        if (maxUpload > 0) {
             long used = datasets.uploadedBytes(owner);
             long size;
             try {
@@ -233,10 +248,11 @@ public final class SweepCoordinator implements AutoCloseable {
             } catch (java.io.IOException e) {
                 throw new StoreException("cannot read the upload: " + e.getMessage(), e);
             }
-            if (used + size > userMaxUploadBytes) {
+            if (used + size > maxUpload) {
                 throw new QuotaExceededException("weights '" + name + "' (" + size + " bytes) would bring your uploads to "
-                        + (used + size) + " bytes, past the " + userMaxUploadBytes + " this server allows a user "
-                        + "(--user-max-upload-bytes); versions that no sweep needs can be removed by the operator");
+                        + (used + size) + " bytes, past the " + maxUpload + " this server allows you "
+                        + "(--user-max-upload-bytes or your max-upload-bytes); versions that no sweep needs can be removed "
+                        + "by the operator");
             }
         }
         return inbox.accept(owner, name, part);
@@ -369,12 +385,15 @@ public final class SweepCoordinator implements AutoCloseable {
 
     /** Refuses a new sweep past the owner's quotas, naming the quota and the way out. */
     private void checkQuotas(String owner, SweepSpec spec) {
+        UserQuota own = quotas.apply(owner);
+        int userMaxSweeps = own.maxSweeps() != null ? own.maxSweeps() : this.userMaxSweeps;
+        long userMaxTrials = own.maxTrials() != null ? own.maxTrials() : this.userMaxTrials;
         if (userMaxSweeps > 0) {
             long running = store.sweeps().stream().filter(r -> r.owner().equals(owner) && r.running()).count();
             if (running >= userMaxSweeps) {
                 throw new QuotaExceededException("you have " + running + " unfinished sweeps, the most this server allows "
-                        + "a user (--user-max-sweeps " + userMaxSweeps + "); wait for one to finish, or cancel or delete "
-                        + "one");
+                        + "you (--user-max-sweeps or your max-sweeps: " + userMaxSweeps + "); wait for one to finish, or "
+                        + "cancel or delete one");
             }
         }
         if (userMaxTrials > 0) {
@@ -382,8 +401,8 @@ public final class SweepCoordinator implements AutoCloseable {
             long most = spec.maxTrialCount();
             if (most > userMaxTrials - stored) {
                 throw new QuotaExceededException("sweep '" + spec.name() + "' may run " + most + " trials and your sweeps "
-                        + "hold " + stored + ", past the " + userMaxTrials + " this server allows a user "
-                        + "(--user-max-trials); delete sweeps you no longer need or narrow the spec");
+                        + "hold " + stored + ", past the " + userMaxTrials + " this server allows you "
+                        + "(--user-max-trials or your max-trials); delete sweeps you no longer need or narrow the spec");
             }
         }
     }

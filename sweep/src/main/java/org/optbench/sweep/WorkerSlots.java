@@ -23,6 +23,7 @@ public final class WorkerSlots {
     private final Map<String, Integer> running = new HashMap<>();
     private final Map<String, Long> waitingSince = new HashMap<>();
     private int total;
+    private java.util.function.Function<String, Integer> perUser = u -> null;
 
     /** Slots with no cap on the workers' memory. */
     public WorkerSlots(int maxWorkers, int userMaxWorkers) {
@@ -44,6 +45,16 @@ public final class WorkerSlots {
         this.maxMemory = maxMemory;
     }
 
+    /** Users' own caps (null: the server's {@code userMaxWorkers}); each is capped by {@code maxWorkers}. */
+    public synchronized void perUser(java.util.function.Function<String, Integer> caps) {
+        this.perUser = caps;
+    }
+
+    private int capOf(String user) {
+        Integer own = perUser.apply(user);
+        return own != null ? Math.min(own, maxWorkers) : userMaxWorkers;
+    }
+
     /** A slot for a worker of unknown heap. */
     public synchronized String tryAcquire(String user) {
         return tryAcquire(user, 0);
@@ -57,10 +68,12 @@ public final class WorkerSlots {
         long now = System.currentTimeMillis();
         waitingSince.values().removeIf(t -> now - t > WAITING_MILLIS);
         int mine = running.getOrDefault(user, 0);
+        int cap = capOf(user);
         String refused = null;
-        if (mine >= userMaxWorkers) {
+        if (mine >= cap) {
             refused = "waiting: " + user + "'s " + mine + " worker" + (mine == 1 ? "" : "s") + " are the most one user may "
-                    + "run at once (the server's --user-max-workers " + userMaxWorkers + ")";
+                    + "run at once (" + (perUser.apply(user) != null ? "their max-workers " : "the server's --user-max-workers ")
+                    + cap + ")";
         } else if (total >= maxWorkers) {
             refused = "waiting: the server runs its most workers at once (" + total + " of --max-workers " + maxWorkers
                     + ", shared by every user)";
@@ -69,7 +82,7 @@ public final class WorkerSlots {
                     + "another needs %.1f GiB, past the server's --max-worker-memory %.1f GiB", total, memory / 1073741824.0,
                     heapBytes / 1073741824.0, maxMemory / 1073741824.0);
         } else if (waitingSince.keySet().stream().filter(u -> !u.equals(user) && running.getOrDefault(u, 0) < mine
-                && running.getOrDefault(u, 0) < userMaxWorkers).count() >= maxWorkers - total) {
+                && running.getOrDefault(u, 0) < capOf(u)).count() >= maxWorkers - total) {
             refused = "waiting: a user with fewer workers running is served first (the server's --max-workers "
                     + maxWorkers + " are shared fairly)";
         }

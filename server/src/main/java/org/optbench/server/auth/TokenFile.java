@@ -13,10 +13,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.optbench.sweep.UserQuota;
 
 /**
- * The server's user tokens: one {@code user token [role] [expires=INSTANT]} per line, role
- * {@code user} (the default) or {@code admin}, {@code #} starting a comment. The file is read
+ * The server's user tokens: one {@code user token [role] [expires=INSTANT] [max-workers=N]
+ * [max-sweeps=N] [max-trials=N] [max-upload-bytes=SIZE]} per line, role {@code user} (the
+ * default) or {@code admin}, the limits the user's own in place of the server's defaults
+ * ({@link UserQuota}; a user's lines should agree, the first wins), {@code #} starting a comment. The file is read
  * again when its content changes (checked at most once a second by its SHA-256, so an edit that
  * keeps the modification time is seen too), and removing a line revokes its token without a
  * restart. At start-up a line that does not parse is an error naming the file and line; while
@@ -26,9 +29,12 @@ import java.util.Optional;
  */
 public final class TokenFile {
 
-    /** A token's holder, role and optional expiry. */
-    public record Entry(String user, boolean admin, Instant expires) {
+    /** A token's holder, role, optional expiry and the holder's own limits. */
+    public record Entry(String user, boolean admin, Instant expires, UserQuota quota) {
     }
+
+    private static final String LINE = "'user token [role] [expires=INSTANT] [max-workers=N] [max-sweeps=N] [max-trials=N] "
+            + "[max-upload-bytes=SIZE]'";
 
     private final Path file;
     private volatile Map<String, Entry> tokens;
@@ -81,7 +87,7 @@ public final class TokenFile {
      * lines are skipped and their messages added to {@code broken}.
      */
     static Map<String, Entry> parse(Path file, List<String> lines, List<String> broken) {
-        Map<String, Entry> map = new HashMap<>();
+        Map<String, Entry> map = new java.util.LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             try {
                 parseLine(file, i, lines.get(i), map);
@@ -102,13 +108,23 @@ public final class TokenFile {
             return;
         }
         String where = file + ":" + (i + 1);
-        if (f.length < 2 || f.length > 4) {
-            throw new IllegalArgumentException(where + ": expected 'user token [role] [expires=INSTANT]'");
+        if (f.length < 2 || f.length > 8) {
+            throw new IllegalArgumentException(where + ": expected " + LINE);
         }
         boolean admin = false;
         Instant expires = null;
+        Map<String, Long> limits = new java.util.HashMap<>();
         for (int k = 2; k < f.length; k++) {
-            if (f[k].startsWith("expires=")) {
+            String key = f[k].contains("=") ? f[k].substring(0, f[k].indexOf('=')) : "";
+            if (List.of("max-workers", "max-sweeps", "max-trials", "max-upload-bytes").contains(key)) {
+                String value = f[k].substring(key.length() + 1);
+                long n = key.equals("max-upload-bytes") ? org.optbench.sweep.exec.MemorySize.bytes(value, 1) : whole(value);
+                if (n < 1 || !key.equals("max-upload-bytes") && n > Integer.MAX_VALUE && !key.equals("max-trials")) {
+                    throw new IllegalArgumentException(where + ": " + f[k] + " must be a positive " + (key.equals(
+                            "max-upload-bytes") ? "size such as 8g" : "whole number"));
+                }
+                limits.put(key, n);
+            } else if (f[k].startsWith("expires=")) {
                 try {
                     expires = Instant.parse(f[k].substring("expires=".length()));
                 } catch (DateTimeParseException e) {
@@ -117,6 +133,8 @@ public final class TokenFile {
                 }
             } else if (f[k].equals("admin") || f[k].equals("user")) {
                 admin = f[k].equals("admin");
+            } else if (f[k].contains("=")) {
+                throw new IllegalArgumentException(where + ": '" + f[k] + "' is not a setting of " + LINE);
             } else {
                 throw new IllegalArgumentException(where + ": role '" + f[k] + "' must be user or admin");
             }
@@ -129,7 +147,27 @@ public final class TokenFile {
             map.remove(f[1]);
             throw new IllegalArgumentException(where + ": this token is already given to another line");
         }
-        map.put(f[1], new Entry(f[0], admin, expires));
+        map.put(f[1], new Entry(f[0], admin, expires, new UserQuota(intOrNull(limits.get("max-workers")),
+                intOrNull(limits.get("max-sweeps")), limits.get("max-trials"), limits.get("max-upload-bytes"))));
+    }
+
+    private static long whole(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static Integer intOrNull(Long n) {
+        return n == null ? null : (int) (long) n;
+    }
+
+    /** {@code user}'s own limits: those of the first of their lines that sets any, else none. */
+    public UserQuota quotaOf(String user) {
+        reloadIfChanged();
+        return tokens.values().stream().filter(e -> e.user().equals(user) && !e.quota().equals(UserQuota.NONE))
+                .map(Entry::quota).findFirst().orElse(UserQuota.NONE);
     }
 
     /** The holder of {@code token} if it is listed and not expired. */
