@@ -201,10 +201,43 @@ public final class LocalExecutor implements TrialExecutor {
                     .map(c -> c.contains(trialDir.toAbsolutePath().toString())).orElse(false)).ifPresent(h -> {
                         h.descendants().forEach(ProcessHandle::destroyForcibly);
                         h.destroyForcibly();
-                        h.onExit().join();
+                        awaitStopped(h);
                     });
         } catch (IOException | NumberFormatException e) {
             // an unreadable pid file names no process to stop
+        }
+    }
+
+    /** How long a killed worker may take to stop running. */
+    private static final long STOP_MILLIS = 30_000;
+
+    /**
+     * Waits until a killed worker no longer runs: it exited, or it is a zombie (dead, but its
+     * parent, another runner that froze, has not reaped it; waiting for the reaping would wait for
+     * that runner to wake up).
+     */
+    private static void awaitStopped(ProcessHandle h) {
+        long deadline = System.currentTimeMillis() + STOP_MILLIS;
+        while (h.isAlive() && !zombie(h.pid()) && System.currentTimeMillis() < deadline) {
+            try {
+                h.onExit().get(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // still running: look again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Whether process {@code pid} has died and waits for its parent to reap it (Linux's /proc state Z or X). */
+    static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String after = stat.substring(stat.lastIndexOf(')') + 1).trim();
+            return !after.isEmpty() && (after.charAt(0) == 'Z' || after.charAt(0) == 'X');
+        } catch (IOException | RuntimeException e) {
+            return false;   // no /proc (not Linux), or the process is gone
         }
     }
 
