@@ -108,7 +108,8 @@ public final class OptbenchServer implements AutoCloseable {
         this.sweeps = new SweepCoordinator(options.sweeps(), options.limits().maxTrialsPerSweep(), options.embedded(),
                 publisher);
         publisher.publishing(sweeps);
-        sweeps.limitWorkers(options.limits().workerSlots());
+        ServerLimits limits = options.limits();
+        sweeps.limitWorkers(limits.maxWorkers(), limits.userMaxWorkers(), limits.maxWorkerMemory());
         sweeps.limitUsers(options.limits().userMaxSweeps(), options.limits().userMaxTrials());
         sweeps.limitUploads(options.limits().userMaxUploadBytes());
         if (options.tokens() != null) {

@@ -34,14 +34,6 @@ public record ServerLimits(int maxMessageBytes, int maxTrialsPerSweep, int maxSt
                 userMaxWorkers, 0, 0, 0, 0);
     }
 
-    /** The worker slots these limits set, or null when they set none. */
-    public org.optbench.sweep.WorkerSlots workerSlots() {
-        if (maxWorkers <= 0) {
-            return null;
-        }
-        return new org.optbench.sweep.WorkerSlots(maxWorkers, userMaxWorkers > 0 ? Math.min(userMaxWorkers, maxWorkers)
-                : maxWorkers, maxWorkerMemory > 0 ? maxWorkerMemory : Long.MAX_VALUE);
-    }
 
     /** Uploads up to 1 GiB: the weights of a 250M-parameter model. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;

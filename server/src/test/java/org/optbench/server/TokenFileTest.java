@@ -42,9 +42,9 @@ class TokenFileTest {
                 + "bob " + BOB + "\n");
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         TokenFile tokens = TokenFile.load(f);
-        org.junit.jupiter.api.Assertions.assertEquals(new org.optbench.sweep.UserQuota(2, 3, 20000L, 8L << 30),
+        org.junit.jupiter.api.Assertions.assertEquals(new org.optbench.sweep.SweepCoordinator.UserQuota(2, 3, 20000L, 8L << 30),
                 tokens.quotaOf("alice"));
-        org.junit.jupiter.api.Assertions.assertEquals(org.optbench.sweep.UserQuota.NONE, tokens.quotaOf("bob"));
+        org.junit.jupiter.api.Assertions.assertEquals(org.optbench.sweep.SweepCoordinator.UserQuota.NONE, tokens.quotaOf("bob"));
         Files.writeString(f, "alice " + ALICE + " max-workers=lots\n");
         IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> TokenFile.load(f));

@@ -203,8 +203,14 @@ public final class SweepCoordinator implements AutoCloseable {
         this.userMaxUploadBytes = userMaxBytes;
     }
 
-    /** Caps the workers this server's sweeps run at once, in all and per user (null: each sweep's parallel only). */
-    public void limitWorkers(WorkerSlots slots) {
+    /**
+     * Caps the workers this server's sweeps run at once: {@code maxWorkers} in all (0: each sweep's
+     * parallel only), {@code userMaxWorkers} per user (0: maxWorkers), their heaps {@code maxMemory}
+     * bytes in all (0: no cap).
+     */
+    public void limitWorkers(int maxWorkers, int userMaxWorkers, long maxMemory) {
+        WorkerSlots slots = maxWorkers <= 0 ? null : new WorkerSlots(maxWorkers, userMaxWorkers > 0
+                ? Math.min(userMaxWorkers, maxWorkers) : maxWorkers, maxMemory > 0 ? maxMemory : Long.MAX_VALUE);
         this.slots = slots;
         if (slots != null) {
             java.util.function.Function<String, UserQuota> perUser = quotas;
@@ -293,6 +299,54 @@ public final class SweepCoordinator implements AutoCloseable {
     public void reportTo(String hostPort, String trustPem) {
         this.reportAddress = hostPort;
         this.reportTrust = trustPem;
+    }
+
+    /**
+     * One user's own limits, from the server's token file ({@code max-workers=2 max-sweeps=5
+     * max-trials=20000 max-upload-bytes=8g} on the user's line); a null limit is the server's
+     * default for every user.
+     *
+     * @param maxWorkers     workers at once (capped by the server's --max-workers), or null
+     * @param maxSweeps      unfinished sweeps, or null
+     * @param maxTrials      trials the user's sweeps may hold, or null
+     * @param maxUploadBytes bytes of weights, every version counted, or null
+     */
+    public record UserQuota(Integer maxWorkers, Integer maxSweeps, Long maxTrials, Long maxUploadBytes) {
+
+        /** No limit of the user's own: the server's defaults hold. */
+        public static final UserQuota NONE = new UserQuota(null, null, null, null);
+
+        /** The settings a quota reads: {@code max-workers}, {@code max-sweeps}, {@code max-trials}, {@code max-upload-bytes}. */
+        public static final List<String> KEYS = List.of("max-workers", "max-sweeps", "max-trials", "max-upload-bytes");
+
+        /**
+         * The quota of {@code settings} (key to its text, keys among {@link #KEYS}); a value that is not
+         * a positive whole number (a size such as 8g for max-upload-bytes) is an
+         * IllegalArgumentException naming it.
+         */
+        public static UserQuota of(Map<String, String> settings) {
+            Map<String, Long> n = new HashMap<>();
+            settings.forEach((key, text) -> {
+                long v = key.equals("max-upload-bytes") ? org.optbench.sweep.exec.MemorySize.bytes(text, 1) : whole(text);
+                boolean fits = key.equals("max-upload-bytes") || key.equals("max-trials") || v <= Integer.MAX_VALUE;
+                if (v < 1 || !fits) {
+                    throw new IllegalArgumentException(key + "=" + text + " must be a positive " + (key.equals(
+                            "max-upload-bytes") ? "size such as 8g" : "whole number"));
+                }
+                n.put(key, v);
+            });
+            return new UserQuota(n.containsKey("max-workers") ? (int) (long) n.get("max-workers") : null,
+                    n.containsKey("max-sweeps") ? (int) (long) n.get("max-sweeps") : null, n.get("max-trials"),
+                    n.get("max-upload-bytes"));
+        }
+
+        private static long whole(String text) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.optbench.sweep.UserQuota;
+import org.optbench.sweep.SweepCoordinator.UserQuota;
 
 /**
  * The server's user tokens: one {@code user token [role] [expires=INSTANT] [max-workers=N]
@@ -113,17 +113,11 @@ public final class TokenFile {
         }
         boolean admin = false;
         Instant expires = null;
-        Map<String, Long> limits = new java.util.HashMap<>();
+        Map<String, String> limits = new java.util.LinkedHashMap<>();
         for (int k = 2; k < f.length; k++) {
             String key = f[k].contains("=") ? f[k].substring(0, f[k].indexOf('=')) : "";
-            if (List.of("max-workers", "max-sweeps", "max-trials", "max-upload-bytes").contains(key)) {
-                String value = f[k].substring(key.length() + 1);
-                long n = key.equals("max-upload-bytes") ? org.optbench.sweep.exec.MemorySize.bytes(value, 1) : whole(value);
-                if (n < 1 || !key.equals("max-upload-bytes") && n > Integer.MAX_VALUE && !key.equals("max-trials")) {
-                    throw new IllegalArgumentException(where + ": " + f[k] + " must be a positive " + (key.equals(
-                            "max-upload-bytes") ? "size such as 8g" : "whole number"));
-                }
-                limits.put(key, n);
+            if (UserQuota.KEYS.contains(key)) {
+                limits.put(key, f[k].substring(key.length() + 1));
             } else if (f[k].startsWith("expires=")) {
                 try {
                     expires = Instant.parse(f[k].substring("expires=".length()));
@@ -147,20 +141,13 @@ public final class TokenFile {
             map.remove(f[1]);
             throw new IllegalArgumentException(where + ": this token is already given to another line");
         }
-        map.put(f[1], new Entry(f[0], admin, expires, new UserQuota(intOrNull(limits.get("max-workers")),
-                intOrNull(limits.get("max-sweeps")), limits.get("max-trials"), limits.get("max-upload-bytes"))));
-    }
-
-    private static long whole(String text) {
+        UserQuota quota;
         try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            return -1;
+            quota = UserQuota.of(limits);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
-    }
-
-    private static Integer intOrNull(Long n) {
-        return n == null ? null : (int) (long) n;
+        map.put(f[1], new Entry(f[0], admin, expires, quota));
     }
 
     /** {@code user}'s own limits: those of the first of their lines that sets any, else none. */
