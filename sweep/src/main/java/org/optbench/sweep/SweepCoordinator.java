@@ -192,10 +192,6 @@ public final class SweepCoordinator implements AutoCloseable {
     /** Each user's own limits (from the token file), which take the place of the server's defaults. */
     public void quotasFrom(java.util.function.Function<String, UserQuota> perUser) {
         this.quotas = perUser;
-        WorkerSlots s = slots;
-        if (s != null) {
-            s.perUser(u -> perUser.apply(u).maxWorkers());
-        }
     }
 
     /** The bytes of weights, all versions counted, one user may keep (0: no limit). */
@@ -213,8 +209,7 @@ public final class SweepCoordinator implements AutoCloseable {
                 ? Math.min(userMaxWorkers, maxWorkers) : maxWorkers, maxMemory > 0 ? maxMemory : Long.MAX_VALUE);
         this.slots = slots;
         if (slots != null) {
-            java.util.function.Function<String, UserQuota> perUser = quotas;
-            slots.perUser(u -> perUser.apply(u).maxWorkers());
+            slots.perUser(u -> quotas.apply(u).maxWorkers());   // read at each request: quotasFrom may come later
         }
     }
 
