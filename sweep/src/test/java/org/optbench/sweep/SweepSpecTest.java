@@ -100,7 +100,7 @@ class SweepSpecTest {
                 Map.entry("paper-lr.yaml", 72), Map.entry("paper-momentum.yaml", 35), Map.entry("quick.yaml", 12),
                 Map.entry("portability.yaml", 8), Map.entry("own-study.yaml", 36), Map.entry("01-lr-stability.yaml", 63),
                 Map.entry("02-signum-vs-adam.yaml", 35), Map.entry("03-adaptivity.yaml", 30),
-                Map.entry("04-robustness.yaml", 225)), sizes);
+                Map.entry("04-robustness.yaml", 290)), sizes);
     }
 
     @Test

@@ -113,7 +113,11 @@ public record Findings(List<Axis> axes, double worst, List<OptimizerFindings> su
             for (OptimizerFindings f : panel) {
                 // extend_edges acts along the lr when it is swept, else along the only swept setting
                 boolean extended = f.axis().name().equals("lr") || !panels.containsKey("lr") && panels.size() == 1;
-                String edge = f.edgeWarning(extended ? spec.extendEdgesMax() : -1);
+                // in a grid, a setting at two values that extend_edges does not move is two levels
+                // compared (with and without momentum), not a range searched: it has no interior to
+                // miss; a one-at-a-time list searches around its default, so its edges still count
+                boolean twoLevels = !extended && f.curve().points().size() == 2 && spec.held(f.optimizer()).isEmpty();
+                String edge = twoLevels ? null : f.edgeWarning(extended ? spec.extendEdgesMax() : -1);
                 if (edge != null) {
                     warnings.add(edge);
                 }

@@ -63,6 +63,24 @@ class FindingsTest {
     }
 
     @Test
+    void aSettingAtTwoLevelsIsComparedNotSearchedSoItsBestIsNoEdge() {
+        List<TrialRecord> t = new ArrayList<>();
+        String[] lrs = {"0.001", "0.00316", "0.01"};
+        double[] curve = {3.3, 3.2, 3.4};
+        for (String beta : new String[] {"0.0", "0.9"}) {
+            for (int l = 0; l < lrs.length; l++) {
+                t.add(Made.trial("signum", Map.of("beta1", beta, "lr", lrs[l]), 0, curve[l] - (beta.equals("0.9") ? 0.1 : 0)));
+            }
+        }
+        assertEquals(List.of(), Findings.of(t, AnalysisSpec.defaults()).warnings(), "beta1 0.9 is the better of two levels");
+        for (int l = 0; l < lrs.length; l++) {
+            t.add(Made.trial("signum", Map.of("beta1", "0.95", "lr", lrs[l]), 0, curve[l] - 0.2));
+        }
+        assertEquals(List.of("the best beta1 of signum (0.95) is on the high edge of its grid; a value past it was not tried"),
+                Findings.of(t, AnalysisSpec.defaults()).warnings(), "three values are a range searched");
+    }
+
+    @Test
     void aFixedLrIsSaidInTheCaption() {
         List<TrialRecord> t = new ArrayList<>();
         for (String beta : new String[] {"0.0", "0.9"}) {
