@@ -43,7 +43,8 @@ class BenchProfileTest {
             }
         }
         assertTrue(ops.containsAll(List.of("matmul forward", "matmul backward", "attention forward", "attention backward",
-                "layernorm", "gelu", "cross-entropy", "embedding", "optimizer", "gradient norm", "outside backend calls")),
+                "layernorm", "gelu forward", "gelu backward", "cross-entropy", "embedding", "optimizer", "gradient norm",
+                "outside backend calls")),
                 ops.toString());
         assertTrue(shares > 0.5 && shares < 1.05, "the shares cover the step: " + shares);
         assertTrue(total != null && total.get("profiled_step_ms").asDouble() > 0 && total.get("unprofiled_step_ms").asDouble() > 0,

@@ -21,7 +21,7 @@ public final class OpProfile {
             Map.entry("matmul", "matmul (other)"),
             Map.entry("attentionForward", "attention forward"), Map.entry("attentionBackward", "attention backward"),
             Map.entry("layerNormForward", "layernorm"), Map.entry("layerNormBackward", "layernorm"),
-            Map.entry("geluForward", "gelu"), Map.entry("geluBackward", "gelu"),
+            Map.entry("geluForward", "gelu forward"), Map.entry("geluBackward", "gelu backward"),
             Map.entry("ropeForward", "rope"), Map.entry("ropeBackward", "rope"),
             Map.entry("embeddingForward", "embedding"), Map.entry("embeddingBackward", "embedding"),
             Map.entry("crossEntropyForward", "cross-entropy"), Map.entry("crossEntropyBackward", "cross-entropy"),

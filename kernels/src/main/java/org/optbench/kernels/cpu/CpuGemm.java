@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * packs a block of A into panels of MR rows, and a register-blocked MR x NR micro-kernel (8 rows
  * x two vectors, sixteen accumulators) runs over the packed panels. Tasks are (A block, column
  * group) pairs so that tall, wide and small products all spread across the worker threads; where
- * several column groups share an A block, A is packed once beside B instead of once per task.
+ * several column groups share an A block, A is packed once beside B instead of once per task;
+ * products at most {@link #IN_PLACE_MAX_N} wide read A's full panels in place, unpacked.
  */
 final class CpuGemm {
 
@@ -21,8 +22,14 @@ final class CpuGemm {
     static final int KC = 256;
     static final int MC = 128;
     static final int NC = 4096;
+    /**
+     * Products at most this wide read full A panels in place instead of packing them: packing A
+     * costs a copy of A per product, which only many column panels repay.
+     */
+    static final int IN_PLACE_MAX_N = 256;
 
     private final WorkerPool pool;
+    private final boolean readsAInPlace;
     private float[] packedB = new float[KC * NC];
     private float[] packedAll = new float[0];
     private final ThreadLocal<float[]> packedA = ThreadLocal.withInitial(() -> new float[MC * KC]);
@@ -30,7 +37,17 @@ final class CpuGemm {
     private final ThreadLocal<float[]> serialPackedB = ThreadLocal.withInitial(() -> new float[KC * NC]);
 
     CpuGemm(WorkerPool pool) {
+        this(pool, true);
+    }
+
+    /** With {@code readsAInPlace} false every product packs A, as a check of the in-place path. */
+    CpuGemm(WorkerPool pool, boolean readsAInPlace) {
         this.pool = pool;
+        this.readsAInPlace = readsAInPlace;
+    }
+
+    private boolean inPlace(boolean transA, int n) {
+        return readsAInPlace && !transA && n <= IN_PLACE_MAX_N;
     }
 
     /**
@@ -48,6 +65,7 @@ final class CpuGemm {
         }
         float[] bPack = packedB;
         int mBlocks = (m + MC - 1) / MC;
+        final boolean inPlace = inPlace(transA, n);
         for (int jc = 0; jc < n; jc += NC) {
             final int colPanels = (Math.min(NC, n - jc) + NR - 1) / NR;
             int wantTasks = 4 * pool.threads();
@@ -68,7 +86,10 @@ final class CpuGemm {
                                 packBPanels(bPack, q, q + 1, b, bOff, ldb, transB, p0, kc, j0, n);
                             } else {
                                 int r = q - colPanels;
-                                packA(aAll, r, a, aOff, lda, transA, r * MR, Math.min(MR, m - r * MR), p0, kc);
+                                int mr = Math.min(MR, m - r * MR);
+                                if (!inPlace || mr < MR) {
+                                    packA(aAll, r, a, aOff, lda, transA, r * MR, mr, p0, kc);
+                                }
                             }
                         }
                     });
@@ -77,8 +98,9 @@ final class CpuGemm {
                         for (int task = from; task < to; task++) {
                             int qFirst = (task % groups) * panelsPerGroup;
                             int ic = (task / groups) * MC;
-                            multiplyPacked(aAll, (ic / MR) * kc * MR, tile, bPack, m, ic, kc, qFirst,
-                                    Math.min(colPanels, qFirst + panelsPerGroup), j0, n, c, cOff, ldc, add);
+                            multiplyPacked(aAll, (ic / MR) * kc * MR, inPlace, a, aOff, lda, transA, p0, tile, bPack,
+                                    m, ic, kc, qFirst, Math.min(colPanels, qFirst + panelsPerGroup), j0, n,
+                                    c, cOff, ldc, add);
                         }
                     });
                     continue;
@@ -90,8 +112,8 @@ final class CpuGemm {
                     float[] tile = tiles.get();
                     for (int task = from; task < to; task++) {
                         int qFirst = (task % groups) * panelsPerGroup;
-                        blockProduct(aPack, tile, bPack, a, aOff, lda, transA, m, (task / groups) * MC, p0, kc,
-                                qFirst, Math.min(colPanels, qFirst + panelsPerGroup), j0, n, c, cOff, ldc, add);
+                        blockProduct(aPack, tile, bPack, inPlace, a, aOff, lda, transA, m, (task / groups) * MC, p0,
+                                kc, qFirst, Math.min(colPanels, qFirst + panelsPerGroup), j0, n, c, cOff, ldc, add);
                     }
                 });
             }
@@ -120,14 +142,15 @@ final class CpuGemm {
         float[] aPack = packedA.get();
         float[] tile = tiles.get();
         float[] bPack = serialPackedB.get();
+        boolean inPlace = inPlace(transA, n);
         for (int jc = 0; jc < n; jc += NC) {
             int colPanels = (Math.min(NC, n - jc) + NR - 1) / NR;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packBPanels(bPack, 0, colPanels, b, bOff, ldb, transB, pc, kc, jc, n);
                 for (int ic = 0; ic < m; ic += MC) {
-                    blockProduct(aPack, tile, bPack, a, aOff, lda, transA, m, ic, pc, kc, 0, colPanels, jc, n,
-                            c, cOff, ldc, accumulate || pc > 0);
+                    blockProduct(aPack, tile, bPack, inPlace, a, aOff, lda, transA, m, ic, pc, kc, 0, colPanels,
+                            jc, n, c, cOff, ldc, accumulate || pc > 0);
                 }
             }
         }
@@ -157,10 +180,11 @@ final class CpuGemm {
     }
 
     /**
-     * Packs the A block of rows [ic, ic+MC) for depth [p0, p0+kc) and multiplies it with packed B
-     * panels [qFirst, qEnd) of the column block starting at j0.
+     * Packs the A block of rows [ic, ic+MC) for depth [p0, p0+kc) (only its short last panel when
+     * A is read in place) and multiplies it with packed B panels [qFirst, qEnd) of the column
+     * block starting at j0.
      */
-    private static void blockProduct(float[] aPack, float[] tile, float[] bPack,
+    private static void blockProduct(float[] aPack, float[] tile, float[] bPack, boolean inPlace,
                                      float[] a, int aOff, int lda, boolean transA, int m, int ic, int p0, int kc,
                                      int qFirst, int qEnd, int j0, int n,
                                      float[] c, int cOff, int ldc, boolean add) {
@@ -170,16 +194,24 @@ final class CpuGemm {
         int mc = Math.min(MC, m - ic);
         int rowPanels = (mc + MR - 1) / MR;
         for (int r = 0; r < rowPanels; r++) {
-            packA(aPack, r, a, aOff, lda, transA, ic + r * MR, Math.min(MR, m - ic - r * MR), p0, kc);
+            int mr = Math.min(MR, m - ic - r * MR);
+            if (!inPlace || mr < MR) {
+                packA(aPack, r, a, aOff, lda, transA, ic + r * MR, mr, p0, kc);
+            }
         }
-        multiplyPacked(aPack, 0, tile, bPack, m, ic, kc, qFirst, qEnd, j0, n, c, cOff, ldc, add);
+        multiplyPacked(aPack, 0, inPlace, a, aOff, lda, transA, p0, tile, bPack, m, ic, kc, qFirst, qEnd, j0, n,
+                c, cOff, ldc, add);
     }
 
     /**
-     * Multiplies the packed A block of rows [ic, ic+MC), whose row panels start at aBase in aPack,
-     * with packed B panels [qFirst, qEnd) of the column block starting at j0.
+     * Multiplies the A block of rows [ic, ic+MC) with packed B panels [qFirst, qEnd) of the column
+     * block starting at j0. Its packed row panels start at aBase in aPack; with inPlace its full
+     * panels are read from op(a) at depth [p0, p0+kc) instead, and only a short last panel is
+     * packed.
      */
-    private static void multiplyPacked(float[] aPack, int aBase, float[] tile, float[] bPack, int m, int ic, int kc,
+    private static void multiplyPacked(float[] aPack, int aBase, boolean inPlace,
+                                       float[] a, int aOff, int lda, boolean transA, int p0,
+                                       float[] tile, float[] bPack, int m, int ic, int kc,
                                        int qFirst, int qEnd, int j0, int n,
                                        float[] c, int cOff, int ldc, boolean add) {
         int rowPanels = (Math.min(MC, m - ic) + MR - 1) / MR;
@@ -188,8 +220,13 @@ final class CpuGemm {
             int nr = Math.min(NR, n - col);
             for (int r = 0; r < rowPanels; r++) {
                 int row = ic + r * MR;
-                microKernel(aPack, aBase + r * kc * MR, bPack, q * kc * NR, kc,
-                        c, cOff + row * ldc + col, ldc, Math.min(MR, m - row), nr, add, tile);
+                int mr = Math.min(MR, m - row);
+                int cAt = cOff + row * ldc + col;
+                if (inPlace && mr == MR) {
+                    rowsKernel(a, aOff + row * lda + p0, lda, bPack, q * kc * NR, kc, c, cAt, ldc, nr, add, tile);
+                } else {
+                    microKernel(aPack, aBase + r * kc * MR, bPack, q * kc * NR, kc, c, cAt, ldc, mr, nr, add, tile);
+                }
             }
         }
     }
@@ -384,8 +421,97 @@ final class CpuGemm {
         c61.intoArray(tile, 6 * NR + L);
         c70.intoArray(tile, 7 * NR);
         c71.intoArray(tile, 7 * NR + L);
+        writeTile(tile, c, cOff, ldc, mr, nr, add);
+    }
+
+    /**
+     * The micro-kernel's twin for A read in place: one full MR x NR tile of c (+)= rows of A (row i
+     * at {@code a[aBase + i * lda + p]}, depth p contiguous) x packed B panel, kc deep. The same
+     * products summed in the same order as {@link #microKernel} on the packed panel, so the bits
+     * are the same; its own loop because the packed kernel's constant strides are what let the JIT
+     * hoist its bounds checks.
+     */
+    private static void rowsKernel(float[] a, int aBase, int lda, float[] bp, int bBase, int kc,
+                                   float[] c, int cOff, int ldc, int nr, boolean add, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        int r0 = aBase;
+        int r1 = r0 + lda;
+        int r2 = r1 + lda;
+        int r3 = r2 + lda;
+        int r4 = r3 + lda;
+        int r5 = r4 + lda;
+        int r6 = r5 + lda;
+        int r7 = r6 + lda;
+        for (int p = 0; p < kc; p++) {
+            int bi = bBase + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[r6 + p]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[r7 + p]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+        writeTile(tile, c, cOff, ldc, MR, nr, add);
+    }
+
+    /** c[0..mr) x [0..nr) (+)= tile (MR x NR, row major), a full tile's rows as two vectors each. */
+    private static void writeTile(float[] tile, float[] c, int cOff, int ldc, int mr, int nr, boolean add) {
         for (int i = 0; i < mr; i++) {
             int row = cOff + i * ldc;
+            if (nr == NR) {
+                FloatVector t0 = FloatVector.fromArray(S, tile, i * NR);
+                FloatVector t1 = FloatVector.fromArray(S, tile, i * NR + L);
+                if (add) {
+                    t0 = t0.add(FloatVector.fromArray(S, c, row));
+                    t1 = t1.add(FloatVector.fromArray(S, c, row + L));
+                }
+                t0.intoArray(c, row);
+                t1.intoArray(c, row + L);
+                continue;
+            }
             for (int j = 0; j < nr; j++) {
                 c[row + j] = add ? c[row + j] + tile[i * NR + j] : tile[i * NR + j];
             }

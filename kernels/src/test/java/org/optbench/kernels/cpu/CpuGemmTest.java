@@ -1,5 +1,6 @@
 package org.optbench.kernels.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -60,6 +61,41 @@ class CpuGemmTest {
             }
         }
         System.out.println("sgemm: " + cases + " cases match the naive product");
+    }
+
+    @Test
+    void readingAInPlaceGivesTheSameBitsAsPackingIt() {
+        SplittableRandom rng = new SplittableRandom(13);
+        CpuGemm inPlace = new CpuGemm(POOL);
+        CpuGemm packed = new CpuGemm(POOL, false);
+        int cases = 0;
+        for (int m : new int[] {8, 61, 64, 1024}) {
+            for (int n : new int[] {32, 64, 100, 512}) {
+                for (int k : new int[] {32, 64, 300}) {
+                    for (int variant = 0; variant < 16; variant++) {
+                        boolean ta = (variant & 1) != 0;
+                        boolean tb = (variant & 2) != 0;
+                        boolean acc = (variant & 4) != 0;
+                        boolean serial = (variant & 8) != 0;
+                        float[] a = Checks.random(rng, m * k, 1);
+                        float[] b = Checks.random(rng, k * n, 1);
+                        float[] want = Checks.random(rng, m * n, 1);
+                        float[] got = want.clone();
+                        for (CpuGemm sgemm : new CpuGemm[] {packed, inPlace}) {
+                            float[] c = sgemm == packed ? want : got;
+                            if (serial) {
+                                sgemm.multiplySerial(c, 0, n, a, 0, ta ? m : k, ta, b, 0, tb ? k : n, tb, m, n, k, acc);
+                            } else {
+                                sgemm.multiply(c, 0, n, a, 0, ta ? m : k, ta, b, 0, tb ? k : n, tb, m, n, k, acc);
+                            }
+                        }
+                        assertArrayEquals(want, got, "m=" + m + " n=" + n + " k=" + k + " variant " + variant);
+                        cases++;
+                    }
+                }
+            }
+        }
+        System.out.println("sgemm: " + cases + " products bit-identical with A read in place and packed");
     }
 
     @Test

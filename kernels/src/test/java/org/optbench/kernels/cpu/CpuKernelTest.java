@@ -361,6 +361,28 @@ class CpuKernelTest {
     }
 
     @Test
+    void geluBackwardFormsNoSubnormalFarFromZero() {
+        int n = 1601;   // x from -40 to 40 by 0.05, vector lanes and the scalar tail alike
+        float[] x = new float[n];
+        float[] dy = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -40f + 0.05f * i;
+            dy[i] = 1e-6f;
+        }
+        FloatTensor dx = BACKEND.allocate(n);
+        BACKEND.geluBackward(dx, upload(x), upload(dy), n);
+        float[] got = download(dx, n);
+        for (int i = 0; i < n; i++) {
+            float g = got[i];
+            assertTrue(g == 0f || Math.abs(g) >= Float.MIN_NORMAL, "x " + x[i] + ": subnormal " + g);
+            if (Math.abs(x[i]) > 10.5f) {
+                float cdf = 0.5f * (1f + GeluKernels.erf(x[i] * (float) (1.0 / Math.sqrt(2.0))));
+                assertEquals(cdf * dy[i], g, "x " + x[i] + ": beyond |x| = 10 the gradient is the CDF alone");
+            }
+        }
+    }
+
+    @Test
     void embeddingGathersRowsAndScatterAddsRepeatedTokens() {
         float[] wte = {0f, 1f, 10f, 11f, 20f, 21f};
         int[] tokens = {2, 0, 2};
