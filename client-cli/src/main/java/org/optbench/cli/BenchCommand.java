@@ -137,6 +137,10 @@ final class BenchCommand implements Callable<Integer> {
         for (String selector : compute.device.split(",")) {
             try (Backend backend = compute.backend(selector.trim())) {
                 String device = backend.description();
+                // The first shape's step warms up before any sgemm runs, as in a training run: the
+                // first 1024^3 product of a fresh JVM runs long in the interpreter and profiled code,
+                // and Vector API code compiled after that runs the exp users 3-6x slower.
+                WarmStep first = warmStep(backend, shapes.get(0));
                 MatmulCase square = new MatmulCase(backend, true, 1024, 1024, 1024);
                 Samples squareRate = square.samples(10);
                 emit(map("bench", "sgemm", "device", device, "layout", "nt", "m", 1024, "n", 1024, "k", 1024,
@@ -145,7 +149,8 @@ final class BenchCommand implements Callable<Integer> {
                     if (shapeMatmuls) {
                         shapeMatmuls(backend, p);
                     }
-                    double fullStep = trainStep(backend, p, square, null);
+                    WarmStep warm = p == shapes.get(0) ? first : warmStep(backend, p);
+                    double fullStep = trainStep(warm, square, null);
                     if (profile) {
                         profileStep(backend, p, fullStep);
                     }
@@ -237,41 +242,26 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Times {@code steps} training steps of shape {@code p} (forward, backward, clipping, AdamW)
-     * after warm-up steps (at least two, and for at least {@code --warm-up} seconds, so that the
-     * JIT has compiled the kernels for this shape before the timing starts) and emits their
-     * throughput; returns the mean full step in seconds. After each timed step the
+     * Times {@code steps} training steps (forward, backward, clipping, AdamW) of a warmed-up
+     * shape and emits their throughput; returns the mean full step in seconds. After each timed step the
      * {@code reference} sgemm runs once, so the step's ratio to sgemm compares medians taken under
      * the same load; with {@code profile} (and no reference) the recorded operations are those of
      * the timed steps.
      */
-    private double trainStep(Backend backend, Preset p, MatmulCase reference, OpProfile profile) {
+    private double trainStep(WarmStep warm, MatmulCase reference, OpProfile profile) {
+        Backend backend = warm.backend();
+        Preset p = warm.preset();
         ModelConfig c = p.config();
-        Transformer model = new Transformer(c, p.batchSize(), backend);
-        model.initialize(0);
-        Optimizer adam = new Optimizer(backend, GroupRules.named("adamw").resolve(model.layout().specs(),
-                Map.of("lr", 1e-3)), model.parameters(), model.gradients(), LrSchedule.constant());
-        SplittableRandom rng = new SplittableRandom(3);
-        int n = model.rows();
-        int[] inputs = new int[n];
-        int[] targets = new int[n];
-        for (int i = 0; i < n; i++) {
-            inputs[i] = rng.nextInt(c.vocabSize());
-            targets[i] = rng.nextInt(c.vocabSize());
-        }
+        int n = warm.model().rows();
+        int step = warm.nextStep();
         double[] fb = new double[steps];
         double[] full = new double[steps];
         double[] sgemm = new double[steps];
-        long warmUpStart = System.nanoTime();
-        int step = 1;
-        while (step <= WARM_UP_STEPS || System.nanoTime() - warmUpStart < warmUpSeconds * 1e9) {
-            timeStep(backend, model, adam, inputs, targets, step++);
-        }
         if (profile != null) {
             profile.reset();
         }
         for (int s = 0; s < steps; s++) {
-            long[] t = timeStep(backend, model, adam, inputs, targets, step++);
+            long[] t = timeStep(warm, step++);
             fb[s] = t[0] / 1e9;
             full[s] = t[1] / 1e9;
             if (reference != null) {
@@ -300,12 +290,49 @@ final class BenchCommand implements Callable<Integer> {
         return meanStep;
     }
 
+    /** A shape's model, optimizer and batch after its warm-up steps. */
+    private record WarmStep(Backend backend, Preset preset, Transformer model, Optimizer adam, int[] inputs,
+                            int[] targets, int nextStep) {
+    }
+
+    /**
+     * Builds shape {@code p}'s model, AdamW and a random batch on {@code backend} and runs the
+     * warm-up steps: at least two, and for at least {@code --warm-up} seconds, so that the JIT
+     * has compiled the kernels for this shape before any timing starts.
+     */
+    private WarmStep warmStep(Backend backend, Preset p) {
+        ModelConfig c = p.config();
+        Transformer model = new Transformer(c, p.batchSize(), backend);
+        model.initialize(0);
+        Optimizer adam = new Optimizer(backend, GroupRules.named("adamw").resolve(model.layout().specs(),
+                Map.of("lr", 1e-3)), model.parameters(), model.gradients(), LrSchedule.constant());
+        SplittableRandom rng = new SplittableRandom(3);
+        int n = model.rows();
+        int[] inputs = new int[n];
+        int[] targets = new int[n];
+        for (int i = 0; i < n; i++) {
+            inputs[i] = rng.nextInt(c.vocabSize());
+            targets[i] = rng.nextInt(c.vocabSize());
+        }
+        WarmStep warm = new WarmStep(backend, p, model, adam, inputs, targets, 1);
+        long warmUpStart = System.nanoTime();
+        int step = 1;
+        while (step <= WARM_UP_STEPS || System.nanoTime() - warmUpStart < warmUpSeconds * 1e9) {
+            timeStep(warm, step++);
+        }
+        return new WarmStep(backend, p, model, adam, inputs, targets, step);
+    }
+
     /**
      * One training step as the training loop runs it; returns nanoseconds to the step's read-back
      * (forward, backward, gradient norm) and to the end of the AdamW update.
      */
-    private static long[] timeStep(Backend backend, Transformer model, Optimizer adam, int[] inputs, int[] targets,
-                                   int step) {
+    private static long[] timeStep(WarmStep warm, int step) {
+        Backend backend = warm.backend();
+        Transformer model = warm.model();
+        Optimizer adam = warm.adam();
+        int[] inputs = warm.inputs();
+        int[] targets = warm.targets();
         long t0 = System.nanoTime();
         model.zeroGradients();
         model.forwardMicroBatch(inputs, targets, 0, 1);
@@ -327,7 +354,7 @@ final class BenchCommand implements Callable<Integer> {
     private void profileStep(Backend backend, Preset p, double fullStep) {
         OpProfile ops = new OpProfile();
         long t0 = System.nanoTime();
-        double perStep = trainStep(ops.wrap(backend), p, null, ops);
+        double perStep = trainStep(warmStep(ops.wrap(backend), p), null, ops);
         Map<String, Double> seconds = ops.seconds();
         double inKernels = seconds.values().stream().mapToDouble(Double::doubleValue).sum() / steps;
         seconds.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).forEach(e ->
