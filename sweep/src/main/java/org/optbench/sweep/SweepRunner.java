@@ -203,12 +203,14 @@ public final class SweepRunner {
                 store.setSweepReason(id, refused);   // sweep status says why its trials wait, until they start
                 waiting = refused;
             }
+            boolean ended = false;
             for (var it = running.entrySet().iterator(); it.hasNext(); ) {
                 var e = it.next();
                 Outcome outcome = executor.poll(e.getValue());
                 if (outcome != null) {
                     record(spec, e.getKey(), outcome);
                     it.remove();
+                    ended = true;
                     if (slots != null) {
                         slots.release(owner, placement.heapBytes());
                     }
@@ -229,7 +231,9 @@ public final class SweepRunner {
                 store.setSweepStatus(id, SweepStatus.COMPLETED);
                 return true;
             }
-            Thread.sleep(200);
+            if (!ended) {
+                executor.awaitChange(200);   // a trial that ends wakes the loop, which starts the next one at once
+            }
         }
     }
 

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.optbench.sweep.store.Private;
 import org.optbench.sweep.store.StoreException;
@@ -48,6 +50,8 @@ public final class LocalExecutor implements TrialExecutor {
     private final Deque<Worker> idle = new ArrayDeque<>();
     private final Map<String, Attempt> running = new ConcurrentHashMap<>();
     private final AtomicLong attempts = new AtomicLong();
+    /** Released whenever a worker answers a trial or ends. */
+    private final Semaphore changes = new Semaphore(0);
 
     /** A trial sent to a worker. */
     private record Attempt(Worker worker, Path dir) {
@@ -58,8 +62,10 @@ public final class LocalExecutor implements TrialExecutor {
         final Process process;
         final Writer input;
         final BlockingQueue<Integer> done = new LinkedBlockingQueue<>();
+        private final Semaphore changes;
 
-        Worker(List<String> command, Path log) throws IOException {
+        Worker(List<String> command, Path log, Semaphore changes) throws IOException {
+            this.changes = changes;
             Private.file(log);
             this.process = new ProcessBuilder(privately(command)).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -75,11 +81,13 @@ public final class LocalExecutor implements TrialExecutor {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     if (line.startsWith(DONE + " ")) {
                         done.add(Integer.parseInt(line.substring(DONE.length() + 1).trim()));
+                        changes.release();
                     }
                 }
             } catch (IOException | NumberFormatException e) {
                 // the worker is gone; poll sees it
             }
+            changes.release();
         }
 
         void send(Path dir) throws IOException {
@@ -91,7 +99,7 @@ public final class LocalExecutor implements TrialExecutor {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             try {
-                process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                process.waitFor(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -129,7 +137,7 @@ public final class LocalExecutor implements TrialExecutor {
                 w = idle.pollFirst();
             }
             if (w == null) {
-                w = new Worker(cmd, trialDir.toAbsolutePath().getParent().resolve("workers.log"));
+                w = new Worker(cmd, trialDir.toAbsolutePath().getParent().resolve("workers.log"), changes);
             }
             long started = w.process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
             Files.writeString(Private.file(trialDir.resolve("pid")), w.process.pid() + " " + started);
@@ -171,6 +179,13 @@ public final class LocalExecutor implements TrialExecutor {
         int exit = a.worker().process.exitValue();
         return exit > SIGNALLED ? Outcome.lost("its worker was killed (signal " + (exit - SIGNALLED) + ") before the trial "
                 + "ended") : Outcome.exited(exit);
+    }
+
+    @Override
+    public void awaitChange(long millis) throws InterruptedException {
+        if (changes.tryAcquire(millis, TimeUnit.MILLISECONDS)) {
+            changes.drainPermits();
+        }
     }
 
     @Override

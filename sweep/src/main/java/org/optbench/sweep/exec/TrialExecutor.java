@@ -18,6 +18,15 @@ public interface TrialExecutor extends AutoCloseable {
     void cancel(String executorId);
 
     /**
+     * Waits up to {@code millis} for one of this executor's attempts to end, so that a runner can
+     * start the next trial at once instead of at its next poll; returns early when one ends, or
+     * after the full wait when the executor cannot tell (the default).
+     */
+    default void awaitChange(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+    }
+
+    /**
      * Stops an attempt that an earlier runner (a process that has since died) started as
      * {@code executorId} in {@code trialDir}, so that the trial can run again without two
      * workers writing one directory. {@code executorId} may be null when the runner died before
