@@ -35,7 +35,8 @@ torch sgemm 2
 optbench bench --shape P2 --threads 2 --steps 5
 torch sgemm 2
 jq -rs '
-  def med(f): [.[] | f] | sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+  def med(f): [.[] | f] | sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor]
+    else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   (map(select(.bench == "study")) | .[0].wall_s) as $ob |
   (map(select(.bench == "torch_study")) | map(.wall_s) | min) as $tb |
   (med(select(.bench == "train_step" and .shape == "S0" and .phase == "full_step") | .tokens_per_s.median)) as $os0 |

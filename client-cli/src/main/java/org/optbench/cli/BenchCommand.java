@@ -139,7 +139,7 @@ final class BenchCommand implements Callable<Integer> {
                 String device = backend.description();
                 // The first shape's step warms up before any sgemm runs, as in a training run: the
                 // first 1024^3 product of a fresh JVM runs long in the interpreter and profiled code,
-                // and Vector API code compiled after that runs the exp users 3-6x slower.
+                // and Vector API code compiled after that runs the exp users 2.5-6x slower.
                 WarmStep first = warmStep(backend, shapes.get(0));
                 MatmulCase square = new MatmulCase(backend, true, 1024, 1024, 1024);
                 Samples squareRate = square.samples(10);
@@ -149,7 +149,8 @@ final class BenchCommand implements Callable<Integer> {
                     if (shapeMatmuls) {
                         shapeMatmuls(backend, p);
                     }
-                    WarmStep warm = p == shapes.get(0) ? first : warmStep(backend, p);
+                    WarmStep warm = p == shapes.get(0) ? first.steppedOn(WARM_UP_STEPS) : warmStep(backend, p);
+                    first = null;
                     double fullStep = trainStep(warm, square, null);
                     if (profile) {
                         profileStep(backend, p, fullStep);
@@ -261,7 +262,7 @@ final class BenchCommand implements Callable<Integer> {
             profile.reset();
         }
         for (int s = 0; s < steps; s++) {
-            long[] t = timeStep(warm, step++);
+            long[] t = timeStep(backend, warm.model(), warm.adam(), warm.inputs(), warm.targets(), step++);
             fb[s] = t[0] / 1e9;
             full[s] = t[1] / 1e9;
             if (reference != null) {
@@ -290,9 +291,17 @@ final class BenchCommand implements Callable<Integer> {
         return meanStep;
     }
 
-    /** A shape's model, optimizer and batch after its warm-up steps. */
+    /** A shape's model, optimizer and batch after its warm-up steps; {@code nextStep} is the step to run next. */
     private record WarmStep(Backend backend, Preset preset, Transformer model, Optimizer adam, int[] inputs,
                             int[] targets, int nextStep) {
+
+        /** The same after {@code steps} more untimed steps (a shape whose warm-up other work followed). */
+        WarmStep steppedOn(int steps) {
+            for (int s = 0; s < steps; s++) {
+                timeStep(backend, model, adam, inputs, targets, nextStep + s);
+            }
+            return new WarmStep(backend, preset, model, adam, inputs, targets, nextStep + steps);
+        }
     }
 
     /**
@@ -314,11 +323,10 @@ final class BenchCommand implements Callable<Integer> {
             inputs[i] = rng.nextInt(c.vocabSize());
             targets[i] = rng.nextInt(c.vocabSize());
         }
-        WarmStep warm = new WarmStep(backend, p, model, adam, inputs, targets, 1);
         long warmUpStart = System.nanoTime();
         int step = 1;
         while (step <= WARM_UP_STEPS || System.nanoTime() - warmUpStart < warmUpSeconds * 1e9) {
-            timeStep(warm, step++);
+            timeStep(backend, model, adam, inputs, targets, step++);
         }
         return new WarmStep(backend, p, model, adam, inputs, targets, step);
     }
@@ -327,12 +335,8 @@ final class BenchCommand implements Callable<Integer> {
      * One training step as the training loop runs it; returns nanoseconds to the step's read-back
      * (forward, backward, gradient norm) and to the end of the AdamW update.
      */
-    private static long[] timeStep(WarmStep warm, int step) {
-        Backend backend = warm.backend();
-        Transformer model = warm.model();
-        Optimizer adam = warm.adam();
-        int[] inputs = warm.inputs();
-        int[] targets = warm.targets();
+    private static long[] timeStep(Backend backend, Transformer model, Optimizer adam, int[] inputs, int[] targets,
+                                   int step) {
         long t0 = System.nanoTime();
         model.zeroGradients();
         model.forwardMicroBatch(inputs, targets, 0, 1);

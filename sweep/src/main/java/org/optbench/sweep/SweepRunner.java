@@ -231,9 +231,9 @@ public final class SweepRunner {
                 store.setSweepStatus(id, SweepStatus.COMPLETED);
                 return true;
             }
-            if (!ended) {
-                executor.awaitChange(200);   // a trial that ends wakes the loop, which starts the next one at once
-            }
+            // a trial that ends wakes the loop, which starts the next one at once; one seen ending
+            // in this pass has nothing left to wait for
+            executor.awaitChange(ended ? 0 : 200);
         }
     }
 

@@ -50,7 +50,7 @@ public final class LocalExecutor implements TrialExecutor {
     private final Deque<Worker> idle = new ArrayDeque<>();
     private final Map<String, Attempt> running = new ConcurrentHashMap<>();
     private final AtomicLong attempts = new AtomicLong();
-    /** Released whenever a worker answers a trial or ends. */
+    /** Released whenever a worker answers a trial or its process has ended. */
     private final Semaphore changes = new Semaphore(0);
 
     /** A trial sent to a worker. */
@@ -70,6 +70,7 @@ public final class LocalExecutor implements TrialExecutor {
             this.process = new ProcessBuilder(privately(command)).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             this.input = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            process.onExit().thenRun(changes::release);   // once ended, as poll sees it
             Thread reader = new Thread(this::read, "optbench-worker-" + process.pid());
             reader.setDaemon(true);
             reader.start();
@@ -87,7 +88,6 @@ public final class LocalExecutor implements TrialExecutor {
             } catch (IOException | NumberFormatException e) {
                 // the worker is gone; poll sees it
             }
-            changes.release();
         }
 
         void send(Path dir) throws IOException {
@@ -235,7 +235,7 @@ public final class LocalExecutor implements TrialExecutor {
         long deadline = System.currentTimeMillis() + STOP_MILLIS;
         while (h.isAlive() && !zombie(h.pid()) && System.currentTimeMillis() < deadline) {
             try {
-                h.onExit().get(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                h.onExit().get(50, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
                 // still running: look again
             } catch (InterruptedException e) {
