@@ -37,6 +37,8 @@ final class LayerNormKernels {
         int rsOff = rstd.offset();
         int bound = S.loopBound(c);
         pool.forRange(n, Math.max(1, 4096 / Math.max(1, c)), (from, to) -> {
+            // Three passes over the task's rows, each row's sums in the same order as one row at a
+            // time; the rows of a pass are independent, so their lane reductions overlap.
             for (int row = from; row < to; row++) {
                 int xr = xOff + row * c;
                 FloatVector acc = FloatVector.zero(S);
@@ -48,10 +50,14 @@ final class LayerNormKernels {
                 for (; i < c; i++) {
                     sum += x[xr + i];
                 }
-                float m = sum / c;
+                mu[muOff + row] = sum / c;
+            }
+            for (int row = from; row < to; row++) {
+                int xr = xOff + row * c;
+                float m = mu[muOff + row];
                 FloatVector mv = FloatVector.broadcast(S, m);
                 FloatVector sq = FloatVector.zero(S);
-                i = 0;
+                int i = 0;
                 for (; i < bound; i += L) {
                     FloatVector d = FloatVector.fromArray(S, x, xr + i).sub(mv);
                     sq = d.fma(d, sq);
@@ -61,10 +67,16 @@ final class LayerNormKernels {
                     float d = x[xr + i] - m;
                     var += d * d;
                 }
-                float r = (float) (1.0 / Math.sqrt(var / c + EPS));
+                rs[rsOff + row] = (float) (1.0 / Math.sqrt(var / c + EPS));
+            }
+            for (int row = from; row < to; row++) {
+                int xr = xOff + row * c;
+                float m = mu[muOff + row];
+                float r = rs[rsOff + row];
+                FloatVector mv = FloatVector.broadcast(S, m);
                 FloatVector rv = FloatVector.broadcast(S, r);
                 int orow = oOff + row * c;
-                i = 0;
+                int i = 0;
                 for (; i < bound; i += L) {
                     FloatVector.fromArray(S, x, xr + i).sub(mv).mul(rv)
                             .mul(FloatVector.fromArray(S, w, wOff + i)).intoArray(o, orow + i);
@@ -72,8 +84,6 @@ final class LayerNormKernels {
                 for (; i < c; i++) {
                     o[orow + i] = (x[xr + i] - m) * r * w[wOff + i];
                 }
-                mu[muOff + row] = m;
-                rs[rsOff + row] = r;
             }
         });
     }
