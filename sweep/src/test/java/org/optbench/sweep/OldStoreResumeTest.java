@@ -11,7 +11,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.optbench.sweep.exec.Outcome;
-import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.store.TrialRecord;
 import org.optbench.sweep.store.TrialStatus;
 import org.optbench.sweep.store.TrialStore;
@@ -83,7 +82,7 @@ class OldStoreResumeTest {
     }
 
     /** An executor that is never asked to run anything: preparing a sweep only stops its orphans. */
-    private static final class NothingRuns implements TrialExecutor {
+    private static final class NothingRuns extends IdleExecutor {
         @Override
         public String submit(String trialId, Path trialDir) {
             throw new AssertionError("preparing a sweep runs nothing");
@@ -92,18 +91,6 @@ class OldStoreResumeTest {
         @Override
         public Outcome poll(String executorId) {
             return null;
-        }
-
-        @Override
-        public void cancel(String executorId) {
-        }
-
-        @Override
-        public void stopOrphan(String executorId, Path trialDir) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.optbench.sweep.exec.Outcome;
-import org.optbench.sweep.exec.TrialExecutor;
 import org.optbench.sweep.store.TrialStore;
 
 /**
@@ -53,7 +52,7 @@ class SweepRunnerWaitTest {
     }
 
     /** Runs nothing: each trial is still running at its first poll and has ended (failed) at its second. */
-    private static final class Recorder implements TrialExecutor {
+    private static final class Recorder extends IdleExecutor {
         final List<String> events = new ArrayList<>();
         private int polls;
 
@@ -74,18 +73,6 @@ class SweepRunnerWaitTest {
         @Override
         public void awaitChange(long millis) {
             events.add("wait " + millis);
-        }
-
-        @Override
-        public void cancel(String executorId) {
-        }
-
-        @Override
-        public void stopOrphan(String executorId, Path trialDir) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
