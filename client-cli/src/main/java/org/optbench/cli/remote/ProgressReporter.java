@@ -9,7 +9,10 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.optbench.proto.v1.Metric;
 import org.optbench.proto.v1.ProgressReport;
@@ -25,12 +28,14 @@ import org.optbench.train.StepRecord;
 
 /**
  * A sweep worker's line to the server (TLS when the server uses it, trusting the certificate the
- * trial file carries): training steps are batched (sent every second or 64
- * steps), evaluations are sent at once, and the result at the end. Reports are idempotent, so a
- * failed send is retried with backoff; while the server is unreachable the rows stay buffered and
- * go with the next report. When the server says this attempt is no longer current (the trial was
- * cancelled, stopped early or given to another attempt), the run ends with
- * {@link AttemptSupersededException}.
+ * trial file carries): training steps are batched (sent every second or 64 steps) and evaluations
+ * are sent at once, both by a sender thread of the reporter's own, so that training never waits
+ * for the server (a local study's runner takes about 20 ms to record a report); the result at the
+ * end is sent once everything before it has been. Reports are idempotent, so a failed send is
+ * retried with backoff; while the server is unreachable the rows stay buffered and go with the
+ * next report. When the server says this attempt is no longer current (the trial was cancelled,
+ * stopped early or given to another attempt), the run ends with
+ * {@link AttemptSupersededException} at its next step.
  */
 public final class ProgressReporter implements RunListener, AutoCloseable {
 
@@ -50,10 +55,22 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
     private final WorkerServiceGrpc.WorkerServiceBlockingStub stub;
     private final String trialId;
     private final int attempt;
+    /** Guards the buffered rows and the time of the last send, shared by training and the sender. */
+    private final Object rows = new Object();
     private final List<Metric> steps = new ArrayList<>();
     private final List<Metric> evals = new ArrayList<>();
     private long lastSend = System.currentTimeMillis();
-    private int totalSteps;
+    private volatile int totalSteps;
+    /** Runs every report in turn: one send at a time, in the order the rows were logged. */
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "progress-reporter");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Whether a send is queued that has not started yet. */
+    private final AtomicBoolean waiting = new AtomicBoolean();
+    /** Set by the sender when the server has ended this attempt; training throws it. */
+    private volatile AttemptSupersededException superseded;
 
     /** Reports to {@code server}; over TLS trusting {@code trustPem} when it is not null, else in plaintext. */
     public ProgressReporter(String server, String token, String trialId, int attempt, String trustPem) {
@@ -86,16 +103,64 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
 
     @Override
     public void onStep(StepRecord r) {
-        steps.add(metric(r));
-        if (steps.size() >= 64 || System.currentTimeMillis() - lastSend >= 1000) {
-            flush(3);
+        throwIfSuperseded();
+        boolean due;
+        synchronized (rows) {
+            steps.add(metric(r));
+            due = steps.size() >= 64 || System.currentTimeMillis() - lastSend >= 1000;
+        }
+        if (due) {
+            sendLater();
         }
     }
 
     @Override
     public void onEval(EvalRecord e) {
-        evals.add(metric(e));
-        flush(3);
+        throwIfSuperseded();
+        synchronized (rows) {
+            evals.add(metric(e));
+        }
+        sendLater();
+    }
+
+    private void throwIfSuperseded() {
+        AttemptSupersededException e = superseded;
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    /** Queues a send of what is buffered, unless a queued send has yet to start (it will carry it). */
+    private void sendLater() {
+        synchronized (rows) {
+            lastSend = System.currentTimeMillis();
+        }
+        if (waiting.compareAndSet(false, true)) {
+            sender.execute(() -> {
+                waiting.set(false);
+                flushRecording(3);
+            });
+        }
+    }
+
+    /** Sends what is buffered now, on the sender after any queued send, and waits for it. */
+    private void sendNow(int tries) {
+        try {
+            sender.submit(() -> flushRecording(tries)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the progress sender failed: " + e.getCause(), e.getCause());
+        }
+        throwIfSuperseded();
+    }
+
+    private void flushRecording(int tries) {
+        try {
+            flush(tries);
+        } catch (AttemptSupersededException e) {
+            superseded = e;
+        }
     }
 
     /**
@@ -104,9 +169,11 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
      * skips the rows it has.
      */
     public void replay(RunFiles.Metrics logged) {
-        logged.steps().forEach(s -> steps.add(metric(s)));
-        logged.evals().forEach(e -> evals.add(metric(e)));
-        flush(3);
+        synchronized (rows) {
+            logged.steps().forEach(s -> steps.add(metric(s)));
+            logged.evals().forEach(e -> evals.add(metric(e)));
+        }
+        sendNow(3);
     }
 
     private static Metric metric(StepRecord r) {
@@ -120,26 +187,36 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
 
     /**
      * Sends what is buffered, in reports of at most {@link #ROWS_PER_REPORT} rows; keeps what the
-     * server could not take in {@code tries} tries.
+     * server could not take in {@code tries} tries. Runs on the sender only; rows logged while a
+     * report is on its way stay buffered behind the ones it carries.
      */
     private void flush(int tries) {
-        lastSend = System.currentTimeMillis();
-        while (!steps.isEmpty() || !evals.isEmpty()) {
-            int nEvals = Math.min(evals.size(), ROWS_PER_REPORT);
-            int nSteps = Math.min(steps.size(), ROWS_PER_REPORT - nEvals);
-            ProgressReport report = ProgressReport.newBuilder().setTrialId(trialId).setAttempt(attempt)
-                    .setTotalSteps(totalSteps).addAllSteps(steps.subList(0, nSteps)).addAllEvals(evals.subList(0, nEvals)).build();
+        while (true) {
+            ProgressReport report;
+            int nSteps;
+            int nEvals;
+            synchronized (rows) {
+                if (steps.isEmpty() && evals.isEmpty()) {
+                    return;
+                }
+                nEvals = Math.min(evals.size(), ROWS_PER_REPORT);
+                nSteps = Math.min(steps.size(), ROWS_PER_REPORT - nEvals);
+                report = ProgressReport.newBuilder().setTrialId(trialId).setAttempt(attempt).setTotalSteps(totalSteps)
+                        .addAllSteps(steps.subList(0, nSteps)).addAllEvals(evals.subList(0, nEvals)).build();
+            }
             if (send(() -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).reportProgress(report), tries) == null) {
                 return;
             }
-            steps.subList(0, nSteps).clear();
-            evals.subList(0, nEvals).clear();
+            synchronized (rows) {
+                steps.subList(0, nSteps).clear();
+                evals.subList(0, nEvals).clear();
+            }
         }
     }
 
     /** Sends the final progress and the run's result, retrying for about a minute. */
     public void result(RunSummary summary) {
-        flush(8);
+        sendNow(8);
         ResultReport.Builder r = ResultReport.newBuilder().setTrialId(trialId).setAttempt(attempt)
                 .setDiverged(summary.diverged()).setStateBytes(summary.optimizerStateBytes())
                 .setResultJson(RunFiles.resultJson(summary));
@@ -181,8 +258,18 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
         return null;
     }
 
+    /**
+     * Stops the sender (a report still on its way is abandoned: its rows are in the trial's metrics
+     * file, which a resumed attempt replays) and the channel.
+     */
     @Override
     public void close() {
+        sender.shutdownNow();
+        try {
+            sender.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         channel.shutdownNow();
     }
 }
