@@ -43,12 +43,12 @@ final class Progress {
         double seconds = timed > 0 ? Math.max((now - firstStepDone) / 1e9, 1e-9)
                 : Math.max((now - start) / 1e9, 1e-9);
         double tps = (double) Math.max(timed, 1) * (r.tokens() / r.step()) / seconds;
-        String eta = timed > 0 ? clock(Math.round(seconds / timed * (total - r.step()))) : "--:--";
         if (terminal) {
             if (now - lastDraw < 100_000_000L && r.step() != total) {
                 return;
             }
             lastDraw = now;
+            String eta = timed > 0 ? clock(Math.round(seconds / timed * (total - r.step()))) : "--:--";
             int filled = (int) ((long) WIDTH * r.step() / total);
             out.printf("\rstep %d/%d [%s%s] loss %.4f  %,.0f tok/s  ETA %s ", r.step(), total,
                     "=".repeat(filled), " ".repeat(WIDTH - filled), r.loss(), tps, eta);
