@@ -15,6 +15,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${OUT:-bench-goals.jsonl}"
 python="${PYTHON:-/usr/bin/python3}"
 skip2=false
+# PyTorch at its best: on a CPU with AVX-512, OpenBLAS's AVX-512 kernels (SkylakeX), even where the
+# environment pins older ones (a machine may set OPENBLAS_CORETYPE=Haswell, whose AVX2 sgemm is about
+# half as fast).
+if grep -qw avx512f /proc/cpuinfo 2>/dev/null && grep -qw avx512bw /proc/cpuinfo && grep -qw avx512dq /proc/cpuinfo \
+  && grep -qw avx512vl /proc/cpuinfo; then
+  export OPENBLAS_CORETYPE=SkylakeX
+fi
 [ "${1:-}" = "--skip-torch-2-threads" ] && skip2=true
 : > "$out"
 optbench() { "$root/optbench" "$@" --json 2>/dev/null | tee -a "$out" >/dev/null; }

@@ -32,7 +32,9 @@ OpenBLAS picks its kernels from the CPU it recognises; an OpenBLAS older than th
 0.3.21 on Sapphire Rapids) falls back to its generic SSE3 kernels ("Prescott"), about 6x slower.
 When `bench` finds those generic kernels on a CPU with AVX-512 and OPENBLAS_CORETYPE is not set,
 it runs itself again with OPENBLAS_CORETYPE=SkylakeX (OpenBLAS reads it only when it loads), so
-that PyTorch is measured at its best; it reports the kernels it used.
+that PyTorch is measured at its best; it reports the kernels it used. OPENBLAS_CORETYPE, when set,
+is obeyed, even when it names older kernels than the CPU's (Haswell's AVX2 sgemm on an AVX-512 CPU
+is about half as fast); scripts/bench-goals.sh sets it to SkylakeX on every CPU with AVX-512.
 """
 import json
 import math
