@@ -3,6 +3,7 @@ package org.optbench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher's class data archive, run as a user runs it ({@code ./optbench} on the packaged
- * jar): the first study after a build leaves a dump of the classes it loaded beside the jar, the
- * next command adopts it as the archive and maps it ({@code -Xshare:on} fails where it cannot), an
- * archive older than the jar is removed, and stdout carries only the command's output.
+ * jar): a dump whose JVM died before writing its header is not adopted; the first study after a
+ * build leaves a dump of the classes it loaded beside the jar, the next command adopts it as the
+ * archive and maps it ({@code -Xshare:on} fails where it cannot), an archive older than the jar is
+ * removed, and stdout carries only the command's output.
  */
 class LauncherArchiveIT {
 
@@ -46,17 +48,26 @@ class LauncherArchiveIT {
 
     private static List<Path> dumps() throws IOException {
         try (Stream<Path> files = Files.list(ARCHIVE.getParent())) {
-            return files.filter(f -> f.getFileName().toString().matches("optbench\\.jsa\\.[0-9]+")).toList();
+            return files.filter(f -> f.getFileName().toString().matches("optbench\\.jsa\\.[0-9]+\\.[0-9]+")).toList();
         }
     }
 
     @Test
     void theFirstStudyArchivesItsClassesAndLaterCommandsMapThem(@TempDir Path dir) throws Exception {
         assertTrue(Files.isRegularFile(JAR), "the packaged jar " + JAR);
+        assumeTrue(Files.isRegularFile(Path.of(System.getProperty("java.home"), "lib", "server", "classes.jsa")),
+                "this JDK has no base class archive, on which an application archive is built");
         Files.deleteIfExists(ARCHIVE);
         for (Path dump : dumps()) {
             Files.delete(dump);
         }
+        Path partial = ARCHIVE.resolveSibling("optbench.jsa." + Files.getLastModifiedTime(JAR).toMillis() / 1000 + ".999999999");
+        Files.write(partial, new byte[4096]);
+        Run version = launch(dir, Map.of(), "--version");
+        assertEquals(0, version.code(), version.err());
+        assertFalse(Files.exists(ARCHIVE), "a dump without its header (its JVM died while writing it) is not adopted");
+        assertFalse(Files.exists(partial), "and it is removed");
+
         Files.writeString(dir.resolve("tiny.yaml"), """
                 name: tiny
                 model: {preset: S0}

@@ -149,7 +149,11 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
             sender.submit(() -> flushRecording(tries)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending the progress", e);
         } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             throw new IllegalStateException("the progress sender failed: " + e.getCause(), e.getCause());
         }
         throwIfSuperseded();
@@ -236,6 +240,9 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
             try {
                 return call.get();
             } catch (StatusRuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return null;   // the reporter is closing: the rows are in the metrics file
+                }
                 Status.Code code = e.getStatus().getCode();
                 if (code == Status.Code.FAILED_PRECONDITION || code == Status.Code.UNAUTHENTICATED
                         || code == Status.Code.PERMISSION_DENIED || code == Status.Code.NOT_FOUND) {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.optbench.proto.v1.Metric;
 import org.optbench.proto.v1.ProgressReport;
 import org.optbench.proto.v1.ReportAck;
@@ -78,14 +79,19 @@ class ProgressReporterTest {
         return new RunSummary(RunSummary.COMPLETED, steps, null, 4.8, 4.9, 4.9, null, 1024L * steps, 1000, 0, "cpu", null);
     }
 
+    /**
+     * The server holds the first report for longer than the test may run, so a reporter whose
+     * steps waited for it would time out here.
+     */
     @Test
+    @Timeout(60)
     void trainingGoesOnWhileTheServerIsSlowAndEveryRowArrivesOnceInOrder() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch firstReport = new CountDownLatch(1);
         String address = serve(report -> {
             firstReport.countDown();
             try {
-                release.await(30, TimeUnit.SECONDS);
+                release.await(120, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -101,9 +107,8 @@ class ProgressReporterTest {
             for (int s = 151; s <= 300; s++) {
                 reporter.onStep(step(s));
             }
-            assertEquals(1, release.getCount(), "300 steps and an evaluation were logged while the server held the "
-                    + "first report");
-            assertTrue(steps.isEmpty());
+            assertTrue(steps.isEmpty(), "300 steps and an evaluation were logged while the server held the first "
+                    + "report");
             release.countDown();
             reporter.result(summary(300));
         }
@@ -118,6 +123,7 @@ class ProgressReporterTest {
     }
 
     @Test
+    @Timeout(60)
     void anAttemptTheServerHasEndedStopsAtALaterStep() throws Exception {
         String address = serve(report -> Status.FAILED_PRECONDITION.withDescription("trial-0000 was cancelled"));
         try (ProgressReporter reporter = new ProgressReporter(address, "token", "trial-0000", 1, null)) {
